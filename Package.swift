@@ -1,0 +1,30 @@
+// swift-tools-version: 6.0
+// model-lifecycle: a JSON-RPC 2.0 server (LSP framing over stdio) that keeps the lifecycle of AI models.
+// No package dependencies: Foundation, Dispatch, Glibc and XCTest only.
+import PackageDescription
+
+let package = Package(
+    name: "model-lifecycle",
+    products: [
+        .executable(name: "model-lifecycle", targets: ["model-lifecycle"]),
+    ],
+    targets: [
+        // Pure: JSON values, the strict parser and writer, JSON-RPC messages and error codes. No I/O.
+        .target(name: "JSONRPC"),
+        // Byte framing (LSP base protocol) and the stdio channel: reader thread, single writer.
+        .target(name: "Transport", dependencies: ["JSONRPC"]),
+        // Pure: entities and every lifecycle rule as functions; no I/O.
+        .target(name: "Domain"),
+        // Session state machine, dispatch, parameter schemas, handlers.
+        .target(name: "Server", dependencies: ["JSONRPC", "Transport", "Domain"]),
+        // Command line parsing and process wiring; the executable only calls into it.
+        .target(name: "Launcher", dependencies: ["Server", "Transport", "JSONRPC"]),
+        .executableTarget(name: "model-lifecycle", dependencies: ["Launcher"]),
+
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "JSONRPC"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "JSONRPC", "Launcher"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC"]),
+    ]
+)

@@ -1,0 +1,156 @@
+/// A JSON value as read from or written to the wire.
+///
+/// Objects keep their members in wire order; numbers keep their exact text so that an id such as
+/// `1.50` or `123456789012345678901234567890` is echoed byte for byte.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(JSONNumber)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+}
+
+/// A JSON number kept as its validated text (RFC 8259 grammar).
+public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
+    /// The number exactly as it appeared on the wire (or as the server formatted it).
+    public let text: String
+
+    /// Wraps text that the caller guarantees to be a valid JSON number.
+    init(validatedText: String) { self.text = validatedText }
+
+    /// An integer number.
+    public init(_ value: Int) { self.text = String(value) }
+
+    /// A finite floating point number. Non-finite values have no JSON form and become `0`.
+    public init(_ value: Double) {
+        if !value.isFinite { self.text = "0"; return }
+        if value == value.rounded(), abs(value) < 1e15 { self.text = String(Int64(value)); return }
+        self.text = "\(value)"
+    }
+
+    /// The value as a 64-bit integer when the text is an integer that fits exactly
+    /// (`2`, `-7`, `1e3` and `2.0` qualify; `1.5` and `1e30` do not).
+    public var int64Value: Int64? {
+        if let exact = Int64(text) { return exact }
+        guard let d = Double(text), d == d.rounded(), abs(d) < 9.007_199_254_740_992e15 else { return nil }
+        return Int64(d)
+    }
+
+    /// The value as a double (may round large or long numbers).
+    public var doubleValue: Double { Double(text) ?? .nan }
+
+    public var description: String { text }
+}
+
+/// A JSON object: members in the order they were read or inserted; names are unique.
+public struct JSONObject: Sendable, Hashable, Sequence {
+    /// One `"name": value` pair.
+    public struct Member: Sendable, Hashable {
+        public var key: String
+        public var value: JSONValue
+        public init(key: String, value: JSONValue) { self.key = key; self.value = value }
+    }
+
+    /// The members in order.
+    public private(set) var members: [Member]
+
+    public init() { members = [] }
+    public init(members: [Member]) { self.members = members }
+    public init(_ pairs: KeyValuePairs<String, JSONValue>) {
+        members = pairs.map { Member(key: $0.key, value: $0.value) }
+    }
+
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+    public var keys: [String] { members.map(\.key) }
+
+    /// The value of a member, or nil when absent. Replacing keeps the member's position.
+    public subscript(key: String) -> JSONValue? {
+        get {
+            for m in members where m.key == key { return m.value }
+            return nil
+        }
+        set {
+            if let i = members.firstIndex(where: { $0.key == key }) {
+                if let v = newValue { members[i].value = v } else { members.remove(at: i) }
+            } else if let v = newValue {
+                members.append(Member(key: key, value: v))
+            }
+        }
+    }
+
+    /// Appends a member without checking for an existing one (the caller knows the key is new).
+    public mutating func append(_ key: String, _ value: JSONValue) {
+        members.append(Member(key: key, value: value))
+    }
+
+    public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(JSONObject(members: elements.map { JSONObject.Member(key: $0.0, value: $0.1) }))
+    }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+extension JSONValue {
+    /// An integer value.
+    public static func int(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
+    /// A string, or `null` when nil.
+    public static func optionalString(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
+    /// An integer, or `null` when nil.
+    public static func optionalInt(_ v: Int?) -> JSONValue { v.map { .int($0) } ?? .null }
+
+    public var objectValue: JSONObject? { if case .object(let o) = self { return o }; return nil }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var numberValue: JSONNumber? { if case .number(let n) = self { return n }; return nil }
+    public var isNull: Bool { if case .null = self { return true }; return false }
+
+    /// Member access for objects; nil for other values or absent members.
+    public subscript(key: String) -> JSONValue? { objectValue?[key] }
+
+    /// The JSON type name used in error messages (`object`, `array`, `string`, `number`, `boolean`, `null`).
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    /// Semantic equality: numbers compare by value (`1 == 1.0`), objects ignore member order.
+    public func isSameValue(as other: JSONValue) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case let (.bool(a), .bool(b)): return a == b
+        case let (.number(a), .number(b)): return a.text == b.text || a.doubleValue == b.doubleValue
+        case let (.string(a), .string(b)): return a == b
+        case let (.array(a), .array(b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isSameValue(as: $1) }
+        case let (.object(a), .object(b)):
+            guard a.count == b.count else { return false }
+            return a.members.allSatisfy { m in b[m.key].map { m.value.isSameValue(as: $0) } ?? false }
+        default: return false
+        }
+    }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(members: elements.map { Member(key: $0.0, value: $0.1) })
+    }
+}

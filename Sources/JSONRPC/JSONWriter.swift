@@ -1,0 +1,113 @@
+/// Serializes JSON values to UTF-8 bytes.
+///
+/// Compact output is the wire form: no insignificant whitespace, members in their stored order,
+/// non-ASCII characters written as UTF-8, and only `"`, `\` and control characters escaped.
+public struct JSONWriter {
+    /// The bytes written so far.
+    public var bytes: [UInt8]
+    private let indentUnit: Int
+    private var level = 0
+
+    /// A compact writer; `pretty` indents nested values by two spaces (for people, not the wire).
+    public init(pretty: Bool = false, reservingCapacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(reservingCapacity)
+        indentUnit = pretty ? 2 : 0
+    }
+
+    /// The compact serialization of a value.
+    public static func serialize(_ value: JSONValue) -> [UInt8] {
+        var w = JSONWriter()
+        w.write(value)
+        return w.bytes
+    }
+
+    /// The serialization of a value as a String (compact unless `pretty`).
+    public static func string(_ value: JSONValue, pretty: Bool = false) -> String {
+        var w = JSONWriter(pretty: pretty)
+        w.write(value)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    public mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: appendASCII("null")
+        case .bool(let v): appendASCII(v ? "true" : "false")
+        case .number(let n): appendASCII(n.text)
+        case .string(let s): writeString(s)
+        case .array(let a):
+            if a.isEmpty { appendASCII("[]"); return }
+            bytes.append(UInt8(ascii: "["))
+            level += 1
+            for (k, e) in a.enumerated() {
+                if k > 0 { bytes.append(UInt8(ascii: ",")) }
+                newline()
+                write(e)
+            }
+            level -= 1
+            newline()
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let o):
+            if o.isEmpty { appendASCII("{}"); return }
+            bytes.append(UInt8(ascii: "{"))
+            level += 1
+            var first = true
+            for m in o.members {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                newline()
+                writeString(m.key)
+                bytes.append(UInt8(ascii: ":"))
+                if indentUnit > 0 { bytes.append(UInt8(ascii: " ")) }
+                write(m.value)
+            }
+            level -= 1
+            newline()
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    @inline(__always) private mutating func newline() {
+        guard indentUnit > 0 else { return }
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: level * indentUnit))
+    }
+
+    /// Appends text that is known to need no escaping.
+    public mutating func appendASCII(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends raw, already serialized JSON.
+    public mutating func appendRaw(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+
+    /// Writes a quoted, escaped string.
+    public mutating func writeString(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { u in
+            var runStart = 0
+            for k in 0..<u.count {
+                let c = u[k]
+                guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
+                if runStart < k { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<k])) }
+                runStart = k + 1
+                switch c {
+                case 0x22: bytes.append(0x5C); bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
+                }
+            }
+            if runStart < u.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<u.count])) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

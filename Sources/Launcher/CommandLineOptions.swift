@@ -1,0 +1,125 @@
+import Transport
+import Domain
+
+/// A command line that cannot be run: printed to stderr with exit code 64.
+public struct UsageError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// What the command line asks for.
+public enum Command: Equatable {
+    case serve(ServeOptions)
+    /// Print the OpenRPC document (what `rpc.discover` returns) to stdout.
+    case openrpc(conformanceFixtures: Bool)
+    case help
+    case version
+}
+
+/// Options of `serve` (contract §1).
+public struct ServeOptions: Equatable, Sendable {
+    public var store: String?
+    public var catalog: String?
+    /// `--today` as days since the epoch.
+    public var today: Int?
+    public var retiringWindowDays = 90
+    public var cleanupSchedule: String?
+    public var logLevel: Logger.Level = .info
+    public var maxMessageBytes = 64 * 1024 * 1024
+    public var conformanceFixtures = false
+    public init() {}
+}
+
+/// Parses arguments (without the program name) into a command.
+public enum CommandLineParser {
+    public static func parse(_ arguments: [String]) throws(UsageError) -> Command {
+        var args = arguments[...]
+        if let first = args.first {
+            switch first {
+            case "--help", "-h", "help": return .help
+            case "--version": return .version
+            case "serve": args = args.dropFirst()
+            case "openrpc":
+                let rest = Array(args.dropFirst())
+                if rest.isEmpty { return .openrpc(conformanceFixtures: false) }
+                if rest == ["--conformance-fixtures"] { return .openrpc(conformanceFixtures: true) }
+                throw UsageError("openrpc takes no arguments but --conformance-fixtures (got \(rest.joined(separator: " ")))")
+            default:
+                if !first.hasPrefix("-") { throw UsageError("unknown command '\(first)'") }
+            }
+        }
+        var o = ServeOptions()
+        while let arg = args.popFirst() {
+            var name = arg
+            var inline: String? = nil
+            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+                name = String(arg[..<eq])
+                inline = String(arg[arg.index(after: eq)...])
+            }
+            func value() throws(UsageError) -> String {
+                if let inline { return inline }
+                guard let v = args.popFirst() else { throw UsageError("\(name) needs a value") }
+                return v
+            }
+            func integer(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
+                let v = try value()
+                guard let n = Int(v), range.contains(n) else {
+                    throw UsageError("\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(v)')")
+                }
+                return n
+            }
+            switch name {
+            case "--store": o.store = try value()
+            case "--catalog": o.catalog = try value()
+            case "--today":
+                let v = try value()
+                guard let d = Formats.parseDate(v) else { throw UsageError("--today takes a date YYYY-MM-DD (got '\(v)')") }
+                o.today = d
+            case "--retiring-window-days": o.retiringWindowDays = try integer(0...36_500)
+            case "--cleanup-schedule": o.cleanupSchedule = try value()
+            case "--log-level":
+                let v = try value()
+                guard let l = Logger.Level(name: v) else { throw UsageError("--log-level takes error, warning, info or debug (got '\(v)')") }
+                o.logLevel = l
+            case "--max-message-bytes": o.maxMessageBytes = try integer(1024...(1 << 40))
+            case "--conformance-fixtures":
+                if inline != nil { throw UsageError("--conformance-fixtures takes no value") }
+                o.conformanceFixtures = true
+            case "--help", "-h": return .help
+            case "--version": return .version
+            default:
+                throw UsageError(arg.hasPrefix("-") ? "unknown option '\(arg)'" : "unexpected argument '\(arg)'")
+            }
+        }
+        return .serve(o)
+    }
+
+    public static let usage = """
+    model-lifecycle: keeps the lifecycle of the AI models of a multi-tenant platform.
+    A JSON-RPC 2.0 server on stdin/stdout with LSP framing (Content-Length: N\\r\\n\\r\\n + JSON).
+
+    USAGE:
+      model-lifecycle [serve] [options]     serve the protocol on stdin/stdout (the default)
+      model-lifecycle openrpc               print the OpenRPC document of every method
+      model-lifecycle --help | --version
+
+    SERVE OPTIONS:
+      --store DIR                 store directory (default $MODEL_LIFECYCLE_STORE, else
+                                  $XDG_DATA_HOME/model-lifecycle, else ~/.local/share/model-lifecycle)
+      --catalog FILE              LiteLLM model cost map (default $MODEL_LIFECYCLE_CATALOG, else the
+                                  map of an installed litellm Python package, else none)
+      --today YYYY-MM-DD          the date for deprecated/retiring decisions (default: today, UTC)
+      --retiring-window-days N    how far ahead a deprecation date makes a model retiring (default 90)
+      --cleanup-schedule SPEC|off when the lifecycle cleanup runs (default weekly, Sunday 04:00 UTC)
+      --log-level LEVEL           error, warning, info (default) or debug; logs go to stderr
+      --max-message-bytes N       largest accepted message body (default 67108864)
+      --conformance-fixtures      also register the conformance test methods
+
+    EXIT CODES:
+      0 exit or end of input after shutdown    1 exit or end of input without shutdown
+      2 unrecoverable framing error            3 store cannot be opened    64 usage error
+
+    Protocol/README.md describes the protocol; Protocol/openrpc.json lists every method.
+    """
+}

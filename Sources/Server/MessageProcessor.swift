@@ -1,0 +1,199 @@
+import JSONRPC
+import Domain
+import Transport
+
+/// Handles decoded messages in arrival order: lifecycle, dispatch, params validation, answers.
+///
+/// Transport-free: it reads `IncomingPayload`s and writes to an `Outbox`, so tests drive it
+/// in-process and the stdio runtime drives it from its worker thread.
+/// Threading: used by one thread at a time (the worker).
+public final class MessageProcessor: @unchecked Sendable {
+    /// What the runtime should do after a message.
+    public enum Control: Sendable, Equatable {
+        case proceed
+        case exit(Int32)
+    }
+
+    /// Callbacks into the process around the processor.
+    public struct Hooks: Sendable {
+        /// Called after `initialize` with the client's process id, to exit when it is gone.
+        public var watchClientProcess: @Sendable (Int32) -> Void
+        public init(watchClientProcess: @escaping @Sendable (Int32) -> Void = { _ in }) {
+            self.watchClientProcess = watchClientProcess
+        }
+    }
+
+    public private(set) var session = Session()
+    private let table: MethodTable
+    private let outbox: Outbox
+    private let cancellation: CancellationRegistry
+    private let hooks: Hooks
+    private let log: Logger
+    private let serverInfo: ServerInfo
+    /// Validates the actor of `initialize` against the store (tenant exists); nil accepts any.
+    private let actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)?
+    private lazy var discoveryDocument: JSONValue = OpenRPCDocument.build(table: table, info: serverInfo)
+
+    public init(table: MethodTable, outbox: Outbox, cancellation: CancellationRegistry = CancellationRegistry(),
+                serverInfo: ServerInfo = .current, hooks: Hooks = Hooks(), log: Logger = .silent,
+                actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil) {
+        var t = table
+        for spec in LifecycleMethods.specs { t.registerBuiltin(spec) }
+        self.table = t
+        self.outbox = outbox
+        self.cancellation = cancellation
+        self.serverInfo = serverInfo
+        self.hooks = hooks
+        self.log = log
+        self.actorValidator = actorValidator
+    }
+
+    /// The OpenRPC document of every registered method (what `rpc.discover` returns).
+    public var openRPCDocument: JSONValue { discoveryDocument }
+
+    /// Handles one frame's payload.
+    public func process(_ payload: IncomingPayload) -> Control {
+        switch payload {
+        case .unreadable(let error):
+            outbox.send(OutgoingMessage.error(id: .null, error))
+            return .proceed
+        case .single(let message):
+            var control = Control.proceed
+            if let response = handle(message, control: &control) { outbox.send(response) }
+            return control
+        case .batch(let messages):
+            var responses: [JSONValue] = []
+            var control = Control.proceed
+            for m in messages {
+                if let r = handle(m, control: &control) { responses.append(r) }
+                if case .exit = control { break }
+            }
+            if !responses.isEmpty { outbox.send(.array(responses)) }
+            return control
+        }
+    }
+
+    /// Answers a body that the framing layer skipped (id null: the body was never read).
+    public func process(rejected: RejectedBody) {
+        let error: ResponseError
+        switch rejected {
+        case .unsupportedCharset(let charset):
+            error = .parseError("unsupported charset \"\(charset)\": only utf-8 is accepted; the body was skipped")
+        case .tooLarge(let length, let limit):
+            error = ResponseError(code: .invalidRequest, message: "Invalid Request",
+                                  data: ["reason": .string("message of \(length) bytes exceeds the limit of \(limit) bytes (--max-message-bytes); the body was skipped"),
+                                         "limit": .int(limit)])
+        }
+        outbox.send(OutgoingMessage.error(id: .null, error))
+    }
+
+    private func handle(_ message: IncomingMessage, control: inout Control) -> JSONValue? {
+        switch message {
+        case .response:
+            return nil
+        case .invalid(let id, let error):
+            return OutgoingMessage.error(id: id, error)
+        case .notification(let n):
+            runNotification(n, control: &control)
+            return nil
+        case .request(let r):
+            defer { cancellation.finish(r.id) }
+            switch runRequest(r) {
+            case .success(let result): return OutgoingMessage.result(id: r.id, result)
+            case .failure(let error): return OutgoingMessage.error(id: r.id, ErrorMapping.responseError(for: error))
+            }
+        }
+    }
+
+    private func runNotification(_ n: Notification, control: inout Control) {
+        switch session.admit(method: n.method, isRequest: false) {
+        case .drop, .reject: return
+        case .handle: break
+        }
+        switch n.method {
+        case "exit":
+            control = .exit(session.exitCode)
+        case "initialized":
+            session.didReceiveInitialized()
+            sendLog(.info, "\(serverInfo.name) \(serverInfo.version) ready")
+        case "$/cancelRequest":
+            if let id = n.params?["id"].flatMap(RequestID.init(json:)) { cancellation.cancel(id) }
+        default:
+            guard let entry = table[n.method], let handler = entry.handler else { return }
+            guard case .success(let object) = entry.spec.validate(n.params) else { return }
+            let ctx = context(id: nil, params: Params(object: object, raw: n.params), token: nil)
+            _ = try? handler(ctx)
+        }
+    }
+
+    private func runRequest(_ r: Request) -> Result<JSONValue, ServerError> {
+        switch session.admit(method: r.method, isRequest: true) {
+        case .drop: return .failure(.invalidRequest("not accepted now"))
+        case .reject(let why): return .failure(why.error)
+        case .handle: break
+        }
+        guard let entry = table[r.method] else { return .failure(.methodNotFound(r.method)) }
+        if entry.spec.kind == .notification {
+            return .failure(.invalidRequest("\(r.method) is a notification and must be sent without an id"))
+        }
+        let object: JSONObject
+        switch entry.spec.validate(r.params) {
+        case .failure(let e): return .failure(.invalidParams(e))
+        case .success(let o): object = o
+        }
+        if cancellation.isCancelled(r.id) { return .failure(.cancelled) }
+        let params = Params(object: object, raw: r.params)
+        guard let handler = entry.handler else { return runLifecycleRequest(r.method, params) }
+        let ctx = context(id: r.id, params: params, token: object["workDoneToken"])
+        do throws(ServerError) {
+            return .success(try handler(ctx))
+        } catch {
+            if case .internalError(let reason) = error { log.error("\(r.method) failed: \(reason)") }
+            return .failure(error)
+        }
+    }
+
+    private func context(id: RequestID?, params: Params, token: JSONValue?) -> RequestContext {
+        RequestContext(id: id, params: params, session: session,
+                       cancellation: id.map { CancellationToken(registry: cancellation, id: $0) } ?? .none,
+                       progress: WorkDoneProgress(token: token, outbox: outbox), outbox: outbox)
+    }
+
+    private func runLifecycleRequest(_ method: String, _ params: Params) -> Result<JSONValue, ServerError> {
+        switch method {
+        case "initialize":
+            let actor: ActorIdentity?
+            switch LifecycleMethods.actor(from: params) {
+            case .failure(let e): return .failure(.invalidParams(e))
+            case .success(let a): actor = a
+            }
+            if let actor, let validate = actorValidator, let e = validate(actor) { return .failure(.invalidParams(e)) }
+            let pid = params.optionalInt("processId")
+            session.didInitialize(actor: actor, clientProcessId: pid)
+            if let pid, pid > 0, pid <= Int(Int32.max) { hooks.watchClientProcess(Int32(pid)) }
+            return .success(LifecycleMethods.initializeResult(methods: table.names, info: serverInfo))
+        case "shutdown":
+            session.didShutDown()
+            return .success(.null)
+        case "rpc.discover":
+            return .success(discoveryDocument)
+        default:
+            return .failure(.methodNotFound(method))
+        }
+    }
+
+    /// Sends `window/logMessage` (and mirrors it to stderr).
+    public func sendLog(_ level: Logger.Level, _ message: String) {
+        log.log(level, message)
+        let type: Int
+        switch level { case .error: type = 1; case .warning: type = 2; case .info: type = 3; case .debug: type = 4 }
+        outbox.send(OutgoingMessage.notification(method: "window/logMessage", params: ["type": .int(type), "message": .string(message)]))
+    }
+}
+
+/// The server's name and version as reported by `initialize` and `--version`.
+public struct ServerInfo: Sendable {
+    public var name: String
+    public var version: String
+    public static let current = ServerInfo(name: "model-lifecycle", version: "0.1.0")
+}

@@ -1,0 +1,54 @@
+import JSONRPC
+
+/// How a method receives its params.
+public enum ParamsShape: Sendable {
+    /// Named params: an object checked member by member against the fields (unknown members rejected).
+    case named([Field])
+    /// Named params where members not listed are tolerated (only `initialize`, whose clients send
+    /// many LSP members this server does not use).
+    case namedOpen([Field])
+    /// By position or by name, checked by the handler (the conformance fixtures).
+    case unchecked
+}
+
+/// The published description of one method: what `rpc.discover` and `Protocol/openrpc.json` say.
+public struct MethodSpec: Sendable {
+    public enum Kind: Sendable { case request, notification }
+
+    public var name: String
+    public var kind: Kind
+    public var summary: String
+    public var params: ParamsShape
+    /// The result schema (requests only).
+    public var result: Schema?
+    /// Application error codes the method may return besides the protocol ones.
+    public var errors: [ErrorCode]
+
+    public init(_ name: String, kind: Kind = .request, summary: String, params: ParamsShape = .named([]),
+                result: Schema? = nil, errors: [ErrorCode] = []) {
+        self.name = name; self.kind = kind; self.summary = summary; self.params = params
+        self.result = result; self.errors = errors
+    }
+
+    /// Validates raw params against the declared shape; returns the params object to hand to the handler.
+    public func validate(_ params: JSONValue?) -> Result<JSONObject, ParamsError> {
+        switch self.params {
+        case .unchecked:
+            return .success(params?.objectValue ?? JSONObject())
+        case .named(let fields), .namedOpen(let fields):
+            let object: JSONObject
+            switch params {
+            case nil: object = JSONObject()
+            case .object(let o)?: object = o
+            default: return .failure(ParamsError("", "params must be an object of named members"))
+            }
+            if case .named = self.params {
+                if let e = Schema.validateMembers(object, fields: fields, at: "") { return .failure(e) }
+            } else {
+                let known = JSONObject(members: object.members.filter { m in fields.contains { $0.name == m.key } })
+                if let e = Schema.validateMembers(known, fields: fields, at: "") { return .failure(e) }
+            }
+            return .success(object)
+        }
+    }
+}

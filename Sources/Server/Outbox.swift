@@ -1,0 +1,51 @@
+import JSONRPC
+import Transport
+
+/// Where the processor sends messages. Implementations frame and buffer; `flush` makes
+/// everything sent so far visible to the peer.
+public protocol Outbox: AnyObject {
+    func send(_ message: JSONValue)
+    func flush()
+}
+
+/// An outbox that frames messages into a buffer and hands the buffer to an `OutputChannel`
+/// on `flush` (or when it grows large), so many responses leave in one write.
+///
+/// Threading: used only by the worker thread.
+public final class ChannelOutbox: Outbox {
+    private let channel: OutputChannel
+    private var buffer: [UInt8] = []
+    private var writer = JSONWriter(reservingCapacity: 4096)
+    private let flushThreshold: Int
+
+    public init(channel: OutputChannel, flushThreshold: Int = 1 << 20) {
+        self.channel = channel
+        self.flushThreshold = flushThreshold
+    }
+
+    public func send(_ message: JSONValue) {
+        writer.bytes.removeAll(keepingCapacity: true)
+        writer.write(message)
+        FrameEncoder.append(body: writer.bytes, to: &buffer)
+        if writer.bytes.count > 1 << 22 { writer = JSONWriter(reservingCapacity: 4096) }
+        if buffer.count >= flushThreshold { flush() }
+    }
+
+    public func flush() {
+        guard !buffer.isEmpty else { return }
+        channel.send(buffer)
+        buffer = []
+        buffer.reserveCapacity(4096)
+    }
+}
+
+/// An outbox that keeps messages in memory (in-process tests and the CLI).
+public final class CollectingOutbox: Outbox, @unchecked Sendable {
+    public private(set) var messages: [JSONValue] = []
+    public private(set) var flushCount = 0
+    public init() {}
+    public func send(_ message: JSONValue) { messages.append(message) }
+    public func flush() { flushCount += 1 }
+    /// Removes and returns what was sent so far.
+    public func take() -> [JSONValue] { defer { messages = [] }; return messages }
+}

@@ -1,0 +1,71 @@
+import JSONRPC
+import Domain
+
+/// Everything a handler may use while serving one message.
+public struct RequestContext {
+    /// The request id; nil for notifications.
+    public let id: RequestID?
+    public let params: Params
+    /// The session (phase and actor) as it was when the message arrived.
+    public let session: Session
+    public let cancellation: CancellationToken
+    /// Reports `$/progress` when the request carried a `workDoneToken`; otherwise does nothing.
+    public let progress: WorkDoneProgress
+    let outbox: Outbox
+
+    /// Sends a notification to the client now (before the response).
+    public func notify(_ method: String, _ params: JSONValue) {
+        outbox.send(OutgoingMessage.notification(method: method, params: params))
+        outbox.flush()
+    }
+}
+
+/// `$/progress` reporting for one request (LSP work done progress).
+///
+/// Guarantees for clients: `begin` comes first, `end` last, all before the response; reports in
+/// between carry a percentage that never decreases.
+public final class WorkDoneProgress {
+    private let token: JSONValue?
+    private weak var outbox: Outbox?
+    private var state = 0  // 0 not begun, 1 begun, 2 ended
+    private var lastPercentage = -1
+
+    init(token: JSONValue?, outbox: Outbox?) { self.token = token; self.outbox = outbox }
+
+    /// True when the client asked for progress.
+    public var isRequested: Bool { token != nil }
+
+    public func begin(title: String, message: String? = nil) {
+        guard state == 0 else { return }
+        state = 1
+        var v: JSONObject = ["kind": "begin", "title": .string(title), "cancellable": true, "percentage": 0]
+        if let message { v["message"] = .string(message) }
+        lastPercentage = 0
+        send(v)
+    }
+
+    /// Reports progress; percentages are clamped to 0…100 and never go backwards.
+    public func report(percentage: Int, message: String? = nil) {
+        guard state == 1 else { return }
+        let p = max(lastPercentage, min(100, max(0, percentage)))
+        guard p != lastPercentage || message != nil else { return }
+        lastPercentage = p
+        var v: JSONObject = ["kind": "report", "percentage": .int(p)]
+        if let message { v["message"] = .string(message) }
+        send(v)
+    }
+
+    public func end(message: String? = nil) {
+        guard state == 1 else { return }
+        state = 2
+        var v: JSONObject = ["kind": "end"]
+        if let message { v["message"] = .string(message) }
+        send(v)
+    }
+
+    private func send(_ value: JSONObject) {
+        guard let token, let outbox else { return }
+        outbox.send(OutgoingMessage.notification(method: "$/progress", params: ["token": token, "value": .object(value)]))
+        outbox.flush()
+    }
+}

@@ -1,0 +1,177 @@
+import JSONRPC
+import Domain
+
+/// The shape of a JSON value, declared once per method param and result.
+///
+/// The same declaration validates incoming params (with JSON-pointer error fields) and is published
+/// as JSON Schema in the OpenRPC document, so the two cannot drift.
+public indirect enum Schema: Sendable {
+    case string(StringRule = StringRule())
+    case integer(min: Int? = nil, max: Int? = nil)
+    case number
+    case boolean
+    case array(Schema, maxItems: Int? = nil)
+    /// An object with declared members; members not declared are rejected.
+    case object([Field])
+    /// Any object (free-form, e.g. `kwargs`).
+    case anyObject
+    /// Any JSON value.
+    case any
+    /// The schema or `null`.
+    case nullable(Schema)
+    /// One of several shapes (published as `oneOf`; validation tries each in order).
+    case oneOf([Schema])
+    /// A shape published under `components/schemas/NAME` in the OpenRPC document.
+    case named(String, Schema)
+
+    /// Constraints on a string.
+    public struct StringRule: Sendable {
+        public var minLength: Int
+        public var maxLength: Int
+        public var format: StringFormat?
+        public var allowed: [String]?
+        public init(minLength: Int = 0, maxLength: Int = 10_000, format: StringFormat? = nil, allowed: [String]? = nil) {
+            self.minLength = minLength; self.maxLength = maxLength; self.format = format; self.allowed = allowed
+        }
+    }
+
+    /// A string of one of the given values.
+    public static func enumeration(_ values: [String]) -> Schema { .string(StringRule(allowed: values)) }
+    /// A non-empty name of at most `max` characters.
+    public static func name(max: Int = 200) -> Schema { .string(StringRule(minLength: 1, maxLength: max)) }
+    /// A lowercase UUID string.
+    public static let uuid = Schema.string(StringRule(minLength: 36, maxLength: 36, format: .uuid))
+    /// An ISO 8601 UTC timestamp with `Z`.
+    public static let timestamp = Schema.string(StringRule(maxLength: 40, format: .timestamp))
+    /// A `YYYY-MM-DD` date.
+    public static let date = Schema.string(StringRule(minLength: 10, maxLength: 10, format: .date))
+}
+
+/// Formats a string may be required to have.
+public enum StringFormat: String, Sendable {
+    case uuid, date, timestamp = "date-time"
+}
+
+/// One member of an object schema.
+public struct Field: Sendable {
+    public var name: String
+    public var schema: Schema
+    public var required: Bool
+    public var summary: String
+    public init(_ name: String, _ schema: Schema, required: Bool = false, _ summary: String = "") {
+        self.name = name; self.schema = schema; self.required = required; self.summary = summary
+    }
+    /// A required member.
+    public static func required(_ name: String, _ schema: Schema, _ summary: String = "") -> Field {
+        Field(name, schema, required: true, summary)
+    }
+    /// An optional member.
+    public static func optional(_ name: String, _ schema: Schema, _ summary: String = "") -> Field {
+        Field(name, schema, required: false, summary)
+    }
+}
+
+extension Schema {
+    /// Checks `value` against the schema; the error names the offending member as a JSON pointer.
+    public func validate(_ value: JSONValue, at pointer: String = "") -> ParamsError? {
+        switch self {
+        case .any:
+            return nil
+        case .named(_, let inner):
+            return inner.validate(value, at: pointer)
+        case .nullable(let inner):
+            if case .null = value { return nil }
+            return inner.validate(value, at: pointer)
+        case .oneOf(let options):
+            var first: ParamsError?
+            for o in options {
+                guard let e = o.validate(value, at: pointer) else { return nil }
+                if first == nil { first = e }
+            }
+            return first
+        case .string(let rule):
+            guard case .string(let s) = value else { return .init(pointer, "must be a string, not \(value.typeName)") }
+            return rule.check(s, at: pointer)
+        case .integer(let min, let max):
+            guard case .number(let n) = value else { return .init(pointer, "must be an integer, not \(value.typeName)") }
+            guard let v = n.int64Value else { return .init(pointer, "must be an integer") }
+            if let min, v < min { return .init(pointer, "must be at least \(min)") }
+            if let max, v > max { return .init(pointer, "must be at most \(max)") }
+            return nil
+        case .number:
+            guard case .number = value else { return .init(pointer, "must be a number, not \(value.typeName)") }
+            return nil
+        case .boolean:
+            guard case .bool = value else { return .init(pointer, "must be a boolean, not \(value.typeName)") }
+            return nil
+        case .anyObject:
+            guard case .object = value else { return .init(pointer, "must be an object, not \(value.typeName)") }
+            return nil
+        case .array(let element, let maxItems):
+            guard case .array(let a) = value else { return .init(pointer, "must be an array, not \(value.typeName)") }
+            if let maxItems, a.count > maxItems { return .init(pointer, "must have at most \(maxItems) elements") }
+            for (k, e) in a.enumerated() {
+                if let err = element.validate(e, at: pointer + "/" + String(k)) { return err }
+            }
+            return nil
+        case .object(let fields):
+            guard case .object(let o) = value else { return .init(pointer, "must be an object, not \(value.typeName)") }
+            return Schema.validateMembers(o, fields: fields, at: pointer)
+        }
+    }
+
+    static func validateMembers(_ o: JSONObject, fields: [Field], at pointer: String) -> ParamsError? {
+        for m in o.members {
+            guard let f = fields.first(where: { $0.name == m.key }) else {
+                return .init(pointer + "/" + JSONPointer.escape(m.key), "unknown member")
+            }
+            if let err = f.schema.validate(m.value, at: pointer + "/" + JSONPointer.escape(m.key)) { return err }
+        }
+        for f in fields where f.required && o[f.name] == nil {
+            return .init(pointer + "/" + JSONPointer.escape(f.name), "is required")
+        }
+        return nil
+    }
+}
+
+extension Schema.StringRule {
+    func check(_ s: String, at pointer: String) -> ParamsError? {
+        let length = s.count
+        if length < minLength { return .init(pointer, minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters") }
+        if length > maxLength { return .init(pointer, "must have at most \(maxLength) characters") }
+        if let allowed, !allowed.contains(s) {
+            return .init(pointer, "must be one of " + allowed.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        if let format {
+            switch format {
+            case .uuid: if !Formats.isLowercaseUUID(s) { return .init(pointer, "must be a lowercase UUID") }
+            case .date: if Formats.parseDate(s) == nil { return .init(pointer, "must be a date YYYY-MM-DD") }
+            case .timestamp: if Formats.parseTimestamp(s) == nil { return .init(pointer, "must be an ISO 8601 UTC timestamp ending in Z") }
+            }
+        }
+        return nil
+    }
+}
+
+/// A params validation failure: -32602 with `data: {field, reason}`.
+public struct ParamsError: Error, Sendable, Equatable {
+    /// JSON pointer into params ("" is params itself).
+    public var field: String
+    public var reason: String
+    public init(_ field: String, _ reason: String) { self.field = field; self.reason = reason }
+}
+
+/// JSON Pointer (RFC 6901) helpers.
+public enum JSONPointer {
+    /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
+    public static func escape(_ token: String) -> String {
+        guard token.contains("~") || token.contains("/") else { return token }
+        return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,44 @@
+import JSONRPC
+
+/// Every way a request can fail. Handlers throw these; `ErrorMapping` turns them into JSON-RPC
+/// errors, in that one place.
+public enum ServerError: Error, Sendable {
+    /// -32602: a member of params is missing, of the wrong type, out of range or unknown.
+    case invalidParams(ParamsError)
+    /// -32601
+    case methodNotFound(String)
+    /// -32600: the request is not acceptable in the session's state.
+    case invalidRequest(String)
+    /// -32002: a request before `initialize`.
+    case notInitialized
+    /// -32800: the client cancelled the request and it stopped before finishing.
+    case cancelled
+    /// -32603: a bug or an unexpected condition; the message is logged.
+    case internalError(String)
+
+    /// Convenience for -32602.
+    public static func invalidParams(_ field: String, _ reason: String) -> ServerError {
+        .invalidParams(ParamsError(field, reason))
+    }
+}
+
+/// The one place where typed errors become wire errors.
+public enum ErrorMapping {
+    /// The JSON-RPC error object for a server error.
+    public static func responseError(for error: ServerError) -> ResponseError {
+        switch error {
+        case .invalidParams(let e):
+            return .invalidParams(field: e.field, reason: e.reason)
+        case .methodNotFound(let method):
+            return .methodNotFound(method)
+        case .invalidRequest(let reason):
+            return .invalidRequest(reason)
+        case .notInitialized:
+            return ResponseError(code: .serverNotInitialized, message: "Server not initialized")
+        case .cancelled:
+            return ResponseError(code: .requestCancelled, message: "Request cancelled")
+        case .internalError(let reason):
+            return .internalError(reason)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import JSONRPC
+import Transport
+import Domain
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a `MessageProcessor` over two file descriptors with three threads:
+///
+/// - the **reader** reads and parses frames and JSON, records `$/cancelRequest` at once (so a
+///   cancel overtakes queued work), and queues payloads; it never waits for the others;
+/// - the **worker** (the calling thread) handles payloads in order and frames responses into one
+///   buffer, handed to the writer when no more input is queued;
+/// - the **writer** (`OutputChannel`) owns the output descriptor and writes whole frames.
+public enum StdioRuntime {
+    /// Settings of one run.
+    public struct Configuration: Sendable {
+        public var inputFD: Int32
+        public var outputFD: Int32
+        public var limits: FrameParser.Limits
+        public var log: Logger
+        public init(inputFD: Int32, outputFD: Int32, limits: FrameParser.Limits = .init(), log: Logger = .silent) {
+            self.inputFD = inputFD; self.outputFD = outputFD; self.limits = limits; self.log = log
+        }
+    }
+
+    enum InboxItem: Sendable {
+        case payload(IncomingPayload)
+        case rejected(RejectedBody)
+        case fatal(FramingError)
+        case endOfInput(FramingError?)
+        case outputClosed
+        case clientGone(Int32)
+    }
+
+    /// Serves until `exit`, end of input, a fatal framing error, a closed output or the client's
+    /// death; returns the process exit code (contract §1).
+    public static func run(table: MethodTable, configuration: Configuration,
+                           actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil) -> Int32 {
+        let log = configuration.log
+        let inbox = BlockingQueue<InboxItem>()
+        let cancellation = CancellationRegistry()
+        let channel = OutputChannel(fd: configuration.outputFD) { inbox.push(.outputClosed) }
+        let outbox = ChannelOutbox(channel: channel)
+        let hooks = MessageProcessor.Hooks(watchClientProcess: { pid in watch(pid: pid, inbox: inbox) })
+        let processor = MessageProcessor(table: table, outbox: outbox, cancellation: cancellation, hooks: hooks, log: log,
+                                         actorValidator: actorValidator)
+
+        InputReader.start(fd: configuration.inputFD, limits: configuration.limits) { report in
+            switch report {
+            case .endOfInput(let error):
+                inbox.push(.endOfInput(error))
+            case .events(let events):
+                var items: [InboxItem] = []
+                items.reserveCapacity(events.count)
+                var requestIDs: [RequestID] = []
+                for event in events {
+                    switch event {
+                    case .message(let body):
+                        let payload = IncomingPayload(body: body)
+                        collect(payload, requestIDs: &requestIDs, cancellation: cancellation)
+                        items.append(.payload(payload))
+                    case .rejected(let r): items.append(.rejected(r))
+                    case .fatal(let e): items.append(.fatal(e))
+                    }
+                }
+                cancellation.markPending(requestIDs)
+                inbox.push(contentsOf: items)
+            }
+        }
+
+        func finish(_ code: Int32) -> Int32 {
+            outbox.flush()
+            channel.drain()
+            return code
+        }
+
+        while true {
+            for item in inbox.takeAll() {
+                switch item {
+                case .payload(let payload):
+                    if case .exit(let code) = processor.process(payload) {
+                        log.debug("exit received; exit code \(code)")
+                        return finish(code)
+                    }
+                case .rejected(let r):
+                    processor.process(rejected: r)
+                case .fatal(let e):
+                    _ = finish(0)
+                    log.error("\(e.description); the stream cannot be resynchronised, exiting with code 2")
+                    return 2
+                case .endOfInput(let e):
+                    if let e {
+                        _ = finish(0)
+                        log.error("\(e.description); exiting with code 2")
+                        return 2
+                    }
+                    let code = processor.session.exitCode
+                    log.debug("end of input; exit code \(code)")
+                    return finish(code)
+                case .outputClosed:
+                    log.info("the client closed the output stream; exiting")
+                    return processor.session.exitCode
+                case .clientGone(let pid):
+                    log.info("client process \(pid) is gone; exiting")
+                    return finish(processor.session.exitCode)
+                }
+            }
+            if inbox.isEmpty { outbox.flush() }
+        }
+    }
+
+    /// Marks request ids pending and applies cancels, on the reader thread.
+    private static func collect(_ payload: IncomingPayload, requestIDs: inout [RequestID], cancellation: CancellationRegistry) {
+        func visit(_ m: IncomingMessage) {
+            switch m {
+            case .request(let r): requestIDs.append(r.id)
+            case .notification(let n) where n.method == "$/cancelRequest":
+                if let id = n.params?["id"].flatMap(RequestID.init(json:)) {
+                    cancellation.markPending(requestIDs)
+                    requestIDs.removeAll()
+                    cancellation.cancel(id)
+                }
+            default: break
+            }
+        }
+        switch payload {
+        case .single(let m): visit(m)
+        case .batch(let ms): ms.forEach(visit)
+        case .unreadable: break
+        }
+    }
+
+    /// Polls the client's process id and reports when it is gone.
+    private static func watch(pid: Int32, inbox: BlockingQueue<InboxItem>) {
+        let thread = Thread {
+            while true {
+                usleep(500_000)
+                if kill(pid, 0) == -1 && errno == ESRCH {
+                    inbox.push(.clientGone(pid))
+                    return
+                }
+            }
+        }
+        thread.name = "model-lifecycle.client-watch"
+        thread.start()
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The single owner of the protocol output descriptor.
+///
+/// Callers hand over whole frames (or runs of whole frames) with `send`; a dedicated writer thread
+/// writes them in order, so frames never interleave and the caller never blocks on a slow reader.
+/// When the peer closes the pipe (EPIPE; SIGPIPE must be ignored by the process) the channel
+/// discards further output and reports it once through `onClosed`.
+///
+/// Threading: queue state is guarded by `condition`; the descriptor is used only by the writer thread.
+public final class OutputChannel: @unchecked Sendable {
+    private let fd: Int32
+    private let condition = NSCondition()
+    private var queue: [[UInt8]] = []
+    private var writing = false
+    private var closed = false
+    private let onClosed: @Sendable () -> Void
+
+    /// Starts the writer thread for `fd`. `onClosed` runs on the writer thread when the peer is gone.
+    public init(fd: Int32, onClosed: @escaping @Sendable () -> Void) {
+        self.fd = fd
+        self.onClosed = onClosed
+        let thread = Thread { [self] in self.writerLoop() }
+        thread.name = "model-lifecycle.writer"
+        thread.start()
+    }
+
+    /// Queues bytes for writing. Never blocks on the peer.
+    public func send(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        condition.lock()
+        if !closed {
+            queue.append(bytes)
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    /// Blocks until everything queued so far is written, or the peer is gone.
+    public func drain() {
+        condition.lock()
+        while !closed && (writing || !queue.isEmpty) { condition.wait() }
+        condition.unlock()
+    }
+
+    /// True once the peer closed the pipe.
+    public var isClosed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed
+    }
+
+    private func writerLoop() {
+        while true {
+            condition.lock()
+            while queue.isEmpty { condition.wait() }
+            var chunks = queue
+            queue.removeAll(keepingCapacity: true)
+            writing = true
+            condition.unlock()
+
+            // Coalesce small chunks into one write.
+            if chunks.count > 1 {
+                var joined: [UInt8] = []
+                joined.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+                for c in chunks { joined.append(contentsOf: c) }
+                chunks = [joined]
+            }
+            let ok = writeFully(chunks[0])
+
+            condition.lock()
+            writing = false
+            if !ok { closed = true; queue.removeAll() }
+            condition.broadcast()
+            condition.unlock()
+            if !ok {
+                onClosed()
+                return
+            }
+        }
+    }
+
+    private func writeFully(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 { offset += n; continue }
+                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                return false
+            }
+            return true
+        }
+    }
+}
