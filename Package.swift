@@ -25,6 +25,6 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "JSONRPC"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "JSONRPC", "Launcher"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC", "model-lifecycle"]),
     ]
 )

@@ -47,5 +47,5 @@ public final class CollectingOutbox: Outbox, @unchecked Sendable {
     public func send(_ message: JSONValue) { messages.append(message) }
     public func flush() { flushCount += 1 }
     /// Removes and returns what was sent so far.
-    public func take() -> [JSONValue] { defer { messages = [] }; return messages }
+    public func takeMessages() -> [JSONValue] { defer { messages = [] }; return messages }
 }

@@ -1,0 +1,29 @@
+import XCTest
+@testable import Domain
+
+final class FormatsTests: XCTestCase {
+    func testDatesRoundTrip() {
+        for s in ["1970-01-01", "2000-02-29", "2024-12-31", "2026-11-25", "2100-03-01"] {
+            XCTAssertEqual(Formats.parseDate(s).map(Formats.formatDate), s)
+        }
+        XCTAssertEqual(Formats.parseDate("1970-01-02"), 1)
+        for s in ["2023-02-29", "2026-00-10", "2026-1-01", "2026/01/01", "20260101xx"] { XCTAssertNil(Formats.parseDate(s), s) }
+    }
+
+    func testTimestamps() {
+        XCTAssertEqual(Formats.parseTimestamp("1970-01-01T00:00:01Z"), 1000)
+        XCTAssertEqual(Formats.parseTimestamp("1970-01-01T00:00:00.5Z"), 500)
+        XCTAssertEqual(Formats.formatTimestamp(1000), "1970-01-01T00:00:01.000Z")
+        let t = Formats.parseTimestamp("2026-11-25T06:30:00.123Z")!
+        XCTAssertEqual(Formats.formatTimestamp(t), "2026-11-25T06:30:00.123Z")
+        for s in ["2026-11-25T06:30:00", "2026-11-25 06:30:00Z", "2026-11-25T24:00:00Z", "2026-11-25T06:30:00.Z"] {
+            XCTAssertNil(Formats.parseTimestamp(s), s)
+        }
+    }
+
+    func testUUIDs() {
+        XCTAssertTrue(Formats.isLowercaseUUID("0f8fad5b-d9cb-469f-a165-70867728950e"))
+        XCTAssertFalse(Formats.isLowercaseUUID("0F8FAD5B-D9CB-469F-A165-70867728950E"))
+        XCTAssertFalse(Formats.isLowercaseUUID("0f8fad5bd9cb469fa16570867728950e"))
+    }
+}

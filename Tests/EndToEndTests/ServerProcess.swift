@@ -1,0 +1,162 @@
+import Foundation
+import XCTest
+import JSONRPC
+
+/// The built `model-lifecycle` binary, spawned over pipes, with an independent frame reader.
+///
+/// stdout and stderr are drained concurrently on their own threads (waiting for exit before
+/// reading deadlocks past 64 KiB of output).
+final class ServerProcess: @unchecked Sendable {
+    /// `$MODEL_LIFECYCLE_BINARY`, else the binary built next to this test executable.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_BINARY"] { return URL(fileURLWithPath: path) }
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("model-lifecycle")
+    }
+
+    let process = Process()
+    private let stdinPipe = Pipe(), stdoutPipe = Pipe(), stderrPipe = Pipe()
+    private let lock = NSCondition()
+    private var outBuffer: [UInt8] = []
+    private var messages: [JSONValue] = []
+    private var stderrBytes: [UInt8] = []
+    private var stdoutClosed = false
+    private(set) var framingViolation: String?
+
+    init(_ arguments: [String] = ["--conformance-fixtures"], environment: [String: String]? = nil) throws {
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        try process.run()
+        startDraining(stdoutPipe.fileHandleForReading) { [self] chunk in
+            lock.lock()
+            if chunk.isEmpty { stdoutClosed = true } else { outBuffer.append(contentsOf: chunk); parseFrames() }
+            lock.broadcast()
+            lock.unlock()
+        }
+        startDraining(stderrPipe.fileHandleForReading) { [self] chunk in
+            lock.lock(); stderrBytes.append(contentsOf: chunk); lock.broadcast(); lock.unlock()
+        }
+    }
+
+    private func startDraining(_ handle: FileHandle, _ sink: @escaping @Sendable ([UInt8]) -> Void) {
+        let fd = handle.fileDescriptor
+        Thread.detachNewThread {
+            var buf = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { sink([]); return }
+                sink(Array(buf[0..<n]))
+            }
+        }
+    }
+
+    /// Strict reading of what the server writes: only `Content-Length` headers, exact bodies.
+    private func parseFrames() {
+        while true {
+            guard let headerEnd = find(Array("\r\n\r\n".utf8), in: outBuffer) else { return }
+            let header = String(decoding: outBuffer[0..<headerEnd], as: UTF8.self)
+            guard header.hasPrefix("Content-Length: "), let n = Int(header.dropFirst(16)) else {
+                framingViolation = "bad header: \(header.prefix(80))"
+                outBuffer.removeAll()
+                return
+            }
+            guard outBuffer.count >= headerEnd + 4 + n else { return }
+            let body = Array(outBuffer[(headerEnd + 4)..<(headerEnd + 4 + n)])
+            outBuffer.removeFirst(headerEnd + 4 + n)
+            do { messages.append(try JSONParser.parse(body)) } catch {
+                framingViolation = "body is not JSON: \(error)"
+            }
+        }
+    }
+
+    private func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard hay.count >= needle.count else { return nil }
+        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i }
+        return nil
+    }
+
+    // MARK: sending
+
+    func sendRaw(_ bytes: [UInt8]) {
+        stdinPipe.fileHandleForWriting.write(Data(bytes))
+    }
+
+    func send(_ json: JSONValue) { sendRaw(Self.frame(json)) }
+
+    static func frame(_ json: JSONValue) -> [UInt8] {
+        let body = JSONWriter.serialize(json)
+        return Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body
+    }
+
+    func request(_ id: Int, _ method: String, _ params: JSONValue? = nil) {
+        var o: JSONObject = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method)]
+        if let params { o["params"] = params }
+        send(.object(o))
+    }
+
+    func notify(_ method: String, _ params: JSONValue? = nil) {
+        var o: JSONObject = ["jsonrpc": "2.0", "method": .string(method)]
+        if let params { o["params"] = params }
+        send(.object(o))
+    }
+
+    func closeStdin() { try? stdinPipe.fileHandleForWriting.close() }
+    func closeStdout() { try? stdoutPipe.fileHandleForReading.close() }
+
+    // MARK: receiving
+
+    /// Waits for the response with this id; returns it with everything that came before it.
+    func response(to id: JSONValue, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line) -> (JSONValue, [JSONValue])? {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if let k = messages.firstIndex(where: { $0["id"] == id && $0["method"] == nil }) {
+                let before = Array(messages[0..<k])
+                let r = messages[k]
+                messages.removeFirst(k + 1)
+                return (r, before)
+            }
+            if stdoutClosed || !lock.wait(until: deadline) {
+                XCTFail("no response to \(id) (stdout closed: \(stdoutClosed)); stderr: \(stderrText)", file: file, line: line)
+                return nil
+            }
+        }
+    }
+
+    /// Initializes the session (optionally with an actor) and sends `initialized`.
+    func initialize(actor: JSONValue? = nil, processId: JSONValue = .null) {
+        var params: JSONObject = ["processId": processId, "capabilities": [:]]
+        if let actor { params["initializationOptions"] = ["actor": actor] }
+        request(0, "initialize", .object(params))
+        _ = response(to: 0)
+        notify("initialized", [:])
+    }
+
+    /// Everything received and not yet taken.
+    func takeMessages() -> [JSONValue] {
+        lock.lock(); defer { lock.unlock() }
+        let m = messages
+        messages.removeAll()
+        return m
+    }
+
+    var stderrText: String {
+        String(decoding: stderrBytes, as: UTF8.self)
+    }
+
+    /// Waits for the process to exit; nil on timeout (the process is then killed).
+    func waitForExit(timeout: TimeInterval = 10) -> (status: Int32, bySignal: Bool)? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate(); return nil }
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}

@@ -1,0 +1,47 @@
+import XCTest
+import Domain
+@testable import Launcher
+
+/// The command line reads like contract §1.
+final class CommandLineTests: XCTestCase {
+    func testServeIsTheDefault() throws {
+        XCTAssertEqual(try CommandLineParser.parse([]), .serve(ServeOptions()))
+        XCTAssertEqual(try CommandLineParser.parse(["serve"]), .serve(ServeOptions()))
+    }
+
+    func testEveryServeOption() throws {
+        var expected = ServeOptions()
+        expected.store = "/tmp/s"
+        expected.catalog = "c.json"
+        expected.today = Formats.parseDate("2026-01-31")
+        expected.retiringWindowDays = 30
+        expected.cleanupSchedule = "off"
+        expected.logLevel = .debug
+        expected.maxMessageBytes = 2048
+        expected.conformanceFixtures = true
+        let args = ["serve", "--store", "/tmp/s", "--catalog=c.json", "--today", "2026-01-31", "--retiring-window-days", "30",
+                    "--cleanup-schedule", "off", "--log-level", "debug", "--max-message-bytes", "2048", "--conformance-fixtures"]
+        XCTAssertEqual(try CommandLineParser.parse(args), .serve(expected))
+    }
+
+    func testUsageErrors() {
+        let bad: [([String], String)] = [
+            (["--bogus"], "unknown option '--bogus'"),
+            (["frobnicate"], "unknown command 'frobnicate'"),
+            (["--store"], "--store needs a value"),
+            (["--today", "2026-13-01"], "--today takes a date YYYY-MM-DD (got '2026-13-01')"),
+            (["--retiring-window-days", "-1"], "--retiring-window-days takes a whole number from 0 to 36500 (got '-1')"),
+            (["--log-level", "loud"], "--log-level takes error, warning, info or debug (got 'loud')"),
+            (["--max-message-bytes", "12"], "--max-message-bytes takes a whole number from 1024 to 1099511627776 (got '12')"),
+        ]
+        for (args, message) in bad {
+            XCTAssertThrowsError(try CommandLineParser.parse(args)) { XCTAssertEqual(($0 as? UsageError)?.message, message) }
+        }
+    }
+
+    func testHelpAndVersion() throws {
+        XCTAssertEqual(try CommandLineParser.parse(["--help"]), .help)
+        XCTAssertEqual(try CommandLineParser.parse(["--version"]), .version)
+        XCTAssertEqual(try CommandLineParser.parse(["openrpc"]), .openrpc(conformanceFixtures: false))
+    }
+}
