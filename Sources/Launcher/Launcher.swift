@@ -56,18 +56,6 @@ public enum Launcher {
         return StdioRuntime.run(table: methodTable(conformanceFixtures: options.conformanceFixtures), configuration: config)
     }
 
-    static func writeStdout(_ s: String) { writeAll(1, s) }
-    static func writeStderr(_ s: String) { writeAll(2, s) }
-
-    private static func writeAll(_ fd: Int32, _ s: String) {
-        var s = s
-        s.withUTF8 { u in
-            var off = 0
-            while off < u.count {
-                let n = write(fd, u.baseAddress! + off, u.count - off)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-                off += n
-            }
-        }
-    }
+    static func writeStdout(_ s: String) { FileOutput.writeAll(1, s) }
+    static func writeStderr(_ s: String) { FileOutput.writeAll(2, s) }
 }

@@ -33,8 +33,21 @@ public struct Logger: Sendable {
 
     public func log(_ level: Level, _ message: @autoclosure () -> String) {
         guard fd >= 0, level <= self.level else { return }
-        var line = "model-lifecycle: \(level.name): \(message())\n"
-        line.withUTF8 { u in
+        FileOutput.writeAll(fd, "model-lifecycle: \(level.name): \(message())\n")
+    }
+
+    public func error(_ m: @autoclosure () -> String) { log(.error, m()) }
+    public func warning(_ m: @autoclosure () -> String) { log(.warning, m()) }
+    public func info(_ m: @autoclosure () -> String) { log(.info, m()) }
+    public func debug(_ m: @autoclosure () -> String) { log(.debug, m()) }
+}
+
+/// Whole-string writes to a file descriptor (stdout for --help, stderr for diagnostics).
+public enum FileOutput {
+    /// Writes all of `text`, retrying on EINTR; gives up silently when the descriptor is closed.
+    public static func writeAll(_ fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { u in
             var off = 0
             while off < u.count {
                 let n = write(fd, u.baseAddress! + off, u.count - off)
@@ -43,9 +56,4 @@ public struct Logger: Sendable {
             }
         }
     }
-
-    public func error(_ m: @autoclosure () -> String) { log(.error, m()) }
-    public func warning(_ m: @autoclosure () -> String) { log(.warning, m()) }
-    public func info(_ m: @autoclosure () -> String) { log(.info, m()) }
-    public func debug(_ m: @autoclosure () -> String) { log(.debug, m()) }
 }
