@@ -14,15 +14,18 @@ let package = Package(
         // Byte framing (LSP base protocol) and the stdio channel: reader thread, single writer.
         .target(name: "Transport", dependencies: ["JSONRPC"]),
         // Pure: entities and every lifecycle rule as functions; no I/O.
-        .target(name: "Domain"),
+        .target(name: "Domain", dependencies: ["JSONRPC"]),
+        // The crash-safe journal store: records, snapshot, recovery, locking. Files only.
+        .target(name: "Store"),
         // Session state machine, dispatch, parameter schemas, handlers.
-        .target(name: "Server", dependencies: ["JSONRPC", "Transport", "Domain"]),
+        .target(name: "Server", dependencies: ["JSONRPC", "Transport", "Domain", "Store"]),
         // Command line parsing and process wiring; the executable only calls into it.
         .target(name: "Launcher", dependencies: ["Server", "Transport", "JSONRPC"]),
         .executableTarget(name: "model-lifecycle", dependencies: ["Launcher"]),
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "JSONRPC"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "JSONRPC", "Launcher"]),
         .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC", "model-lifecycle"]),

@@ -1,0 +1,223 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A crash-safe, multi-process store in one directory: a snapshot plus an append-only journal of
+/// checksummed records, per generation (`snapshot-N`, `journal-N`), and a `lock` file.
+///
+/// - A commit appends one record and `fdatasync`s it before returning: about one fsync per write.
+/// - Writers serialize on an exclusive `flock` of `lock`; before writing they read what other
+///   processes appended, so every write sees every earlier commit. Readers take no lock: `refresh`
+///   reads whole records appended since the last look and stops at anything incomplete.
+/// - On open, a torn final record (a crash mid-append) is cut off; any other damage refuses to
+///   open, naming the file and offset.
+/// - `compact` writes the state as a new generation's snapshot and starts an empty journal;
+///   other processes notice the new generation on their next `refresh` and reload.
+///
+/// Threading: one instance is used by one thread at a time.
+public final class JournalStore<State: StoreState> {
+    public let directory: String
+    public private(set) var state = State()
+    private var generation = 0
+    private var journalFD: Int32 = -1
+    private var journalOffset = 0
+    private let lockFD: Int32
+    /// Bytes of the journal at the last compaction decision (for the growth heuristic).
+    public private(set) var snapshotBytes = 0
+
+    /// Opens (creating if needed) the store at `directory` and recovers its state.
+    public init(directory: String) throws(StoreError) {
+        self.directory = directory
+        try FileIO.makeDirectory(directory)
+        lockFD = try FileIO.open(directory + "/lock", O_RDWR | O_CREAT)
+        try lockExclusive()
+        defer { unlock() }
+        try load(repairTail: true)
+    }
+
+    deinit {
+        if journalFD >= 0 { close(journalFD) }
+        close(lockFD)
+    }
+
+    private func journalPath(_ g: Int) -> String { "\(directory)/journal-\(g)" }
+    private func snapshotPath(_ g: Int) -> String { "\(directory)/snapshot-\(g)" }
+
+    /// The newest generation that has a journal.
+    private func currentGeneration() -> Int? {
+        FileIO.listDirectory(directory).compactMap { name -> Int? in
+            guard name.hasPrefix("journal-") else { return nil }
+            return Int(name.dropFirst(8))
+        }.max()
+    }
+
+    /// Loads the newest generation from scratch.
+    private func load(repairTail: Bool) throws(StoreError) {
+        var fresh = State()
+        let g: Int
+        if let found = currentGeneration() {
+            g = found
+        } else {
+            g = 0
+            let fd = try FileIO.open(journalPath(0), O_RDWR | O_CREAT)
+            close(fd)
+            FileIO.syncDirectory(directory)
+        }
+        var snapBytes = 0
+        if FileIO.exists(snapshotPath(g)) {
+            let fd = try FileIO.open(snapshotPath(g), O_RDONLY)
+            defer { close(fd) }
+            let bytes = try FileIO.readAll(fd, from: 0, count: try FileIO.size(fd, path: snapshotPath(g)), path: snapshotPath(g))
+            snapBytes = bytes.count
+            var offset = 0
+            while offset < bytes.count {
+                switch Record.decode(bytes, at: offset) {
+                case .record(let payload, let next):
+                    try fresh.apply(payload)
+                    offset = next
+                case .incomplete:
+                    throw .damaged(file: snapshotPath(g), offset: offset, reason: "snapshot ends inside a record")
+                case .damaged(let why):
+                    throw .damaged(file: snapshotPath(g), offset: offset, reason: why)
+                }
+            }
+        }
+        if journalFD >= 0 { close(journalFD) }
+        journalFD = try FileIO.open(journalPath(g), O_RDWR)
+        generation = g
+        state = fresh
+        journalOffset = 0
+        snapshotBytes = snapBytes
+        try readJournal(repairTail: repairTail)
+    }
+
+    /// Applies every whole record after `journalOffset`. With `repairTail` (only under the
+    /// exclusive lock) a torn tail is cut off; without it, reading stops before it.
+    private func readJournal(repairTail: Bool) throws(StoreError) {
+        let path = journalPath(generation)
+        let size = try FileIO.size(journalFD, path: path)
+        guard size > journalOffset else { return }
+        let bytes = try FileIO.readAll(journalFD, from: journalOffset, count: size - journalOffset, path: path)
+        var offset = 0
+        while offset < bytes.count {
+            switch Record.decode(bytes, at: offset) {
+            case .record(let payload, let next):
+                try state.apply(payload)
+                offset = next
+            case .incomplete:
+                if repairTail { try truncateTail(at: journalOffset + offset) }
+                journalOffset += offset
+                return
+            case .damaged(let why):
+                // A crash can leave a zero-filled or half-written final record; anything followed by
+                // more data is real damage.
+                let rest = bytes[offset...]
+                let claimed = bytes.count - offset >= 8 ? Int(Record.read32(bytes, offset + 4)) : 0
+                let torn = rest.allSatisfy { $0 == 0 } || offset + Record.headerSize + claimed >= bytes.count
+                guard torn else { throw .damaged(file: path, offset: journalOffset + offset, reason: why) }
+                if repairTail { try truncateTail(at: journalOffset + offset) }
+                journalOffset += offset
+                return
+            }
+        }
+        journalOffset += offset
+    }
+
+    private func truncateTail(at offset: Int) throws(StoreError) {
+        if ftruncate(journalFD, off_t(offset)) != 0 { throw .io(path: journalPath(generation), reason: FileIO.errorText()) }
+        try FileIO.sync(journalFD, path: journalPath(generation))
+    }
+
+    /// Brings the state up to date with what other processes committed.
+    public func refresh() throws(StoreError) {
+        if FileIO.exists(journalPath(generation + 1)) {
+            try load(repairTail: false)
+        } else {
+            try readJournal(repairTail: false)
+        }
+    }
+
+    /// Runs one write transaction: under the exclusive lock, with the state refreshed, `body`
+    /// either throws (nothing is written) or returns the record to commit and a result. The record
+    /// is appended and fsync'd, then applied to the state.
+    public func write<R, E: Error>(_ body: (State) throws(E) -> (record: [UInt8], result: R)) throws -> R {
+        try withExclusiveLock { () throws in
+            if FileIO.exists(journalPath(generation + 1)) { try load(repairTail: true) } else { try readJournal(repairTail: true) }
+            let (record, result) = try body(state)
+            let bytes = Record.encode(record)
+            let path = journalPath(generation)
+            do {
+                try FileIO.writeAll(journalFD, bytes, at: journalOffset, path: path)
+                try FileIO.sync(journalFD, path: path)
+            } catch {
+                // Leave no partial record behind for the next writer to trip over.
+                _ = ftruncate(journalFD, off_t(journalOffset))
+                throw error
+            }
+            try state.apply(record[...])
+            journalOffset += bytes.count
+            return result
+        }
+    }
+
+    /// Bytes in the current journal.
+    public var journalBytes: Int { journalOffset }
+
+    /// Writes the state as generation N+1's snapshot and starts an empty journal.
+    public func compact() throws(StoreError) {
+        try lockExclusive()
+        defer { unlock() }
+        do {
+            try readJournal(repairTail: true)
+            let next = generation + 1
+            let tmp = snapshotPath(next) + ".tmp"
+            let fd = try FileIO.open(tmp, O_RDWR | O_CREAT | O_TRUNC)
+            var offset = 0
+            do throws(StoreError) {
+                var buffer: [UInt8] = []
+                for r in state.snapshotRecords() {
+                    buffer.append(contentsOf: Record.encode(r))
+                    if buffer.count > 1 << 20 {
+                        try FileIO.writeAll(fd, buffer, at: offset, path: tmp)
+                        offset += buffer.count
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                try FileIO.writeAll(fd, buffer, at: offset, path: tmp)
+                offset += buffer.count
+                if fsync(fd) != 0 { throw .io(path: tmp, reason: FileIO.errorText()) }
+            } catch {
+                close(fd)
+                unlink(tmp)
+                throw error
+            }
+            close(fd)
+            if rename(tmp, snapshotPath(next)) != 0 { throw .io(path: tmp, reason: FileIO.errorText()) }
+            let j = try FileIO.open(journalPath(next), O_RDWR | O_CREAT | O_EXCL)
+            FileIO.syncDirectory(directory)
+            unlink(journalPath(generation))
+            unlink(snapshotPath(generation))
+            close(journalFD)
+            journalFD = j
+            generation = next
+            journalOffset = 0
+            snapshotBytes = offset
+        }
+    }
+
+    private func lockExclusive() throws(StoreError) {
+        while flock(lockFD, LOCK_EX) != 0 {
+            if errno != EINTR { throw .io(path: directory + "/lock", reason: FileIO.errorText()) }
+        }
+    }
+
+    private func unlock() { flock(lockFD, LOCK_UN) }
+
+    private func withExclusiveLock<R>(_ body: () throws -> R) throws -> R {
+        while flock(lockFD, LOCK_EX) != 0 {
+            if errno != EINTR { throw StoreError.io(path: directory + "/lock", reason: FileIO.errorText()) }
+        }
+        defer { flock(lockFD, LOCK_UN) }
+        return try body()
+    }
+}
