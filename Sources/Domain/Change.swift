@@ -1,0 +1,93 @@
+import JSONRPC
+
+/// One kind of stored thing.
+public enum EntityKind: String, Sendable, CaseIterable {
+    case tenant, classification, provider, model, space, config, template
+}
+
+/// One change of a transaction. A transaction is applied whole or not at all.
+public enum Change: Sendable, Equatable {
+    case putTenant(Tenant)
+    case putClassification(Classification)
+    case putProvider(Provider)
+    case putModel(Model)
+    case putSpace(Space)
+    case putConfig(ConfigItem)
+    case putTemplate(Template)
+    /// Removes a stored thing for good (a hard delete).
+    case remove(EntityKind, id: String)
+    /// Records a question on a model at a time.
+    case recordQuestion(modelId: String, at: Millis)
+    /// Removes a tenant's questions with `at < before`.
+    case purgeQuestions(tenantId: String, before: Millis)
+
+    var json: JSONObject {
+        switch self {
+        case .putTenant(let v): return ["op": "put", "k": "tenant", "v": .object(v.record)]
+        case .putClassification(let v): return ["op": "put", "k": "classification", "v": .object(v.record)]
+        case .putProvider(let v): return ["op": "put", "k": "provider", "v": .object(v.record)]
+        case .putModel(let v): return ["op": "put", "k": "model", "v": .object(v.record)]
+        case .putSpace(let v): return ["op": "put", "k": "space", "v": .object(v.record)]
+        case .putConfig(let v): return ["op": "put", "k": "config", "v": .object(v.record)]
+        case .putTemplate(let v): return ["op": "put", "k": "template", "v": .object(v.record)]
+        case .remove(let k, let id): return ["op": "remove", "k": .string(k.rawValue), "id": .string(id)]
+        case .recordQuestion(let m, let at): return ["op": "question", "modelId": .string(m), "at": .number(JSONNumber(Int(at)))]
+        case .purgeQuestions(let t, let before): return ["op": "purge", "tenantId": .string(t), "before": .number(JSONNumber(Int(before)))]
+        }
+    }
+
+    init(json o: JSONObject) throws(DecodeError) {
+        let r = FieldReader(object: o, entity: "change")
+        switch try r.string("op") {
+        case "put":
+            let v = r.objectValue("v")
+            switch try r.string("k") {
+            case "tenant": self = .putTenant(try Tenant(record: v))
+            case "classification": self = .putClassification(try Classification(record: v))
+            case "provider": self = .putProvider(try Provider(record: v))
+            case "model": self = .putModel(try Model(record: v))
+            case "space": self = .putSpace(try Space(record: v))
+            case "config": self = .putConfig(try ConfigItem(record: v))
+            case "template": self = .putTemplate(try Template(record: v))
+            case let k: throw DecodeError("unknown entity kind \(k)")
+            }
+        case "remove":
+            guard let k = EntityKind(rawValue: try r.string("k")) else { throw DecodeError("unknown entity kind") }
+            self = .remove(k, id: try r.string("id"))
+        case "question": self = .recordQuestion(modelId: try r.string("modelId"), at: try r.int64("at"))
+        case "purge": self = .purgeQuestions(tenantId: try r.string("tenantId"), before: try r.int64("before"))
+        case let op: throw DecodeError("unknown change \(op)")
+        }
+    }
+}
+
+/// The changes of one commit, encoded as one journal record.
+public struct Transaction: Sendable, Equatable {
+    public var changes: [Change] = []
+    public init(_ changes: [Change] = []) { self.changes = changes }
+    public mutating func add(_ c: Change) { changes.append(c) }
+    public var isEmpty: Bool { changes.isEmpty }
+
+    /// The journal record: `{"c":[…]}`.
+    public var record: [UInt8] {
+        var w = JSONWriter(reservingCapacity: 256 * max(1, changes.count))
+        w.write(.object(["c": .array(changes.map { .object($0.json) })]))
+        return w.bytes
+    }
+
+    /// Decodes a journal record.
+    public init(record: ArraySlice<UInt8>) throws(DecodeError) {
+        let value: JSONValue
+        do { value = try record.withUnsafeBufferPointer { buf throws(JSONParseError) in try JSONParser.parse(buf) } } catch {
+            throw DecodeError("record is not JSON: \(error)")
+        }
+        guard let list = value["c"]?.arrayValue else { throw DecodeError("record without changes") }
+        var changes: [Change] = []
+        changes.reserveCapacity(list.count)
+        for c in list {
+            guard let o = c.objectValue else { throw DecodeError("change is not an object") }
+            changes.append(try Change(json: o))
+        }
+        self.changes = changes
+    }
+}

@@ -1,0 +1,83 @@
+/// Referential rules the store enforces on every commit (contract §7): nothing may point at a
+/// missing thing, and a model with questions or an incoming `migratedToModelId` cannot be removed.
+extension PlatformState {
+    /// The first violation the transaction would cause, or nil when it may be committed.
+    public func violation(of tx: Transaction) -> String? {
+        var overlay = Overlay()
+        for c in tx.changes {
+            switch c {
+            case .putTenant(let v): overlay.tenants[v.id] = .some(v)
+            case .putClassification(let v): overlay.classifications[v.id] = .some(v)
+            case .putProvider(let v): overlay.providers[v.id] = .some(v)
+            case .putModel(let v): overlay.models[v.id] = .some(v)
+            case .putSpace(let v): overlay.spaces[v.id] = .some(v)
+            case .putConfig(let v): overlay.configs[v.id] = .some(v)
+            case .putTemplate(let v): overlay.templates[v.id] = .some(v)
+            case .remove(let kind, let id):
+                switch kind {
+                case .tenant: overlay.tenants[id] = .some(nil)
+                case .classification: overlay.classifications[id] = .some(nil)
+                case .provider: overlay.providers[id] = .some(nil)
+                case .model: overlay.models[id] = .some(nil)
+                case .space: overlay.spaces[id] = .some(nil)
+                case .config: overlay.configs[id] = .some(nil)
+                case .template: overlay.templates[id] = .some(nil)
+                }
+            case .recordQuestion, .purgeQuestions: break
+            }
+        }
+        func tenant(_ id: String) -> Bool { (overlay.tenants[id] ?? tenants[id]) != nil }
+        func model(_ id: String) -> Model? { overlay.models[id] ?? models[id] }
+        func space(_ id: String) -> Space? { overlay.spaces[id] ?? spaces[id] }
+        func classification(_ id: String) -> Classification? { overlay.classifications[id] ?? classifications[id] }
+        func provider(_ id: String) -> Provider? { overlay.providers[id] ?? providers[id] }
+        func config(_ id: String) -> ConfigItem? { overlay.configs[id] ?? configs[id] }
+        func template(_ id: String) -> Template? { overlay.templates[id] ?? templates[id] }
+
+        for case let v?? in overlay.classifications.values where !tenant(v.tenantId) { return "classification \(v.id) names a missing tenant" }
+        for case let v?? in overlay.providers.values where !tenant(v.tenantId) { return "provider \(v.id) names a missing tenant" }
+        for case let m?? in overlay.models.values {
+            if !tenant(m.tenantId) { return "model \(m.id) names a missing tenant" }
+            guard let p = provider(m.providerId), p.tenantId == m.tenantId else { return "model \(m.id) names a missing provider" }
+            if let c = m.securityClassificationId, classification(c)?.tenantId != m.tenantId { return "model \(m.id) names a missing classification" }
+            if let t = m.migratedToModelId, model(t) == nil { return "model \(m.id) is migrated to a missing model" }
+        }
+        for case let s?? in overlay.spaces.values {
+            if !tenant(s.tenantId) { return "space \(s.id) names a missing tenant" }
+            if let c = s.securityClassificationId, classification(c)?.tenantId != s.tenantId { return "space \(s.id) names a missing classification" }
+            for m in s.modelIds where model(m)?.tenantId != s.tenantId { return "space \(s.id) enables a missing model \(m)" }
+        }
+        for case let c?? in overlay.configs.values {
+            if model(c.completionModelId)?.tenantId != c.tenantId { return "\(c.kind.rawValue) \(c.id) uses a missing model" }
+            if space(c.spaceId)?.tenantId != c.tenantId { return "\(c.kind.rawValue) \(c.id) is in a missing space" }
+        }
+        for case let t?? in overlay.templates.values {
+            if let m = t.completionModelId, model(m)?.tenantId != t.tenantId { return "template \(t.id) uses a missing model" }
+        }
+        for c in tx.changes {
+            if case .recordQuestion(let m, _) = c, model(m) == nil { return "a question names a missing model \(m)" }
+        }
+        // Removals: nothing may still point at what goes.
+        for (id, v) in overlay.models where v == nil && models[id] != nil {
+            if !(questionTimes[id]?.isEmpty ?? true) { return "model \(id) still has questions" }
+            if configsByModel[id, default: []].contains(where: { config($0)?.completionModelId == id }) { return "model \(id) is still used by configuration" }
+            if templatesByModel[id, default: []].contains(where: { template($0)?.completionModelId == id }) { return "model \(id) is still used by a template" }
+            if migratedFrom[id, default: []].contains(where: { model($0)?.migratedToModelId == id }) { return "model \(id) is still a migration target" }
+            if spacesByModel[id, default: []].contains(where: { space($0)?.modelIds.contains(id) == true }) { return "model \(id) is still enabled in a space" }
+        }
+        for (id, v) in overlay.spaces where v == nil && spaces[id] != nil {
+            if configsBySpace[id, default: []].contains(where: { config($0)?.spaceId == id }) { return "space \(id) still holds configuration" }
+        }
+        return nil
+    }
+
+    private struct Overlay {
+        var tenants: [String: Tenant?] = [:]
+        var classifications: [String: Classification?] = [:]
+        var providers: [String: Provider?] = [:]
+        var models: [String: Model?] = [:]
+        var spaces: [String: Space?] = [:]
+        var configs: [String: ConfigItem?] = [:]
+        var templates: [String: Template?] = [:]
+    }
+}

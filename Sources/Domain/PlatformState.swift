@@ -1,0 +1,149 @@
+import JSONRPC
+
+/// Everything the store keeps, with the reference indexes the rules need.
+///
+/// Pure: `apply` is deterministic and total for transactions that passed `check`, so replaying
+/// the journal rebuilds exactly the state the writer had. Indexes are kept in step by `apply`
+/// only, so a commit costs in proportion to what it changes, not to the size of the store.
+public struct PlatformState: Sendable {
+    public private(set) var tenants: [String: Tenant] = [:]
+    public private(set) var classifications: [String: Classification] = [:]
+    public private(set) var providers: [String: Provider] = [:]
+    public private(set) var models: [String: Model] = [:]
+    public private(set) var spaces: [String: Space] = [:]
+    public private(set) var configs: [String: ConfigItem] = [:]
+    public private(set) var templates: [String: Template] = [:]
+    /// Question timestamps per model (questions are counted and purged, never read back one by one).
+    public private(set) var questionTimes: [String: [Millis]] = [:]
+
+    // Indexes: model id → ids of what references it.
+    public private(set) var configsByModel: [String: Set<String>] = [:]
+    public private(set) var templatesByModel: [String: Set<String>] = [:]
+    public private(set) var spacesByModel: [String: Set<String>] = [:]
+    public private(set) var migratedFrom: [String: Set<String>] = [:]
+    public private(set) var configsBySpace: [String: Set<String>] = [:]
+    public private(set) var modelsByTenant: [String: Set<String>] = [:]
+
+    public init() {}
+
+    // MARK: apply
+
+    public mutating func apply(_ tx: Transaction) {
+        for c in tx.changes { apply(c) }
+    }
+
+    mutating func apply(_ change: Change) {
+        switch change {
+        case .putTenant(let t): tenants[t.id] = t
+        case .putClassification(let c): classifications[c.id] = c
+        case .putProvider(let p): providers[p.id] = p
+        case .putModel(let m):
+            if let old = models[m.id], let target = old.migratedToModelId { migratedFrom[target]?.remove(m.id) }
+            models[m.id] = m
+            modelsByTenant[m.tenantId, default: []].insert(m.id)
+            if let target = m.migratedToModelId { migratedFrom[target, default: []].insert(m.id) }
+        case .putSpace(let s):
+            if let old = spaces[s.id] { for m in old.modelIds { spacesByModel[m]?.remove(s.id) } }
+            spaces[s.id] = s
+            for m in s.modelIds { spacesByModel[m, default: []].insert(s.id) }
+        case .putConfig(let c):
+            if let old = configs[c.id] {
+                configsByModel[old.completionModelId]?.remove(c.id)
+                configsBySpace[old.spaceId]?.remove(c.id)
+            }
+            configs[c.id] = c
+            configsByModel[c.completionModelId, default: []].insert(c.id)
+            configsBySpace[c.spaceId, default: []].insert(c.id)
+        case .putTemplate(let t):
+            if let old = templates[t.id], let m = old.completionModelId { templatesByModel[m]?.remove(t.id) }
+            templates[t.id] = t
+            if let m = t.completionModelId { templatesByModel[m, default: []].insert(t.id) }
+        case .remove(let kind, let id):
+            remove(kind, id)
+        case .recordQuestion(let m, let at):
+            questionTimes[m, default: []].append(at)
+        case .purgeQuestions(let tenantId, let before):
+            for m in modelsByTenant[tenantId] ?? [] {
+                guard var times = questionTimes[m] else { continue }
+                times.removeAll { $0 < before }
+                questionTimes[m] = times.isEmpty ? nil : times
+            }
+        }
+    }
+
+    private mutating func remove(_ kind: EntityKind, _ id: String) {
+        switch kind {
+        case .tenant: tenants[id] = nil
+        case .classification: classifications[id] = nil
+        case .provider: providers[id] = nil
+        case .model:
+            guard let m = models.removeValue(forKey: id) else { return }
+            modelsByTenant[m.tenantId]?.remove(id)
+            if let target = m.migratedToModelId { migratedFrom[target]?.remove(id) }
+            configsByModel[id] = nil; templatesByModel[id] = nil; spacesByModel[id] = nil; migratedFrom[id] = nil
+            questionTimes[id] = nil
+        case .space:
+            guard let s = spaces.removeValue(forKey: id) else { return }
+            for m in s.modelIds { spacesByModel[m]?.remove(id) }
+            configsBySpace[id] = nil
+        case .config:
+            guard let c = configs.removeValue(forKey: id) else { return }
+            configsByModel[c.completionModelId]?.remove(id)
+            configsBySpace[c.spaceId]?.remove(id)
+        case .template:
+            guard let t = templates.removeValue(forKey: id) else { return }
+            if let m = t.completionModelId { templatesByModel[m]?.remove(id) }
+        }
+    }
+
+    // MARK: snapshot
+
+    /// Transactions that rebuild this state from empty (entities first, referenced before referencing).
+    public func snapshotTransactions(batch: Int = 2000) -> [Transaction] {
+        var out: [Transaction] = []
+        var current = Transaction()
+        func add(_ c: Change) {
+            current.add(c)
+            if current.changes.count >= batch { out.append(current); current = Transaction() }
+        }
+        for t in tenants.values.sorted(by: { $0.id < $1.id }) { add(.putTenant(t)) }
+        for c in classifications.values.sorted(by: { $0.id < $1.id }) { add(.putClassification(c)) }
+        for p in providers.values.sorted(by: { $0.id < $1.id }) { add(.putProvider(p)) }
+        for m in models.values.sorted(by: { $0.id < $1.id }) { add(.putModel(m)) }
+        for s in spaces.values.sorted(by: { $0.id < $1.id }) { add(.putSpace(s)) }
+        for c in configs.values.sorted(by: { $0.id < $1.id }) { add(.putConfig(c)) }
+        for t in templates.values.sorted(by: { $0.id < $1.id }) { add(.putTemplate(t)) }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// Question timestamps in compact binary records: `Q` + model id (36 bytes) + count + times.
+    public func questionRecords() -> [[UInt8]] {
+        questionTimes.keys.sorted().map { m in
+            let times = questionTimes[m]!
+            var r: [UInt8] = [UInt8(ascii: "Q")]
+            r.reserveCapacity(41 + times.count * 8)
+            r.append(contentsOf: Array(m.utf8).prefix(36))
+            withUnsafeBytes(of: UInt32(times.count).littleEndian) { r.append(contentsOf: $0) }
+            for t in times { withUnsafeBytes(of: t.littleEndian) { r.append(contentsOf: $0) } }
+            return r
+        }
+    }
+
+    /// Applies a record written by `questionRecords`.
+    public mutating func applyQuestionRecord(_ r: ArraySlice<UInt8>) throws(DecodeError) {
+        guard r.count >= 41, r.first == UInt8(ascii: "Q") else { throw DecodeError("bad question record") }
+        let base = r.startIndex
+        let model = String(decoding: r[(base + 1)..<(base + 37)], as: UTF8.self)
+        var count: UInt32 = 0
+        withUnsafeMutableBytes(of: &count) { dst in for k in 0..<4 { dst[k] = r[base + 37 + k] } }
+        let n = Int(UInt32(littleEndian: count))
+        guard r.count == 41 + n * 8 else { throw DecodeError("question record length mismatch") }
+        var times = questionTimes[model] ?? []
+        times.reserveCapacity(times.count + n)
+        r.withUnsafeBytes { raw in
+            for k in 0..<n { times.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 41 + k * 8, as: Int64.self))) }
+        }
+        questionTimes[model] = times
+    }
+}
