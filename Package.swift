@@ -20,7 +20,7 @@ let package = Package(
         // Session state machine, dispatch, parameter schemas, handlers.
         .target(name: "Server", dependencies: ["JSONRPC", "Transport", "Domain", "Store"]),
         // Command line parsing and process wiring; the executable only calls into it.
-        .target(name: "Launcher", dependencies: ["Server", "Transport", "JSONRPC"]),
+        .target(name: "Launcher", dependencies: ["Server", "Transport", "JSONRPC", "Domain", "Store"]),
         .executableTarget(name: "model-lifecycle", dependencies: ["Launcher"]),
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),

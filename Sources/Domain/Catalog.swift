@@ -46,6 +46,9 @@ public struct Catalog: Sendable {
     /// How many entries carry a deprecation date / a successor.
     public private(set) var deprecatedCount = 0
     public private(set) var successorCount = 0
+    /// Model entries (aliases not counted) and `alias_of` keys.
+    public private(set) var modelCount = 0
+    public private(set) var aliasCount = 0
 
     public init() {}
 
@@ -84,6 +87,7 @@ public struct Catalog: Sendable {
             entry.toolCalling = e["supports_function_calling"]?.boolValue
             entries[m.key] = entry
         }
+        modelCount = entries.count
         for (alias, first) in aliases {
             var target = first
             var hops = 0
@@ -91,6 +95,7 @@ public struct Catalog: Sendable {
             if var e = entries[target] {
                 e.key = target
                 entries[alias] = e
+                aliasCount += 1
             }
         }
     }

@@ -1,6 +1,9 @@
 import JSONRPC
 import Transport
 import Server
+import Domain
+import Store
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +28,7 @@ public enum Launcher {
             writeStdout("\(ServerInfo.current.name) \(ServerInfo.current.version)\n")
             return 0
         case .openrpc(let fixtures):
-            let doc = MessageProcessor(table: methodTable(conformanceFixtures: fixtures), outbox: CollectingOutbox()).openRPCDocument
+            let doc = MessageProcessor(table: methodTable(platform: nil, conformanceFixtures: fixtures), outbox: CollectingOutbox()).openRPCDocument
             writeStdout(JSONWriter.string(doc, pretty: true) + "\n")
             return 0
         case .serve(let options):
@@ -33,14 +36,61 @@ public enum Launcher {
         }
     }
 
-    /// Every method of this build.
-    public static func methodTable(conformanceFixtures: Bool) -> MethodTable {
+    /// Every method of this build. Without a platform (printing the OpenRPC document) the domain
+    /// methods are registered against a throwaway in-memory store so the document lists them all.
+    public static func methodTable(platform: Platform?, conformanceFixtures: Bool) -> MethodTable {
         var table = MethodTable()
+        if let platform = platform ?? documentationPlatform() { DomainMethods.register(in: &table, platform: platform) }
         if conformanceFixtures { ConformanceFixtures.register(in: &table) }
         return table
     }
 
+    private static func documentationPlatform() -> Platform? {
+        let dir = NSTemporaryDirectory() + "model-lifecycle-doc-" + String(getpid())
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        guard let store = try? JournalStore<PlatformState>(directory: dir) else { return nil }
+        return Platform(store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
+                        calendar: LifecycleCalendar(today: 0))
+    }
+
+    /// The store directory: `--store`, `$MODEL_LIFECYCLE_STORE`, `$XDG_DATA_HOME/model-lifecycle`,
+    /// else `~/.local/share/model-lifecycle`.
+    static func storeDirectory(flag: String?, environment: [String: String]) -> String {
+        if let flag { return flag }
+        if let s = environment["MODEL_LIFECYCLE_STORE"], !s.isEmpty { return s }
+        if let x = environment["XDG_DATA_HOME"], !x.isEmpty { return x + "/model-lifecycle" }
+        return (environment["HOME"] ?? ".") + "/.local/share/model-lifecycle"
+    }
+
+    /// Opens the store and catalog of a serving process; a diagnostic and exit code on failure.
+    static func openPlatform(_ options: ServeOptions) -> Result<Platform, StartupFailure> {
+        let env = ProcessInfo.processInfo.environment
+        let dir = storeDirectory(flag: options.store, environment: env)
+        let store: JournalStore<PlatformState>
+        do { store = try JournalStore<PlatformState>(directory: dir) } catch {
+            return .failure(StartupFailure(exitCode: 3, message: "model-lifecycle: \(error)\n"))
+        }
+        let source = CatalogLoader.discover(flag: options.catalog, environment: env)
+        var catalog = Catalog()
+        if let path = source.path {
+            switch CatalogLoader.load(path: path) {
+            case .success(let c): catalog = c
+            case .failure(let e): return .failure(StartupFailure(exitCode: 64, message: "model-lifecycle: catalog \(path): \(e.description)\n"))
+            }
+        }
+        let today = options.today ?? Int(Platform.systemClock() / 86_400_000)
+        return .success(Platform(store: store, catalog: catalog, catalogSource: source,
+                                 calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays)))
+    }
+
     static func serve(_ options: ServeOptions) -> Int32 {
+        let platform: Platform
+        switch openPlatform(options) {
+        case .success(let p): platform = p
+        case .failure(let f):
+            writeStderr(f.message)
+            return f.exitCode
+        }
         // The protocol gets a private copy of stdout; fd 1 then points at stderr so that a stray
         // print can never corrupt a frame.
         let protocolFD = dup(1)
@@ -53,9 +103,17 @@ public enum Launcher {
         let config = StdioRuntime.Configuration(
             inputFD: 0, outputFD: protocolFD,
             limits: .init(maxHeaderBytes: 8 * 1024, maxBodyBytes: options.maxMessageBytes), log: log)
-        return StdioRuntime.run(table: methodTable(conformanceFixtures: options.conformanceFixtures), configuration: config)
+        log.debug("store \(platform.store.directory); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)")
+        return StdioRuntime.run(table: methodTable(platform: platform, conformanceFixtures: options.conformanceFixtures), configuration: config,
+                                actorValidator: DomainMethods.actorValidator(platform: platform))
     }
 
     static func writeStdout(_ s: String) { FileOutput.writeAll(1, s) }
     static func writeStderr(_ s: String) { FileOutput.writeAll(2, s) }
+}
+
+/// Why a serving process could not start: the diagnostic and the exit code.
+struct StartupFailure: Error {
+    var exitCode: Int32
+    var message: String
 }

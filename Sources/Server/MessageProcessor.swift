@@ -136,6 +136,7 @@ public final class MessageProcessor: @unchecked Sendable {
         if entry.spec.kind == .notification {
             return .failure(.invalidRequest("\(r.method) is a notification and must be sent without an id"))
         }
+        if let authorize = entry.spec.authorize, let refusal = authorize(session) { return .failure(refusal) }
         let object: JSONObject
         switch entry.spec.validate(r.params) {
         case .failure(let e): return .failure(.invalidParams(e))

@@ -23,11 +23,14 @@ public struct MethodSpec: Sendable {
     public var result: Schema?
     /// Application error codes the method may return besides the protocol ones.
     public var errors: [ErrorCode]
+    /// Checked before params are validated: who may call the method (contract §2: the role is
+    /// checked before anything is looked up).
+    public var authorize: (@Sendable (Session) -> ServerError?)?
 
     public init(_ name: String, kind: Kind = .request, summary: String, params: ParamsShape = .named([]),
                 result: Schema? = nil, errors: [ErrorCode] = []) {
         self.name = name; self.kind = kind; self.summary = summary; self.params = params
-        self.result = result; self.errors = errors
+        self.result = result; self.errors = errors; self.authorize = nil
     }
 
     /// Validates raw params against the declared shape; returns the params object to hand to the handler.

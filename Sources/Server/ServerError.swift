@@ -1,4 +1,5 @@
 import JSONRPC
+import Domain
 
 /// Every way a request can fail. Handlers throw these; `ErrorMapping` turns them into JSON-RPC
 /// errors, in that one place.
@@ -15,6 +16,10 @@ public enum ServerError: Error, Sendable {
     case cancelled
     /// -32603: a bug or an unexpected condition; the message is logged.
     case internalError(String)
+    /// -32803 (LSP RequestFailed): a well-formed request that failed, e.g. a catalog reload.
+    case requestFailed(String)
+    /// An application error of contract §3 (1001–1030).
+    case domain(DomainError)
 
     /// Convenience for -32602.
     public static func invalidParams(_ field: String, _ reason: String) -> ServerError {
@@ -39,6 +44,10 @@ public enum ErrorMapping {
             return ResponseError(code: .requestCancelled, message: "Request cancelled")
         case .internalError(let reason):
             return .internalError(reason)
+        case .requestFailed(let reason):
+            return ResponseError(code: .requestFailed, message: "Request failed", data: ["reason": .string(reason)])
+        case .domain(let e):
+            return responseError(for: e)
         }
     }
 }

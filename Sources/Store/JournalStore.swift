@@ -139,11 +139,12 @@ public final class JournalStore<State: StoreState> {
 
     /// Runs one write transaction: under the exclusive lock, with the state refreshed, `body`
     /// either throws (nothing is written) or returns the record to commit and a result. The record
-    /// is appended and fsync'd, then applied to the state.
+    /// is appended and fsync'd, then applied to the state. An empty record commits nothing.
     public func write<R, E: Error>(_ body: (State) throws(E) -> (record: [UInt8], result: R)) throws -> R {
         try withExclusiveLock { () throws in
             if FileIO.exists(journalPath(generation + 1)) { try load(repairTail: true) } else { try readJournal(repairTail: true) }
             let (record, result) = try body(state)
+            if record.isEmpty { return result }
             let bytes = Record.encode(record)
             let path = journalPath(generation)
             do {

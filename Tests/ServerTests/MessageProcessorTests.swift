@@ -13,7 +13,7 @@ final class MessageProcessorTests: XCTestCase {
     override func setUp() {
         outbox = CollectingOutbox()
         registry = CancellationRegistry()
-        processor = MessageProcessor(table: Launcher.methodTable(conformanceFixtures: true), outbox: outbox, cancellation: registry)
+        processor = MessageProcessor(table: Launcher.methodTable(platform: nil, conformanceFixtures: true), outbox: outbox, cancellation: registry)
     }
 
     @discardableResult
@@ -113,7 +113,7 @@ final class MessageProcessorTests: XCTestCase {
         let doc = outbox.takeMessages().first?["result"]
         XCTAssertEqual(doc?["openrpc"], "1.3.2")
         let names = doc?["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-        XCTAssertEqual(names, Launcher.methodTable(conformanceFixtures: true).names.union(LifecycleMethods.specs.map(\.name)))
+        XCTAssertEqual(names, Launcher.methodTable(platform: nil, conformanceFixtures: true).names.union(LifecycleMethods.specs.map(\.name)))
         XCTAssertEqual(doc, processor.openRPCDocument)
     }
 }

@@ -1,0 +1,86 @@
+import JSONRPC
+import Domain
+
+/// Who may call a domain method (contract §2 permission table).
+public enum Access: Sendable {
+    /// Any actor: member, admin or sysadmin.
+    case anyActor
+    /// Admins (own tenant) and sysadmins (any tenant).
+    case admin
+    /// Sysadmins only.
+    case sysadmin
+
+    func allows(_ role: Role) -> Bool {
+        switch self {
+        case .anyActor: true
+        case .admin: role != .member
+        case .sysadmin: role == .sysadmin
+        }
+    }
+}
+
+/// One call of a domain method, with its actor and tenant resolved.
+public struct Call {
+    public let context: RequestContext
+    public let actor: ActorIdentity
+    /// The tenant the call acts in (tenant-scoped methods only).
+    public let tenantId: String
+    public let platform: Platform
+    public var params: Params { context.params }
+}
+
+/// A domain method: its published spec, who may call it, and its handler.
+public struct DomainMethod {
+    public typealias Body = @Sendable (Call) throws(ServerError) -> JSONValue
+    var spec: MethodSpec
+    var access: Access
+    var tenantScoped: Bool
+    var body: Body
+
+    /// Declares a method. Tenant-scoped methods also accept `tenantId` (required for a sysadmin).
+    public init(_ name: String, _ access: Access, tenantScoped: Bool = true, summary: String, params: [Field] = [],
+                result: Schema, errors: [ErrorCode] = [], _ body: @escaping Body) {
+        var fields = params
+        if tenantScoped {
+            fields.append(.optional("tenantId", .uuid, "The tenant to act in: required for a sysadmin, optional (own tenant) otherwise."))
+        }
+        var allErrors: [ErrorCode] = [.unauthenticated, .forbidden]
+        if tenantScoped { allErrors.append(.notFound) }
+        for e in errors where !allErrors.contains(e) { allErrors.append(e) }
+        allErrors.append(.storeUnavailable)
+        spec = MethodSpec(name, summary: summary, params: .named(fields), result: result, errors: allErrors)
+        spec.authorize = { session in
+            guard let actor = session.actor else { return .domain(.unauthenticated) }
+            return access.allows(actor.role) ? nil : .domain(.forbidden(method: name, role: actor.role))
+        }
+        self.access = access
+        self.tenantScoped = tenantScoped
+        self.body = body
+    }
+}
+
+extension MethodTable {
+    /// Registers domain methods against a platform.
+    public mutating func register(_ methods: [DomainMethod], platform: Platform) {
+        for m in methods {
+            let body = m.body
+            let scoped = m.tenantScoped
+            register(m.spec) { ctx throws(ServerError) in
+                guard let actor = ctx.session.actor else { throw .domain(.unauthenticated) }
+                let state = try platform.read()
+                var tenantId = actor.tenantId ?? ""
+                if scoped {
+                    let requested = ctx.params.optionalString("tenantId")
+                    if actor.role == .sysadmin {
+                        guard let requested else { throw .invalidParams("/tenantId", "is required for a sysadmin") }
+                        tenantId = requested
+                    } else if let requested, requested != tenantId {
+                        throw .domain(.notFound(entity: "tenant", id: requested))
+                    }
+                    guard state.tenants[tenantId] != nil else { throw .domain(.notFound(entity: "tenant", id: tenantId)) }
+                }
+                return try body(Call(context: ctx, actor: actor, tenantId: tenantId, platform: platform))
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Domain
+
+/// Every domain method of this build, registered against a platform.
+public enum DomainMethods {
+    public static func register(in table: inout MethodTable, platform: Platform) {
+        table.register(TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all(), platform: platform)
+    }
+
+    /// `initialize`'s actor check: a member or admin needs an existing tenant; a sysadmin's
+    /// tenant, when given, must exist too.
+    public static func actorValidator(platform: Platform) -> @Sendable (ActorIdentity) -> ParamsError? {
+        { actor in
+            guard let tenantId = actor.tenantId else { return nil }
+            guard Formats.isLowercaseUUID(tenantId) else { return ParamsError("/initializationOptions/actor/tenantId", "must be a lowercase UUID") }
+            guard let state = try? platform.read(), state.tenants[tenantId] != nil else {
+                return ParamsError("/initializationOptions/actor/tenantId", "no tenant with id \(tenantId)")
+            }
+            return nil
+        }
+    }
+}

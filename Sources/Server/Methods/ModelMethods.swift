@@ -1,0 +1,158 @@
+import JSONRPC
+import Domain
+
+/// `models/*`.
+enum ModelMethods {
+    static let capabilityFields: [Field] = [
+        .optional("nickname", .nullable(.string(.init(maxLength: 200)))),
+        .optional("family", .nullable(.string(.init(maxLength: 100)))),
+        .optional("maxInputTokens", .nullable(.integer(min: 0))),
+        .optional("maxOutputTokens", .nullable(.integer(min: 0))),
+        .optional("vision", .boolean), .optional("reasoning", .boolean), .optional("toolCalling", .boolean),
+        .optional("hosting", .nullable(.string(.init(maxLength: 100)))),
+        .optional("openSource", .boolean),
+        .optional("securityClassificationId", .nullable(.uuid)),
+        .optional("isEnabled", .boolean), .optional("isDefault", .boolean),
+        .optional("isDeprecated", .boolean, "Sets the manual deprecation flag (output shows the effective value)."),
+    ]
+
+    static func all() -> [DomainMethod] {
+        [
+            DomainMethod("models/list", .anyActor, summary: "The tenant's models, oldest first; soft-deleted ones only with includeDeleted.",
+                         params: [.optional("includeDeleted", .boolean), .optional("kind", .enumeration(ModelKind.allCases.map(\.rawValue))),
+                                  .optional("status", .enumeration(ModelStatus.allCases.map(\.rawValue))), Pagination.limitField, Pagination.cursorField],
+                         result: Pagination.listSchema(EntitySchemas.model)) { call throws(ServerError) in
+                let state = try call.platform.read()
+                let includeDeleted = call.params.bool("includeDeleted", default: false)
+                let kind = call.params.optionalString("kind")
+                let status = call.params.optionalString("status")
+                let ids = state.modelsByTenant[call.tenantId] ?? []
+                let items = ids.compactMap { state.models[$0] }.filter { m in
+                    (includeDeleted || m.deletedAt == nil) && (kind == nil || m.kind.rawValue == kind)
+                        && (status == nil || Views.lifecycle(m, state, call.platform).status.rawValue == status)
+                }
+                return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, params: call.params) { Views.model($0, state, call.platform) }
+            },
+            DomainMethod("models/get", .anyActor, summary: "One model with its lifecycle status.", params: [Fields.id],
+                         result: EntitySchemas.model) { call throws(ServerError) in
+                let state = try call.platform.read()
+                return Views.model(try state.model(call.params.id, in: call.tenantId), state, call.platform)
+            },
+            DomainMethod("models/create", .admin, summary: "Creates a model. Capability fields left out are filled from the catalog entry when one matches; given fields win.",
+                         params: [.required("kind", .enumeration(ModelKind.allCases.map(\.rawValue))), .required("name", .name()),
+                                  .required("providerId", .uuid)] + capabilityFields,
+                         result: EntitySchemas.model, errors: [.conflict]) { call throws(ServerError) in
+                try call.platform.write { state throws(ServerError) in
+                    let provider = try state.provider(try call.params.string("providerId"), in: call.tenantId)
+                    let name = try call.params.string("name")
+                    if state.modelsByTenant[call.tenantId, default: []].contains(where: {
+                        let m = state.models[$0]!; return m.providerId == provider.id && m.name == name && m.deletedAt == nil
+                    }) {
+                        throw .domain(.conflict(reason: "provider \(provider.name) already has a model named \"\(name)\""))
+                    }
+                    var m = Model(id: call.platform.newID(), tenantId: call.tenantId, kind: ModelKind(rawValue: try call.params.string("kind"))!,
+                                  name: name, providerId: provider.id, createdAt: call.platform.now)
+                    if let entry = call.platform.catalog.lookup(providerType: provider.providerType, name: name) {
+                        m.maxInputTokens = entry.maxInputTokens; m.maxOutputTokens = entry.maxOutputTokens
+                        m.vision = entry.vision ?? false; m.reasoning = entry.reasoning ?? false; m.toolCalling = entry.toolCalling ?? false
+                    }
+                    var tx = Transaction()
+                    try apply(call.params, to: &m, state: state, tx: &tx)
+                    tx.add(.putModel(m))
+                    return (tx, Views.model(m, state, call.platform))
+                }
+            },
+            DomainMethod("models/update", .admin, summary: "Changes a model's name or capability fields.",
+                         params: [Fields.id, .optional("name", .name())] + capabilityFields,
+                         result: EntitySchemas.model, errors: [.conflict]) { call throws(ServerError) in
+                try call.platform.write { state throws(ServerError) in
+                    var m = try state.model(call.params.id, in: call.tenantId)
+                    if let name = call.params.optionalString("name"), name != m.name {
+                        if state.modelsByTenant[call.tenantId, default: []].contains(where: {
+                            let o = state.models[$0]!; return o.providerId == m.providerId && o.name == name && o.deletedAt == nil
+                        }) {
+                            throw .domain(.conflict(reason: "the provider already has a model named \"\(name)\""))
+                        }
+                        m.name = name
+                    }
+                    var tx = Transaction()
+                    try apply(call.params, to: &m, state: state, tx: &tx)
+                    m.updatedAt = call.platform.now
+                    tx.add(.putModel(m))
+                    return (tx, Views.model(m, state, call.platform))
+                }
+            },
+            DomainMethod("models/delete", .admin, summary: "Soft-deletes a model no active configuration uses and removes its space links. A sysadmin's force: true hard-deletes it now.",
+                         params: [Fields.id, .optional("force", .boolean, "Sysadmin only: hard delete now.")],
+                         result: .object([.required("id", .uuid), .required("deleted", .enumeration(["soft", "hard"]))]),
+                         errors: [.modelInUse]) { call throws(ServerError) in
+                let force = call.params.bool("force", default: false)
+                if force && call.actor.role != .sysadmin { throw .domain(.forbidden(method: "models/delete with force", role: call.actor.role)) }
+                return try call.platform.write { state throws(ServerError) in
+                    let m = try state.model(call.params.id, in: call.tenantId)
+                    let usage = Usage.references(of: m.id, in: state)
+                    var refs = usage.activeReferences
+                    if force {
+                        refs.append(("questions", usage.questions))
+                        refs.append(("migrationSources", (state.migratedFrom[m.id] ?? []).count))
+                    }
+                    if refs.contains(where: { $0.1 > 0 }) { throw .domain(.modelInUse(references: refs)) }
+                    var tx = Transaction()
+                    for sid in (state.spacesByModel[m.id] ?? []).sorted() {
+                        var s = state.spaces[sid]!
+                        s.modelIds.removeAll { $0 == m.id }
+                        tx.add(.putSpace(s))
+                    }
+                    if force {
+                        for tid in (state.templatesByModel[m.id] ?? []).sorted() {
+                            var t = state.templates[tid]!
+                            t.completionModelId = m.migratedToModelId
+                            tx.add(.putTemplate(t))
+                        }
+                        tx.add(.remove(.model, id: m.id))
+                        return (tx, ["id": .string(m.id), "deleted": "hard"])
+                    }
+                    var deleted = m
+                    deleted.deletedAt = call.platform.now
+                    deleted.isDefault = false
+                    deleted.updatedAt = deleted.deletedAt!
+                    tx.add(.putModel(deleted))
+                    return (tx, ["id": .string(m.id), "deleted": "soft"])
+                }
+            },
+        ]
+    }
+
+    /// Applies the capability members present in params; `isDefault: true` takes the flag from the
+    /// tenant's previous default of the same kind in the same transaction.
+    static func apply(_ p: Params, to m: inout Model, state: PlatformState, tx: inout Transaction) throws(ServerError) {
+        if p.has("nickname") { m.nickname = p.optionalString("nickname") }
+        if p.has("family") { m.family = p.optionalString("family") }
+        if p.has("maxInputTokens") { m.maxInputTokens = p.optionalInt("maxInputTokens") }
+        if p.has("maxOutputTokens") { m.maxOutputTokens = p.optionalInt("maxOutputTokens") }
+        if let v = p.optionalBool("vision") { m.vision = v }
+        if let v = p.optionalBool("reasoning") { m.reasoning = v }
+        if let v = p.optionalBool("toolCalling") { m.toolCalling = v }
+        if p.has("hosting") { m.hosting = p.optionalString("hosting") }
+        if let v = p.optionalBool("openSource") { m.openSource = v }
+        if p.has("securityClassificationId") {
+            if let cid = p.optionalString("securityClassificationId") {
+                m.securityClassificationId = try state.classification(cid, in: m.tenantId).id
+            } else {
+                m.securityClassificationId = nil
+            }
+        }
+        if let v = p.optionalBool("isEnabled") { m.isEnabled = v }
+        if let v = p.optionalBool("isDeprecated") { m.manualDeprecated = v }
+        if let v = p.optionalBool("isDefault") {
+            if v && !m.isDefault {
+                for id in state.modelsByTenant[m.tenantId] ?? [] where id != m.id {
+                    guard var other = state.models[id], other.isDefault, other.kind == m.kind else { continue }
+                    other.isDefault = false
+                    tx.add(.putModel(other))
+                }
+            }
+            m.isDefault = v
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import JSONRPC
+import Domain
+
+/// Keyset pagination over a stable order (`createdAt`, then `id`).
+///
+/// Cursors are opaque: `c1.<createdAt>.<id>.<check>` where `check` is a CRC of the rest, so a
+/// cursor the server did not issue (or an edited one) is -32602.
+public enum Pagination {
+    public static let limitField = Field.optional("limit", .integer(min: 1, max: 500), "Page size, 1–500 (default 50).")
+    public static let cursorField = Field.optional("cursor", .string(.init(maxLength: 200)), "The nextCursor of the previous page.")
+
+    /// The list result shape `{items, total, nextCursor}` with items of the given schema.
+    public static func listSchema(_ item: Schema) -> Schema {
+        .object([.required("items", .array(item)), .required("total", .integer(min: 0)),
+                 .required("nextCursor", .nullable(.string()))])
+    }
+
+    public struct Key: Comparable, Sendable {
+        public var createdAt: Millis
+        public var id: String
+        public init(_ createdAt: Millis, _ id: String) { self.createdAt = createdAt; self.id = id }
+        public static func < (a: Key, b: Key) -> Bool { a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id }
+    }
+
+    static func encode(_ k: Key) -> String {
+        let body = "c1.\(k.createdAt).\(k.id)"
+        return body + "." + String(check(body), radix: 16)
+    }
+
+    static func decode(_ s: String) -> Key? {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "c1", let at = Millis(parts[1]) else { return nil }
+        let body = parts[0...2].joined(separator: ".")
+        guard String(check(body), radix: 16) == parts[3] else { return nil }
+        return Key(at, String(parts[2]))
+    }
+
+    private static func check(_ s: String) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        for b in s.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return h
+    }
+
+    /// One page of `items` (any order in; sorted by key out), rendered with `render`.
+    public static func page<T>(_ items: [T], key: (T) -> Key, params: Params, render: (T) -> JSONValue) throws(ServerError) -> JSONValue {
+        let limit = params.optionalInt("limit") ?? 50
+        var after: Key? = nil
+        if let c = params.optionalString("cursor") {
+            guard let k = decode(c) else { throw .invalidParams("/cursor", "is not a cursor this server issued") }
+            after = k
+        }
+        let keyed = items.map { (key($0), $0) }.sorted { $0.0 < $1.0 }
+        let start = after.map { a in keyed.firstIndex { $0.0 > a } ?? keyed.count } ?? 0
+        let end = min(keyed.count, start + limit)
+        let slice = keyed[start..<end]
+        let next: JSONValue = end < keyed.count ? .string(encode(slice.last!.0)) : .null
+        return ["items": .array(slice.map { render($0.1) }), "total": .int(keyed.count), "nextCursor": next]
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import JSONRPC
+import Domain
+import Store
+import Transport
+
+/// Where the catalog came from (for `catalog/info`).
+public struct CatalogSource: Sendable, Equatable {
+    /// The file, or nil when no catalog is in use.
+    public var path: String?
+    /// `flag`, `environment`, `litellm-package` or `none`.
+    public var origin: String
+    public init(path: String?, origin: String) { self.path = path; self.origin = origin }
+}
+
+/// The services domain handlers use: the store, the catalog, the calendar, the clock and ids.
+///
+/// Threading: used only by the worker thread.
+public final class Platform: @unchecked Sendable {
+    public let store: JournalStore<PlatformState>
+    public private(set) var catalog: Catalog
+    public private(set) var catalogSource: CatalogSource
+    public private(set) var catalogLoadedAt: Millis
+    public let calendar: LifecycleCalendar
+    let clock: @Sendable () -> Millis
+    private var rng = SystemRandomNumberGenerator()
+
+    public init(store: JournalStore<PlatformState>, catalog: Catalog, catalogSource: CatalogSource, calendar: LifecycleCalendar,
+                clock: @escaping @Sendable () -> Millis = Platform.systemClock) {
+        self.store = store
+        self.catalog = catalog
+        self.catalogSource = catalogSource
+        self.calendar = calendar
+        self.clock = clock
+        self.catalogLoadedAt = clock()
+    }
+
+    /// Real UTC time in milliseconds.
+    public static let systemClock: @Sendable () -> Millis = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Millis(ts.tv_sec) * 1000 + Millis(ts.tv_nsec / 1_000_000)
+    }
+
+    public var now: Millis { clock() }
+
+    /// A new lowercase random (version 4) UUID.
+    public func newID() -> String {
+        var a = UInt64.random(in: .min ... .max, using: &rng), b = UInt64.random(in: .min ... .max, using: &rng)
+        a = (a & ~0xF000) | 0x4000
+        b = (b & ~(0xC << 60)) | (0x8 << 60)
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: 36)
+        var k = 0
+        for (i, word) in [a, b].enumerated() {
+            for n in 0..<16 {
+                if (i == 0 && (n == 8 || n == 12)) || (i == 1 && n == 0) || (i == 1 && n == 4) { out[k] = UInt8(ascii: "-"); k += 1 }
+                out[k] = hex[Int((word >> UInt64(60 - n * 4)) & 0xF)]; k += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The state with every commit of every process so far.
+    public func read() throws(ServerError) -> PlatformState {
+        do { try store.refresh() } catch { throw .store(error) }
+        return store.state
+    }
+
+    /// One atomic, durable transaction. `body` sees the latest state under the write lock and
+    /// returns the changes and a result, or throws and nothing is written. The store refuses a
+    /// transaction that would break referential integrity.
+    public func write<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
+        do {
+            return try store.write { (state: PlatformState) throws(ServerError) -> (record: [UInt8], result: R) in
+                let (tx, result) = try body(state)
+                if let v = state.violation(of: tx) { throw .internalError("refused by the store's integrity rules: \(v)") }
+                return (tx.isEmpty ? [] : tx.record, result)
+            }
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Reloads the catalog from its file. On failure the old catalog stays in use.
+    public func reloadCatalog() throws(ServerError) {
+        guard let path = catalogSource.path else { return }
+        switch CatalogLoader.load(path: path) {
+        case .success(let c): catalog = c; catalogLoadedAt = clock()
+        case .failure(let e):
+            throw .requestFailed("the catalog \(path) cannot be loaded: \(e.description); the previous catalog stays in use")
+        }
+    }
+
+    /// The catalog entry of a model.
+    public func catalogEntry(for m: Model, in state: PlatformState) -> CatalogEntry? {
+        catalog.lookup(providerType: state.providers[m.providerId]?.providerType, name: m.name)
+    }
+}
+
+/// Finds and reads catalog files.
+public enum CatalogLoader {
+    public static func load(path: String) -> Result<Catalog, CatalogError> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(CatalogError("cannot read the file"))
+        }
+        do { return .success(try Catalog(bytes: [UInt8](data))) } catch { return .failure(error) }
+    }
+
+    /// `--catalog`, else `$MODEL_LIFECYCLE_CATALOG`, else the map of an installed `litellm`
+    /// Python package (found by looking in the usual site-packages folders, without running
+    /// Python), else none.
+    public static func discover(flag: String?, environment: [String: String]) -> CatalogSource {
+        if let flag { return CatalogSource(path: flag, origin: "flag") }
+        if let env = environment["MODEL_LIFECYCLE_CATALOG"], !env.isEmpty { return CatalogSource(path: env, origin: "environment") }
+        var roots: [String] = []
+        if let venv = environment["VIRTUAL_ENV"] { roots.append(venv + "/lib") }
+        if let home = environment["HOME"] { roots.append(home + "/.local/lib") }
+        roots += ["/usr/local/lib", "/usr/lib", "/opt/conda/lib"]
+        if let pyenv = environment["PYENV_ROOT"] ?? environment["HOME"].map({ $0 + "/.pyenv" }) {
+            if let versions = try? FileManager.default.contentsOfDirectory(atPath: pyenv + "/versions") {
+                roots += versions.sorted().map { pyenv + "/versions/" + $0 + "/lib" }
+            }
+        }
+        for root in roots {
+            guard let pythons = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
+            for py in pythons.sorted().reversed() where py.hasPrefix("python3") {
+                for site in ["site-packages", "dist-packages"] {
+                    for file in ["model_prices_and_context_window_backup.json", "model_prices_and_context_window.json"] {
+                        let path = "\(root)/\(py)/\(site)/litellm/\(file)"
+                        if FileManager.default.fileExists(atPath: path) { return CatalogSource(path: path, origin: "litellm-package") }
+                    }
+                }
+            }
+        }
+        return CatalogSource(path: nil, origin: "none")
+    }
+}
