@@ -13,6 +13,8 @@ public enum Command: Equatable {
     case serve(ServeOptions)
     /// Print the OpenRPC document (what `rpc.discover` returns) to stdout.
     case openrpc(conformanceFixtures: Bool)
+    /// Check a store's integrity and invariants; exit 0 when sound.
+    case verify(store: String)
     case help
     case version
 }
@@ -40,6 +42,11 @@ public enum CommandLineParser {
             case "--help", "-h", "help": return .help
             case "--version": return .version
             case "serve": args = args.dropFirst()
+            case "verify":
+                let rest = Array(args.dropFirst())
+                if rest.count == 2, rest[0] == "--store" { return .verify(store: rest[1]) }
+                if rest.count == 1, rest[0].hasPrefix("--store=") { return .verify(store: String(rest[0].dropFirst(8))) }
+                throw UsageError("verify takes --store DIR")
             case "openrpc":
                 let rest = Array(args.dropFirst())
                 if rest.isEmpty { return .openrpc(conformanceFixtures: false) }
@@ -101,6 +108,7 @@ public enum CommandLineParser {
 
     USAGE:
       model-lifecycle [serve] [options]     serve the protocol on stdin/stdout (the default)
+      model-lifecycle verify --store DIR    check a store's integrity and invariants (exit 0 when sound)
       model-lifecycle openrpc               print the OpenRPC document of every method
       model-lifecycle --help | --version
 

@@ -33,6 +33,8 @@ public enum Launcher {
             return 0
         case .serve(let options):
             return serve(options)
+        case .verify(let dir):
+            return verify(dir)
         }
     }
 
@@ -81,6 +83,31 @@ public enum Launcher {
         let today = options.today ?? Int(Platform.systemClock() / 86_400_000)
         return .success(Platform(store: store, catalog: catalog, catalogSource: source,
                                  calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays)))
+    }
+
+    /// Opens the store without repairing anything, checks every invariant and prints a JSON
+    /// report (a torn tail is reported; it is what recovery cuts off). Exit 0 when sound, 1 on
+    /// invariant violations, 3 when the files are damaged.
+    static func verify(_ dir: String) -> Int32 {
+        let store: JournalStore<PlatformState>
+        do { store = try JournalStore<PlatformState>(directory: dir, repair: false) } catch {
+            writeStdout(JSONWriter.string(["sound": false, "store": .string(dir), "damage": .string("\(error)")], pretty: true) + "\n")
+            writeStderr("model-lifecycle: \(error)\n")
+            return 3
+        }
+        let violations = store.state.invariantViolations()
+        let torn = (try? store.tornTailBytes()) ?? 0
+        let s = store.state
+        let report: JSONValue = [
+            "sound": .bool(violations.isEmpty), "store": .string(dir), "files": .array(store.files.map { .string($0) }),
+            "tornTailBytes": .int(torn),
+            "counts": ["tenants": .int(s.tenants.count), "models": .int(s.models.count), "spaces": .int(s.spaces.count),
+                       "configurations": .int(s.configs.count), "templates": .int(s.templates.count),
+                       "questions": .int(s.questionTimes.values.reduce(0) { $0 + $1.count })],
+            "violations": .array(violations.map { .string($0) }),
+        ]
+        writeStdout(JSONWriter.string(report, pretty: true) + "\n")
+        return violations.isEmpty ? 0 : 1
     }
 
     static func serve(_ options: ServeOptions) -> Int32 {

@@ -76,8 +76,13 @@ public enum StdioRuntime {
             return code
         }
 
+        var lastFlush = monotonicMillis()
         while true {
             for item in inbox.takeAll() {
+                // Coalesce answers while input is queued, but never hold them back for more than
+                // a couple of milliseconds (durable writes are slow; their answers must not wait).
+                let now = monotonicMillis()
+                if now - lastFlush >= 2 { outbox.flush(); lastFlush = now }
                 switch item {
                 case .payload(let payload):
                     if case .exit(let code) = processor.process(payload) {
@@ -107,8 +112,14 @@ public enum StdioRuntime {
                     return finish(processor.session.exitCode)
                 }
             }
-            if inbox.isEmpty { outbox.flush() }
+            if inbox.isEmpty { outbox.flush(); lastFlush = monotonicMillis() }
         }
+    }
+
+    private static func monotonicMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec / 1_000_000)
     }
 
     /// Marks request ids pending and applies cancels, on the reader thread.

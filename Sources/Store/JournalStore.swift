@@ -22,17 +22,24 @@ public final class JournalStore<State: StoreState> {
     private var journalFD: Int32 = -1
     private var journalOffset = 0
     private let lockFD: Int32
+    private let writable: Bool
     /// Bytes of the journal at the last compaction decision (for the growth heuristic).
     public private(set) var snapshotBytes = 0
 
-    /// Opens (creating if needed) the store at `directory` and recovers its state.
-    public init(directory: String) throws(StoreError) {
+    /// Opens (creating if needed) the store at `directory` and recovers its state. With
+    /// `repair: false` (verification) nothing is written: a torn tail is only reported.
+    public init(directory: String, repair: Bool = true) throws(StoreError) {
         self.directory = directory
-        try FileIO.makeDirectory(directory)
-        lockFD = try FileIO.open(directory + "/lock", O_RDWR | O_CREAT)
+        self.writable = repair
+        if repair {
+            try FileIO.makeDirectory(directory)
+        } else if !FileIO.exists(directory) {
+            throw .cannotOpen(path: directory, reason: "no such directory")
+        }
+        lockFD = try FileIO.open(directory + "/lock", repair ? O_RDWR | O_CREAT : O_RDONLY)
         try lockExclusive()
         defer { unlock() }
-        try load(repairTail: true)
+        try load(repairTail: repair)
     }
 
     deinit {
@@ -57,6 +64,9 @@ public final class JournalStore<State: StoreState> {
         let g: Int
         if let found = currentGeneration() {
             g = found
+        } else if !writable {
+            state = fresh
+            return
         } else {
             g = 0
             let fd = try FileIO.open(journalPath(0), O_RDWR | O_CREAT)
@@ -83,7 +93,7 @@ public final class JournalStore<State: StoreState> {
             }
         }
         if journalFD >= 0 { close(journalFD) }
-        journalFD = try FileIO.open(journalPath(g), O_RDWR)
+        journalFD = try FileIO.open(journalPath(g), writable ? O_RDWR : O_RDONLY)
         generation = g
         state = fresh
         journalOffset = 0
@@ -160,6 +170,14 @@ public final class JournalStore<State: StoreState> {
             return result
         }
     }
+
+    /// Bytes after the last whole journal record (a torn tail that `repair` would cut off).
+    public func tornTailBytes() throws(StoreError) -> Int {
+        try FileIO.size(journalFD, path: journalPath(generation)) - journalOffset
+    }
+
+    /// The current generation's files.
+    public var files: [String] { [snapshotPath(generation), journalPath(generation)].filter(FileIO.exists) }
 
     /// Bytes in the current journal.
     public var journalBytes: Int { journalOffset }

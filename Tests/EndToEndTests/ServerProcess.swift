@@ -21,19 +21,38 @@ final class ServerProcess: @unchecked Sendable {
     private var messages: [JSONValue] = []
     private var stderrBytes: [UInt8] = []
     private var stdoutClosed = false
+    private var allStdout: [UInt8] = []
     private(set) var framingViolation: String?
 
-    init(_ arguments: [String] = ["--conformance-fixtures"], environment: [String: String]? = nil) throws {
+    /// The store directory the process serves (a fresh temporary one unless `--store` is given).
+    let storeDirectory: String
+
+    /// A fresh temporary directory path (not created).
+    static func temporaryStore() -> String {
+        NSTemporaryDirectory() + "model-lifecycle-test-" + UUID().uuidString.lowercased()
+    }
+
+    init(_ arguments: [String] = ["--conformance-fixtures"], store: String? = nil, environment: [String: String]? = nil) throws {
         process.executableURL = Self.binary
-        process.arguments = arguments
-        if let environment { process.environment = environment }
+        var args = arguments
+        if let i = args.firstIndex(of: "--store"), i + 1 < args.count {
+            storeDirectory = args[i + 1]
+        } else {
+            storeDirectory = store ?? Self.temporaryStore()
+            if !["--version", "--help", "openrpc", "verify"].contains(args.first ?? "") { args += ["--store", storeDirectory] }
+        }
+        process.arguments = args
+        var env = environment ?? ProcessInfo.processInfo.environment
+        env["MODEL_LIFECYCLE_CATALOG"] = nil
+        env["MODEL_LIFECYCLE_STORE"] = nil
+        process.environment = env
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         try process.run()
         startDraining(stdoutPipe.fileHandleForReading) { [self] chunk in
             lock.lock()
-            if chunk.isEmpty { stdoutClosed = true } else { outBuffer.append(contentsOf: chunk); parseFrames() }
+            if chunk.isEmpty { stdoutClosed = true } else { allStdout.append(contentsOf: chunk); outBuffer.append(contentsOf: chunk); parseFrames() }
             lock.broadcast()
             lock.unlock()
         }
@@ -146,6 +165,9 @@ final class ServerProcess: @unchecked Sendable {
         return m
     }
 
+    /// Everything written to stdout (for commands that print rather than speak the protocol).
+    var rawStdout: [UInt8] { lock.lock(); defer { lock.unlock() }; return allStdout }
+
     var stderrText: String {
         String(decoding: stderrBytes, as: UTF8.self)
     }
@@ -159,4 +181,34 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     deinit { if process.isRunning { process.terminate() } }
+
+    // MARK: domain helpers
+
+    private var nextID = 1000
+
+    /// Sends a request and waits for its response; returns `result` or `error`.
+    @discardableResult
+    func call(_ method: String, _ params: JSONValue = [:], file: StaticString = #filePath, line: UInt = #line) -> JSONValue {
+        nextID += 1
+        let id = nextID
+        request(id, method, params)
+        guard let (r, _) = response(to: .int(id), file: file, line: line) else { return .null }
+        return r["result"] ?? ["error": r["error"] ?? .null]
+    }
+
+    /// Shuts down cleanly and waits for exit code 0.
+    func stop(file: StaticString = #filePath, line: UInt = #line) {
+        call("shutdown")
+        notify("exit")
+        XCTAssertEqual(waitForExit()?.status, 0, file: file, line: line)
+    }
+}
+
+extension JSONValue {
+    /// The application error's `data.code`, or the JSON-RPC code as text, when this is `{error}`.
+    var errorCode: String? {
+        guard let e = self["error"] else { return nil }
+        return e["data"]?["code"]?.stringValue ?? e["code"]?.numberValue?.text
+    }
+    var id: String { self["id"]?.stringValue ?? "" }
 }
