@@ -3,7 +3,8 @@ import Domain
 /// Every domain method of this build, registered against a platform.
 public enum DomainMethods {
     public static func register(in table: inout MethodTable, platform: Platform) {
-        table.register(TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all(), platform: platform)
+        table.register(TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
+            + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all() + UsageMethods.all(), platform: platform)
     }
 
     /// `initialize`'s actor check: a member or admin needs an existing tenant; a sysadmin's
