@@ -1,0 +1,150 @@
+import XCTest
+import JSONRPC
+@testable import Domain
+
+/// Contract §4 rules as tables.
+final class LifecycleRulesTests: XCTestCase {
+    let today = Formats.parseDate("2026-11-25")!
+    var calendar: LifecycleCalendar { LifecycleCalendar(today: today, retiringWindowDays: 90) }
+
+    private func model(enabled: Bool = true, manual: Bool = false, migrated: Bool = false, deleted: Bool = false) -> Model {
+        var m = Model(id: "m", tenantId: "t", kind: .completion, name: "x", providerId: "p", createdAt: 0)
+        m.isEnabled = enabled; m.manualDeprecated = manual
+        m.migratedToModelId = migrated ? "n" : nil; m.deletedAt = deleted ? 1 : nil
+        return m
+    }
+
+    func testDeprecatedIsManualFlagOrDateOnOrBeforeToday() {
+        let rows: [(manual: Bool, offset: Int?, deprecated: Bool)] = [
+            (false, nil, false), (true, nil, true), (false, -1, true), (false, 0, true), (false, 1, false), (true, 30, true),
+        ]
+        for r in rows {
+            XCTAssertEqual(LifecycleRules.isDeprecated(manual: r.manual, deprecationDay: r.offset.map { today + $0 }, calendar: calendar),
+                           r.deprecated, "\(r)")
+        }
+    }
+
+    func testRetiringIsADateAheadWithinTheWindow() {
+        let rows: [(offset: Int?, retiring: Bool)] = [(nil, false), (0, false), (1, true), (90, true), (91, false), (-5, false)]
+        for r in rows {
+            XCTAssertEqual(LifecycleRules.isRetiring(deprecationDay: r.offset.map { today + $0 }, calendar: calendar), r.retiring, "\(r)")
+        }
+    }
+
+    func testStatusPrecedence() {
+        let rows: [(Model, Int?, ModelStatus)] = [
+            (model(manual: true, migrated: true, deleted: true), nil, .deleted),
+            (model(enabled: false, manual: true, migrated: true), nil, .migrated),
+            (model(enabled: false, manual: true), nil, .deprecated),
+            (model(enabled: false), 10, .disabled),
+            (model(), 10, .retiring),
+            (model(), 0, .deprecated),
+            (model(), 200, .active),
+            (model(), nil, .active),
+        ]
+        for (m, offset, status) in rows {
+            XCTAssertEqual(LifecycleRules.status(of: m, deprecationDay: offset.map { today + $0 }, calendar: calendar), status)
+        }
+    }
+
+    func testCanAccess() {
+        XCTAssertTrue(LifecycleRules.canAccess(model(), deprecationDay: today + 10, calendar: calendar), "retiring models are still usable")
+        for m in [model(enabled: false), model(manual: true), model(migrated: true), model(deleted: true)] {
+            XCTAssertFalse(LifecycleRules.canAccess(m, deprecationDay: nil, calendar: calendar))
+        }
+        XCTAssertFalse(LifecycleRules.canAccess(model(), deprecationDay: today, calendar: calendar))
+    }
+
+    func testSpaceAcceptance() {
+        let rows: [(access: Bool, secured: Bool, space: Int?, model: Int?, refusal: String?)] = [
+            (true, false, 3, nil, nil),               // security disabled: levels ignored
+            (true, true, nil, nil, nil),              // unclassified space accepts any accessible model
+            (true, true, 3, nil, "model_unclassified"),
+            (true, true, 3, 2, "classification_too_low"),
+            (true, true, 3, 3, nil),                  // at the space's level passes
+            (true, true, 3, 5, nil),
+            (false, false, nil, nil, "model_not_accessible"),
+        ]
+        for r in rows {
+            XCTAssertEqual(LifecycleRules.spaceRefusal(canAccess: r.access, securityEnabled: r.secured, spaceLevel: r.space, modelLevel: r.model),
+                           r.refusal, "\(r)")
+        }
+    }
+}
+
+final class CatalogTests: XCTestCase {
+    func testParsesLookupsAliasesAndSkipsNonModels() throws {
+        let json = """
+        {"sample_spec": {"mode": "chat", "deprecation_date": "date when…"},
+         "fallback_generalizations": {"rules": []},
+         "gpt-x": {"litellm_provider": "openai", "mode": "chat", "max_input_tokens": 1000, "supports_vision": true,
+                   "deprecation_date": "2026-12-01", "successor_model": "gpt-y", "deprecation_source": "https://example.com"},
+         "azure/gpt-x": {"litellm_provider": "azure", "max_input_tokens": 500},
+         "gpt-latest": {"alias_of": "gpt-alias"}, "gpt-alias": {"alias_of": "gpt-x"}}
+        """
+        let c = try Catalog(bytes: Array(json.utf8))
+        XCTAssertEqual(c.modelCount, 2)
+        XCTAssertEqual(c.aliasCount, 2, "alias chains resolve")
+        XCTAssertEqual(c.lookup(providerType: "azure", name: "gpt-x")?.maxInputTokens, 500, "providerType/name first")
+        XCTAssertEqual(c.lookup(providerType: "openai", name: "gpt-x")?.maxInputTokens, 1000, "then name")
+        XCTAssertEqual(c.lookup(providerType: nil, name: "gpt-latest")?.successorModel, "gpt-y")
+        XCTAssertEqual(c.lookup(providerType: nil, name: "gpt-x")?.deprecationDay, Formats.parseDate("2026-12-01"))
+        XCTAssertNil(c.lookup(providerType: nil, name: "sample_spec"))
+        XCTAssertNil(c.lookup(providerType: nil, name: "fallback_generalizations"))
+    }
+
+    func testMalformedCatalogsAreClearErrors() {
+        XCTAssertThrowsError(try Catalog(bytes: Array("{\"a\": {\"mode\": \"chat\"},}".utf8))) {
+            XCTAssertTrue("\($0)".contains("at byte 23"), "\($0)")
+        }
+        XCTAssertThrowsError(try Catalog(bytes: Array("[]".utf8)))
+        XCTAssertThrowsError(try Catalog(bytes: Array("{\"m\": {\"mode\": \"chat\", \"deprecation_date\": \"soon\"}}".utf8))) {
+            XCTAssertTrue("\($0)".contains("\"m\""), "\($0)")
+        }
+    }
+
+    func testTheRealCatalogCounts() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/litellm_model_prices.json")
+        guard let data = try? Data(contentsOf: url) else { throw XCTSkip("../shared/data is absent") }
+        let c = try Catalog(bytes: [UInt8](data))
+        XCTAssertEqual(c.modelCount, 4778)
+        XCTAssertEqual(c.deprecatedCount, 924)
+        XCTAssertEqual(c.successorCount, 446)
+    }
+}
+
+final class IntegrityTests: XCTestCase {
+    func testTheStoreRefusesDanglingReferences() {
+        var s = PlatformState()
+        let t = Tenant(id: "t", name: "T", securityEnabled: false, createdAt: 0)
+        let p = Provider(id: "p", tenantId: "t", name: "P", providerType: "openai")
+        let m = Model(id: "m", tenantId: "t", kind: .completion, name: "x", providerId: "p", createdAt: 0)
+        let setup = Transaction([.putTenant(t), .putProvider(p), .putModel(m)])
+        XCTAssertNil(s.violation(of: setup), "a transaction may reference what it creates")
+        s.apply(setup)
+        let space = Space(id: "s", tenantId: "t", name: "S", securityClassificationId: nil, modelIds: ["m"], createdAt: 0)
+        s.apply(Transaction([.putSpace(space)]))
+        let a = ConfigItem(kind: .assistant, id: "a", tenantId: "t", spaceId: "s", name: "A", completionModelId: "m", kwargs: [:], createdBy: "u", createdAt: 0)
+        XCTAssertNotNil(s.violation(of: Transaction([.putConfig(ConfigItem(kind: .app, id: "b", tenantId: "t", spaceId: "s", name: "B", completionModelId: "zz", kwargs: [:], createdBy: "u", createdAt: 0))])))
+        s.apply(Transaction([.putConfig(a)]))
+        XCTAssertEqual(s.violation(of: Transaction([.remove(.model, id: "m")])), "model m is still used by configuration")
+        var moved = a; moved.completionModelId = "m2"
+        let m2 = Model(id: "m2", tenantId: "t", kind: .completion, name: "y", providerId: "p", createdAt: 0)
+        var unlinked = space; unlinked.modelIds = []
+        XCTAssertNil(s.violation(of: Transaction([.putModel(m2), .putConfig(moved), .putSpace(unlinked), .remove(.model, id: "m")])),
+                     "removal is fine when the same transaction moves every reference away")
+        s.apply(Transaction([.recordQuestion(modelId: "m", at: 5)]))
+        XCTAssertEqual(s.violation(of: Transaction([.putModel(m2), .putConfig(moved), .putSpace(unlinked), .remove(.model, id: "m")])),
+                       "model m still has questions")
+        XCTAssertEqual(s.invariantViolations(), [])
+    }
+
+    func testJournalRecordsRoundTrip() throws {
+        var m = Model(id: "m", tenantId: "t", kind: .embedding, name: "x", providerId: "p", createdAt: 7)
+        m.nickname = "nick"; m.maxInputTokens = 10; m.migratedToModelId = "n"; m.deletedAt = 9
+        let tx = Transaction([.putModel(m), .recordQuestion(modelId: "m", at: 3), .purgeQuestions(tenantId: "t", before: 4),
+                              .putTemplate(Template(id: "x", tenantId: "t", kind: .app, name: "T", completionModelId: nil, kwargs: ["k": [1]], createdAt: 1)),
+                              .remove(.space, id: "s")])
+        XCTAssertEqual(try Transaction(record: tx.record[...]), tx)
+    }
+}
