@@ -27,7 +27,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "JSONRPC"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "JSONRPC", "Launcher"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "JSONRPC", "Launcher", "Store", "Domain"]),
         .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC", "model-lifecycle"]),
     ]
 )

@@ -117,13 +117,16 @@ public struct PlatformState: Sendable {
         return out
     }
 
-    /// Question timestamps in compact binary records: `Q` + model id (36 bytes) + count + times.
+    /// Question timestamps in compact binary records:
+    /// `Q`, id length (u16 LE), model id (UTF-8), count (u32 LE), then count × Int64 LE times.
     public func questionRecords() -> [[UInt8]] {
         questionTimes.keys.sorted().map { m in
             let times = questionTimes[m]!
+            let id = Array(m.utf8)
             var r: [UInt8] = [UInt8(ascii: "Q")]
-            r.reserveCapacity(41 + times.count * 8)
-            r.append(contentsOf: Array(m.utf8).prefix(36))
+            r.reserveCapacity(7 + id.count + times.count * 8)
+            withUnsafeBytes(of: UInt16(id.count).littleEndian) { r.append(contentsOf: $0) }
+            r.append(contentsOf: id)
             withUnsafeBytes(of: UInt32(times.count).littleEndian) { r.append(contentsOf: $0) }
             for t in times { withUnsafeBytes(of: t.littleEndian) { r.append(contentsOf: $0) } }
             return r
@@ -132,17 +135,19 @@ public struct PlatformState: Sendable {
 
     /// Applies a record written by `questionRecords`.
     public mutating func applyQuestionRecord(_ r: ArraySlice<UInt8>) throws(DecodeError) {
-        guard r.count >= 41, r.first == UInt8(ascii: "Q") else { throw DecodeError("bad question record") }
-        let base = r.startIndex
-        let model = String(decoding: r[(base + 1)..<(base + 37)], as: UTF8.self)
-        var count: UInt32 = 0
-        withUnsafeMutableBytes(of: &count) { dst in for k in 0..<4 { dst[k] = r[base + 37 + k] } }
-        let n = Int(UInt32(littleEndian: count))
-        guard r.count == 41 + n * 8 else { throw DecodeError("question record length mismatch") }
+        let bytes = Array(r)
+        guard bytes.count >= 7, bytes[0] == UInt8(ascii: "Q") else { throw DecodeError("bad question record") }
+        let idLength = Int(bytes[1]) | Int(bytes[2]) << 8
+        guard bytes.count >= 7 + idLength else { throw DecodeError("question record too short") }
+        let model = String(decoding: bytes[3..<(3 + idLength)], as: UTF8.self)
+        let countAt = 3 + idLength
+        let n = Int(bytes[countAt]) | Int(bytes[countAt + 1]) << 8 | Int(bytes[countAt + 2]) << 16 | Int(bytes[countAt + 3]) << 24
+        let timesAt = countAt + 4
+        guard bytes.count == timesAt + n * 8 else { throw DecodeError("question record length mismatch") }
         var times = questionTimes[model] ?? []
         times.reserveCapacity(times.count + n)
-        r.withUnsafeBytes { raw in
-            for k in 0..<n { times.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 41 + k * 8, as: Int64.self))) }
+        bytes.withUnsafeBytes { raw in
+            for k in 0..<n { times.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: timesAt + k * 8, as: Int64.self))) }
         }
         questionTimes[model] = times
     }

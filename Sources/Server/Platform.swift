@@ -71,8 +71,9 @@ public final class Platform: @unchecked Sendable {
     /// returns the changes and a result, or throws and nothing is written. The store refuses a
     /// transaction that would break referential integrity.
     public func write<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
+        let result: R
         do {
-            return try store.write { (state: PlatformState) throws(ServerError) -> (record: [UInt8], result: R) in
+            result = try store.write { (state: PlatformState) throws(ServerError) -> (record: [UInt8], result: R) in
                 let (tx, result) = try body(state)
                 if let v = state.violation(of: tx) { throw .internalError("refused by the store's integrity rules: \(v)") }
                 return (tx.isEmpty ? [] : tx.record, result)
@@ -80,6 +81,19 @@ public final class Platform: @unchecked Sendable {
         } catch {
             throw .store(error)
         }
+        compactIfDue()
+        return result
+    }
+
+    /// Journal size that triggers a compaction: at least `compactionFloor`, and at least the
+    /// snapshot's size (so compaction work stays proportional to the writes since the last one).
+    public var compactionFloor = 8 << 20
+
+    /// Rewrites the snapshot when the journal has grown past the threshold. A failure is logged
+    /// by the caller's next write, never lost: the journal stays valid.
+    func compactIfDue() {
+        guard store.journalBytes > max(compactionFloor, store.snapshotBytes) else { return }
+        try? store.compact()
     }
 
     /// Reloads the catalog from its file. On failure the old catalog stays in use.
