@@ -72,6 +72,7 @@ public enum Launcher {
         do { store = try JournalStore<PlatformState>(directory: dir) } catch {
             return .failure(StartupFailure(exitCode: 3, message: "model-lifecycle: \(error)\n"))
         }
+        if let ms = env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"].flatMap(Int.init), ms >= 0 { store.lockTimeoutMillis = ms }
         let source = CatalogLoader.discover(flag: options.catalog, environment: env)
         var catalog = Catalog()
         if let path = source.path {

@@ -224,19 +224,32 @@ public final class JournalStore<State: StoreState> {
         }
     }
 
+    /// How long a writer waits for another process's lock before giving up (`store_unavailable`).
+    public var lockTimeoutMillis = 10_000
+
     private func lockExclusive() throws(StoreError) {
-        while flock(lockFD, LOCK_EX) != 0 {
-            if errno != EINTR { throw .io(path: directory + "/lock", reason: FileIO.errorText()) }
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        var spins = 0
+        while flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            guard errno == EWOULDBLOCK else { throw .io(path: directory + "/lock", reason: FileIO.errorText()) }
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1_000_000
+            if waited >= lockTimeoutMillis {
+                throw .io(path: directory + "/lock", reason: "locked by another process for more than \(lockTimeoutMillis) ms")
+            }
+            spins += 1
+            usleep(spins < 50 ? 100 : 1000)
         }
     }
 
     private func unlock() { flock(lockFD, LOCK_UN) }
 
     private func withExclusiveLock<R>(_ body: () throws -> R) throws -> R {
-        while flock(lockFD, LOCK_EX) != 0 {
-            if errno != EINTR { throw StoreError.io(path: directory + "/lock", reason: FileIO.errorText()) }
-        }
-        defer { flock(lockFD, LOCK_UN) }
+        try lockExclusive()
+        defer { unlock() }
         return try body()
     }
 }

@@ -133,3 +133,23 @@ final class ConfigurationEndToEndTests: XCTestCase {
         root.stop()
     }
 }
+
+/// `store_unavailable` when another process holds the store's write lock too long.
+final class StoreUnavailableEndToEndTests: XCTestCase {
+    func testALockHeldTooLongIsStoreUnavailableAndNothingIsWritten() throws {
+        var env = ProcessInfo.processInfo.environment
+        env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"] = "300"
+        let s = try ServerProcess([], environment: env)
+        s.initialize(actor: RegistryEndToEndTests.sysadmin)
+        s.call("tenants/create", ["name": "Before"])
+        let fd = open(s.storeDirectory + "/lock", O_RDWR)
+        XCTAssertEqual(flock(fd, LOCK_EX), 0)
+        let refused = s.call("tenants/create", ["name": "Blocked"])
+        XCTAssertEqual(refused.errorCode, "store_unavailable")
+        XCTAssertEqual(refused["error"]?["code"], 1030)
+        XCTAssertEqual(s.call("tenants/list")["total"], 1, "reads still work while a writer holds the lock")
+        flock(fd, LOCK_UN); close(fd)
+        XCTAssertNotNil(s.call("tenants/create", ["name": "After"])["id"])
+        s.stop()
+    }
+}
