@@ -52,23 +52,53 @@ public enum Record {
     }
 }
 
-/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320).
+/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), slicing-by-8.
 public struct CRC32 {
-    private static let table: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
+    private static let tables: [[UInt32]] = {
+        var t = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
+        for n in 0..<256 {
+            var c = UInt32(n)
+            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            t[0][n] = c
+        }
+        for n in 0..<256 {
+            for k in 1..<8 { t[k][n] = (t[k - 1][n] >> 8) ^ t[0][Int(t[k - 1][n] & 0xFF)] }
+        }
+        return t
+    }()
+    private static let flat: [UInt32] = tables.flatMap { $0 }
     private var crc: UInt32 = 0xFFFF_FFFF
     public init() {}
+
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        let t = Self.table
+        if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) != nil { return }
+        Array(bytes).withUnsafeBytes { update($0) }
+    }
+
+    public mutating func update(_ buf: UnsafeRawBufferPointer) {
         var c = crc
-        for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        var i = 0
+        let n = buf.count
+        Self.flat.withUnsafeBufferPointer { t in
+            while i + 8 <= n {
+                let lo = buf.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian ^ c
+                let hi = buf.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self).littleEndian
+                c = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
+                    ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
+                    ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
+                i += 8
+            }
+            while i < n {
+                c = t[Int((c ^ UInt32(buf[i])) & 0xFF)] ^ (c >> 8)
+                i += 1
+            }
+        }
         crc = c
     }
+
     mutating func update(_ v: UInt32) {
-        update([UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)])
+        withUnsafeBytes(of: v.littleEndian) { update($0) }
     }
     public var value: UInt32 { crc ^ 0xFFFF_FFFF }
 }
