@@ -2,7 +2,7 @@ import JSONRPC
 
 /// One kind of stored thing.
 public enum EntityKind: String, Sendable, CaseIterable {
-    case tenant, classification, provider, model, space, config, template
+    case tenant, classification, provider, model, space, config, template, migration, audit
 }
 
 /// One change of a transaction. A transaction is applied whole or not at all.
@@ -14,6 +14,8 @@ public enum Change: Sendable, Equatable {
     case putSpace(Space)
     case putConfig(ConfigItem)
     case putTemplate(Template)
+    case putMigration(MigrationEntry)
+    case putAudit(AuditEntry)
     /// Removes a stored thing for good (a hard delete).
     case remove(EntityKind, id: String)
     /// Records a question on a model at a time.
@@ -30,6 +32,8 @@ public enum Change: Sendable, Equatable {
         case .putSpace(let v): return ["op": "put", "k": "space", "v": .object(v.record)]
         case .putConfig(let v): return ["op": "put", "k": "config", "v": .object(v.record)]
         case .putTemplate(let v): return ["op": "put", "k": "template", "v": .object(v.record)]
+        case .putMigration(let v): return ["op": "put", "k": "migration", "v": .object(v.record)]
+        case .putAudit(let v): return ["op": "put", "k": "audit", "v": .object(v.record)]
         case .remove(let k, let id): return ["op": "remove", "k": .string(k.rawValue), "id": .string(id)]
         case .recordQuestion(let m, let at): return ["op": "question", "modelId": .string(m), "at": .number(JSONNumber(Int(at)))]
         case .purgeQuestions(let t, let before): return ["op": "purge", "tenantId": .string(t), "before": .number(JSONNumber(Int(before)))]
@@ -49,6 +53,8 @@ public enum Change: Sendable, Equatable {
             case "space": self = .putSpace(try Space(record: v))
             case "config": self = .putConfig(try ConfigItem(record: v))
             case "template": self = .putTemplate(try Template(record: v))
+            case "migration": self = .putMigration(try MigrationEntry(record: v))
+            case "audit": self = .putAudit(try AuditEntry(record: v))
             case let k: throw DecodeError("unknown entity kind \(k)")
             }
         case "remove":

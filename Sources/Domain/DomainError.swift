@@ -10,6 +10,10 @@ public enum DomainError: Error, Sendable, Equatable {
     case modelInUse(references: [(String, Int)])
     case modelUnavailable(reason: String, modelId: String)
     case storeUnavailable(reason: String)
+    case migrationBlocked(issues: [JSONValue])
+    case confirmationRequired(issues: [JSONValue])
+    case stalePlan(planHash: String)
+    case revertRefused(reason: String)
 
     public static func == (a: DomainError, b: DomainError) -> Bool {
         switch (a, b) {
@@ -20,6 +24,10 @@ public enum DomainError: Error, Sendable, Equatable {
         case let (.modelInUse(x), .modelInUse(y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
         case let (.modelUnavailable(r1, m1), .modelUnavailable(r2, m2)): return r1 == r2 && m1 == m2
         case let (.storeUnavailable(r1), .storeUnavailable(r2)): return r1 == r2
+        case let (.migrationBlocked(a), .migrationBlocked(b)): return a == b
+        case let (.confirmationRequired(a), .confirmationRequired(b)): return a == b
+        case let (.stalePlan(a), .stalePlan(b)): return a == b
+        case let (.revertRefused(a), .revertRefused(b)): return a == b
         default: return false
         }
     }

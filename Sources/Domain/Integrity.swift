@@ -22,8 +22,9 @@ extension PlatformState {
                 case .space: overlay.spaces[id] = .some(nil)
                 case .config: overlay.configs[id] = .some(nil)
                 case .template: overlay.templates[id] = .some(nil)
+                case .migration, .audit: break
                 }
-            case .recordQuestion, .purgeQuestions: break
+            case .recordQuestion, .purgeQuestions, .putMigration, .putAudit: break
             }
         }
         func tenant(_ id: String) -> Bool { (overlay.tenants[id] ?? tenants[id]) != nil }

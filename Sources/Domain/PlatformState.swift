@@ -13,6 +13,12 @@ public struct PlatformState: Sendable {
     public private(set) var spaces: [String: Space] = [:]
     public private(set) var configs: [String: ConfigItem] = [:]
     public private(set) var templates: [String: Template] = [:]
+    public private(set) var migrations: [String: MigrationEntry] = [:]
+    /// History ids per tenant, oldest first.
+    public private(set) var migrationsByTenant: [String: [String]] = [:]
+    public private(set) var audit: [String: AuditEntry] = [:]
+    /// Audit ids per tenant, oldest first.
+    public private(set) var auditByTenant: [String: [String]] = [:]
     /// Question timestamps per model (questions are counted and purged, never read back one by one).
     public private(set) var questionTimes: [String: [Millis]] = [:]
 
@@ -58,6 +64,12 @@ public struct PlatformState: Sendable {
             if let old = templates[t.id], let m = old.completionModelId { templatesByModel[m]?.remove(t.id) }
             templates[t.id] = t
             if let m = t.completionModelId { templatesByModel[m, default: []].insert(t.id) }
+        case .putMigration(let e):
+            if migrations[e.id] == nil { migrationsByTenant[e.tenantId, default: []].append(e.id) }
+            migrations[e.id] = e
+        case .putAudit(let e):
+            if audit[e.id] == nil { auditByTenant[e.tenantId, default: []].append(e.id) }
+            audit[e.id] = e
         case .remove(let kind, let id):
             remove(kind, id)
         case .recordQuestion(let m, let at):
@@ -93,6 +105,12 @@ public struct PlatformState: Sendable {
         case .template:
             guard let t = templates.removeValue(forKey: id) else { return }
             if let m = t.completionModelId { templatesByModel[m]?.remove(id) }
+        case .migration:
+            guard let e = migrations.removeValue(forKey: id) else { return }
+            migrationsByTenant[e.tenantId]?.removeAll { $0 == id }
+        case .audit:
+            guard let e = audit.removeValue(forKey: id) else { return }
+            auditByTenant[e.tenantId]?.removeAll { $0 == id }
         }
     }
 
@@ -113,6 +131,8 @@ public struct PlatformState: Sendable {
         for s in spaces.values.sorted(by: { $0.id < $1.id }) { add(.putSpace(s)) }
         for c in configs.values.sorted(by: { $0.id < $1.id }) { add(.putConfig(c)) }
         for t in templates.values.sorted(by: { $0.id < $1.id }) { add(.putTemplate(t)) }
+        for ids in migrationsByTenant.keys.sorted().map({ migrationsByTenant[$0]! }) { for id in ids { add(.putMigration(migrations[id]!)) } }
+        for ids in auditByTenant.keys.sorted().map({ auditByTenant[$0]! }) { for id in ids { add(.putAudit(audit[id]!)) } }
         if !current.isEmpty { out.append(current) }
         return out
     }

@@ -4,7 +4,8 @@ import Domain
 public enum DomainMethods {
     public static func register(in table: inout MethodTable, platform: Platform) {
         table.register(TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
-            + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all() + UsageMethods.all(), platform: platform)
+            + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all() + UsageMethods.all()
+            + MigrationMethods.all() + AuditLog.all(), platform: platform)
     }
 
     /// `initialize`'s actor check: a member or admin needs an existing tenant; a sysadmin's

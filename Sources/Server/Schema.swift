@@ -30,8 +30,12 @@ public indirect enum Schema: Sendable {
         public var maxLength: Int
         public var format: StringFormat?
         public var allowed: [String]?
-        public init(minLength: Int = 0, maxLength: Int = 10_000, format: StringFormat? = nil, allowed: [String]? = nil) {
+        /// Specific reasons for values that are refused on purpose (e.g. `questions` as a migration type).
+        public var refused: [String: String]
+        public init(minLength: Int = 0, maxLength: Int = 10_000, format: StringFormat? = nil, allowed: [String]? = nil,
+                    refused: [String: String] = [:]) {
             self.minLength = minLength; self.maxLength = maxLength; self.format = format; self.allowed = allowed
+            self.refused = refused
         }
     }
 
@@ -139,6 +143,7 @@ extension Schema.StringRule {
         let length = s.count
         if length < minLength { return .init(pointer, minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters") }
         if length > maxLength { return .init(pointer, "must have at most \(maxLength) characters") }
+        if let why = refused[s] { return .init(pointer, why) }
         if let allowed, !allowed.contains(s) {
             return .init(pointer, "must be one of " + allowed.map { "\"\($0)\"" }.joined(separator: ", "))
         }

@@ -20,9 +20,21 @@ extension ErrorMapping {
                        ["references": .object(JSONObject(members: refs.map { .init(key: $0.0, value: .int($0.1)) }))])
         case .modelUnavailable(let reason, let modelId):
             return app(.modelUnavailable, "The model cannot be used here: \(reason)", ["reason": .string(reason), "modelId": .string(modelId)])
+        case .migrationBlocked(let issues):
+            return app(.migrationBlocked, "The migration is blocked: " + codes(issues), ["issues": .array(issues)])
+        case .confirmationRequired(let issues):
+            return app(.confirmationRequired, "The migration has warnings and needs confirm: true: " + codes(issues), ["issues": .array(issues)])
+        case .stalePlan(let hash):
+            return app(.stalePlan, "The plan changed since it was validated; validate again", ["planHash": .string(hash)])
+        case .revertRefused(let reason):
+            return app(.revertRefused, "The migration cannot be reverted: \(reason)", ["reason": .string(reason)])
         case .storeUnavailable(let reason):
             return app(.storeUnavailable, "The store cannot serve the request: \(reason)", ["reason": .string(reason)])
         }
+    }
+
+    private static func codes(_ issues: [JSONValue]) -> String {
+        issues.compactMap { $0["code"]?.stringValue }.joined(separator: ", ")
     }
 
     private static func app(_ code: ErrorCode, _ message: String, _ details: JSONObject) -> ResponseError {

@@ -59,6 +59,8 @@ enum ModelMethods {
                     var tx = Transaction()
                     try apply(call.params, to: &m, state: state, tx: &tx)
                     tx.add(.putModel(m))
+                    tx.add(AuditLog.entry(call, action: "model.created", model: m, description: "Created \(m.kind.rawValue) model \(m.name)",
+                                          changes: ["name": .string(m.name), "kind": .string(m.kind.rawValue), "providerId": .string(m.providerId)]))
                     return (tx, Views.model(m, state, call.platform))
                 }
             },
@@ -67,6 +69,7 @@ enum ModelMethods {
                          result: EntitySchemas.model, errors: [.conflict]) { call throws(ServerError) in
                 try call.platform.write { state throws(ServerError) in
                     var m = try state.model(call.params.id, in: call.tenantId)
+                    let before = m
                     if let name = call.params.optionalString("name"), name != m.name {
                         if state.modelsByTenant[call.tenantId, default: []].contains(where: {
                             let o = state.models[$0]!; return o.providerId == m.providerId && o.name == name && o.deletedAt == nil
@@ -77,8 +80,11 @@ enum ModelMethods {
                     }
                     var tx = Transaction()
                     try apply(call.params, to: &m, state: state, tx: &tx)
+                    let changes = AuditLog.diff(before, m)
+                    if changes.isEmpty { return (Transaction(), Views.model(before, state, call.platform)) }
                     m.updatedAt = call.platform.now
                     tx.add(.putModel(m))
+                    tx.add(AuditLog.entry(call, action: "model.updated", model: m, description: "Updated model \(m.name)", changes: changes))
                     return (tx, Views.model(m, state, call.platform))
                 }
             },
@@ -109,7 +115,9 @@ enum ModelMethods {
                             t.completionModelId = m.migratedToModelId
                             tx.add(.putTemplate(t))
                         }
+                        for c in state.historyDetaching(model: m.id, tenant: m.tenantId) { tx.add(c) }
                         tx.add(.remove(.model, id: m.id))
+                        tx.add(AuditLog.entry(call, action: "model.hard_deleted", model: m, description: "Hard-deleted model \(m.name) (force)"))
                         return (tx, ["id": .string(m.id), "deleted": "hard"])
                     }
                     var deleted = m
@@ -117,6 +125,8 @@ enum ModelMethods {
                     deleted.isDefault = false
                     deleted.updatedAt = deleted.deletedAt!
                     tx.add(.putModel(deleted))
+                    tx.add(AuditLog.entry(call, action: "model.deleted", model: m, description: "Deleted model \(m.name)",
+                                          changes: ["deletedAt": Views.time(deleted.deletedAt)]))
                     return (tx, ["id": .string(m.id), "deleted": "soft"])
                 }
             },

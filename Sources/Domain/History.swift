@@ -1,0 +1,173 @@
+import JSONRPC
+
+/// Who started something, as snapshotted in history and audit.
+public struct Initiator: Sendable, Equatable {
+    public var userId: String
+    public var name: String?
+    public init(userId: String, name: String?) { self.userId = userId; self.name = name }
+    public var json: JSONValue { ["userId": .string(userId), "name": .optionalString(name)] }
+    init(json o: JSONObject) { userId = o["userId"]?.stringValue ?? ""; name = o["name"]?.stringValue }
+}
+
+/// One entity a migration moved, with what a revert needs.
+public struct MovedEntity: Sendable, Equatable {
+    /// Migration entity type (`assistants`, `apps`, `services`, `assistantTemplates`, `appTemplates`).
+    public var entityType: String
+    public var entityId: String
+    /// The kwargs before the move (assistants: reset to `{}` by the move).
+    public var oldKwargs: JSONObject?
+    /// `updatedAt` the move gave it: a revert skips entities changed since.
+    public var movedAt: Millis
+    public init(entityType: String, entityId: String, oldKwargs: JSONObject?, movedAt: Millis) {
+        self.entityType = entityType; self.entityId = entityId; self.oldKwargs = oldKwargs; self.movedAt = movedAt
+    }
+}
+
+/// A history entry: a migration attempt or a revert. Names and provider types are snapshots that
+/// stay readable after the models are hard-deleted (their ids then become null).
+public struct MigrationEntry: Sendable, Equatable {
+    public enum Kind: String, Sendable { case migration, revert }
+    public enum Status: String, Sendable { case completed, failed, reverted }
+
+    public var id: String
+    public var tenantId: String
+    public var kind: Kind
+    public var status: Status
+    public var fromModelId: String?
+    public var fromModelName: String
+    public var fromProviderType: String?
+    public var toModelId: String?
+    public var toModelName: String
+    public var toProviderType: String?
+    public var entityTypes: [String]
+    public var affectedCount: Int
+    public var moved: [String: Int]
+    public var issues: [String]
+    public var errorMessage: String?
+    public var initiatedBy: Initiator
+    public var startedAt: Millis
+    public var completedAt: Millis
+    public var revertedBy: Initiator?
+    /// For a revert: the migration it undid. For a migration: the revert that undid it.
+    public var relatedMigrationId: String?
+    // Undo data (completed migrations).
+    public var movedEntities: [MovedEntity] = []
+    public var linksAdded: [String] = []
+    public var linksRemoved: [String] = []
+    public var sourceRetired = false
+
+    public init(id: String, tenantId: String, kind: Kind, status: Status, fromModelId: String?, fromModelName: String,
+                fromProviderType: String?, toModelId: String?, toModelName: String, toProviderType: String?, entityTypes: [String],
+                affectedCount: Int, moved: [String: Int], issues: [String], errorMessage: String?, initiatedBy: Initiator,
+                startedAt: Millis, completedAt: Millis) {
+        self.id = id; self.tenantId = tenantId; self.kind = kind; self.status = status
+        self.fromModelId = fromModelId; self.fromModelName = fromModelName; self.fromProviderType = fromProviderType
+        self.toModelId = toModelId; self.toModelName = toModelName; self.toProviderType = toProviderType
+        self.entityTypes = entityTypes; self.affectedCount = affectedCount; self.moved = moved; self.issues = issues
+        self.errorMessage = errorMessage; self.initiatedBy = initiatedBy; self.startedAt = startedAt; self.completedAt = completedAt
+    }
+
+    public var movedCount: Int { moved.values.reduce(0, +) }
+
+    public var record: JSONObject {
+        var o: JSONObject = ["id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue), "status": .string(status.rawValue)]
+        o.appendIfPresent("fromModelId", fromModelId)
+        o.append("fromModelName", .string(fromModelName))
+        o.appendIfPresent("fromProviderType", fromProviderType)
+        o.appendIfPresent("toModelId", toModelId)
+        o.append("toModelName", .string(toModelName))
+        o.appendIfPresent("toProviderType", toProviderType)
+        o.append("entityTypes", .array(entityTypes.map { .string($0) }))
+        o.append("affectedCount", .int(affectedCount))
+        o.append("moved", .object(JSONObject(members: moved.keys.sorted().map { .init(key: $0, value: .int(moved[$0]!)) })))
+        o.append("issues", .array(issues.map { .string($0) }))
+        o.appendIfPresent("errorMessage", errorMessage)
+        o.append("initiatedBy", initiatedBy.json)
+        o.append("startedAt", .number(JSONNumber(Int(startedAt)))); o.append("completedAt", .number(JSONNumber(Int(completedAt))))
+        if let r = revertedBy { o.append("revertedBy", r.json) }
+        o.appendIfPresent("relatedMigrationId", relatedMigrationId)
+        if !movedEntities.isEmpty {
+            o.append("movedEntities", .array(movedEntities.map { e in
+                var m: JSONObject = ["t": .string(e.entityType), "id": .string(e.entityId), "at": .number(JSONNumber(Int(e.movedAt)))]
+                if let k = e.oldKwargs { m.append("kw", .object(k)) }
+                return .object(m)
+            }))
+        }
+        if !linksAdded.isEmpty { o.append("linksAdded", .array(linksAdded.map { .string($0) })) }
+        if !linksRemoved.isEmpty { o.append("linksRemoved", .array(linksRemoved.map { .string($0) })) }
+        if sourceRetired { o.append("sourceRetired", true) }
+        return o
+    }
+
+    init(record o: JSONObject) throws(DecodeError) {
+        let r = FieldReader(object: o, entity: "migration")
+        guard let kind = Kind(rawValue: try r.string("kind")), let status = Status(rawValue: try r.string("status")) else {
+            throw DecodeError("migration kind/status invalid")
+        }
+        var moved: [String: Int] = [:]
+        for m in r.objectValue("moved") { moved[m.key] = m.value.numberValue?.int64Value.map { Int($0) } ?? 0 }
+        self.init(id: try r.string("id"), tenantId: try r.string("tenantId"), kind: kind, status: status,
+                  fromModelId: r.optionalString("fromModelId"), fromModelName: try r.string("fromModelName"),
+                  fromProviderType: r.optionalString("fromProviderType"), toModelId: r.optionalString("toModelId"),
+                  toModelName: try r.string("toModelName"), toProviderType: r.optionalString("toProviderType"),
+                  entityTypes: r.strings("entityTypes"), affectedCount: try r.int("affectedCount"), moved: moved,
+                  issues: r.strings("issues"), errorMessage: r.optionalString("errorMessage"),
+                  initiatedBy: Initiator(json: r.objectValue("initiatedBy")), startedAt: try r.int64("startedAt"),
+                  completedAt: try r.int64("completedAt"))
+        if let rb = o["revertedBy"]?.objectValue { revertedBy = Initiator(json: rb) }
+        relatedMigrationId = r.optionalString("relatedMigrationId")
+        movedEntities = (o["movedEntities"]?.arrayValue ?? []).compactMap { v in
+            guard let e = v.objectValue, let t = e["t"]?.stringValue, let id = e["id"]?.stringValue,
+                  let at = e["at"]?.numberValue?.int64Value else { return nil }
+            return MovedEntity(entityType: t, entityId: id, oldKwargs: e["kw"]?.objectValue, movedAt: at)
+        }
+        linksAdded = r.strings("linksAdded")
+        linksRemoved = r.strings("linksRemoved")
+        sourceRetired = r.bool("sourceRetired")
+    }
+}
+
+/// An audit entry (contract §6).
+public struct AuditEntry: Sendable, Equatable {
+    public var id: String
+    public var at: Millis
+    public var action: String
+    public var tenantId: String
+    public var actor: Initiator
+    public var entityType: String
+    public var entityId: String
+    public var description: String
+    public var changes: JSONObject
+
+    public init(id: String, at: Millis, action: String, tenantId: String, actor: Initiator, entityType: String, entityId: String,
+                description: String, changes: JSONObject) {
+        self.id = id; self.at = at; self.action = action; self.tenantId = tenantId; self.actor = actor
+        self.entityType = entityType; self.entityId = entityId; self.description = description; self.changes = changes
+    }
+
+    public var record: JSONObject {
+        ["id": .string(id), "at": .number(JSONNumber(Int(at))), "action": .string(action), "tenantId": .string(tenantId),
+         "actor": actor.json, "entityType": .string(entityType), "entityId": .string(entityId),
+         "description": .string(description), "changes": .object(changes)]
+    }
+
+    init(record o: JSONObject) throws(DecodeError) {
+        let r = FieldReader(object: o, entity: "audit")
+        self.init(id: try r.string("id"), at: try r.int64("at"), action: try r.string("action"), tenantId: try r.string("tenantId"),
+                  actor: Initiator(json: r.objectValue("actor")), entityType: try r.string("entityType"),
+                  entityId: try r.string("entityId"), description: try r.string("description"), changes: r.objectValue("changes"))
+    }
+}
+
+extension PlatformState {
+    /// History entries of the tenant that name the model, with its id nulled (names stay): what a
+    /// hard delete writes so history survives the model.
+    public func historyDetaching(model id: String, tenant: String) -> [Change] {
+        (migrationsByTenant[tenant] ?? []).compactMap { mid in
+            guard var e = migrations[mid], e.fromModelId == id || e.toModelId == id else { return nil }
+            if e.fromModelId == id { e.fromModelId = nil }
+            if e.toModelId == id { e.toModelId = nil }
+            return .putMigration(e)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import JSONRPC
+
+/// The changes of one migration and what its history entry records.
+public struct MigrationOutcome: Sendable {
+    public var changes: [Change] = []
+    public var moved: [String: Int] = [:]
+    public var movedEntities: [MovedEntity] = []
+    public var linksAdded: [String] = []
+    public var linksRemoved: [String] = []
+    public var sourceRetired = false
+}
+
+extension MigrationPlan {
+    /// The one atomic step of contract §5: moves the selected configuration and templates (soft-deleted
+    /// ones too) to the target, resets assistants' kwargs, enables the target where the source was
+    /// enabled or a moved entity lives, removes source links when `spaces` is selected, never touches
+    /// questions, and retires the source only when no active configuration is left on it.
+    public func execution(state: PlatformState, now: Millis) -> MigrationOutcome {
+        var out = MigrationOutcome()
+        for t in MigrationEntityType.allCases where entityTypes.contains(t) { out.moved[t.rawValue] = 0 }
+        let targetId = target.model.id, sourceId = source.model.id
+        var movedConfigIds = Set<String>()
+        for var c in configsToMove {
+            let type = c.kind.entityType
+            let old: JSONObject? = c.kind == .assistant ? c.kwargs : nil
+            c.completionModelId = targetId
+            if c.kind == .assistant { c.kwargs = JSONObject() }
+            c.updatedAt = now
+            out.changes.append(.putConfig(c))
+            out.moved[type, default: 0] += 1
+            out.movedEntities.append(MovedEntity(entityType: type, entityId: c.id, oldKwargs: old, movedAt: now))
+            movedConfigIds.insert(c.id)
+        }
+        var movedTemplateIds = Set<String>()
+        for var t in templatesToMove {
+            t.completionModelId = targetId
+            t.updatedAt = now
+            out.changes.append(.putTemplate(t))
+            out.moved[t.kind.entityType, default: 0] += 1
+            out.movedEntities.append(MovedEntity(entityType: t.kind.entityType, entityId: t.id, oldKwargs: nil, movedAt: now))
+            movedTemplateIds.insert(t.id)
+        }
+        let gaining = Set(spacesGainingTarget), removing = Set(sourceLinksToRemove)
+        for sid in gaining.union(removing).sorted() {
+            guard var s = state.spaces[sid] else { continue }
+            if gaining.contains(sid) { s.modelIds.append(targetId); out.linksAdded.append(sid) }
+            if removing.contains(sid) { s.modelIds.removeAll { $0 == sourceId }; out.linksRemoved.append(sid) }
+            out.changes.append(.putSpace(s))
+        }
+        if !sourceLinksToRemove.isEmpty { out.moved[MigrationEntityType.spaces.rawValue] = sourceLinksToRemove.count }
+        let configsLeft = (state.configsByModel[sourceId] ?? []).contains { !movedConfigIds.contains($0) }
+        let templatesLeft = (state.templatesByModel[sourceId] ?? []).contains { id in
+            !movedTemplateIds.contains(id) && state.templates[id]?.deletedAt == nil
+        }
+        if !configsLeft && !templatesLeft {
+            var s = source.model
+            s.migratedToModelId = targetId
+            s.migratedAt = now
+            s.isDefault = false
+            s.updatedAt = now
+            out.changes.append(.putModel(s))
+            out.sourceRetired = true
+        }
+        return out
+    }
+}
+
+/// Why a revert is refused.
+public enum RevertRefusal: String, Sendable {
+    case notAMigration = "not_a_migration"
+    case notCompleted = "not_completed"
+    case alreadyReverted = "already_reverted"
+    case sourceGone = "source_gone"
+    case sourceDeleted = "source_deleted"
+}
+
+/// What a revert does and reports.
+public struct RevertOutcome: Sendable {
+    public var changes: [Change] = []
+    public var restored: [String: Int] = [:]
+    public var skipped: [(entityType: String, entityId: String, reason: String)] = []
+}
+
+/// Undoes a completed migration entity by entity (contract §5 `migration/revert`). Pure.
+public enum MigrationReverter {
+    public static func refusal(of e: MigrationEntry, state: PlatformState) -> RevertRefusal? {
+        if e.kind != .migration { return .notAMigration }
+        if e.status == .reverted { return .alreadyReverted }
+        if e.status != .completed { return .notCompleted }
+        guard let sid = e.fromModelId, let source = state.models[sid] else { return .sourceGone }
+        if source.deletedAt != nil { return .sourceDeleted }
+        return nil
+    }
+
+    public static func revert(_ e: MigrationEntry, state: PlatformState, now: Millis) -> RevertOutcome {
+        var out = RevertOutcome()
+        guard let sourceId = e.fromModelId else { return out }
+        let targetId = e.toModelId
+        for t in e.entityTypes where t != MigrationEntityType.spaces.rawValue { out.restored[t] = 0 }
+        var stillOnTarget: [String: Int] = [:]  // space id → configs there that stay on the target
+        for m in e.movedEntities {
+            switch m.entityType {
+            case "assistants", "apps", "services":
+                guard var c = state.configs[m.entityId] else { out.skipped.append((m.entityType, m.entityId, "deleted")); continue }
+                guard c.completionModelId == targetId, c.updatedAt == m.movedAt else {
+                    out.skipped.append((m.entityType, m.entityId, "changed"))
+                    continue
+                }
+                c.completionModelId = sourceId
+                if let k = m.oldKwargs { c.kwargs = k }
+                c.updatedAt = now
+                out.changes.append(.putConfig(c))
+                out.restored[m.entityType, default: 0] += 1
+            default:
+                guard var t = state.templates[m.entityId] else { out.skipped.append((m.entityType, m.entityId, "deleted")); continue }
+                guard t.completionModelId == targetId, t.updatedAt == m.movedAt else {
+                    out.skipped.append((m.entityType, m.entityId, "changed"))
+                    continue
+                }
+                t.completionModelId = sourceId
+                t.updatedAt = now
+                out.changes.append(.putTemplate(t))
+                out.restored[m.entityType, default: 0] += 1
+            }
+        }
+        let restoredIds = Set(out.changes.compactMap { if case .putConfig(let c) = $0 { return c.id }; return nil })
+        if let targetId {
+            for id in state.configsByModel[targetId] ?? [] where !restoredIds.contains(id) {
+                if let c = state.configs[id] { stillOnTarget[c.spaceId, default: 0] += 1 }
+            }
+        }
+        var spaceChanges: [String: Space] = [:]
+        for sid in e.linksRemoved {
+            guard var s = spaceChanges[sid] ?? state.spaces[sid], !s.modelIds.contains(sourceId) else { continue }
+            s.modelIds.append(sourceId)
+            spaceChanges[sid] = s
+        }
+        if let targetId {
+            for sid in e.linksAdded where (stillOnTarget[sid] ?? 0) == 0 {
+                guard var s = spaceChanges[sid] ?? state.spaces[sid], s.modelIds.contains(targetId) else { continue }
+                s.modelIds.removeAll { $0 == targetId }
+                spaceChanges[sid] = s
+            }
+        }
+        for sid in spaceChanges.keys.sorted() { out.changes.append(.putSpace(spaceChanges[sid]!)) }
+        if var source = state.models[sourceId], source.migratedToModelId != nil {
+            source.migratedToModelId = nil
+            source.migratedAt = nil
+            source.updatedAt = now
+            out.changes.append(.putModel(source))
+        }
+        return out
+    }
+}

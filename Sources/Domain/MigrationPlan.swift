@@ -1,0 +1,213 @@
+import JSONRPC
+
+/// What a migration can move (contract §5). `questions` is not one: questions are history.
+public enum MigrationEntityType: String, Sendable, CaseIterable {
+    case assistants, apps, services, assistantTemplates, appTemplates, spaces
+}
+
+/// A model with the lifecycle facts the process derived from its catalog and date.
+public struct ModelFacts: Sendable {
+    public var model: Model
+    public var isDeprecated: Bool
+    public var isRetiring: Bool
+    public var deprecationDate: String?
+    public var classificationLevel: Int?
+    public var providerType: String?
+    public init(model: Model, isDeprecated: Bool, isRetiring: Bool, deprecationDate: String?, classificationLevel: Int?, providerType: String?) {
+        self.model = model; self.isDeprecated = isDeprecated; self.isRetiring = isRetiring
+        self.deprecationDate = deprecationDate; self.classificationLevel = classificationLevel; self.providerType = providerType
+    }
+}
+
+/// One finding of the preflight.
+public struct MigrationIssue: Sendable, Equatable {
+    public enum Severity: String, Sendable { case blocker, warning, info }
+    public var code: String
+    public var severity: Severity
+    public var message: String
+    /// An object, or null where the contract defines no data.
+    public var data: JSONValue
+    public var json: JSONValue {
+        ["code": .string(code), "severity": .string(severity.rawValue), "message": .string(message), "data": data]
+    }
+}
+
+/// Everything a migration A→B would do, computed from one state. Pure.
+public struct MigrationPlan: Sendable {
+    public var source: ModelFacts
+    public var target: ModelFacts
+    public var entityTypes: [MigrationEntityType]
+    public var issues: [MigrationIssue]
+    public var configsToMove: [ConfigItem]
+    public var templatesToMove: [Template]
+    /// Spaces whose source link is removed (only with `spaces` selected).
+    public var sourceLinksToRemove: [String]
+    /// Spaces that newly get the target.
+    public var spacesGainingTarget: [String]
+    public var questionsKept: Int
+    public var planHash: String
+
+    public var canMigrate: Bool { !issues.contains { $0.severity == .blocker } }
+    public var requiresConfirmation: Bool { issues.contains { $0.severity == .warning } }
+    public var blockers: [MigrationIssue] { issues.filter { $0.severity == .blocker } }
+
+    /// Count per entity type of what would move (0 for unselected types).
+    public var impactCounts: [(MigrationEntityType, Int)] {
+        MigrationEntityType.allCases.map { t in
+            switch t {
+            case .assistants: (t, configsToMove.filter { $0.kind == .assistant }.count)
+            case .apps: (t, configsToMove.filter { $0.kind == .app }.count)
+            case .services: (t, configsToMove.filter { $0.kind == .service }.count)
+            case .assistantTemplates: (t, templatesToMove.filter { $0.kind == .assistant }.count)
+            case .appTemplates: (t, templatesToMove.filter { $0.kind == .app }.count)
+            case .spaces: (t, sourceLinksToRemove.count)
+            }
+        }
+    }
+
+    /// `{assistants, apps, services, assistantTemplates, appTemplates, spaces, spacesGainingTarget, questionsKept}`.
+    public var impact: JSONValue {
+        var o = JSONObject()
+        for (t, n) in impactCounts { o.append(t.rawValue, .int(n)) }
+        o.append("spacesGainingTarget", .int(spacesGainingTarget.count))
+        o.append("questionsKept", .int(questionsKept))
+        return .object(o)
+    }
+
+    /// Entities of the selected types (what `affectedCount` reports).
+    public var affectedCount: Int { impactCounts.reduce(0) { $0 + $1.1 } }
+}
+
+/// Builds migration plans.
+public enum MigrationPlanner {
+    public static func plan(state: PlatformState, source: ModelFacts, target: ModelFacts, entityTypes: [MigrationEntityType]) -> MigrationPlan {
+        let types = Set(entityTypes)
+        let s = source.model, t = target.model
+        let tenant = state.tenants[s.tenantId]
+
+        // What would move.
+        var configs: [ConfigItem] = []
+        for id in state.configsByModel[s.id] ?? [] {
+            guard let c = state.configs[id], c.tenantId == s.tenantId else { continue }
+            let type: MigrationEntityType = c.kind == .assistant ? .assistants : c.kind == .app ? .apps : .services
+            if types.contains(type) { configs.append(c) }
+        }
+        configs.sort { $0.id < $1.id }
+        var templates: [Template] = []
+        for id in state.templatesByModel[s.id] ?? [] {
+            guard let tp = state.templates[id], tp.tenantId == s.tenantId else { continue }
+            if types.contains(tp.kind == .assistant ? .assistantTemplates : .appTemplates) { templates.append(tp) }
+        }
+        templates.sort { $0.id < $1.id }
+        let sourceSpaces = Set((state.spacesByModel[s.id] ?? []).filter { state.spaces[$0]?.tenantId == s.tenantId })
+        let holdingSpaces = Set(configs.map(\.spaceId))
+        let involved = sourceSpaces.union(holdingSpaces)
+        let gaining = involved.filter { !(state.spaces[$0]?.modelIds.contains(t.id) ?? true) }.sorted()
+        let linksToRemove = types.contains(.spaces) ? sourceSpaces.sorted() : []
+
+        // Issues, in table order within each severity.
+        var blockers: [MigrationIssue] = [], warnings: [MigrationIssue] = [], infos: [MigrationIssue] = []
+        if s.id == t.id { blockers.append(issue("same_model", .blocker, "The source and the target are the same model.", .null)) }
+        if s.kind != t.kind {
+            blockers.append(issue("kind_mismatch", .blocker, "The source is a \(s.kind.rawValue) model and the target a \(t.kind.rawValue) model.",
+                                  ["from": .string(s.kind.rawValue), "to": .string(t.kind.rawValue)]))
+        }
+        if let m = s.migratedToModelId {
+            blockers.append(issue("source_already_migrated", .blocker, "The source was already migrated; a model is migrated once.",
+                                  ["migratedToModelId": .string(m)]))
+        }
+        if let m = t.migratedToModelId {
+            blockers.append(issue("target_migrated", .blocker, "The target was itself migrated to another model.", ["migratedToModelId": .string(m)]))
+        }
+        if !t.isEnabled { blockers.append(issue("target_disabled", .blocker, "The target is not enabled.", .null)) }
+        if tenant?.securityEnabled == true {
+            let targetLevel = target.classificationLevel
+            var failing: [String] = []
+            for sid in involved {
+                guard let space = state.spaces[sid], let cid = space.securityClassificationId, let required = state.classifications[cid]?.level else { continue }
+                if targetLevel.map({ $0 < required }) ?? true { failing.append(sid) }
+            }
+            if !failing.isEmpty {
+                failing.sort()
+                blockers.append(issue("security_classification_insufficient", .blocker,
+                                      "\(failing.count) space(s) require a security classification above the target's.",
+                                      ["spaces": .int(failing.count), "spaceIds": .array(failing.map { .string($0) }), "targetLevel": .optionalInt(targetLevel)]))
+            }
+        }
+        if target.isDeprecated {
+            warnings.append(issue("target_deprecated", .warning, "The target is deprecated.", ["deprecationDate": .optionalString(target.deprecationDate)]))
+        } else if target.isRetiring {
+            warnings.append(issue("target_retiring", .warning, "The target retires on \(target.deprecationDate ?? "?").",
+                                  ["deprecationDate": .optionalString(target.deprecationDate)]))
+        }
+        if let a = s.maxInputTokens, let b = t.maxInputTokens, a > b {
+            warnings.append(issue("lower_token_limit", .warning, "The target accepts fewer input tokens (\(b) < \(a)).", ["source": .int(a), "target": .int(b)]))
+        }
+        if let a = s.family, let b = t.family, a != b {
+            warnings.append(issue("different_family", .warning, "The target is of another model family (\(a) → \(b)).", ["from": .string(a), "to": .string(b)]))
+        }
+        if s.vision && !t.vision { warnings.append(issue("lacks_vision", .warning, "The target has no vision.", .null)) }
+        if s.reasoning && !t.reasoning { warnings.append(issue("lacks_reasoning", .warning, "The target has no reasoning.", .null)) }
+        if s.toolCalling && !t.toolCalling { warnings.append(issue("lacks_tool_calling", .warning, "The target has no tool calling.", .null)) }
+        if types.contains(.assistants) {
+            let withKwargs = configs.filter { $0.kind == .assistant && !$0.kwargs.isEmpty }.count
+            if withKwargs > 0 {
+                infos.append(issue("kwargs_reset", .info, "\(withKwargs) assistant(s) will have their kwargs reset to {} (the old values are kept in history).",
+                                   ["assistants": .int(withKwargs)]))
+            }
+        }
+
+        var plan = MigrationPlan(source: source, target: target, entityTypes: MigrationEntityType.allCases.filter { types.contains($0) },
+                                 issues: blockers + warnings + infos, configsToMove: configs, templatesToMove: templates,
+                                 sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
+                                 questionsKept: state.questionTimes[s.id]?.count ?? 0, planHash: "")
+        plan.planHash = hash(plan, state: state, involved: involved.sorted(), tenantSecured: tenant?.securityEnabled ?? false)
+        return plan
+    }
+
+    private static func issue(_ code: String, _ severity: MigrationIssue.Severity, _ message: String, _ data: JSONValue) -> MigrationIssue {
+        MigrationIssue(code: code, severity: severity, message: message, data: data)
+    }
+
+    /// A deterministic digest of everything the migration would change and the relevant state of
+    /// both models: the same store state gives the same hash in any process.
+    static func hash(_ p: MigrationPlan, state: PlatformState, involved: [String], tenantSecured: Bool) -> String {
+        var h = PlanHasher()
+        func facts(_ f: ModelFacts) {
+            let m = f.model
+            h.add("m", m.id, m.kind.rawValue, m.isEnabled, f.isDeprecated, f.isRetiring, f.deprecationDate ?? "-", m.migratedToModelId ?? "-",
+                  m.deletedAt.map(String.init) ?? "-", m.maxInputTokens.map(String.init) ?? "-", m.family ?? "-", m.vision, m.reasoning,
+                  m.toolCalling, f.classificationLevel.map(String.init) ?? "-")
+        }
+        h.add("v1", p.entityTypes.map(\.rawValue).joined(separator: ","), tenantSecured)
+        facts(p.source); facts(p.target)
+        for c in p.configsToMove { h.add("c", c.id, c.spaceId, c.updatedAt, c.kwargs.isEmpty) }
+        for t in p.templatesToMove { h.add("t", t.id, t.updatedAt, t.deletedAt.map(String.init) ?? "-") }
+        h.add("links", p.sourceLinksToRemove.joined(separator: ","), "gain", p.spacesGainingTarget.joined(separator: ","))
+        for sid in involved {
+            let level = state.spaces[sid]?.securityClassificationId.flatMap { state.classifications[$0]?.level }
+            h.add("s", sid, level.map(String.init) ?? "-")
+        }
+        return h.hex
+    }
+}
+
+/// Two independent 64-bit FNV-1a streams: a 128-bit, process-independent digest.
+struct PlanHasher {
+    private var a: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var b: UInt64 = 0x6c62_272e_07bb_0142
+    mutating func add(_ parts: Any...) {
+        for part in parts {
+            for byte in "\(part)".utf8 {
+                a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
+                b = (b ^ UInt64(byte)) &* 0x100_0000_01b3 &+ 0x9e37_79b9
+            }
+            a = (a ^ 0x1f) &* 0x100_0000_01b3
+            b = (b ^ 0x1f) &* 0x100_0000_01b3
+        }
+    }
+    var hex: String {
+        func h(_ v: UInt64) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: 16 - s.count) + s }
+        return h(a) + h(b)
+    }
+}
