@@ -28,6 +28,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "JSONRPC"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "JSONRPC", "Launcher", "Store", "Domain"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC", "model-lifecycle"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC", "Domain", "Store", "Server", "model-lifecycle"]),
     ]
 )

@@ -16,7 +16,20 @@ extension MigrationPlan {
     /// enabled or a moved entity lives, removes source links when `spaces` is selected, never touches
     /// questions, and retires the source only when no active configuration is left on it.
     public func execution(state: PlatformState, now: Millis) -> MigrationOutcome {
+        execution(state: state, now: now, checkpoint: { (_: Int, _: Int) throws(Never) in })
+    }
+
+    /// The same, calling `checkpoint(done, total)` every 1,024 entities so a caller can report
+    /// progress or stop (by throwing) before anything is committed.
+    public func execution<E: Error>(state: PlatformState, now: Millis,
+                                    checkpoint: (_ done: Int, _ total: Int) throws(E) -> Void) throws(E) -> MigrationOutcome {
         var out = MigrationOutcome()
+        let total = configsToMove.count + templatesToMove.count
+        var done = 0
+        func tick() throws(E) {
+            done += 1
+            if done % 1024 == 0 { try checkpoint(done, total) }
+        }
         for t in MigrationEntityType.allCases where entityTypes.contains(t) { out.moved[t.rawValue] = 0 }
         let targetId = target.model.id, sourceId = source.model.id
         var movedConfigIds = Set<String>()
@@ -30,6 +43,7 @@ extension MigrationPlan {
             out.moved[type, default: 0] += 1
             out.movedEntities.append(MovedEntity(entityType: type, entityId: c.id, oldKwargs: old, movedAt: now))
             movedConfigIds.insert(c.id)
+            try tick()
         }
         var movedTemplateIds = Set<String>()
         for var t in templatesToMove {
@@ -39,6 +53,7 @@ extension MigrationPlan {
             out.moved[t.kind.entityType, default: 0] += 1
             out.movedEntities.append(MovedEntity(entityType: t.kind.entityType, entityId: t.id, oldKwargs: nil, movedAt: now))
             movedTemplateIds.insert(t.id)
+            try tick()
         }
         let gaining = Set(spacesGainingTarget), removing = Set(sourceLinksToRemove)
         for sid in gaining.union(removing).sorted() {

@@ -120,6 +120,12 @@ extension JSONValue {
     /// Member access for objects; nil for other values or absent members.
     public subscript(key: String) -> JSONValue? { objectValue?[key] }
 
+    /// The element at `index` when this is an array that long, else nil.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let a) = self, a.indices.contains(index) else { return nil }
+        return a[index]
+    }
+
     /// The JSON type name used in error messages (`object`, `array`, `string`, `number`, `boolean`, `null`).
     public var typeName: String {
         switch self {

@@ -29,7 +29,9 @@ final class ServerProcess: @unchecked Sendable {
 
     /// A fresh temporary directory path (not created).
     static func temporaryStore() -> String {
-        NSTemporaryDirectory() + "model-lifecycle-test-" + UUID().uuidString.lowercased()
+        let path = NSTemporaryDirectory() + "model-lifecycle-test-" + UUID().uuidString.lowercased()
+        TemporaryStores.shared.register(path)
+        return path
     }
 
     init(_ arguments: [String] = ["--conformance-fixtures"], store: String? = nil, environment: [String: String]? = nil) throws {
@@ -148,6 +150,18 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
+    /// Waits until a message matching `predicate` has arrived (without taking it).
+    @discardableResult
+    func waitFor(timeout: TimeInterval = 20, _ predicate: (JSONValue) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while !messages.contains(where: predicate) {
+            if stdoutClosed || !lock.wait(until: deadline) { return false }
+        }
+        return true
+    }
+
     /// Initializes the session (optionally with an actor) and sends `initialized`.
     func initialize(actor: JSONValue? = nil, processId: JSONValue = .null) {
         var params: JSONObject = ["processId": processId, "capabilities": [:]]
@@ -211,4 +225,23 @@ extension JSONValue {
         return e["data"]?["code"]?.stringValue ?? e["code"]?.numberValue?.text
     }
     var id: String { self["id"]?.stringValue ?? "" }
+}
+
+/// Removes the temporary stores of the test run when the bundle finishes.
+final class TemporaryStores: NSObject, XCTestObservation, @unchecked Sendable {
+    static let shared: TemporaryStores = {
+        let t = TemporaryStores()
+        XCTestObservationCenter.shared.addTestObserver(t)
+        return t
+    }()
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    func register(_ path: String) { lock.lock(); paths.append(path); lock.unlock() }
+
+    func testBundleDidFinish(_ testBundle: Bundle) {
+        lock.lock(); defer { lock.unlock() }
+        for p in paths { try? FileManager.default.removeItem(atPath: p) }
+        paths.removeAll()
+    }
 }

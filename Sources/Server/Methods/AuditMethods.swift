@@ -38,9 +38,10 @@ enum AuditLog {
                             .required("changes", .anyObject)])))) { call throws(ServerError) in
                 let state = try call.platform.read()
                 let action = call.params.optionalString("action"), entity = call.params.optionalString("entityId")
-                let items = (state.auditByTenant[call.tenantId] ?? []).compactMap { state.audit[$0] }
-                    .filter { (action == nil || $0.action == action) && (entity == nil || $0.entityId == entity) }
-                return try Pagination.page(items, key: { .init($0.at, $0.id) }, params: call.params, descending: true, render: view)
+                // Newest first in commit order (entries of one millisecond keep their order).
+                let items = (state.auditByTenant[call.tenantId] ?? []).enumerated().compactMap { (i, id) in state.audit[id].map { (i, $0) } }
+                    .filter { (action == nil || $0.1.action == action) && (entity == nil || $0.1.entityId == entity) }
+                return try Pagination.page(items, key: { .init(Millis($0.0), $0.1.id) }, params: call.params, descending: true, render: { view($0.1) })
             },
         ]
     }

@@ -122,7 +122,11 @@ enum MigrationMethods {
                     call.context.progress.report(percentage: 10, message: "\(p.affectedCount) entities to move")
                     try call.context.cancellation.check()
                     let now = call.platform.now
-                    let out = p.execution(state: state, now: now)
+                    let out = try p.execution(state: state, now: now) { (done, total) throws(ServerError) in
+                        try call.context.cancellation.check()
+                        call.context.progress.report(percentage: 10 + 60 * done / max(total, 1),
+                                                     message: done % 10_240 == 0 ? "\(done) of \(total) moved" : nil)
+                    }
                     call.context.progress.report(percentage: 80, message: "committing")
                     try call.context.cancellation.check()
                     var e = entry(call, p, status: .completed, error: nil, startedAt: startedAt, requested: requested)
@@ -198,16 +202,17 @@ enum MigrationMethods {
                          params: [.optional("modelId", .uuid), .optional("migrationId", .uuid), Pagination.limitField, Pagination.cursorField],
                          result: Pagination.listSchema(historySchema)) { call throws(ServerError) in
                 let state = try call.platform.read()
-                var entries = (state.migrationsByTenant[call.tenantId] ?? []).compactMap { state.migrations[$0] }
+                // Newest first in commit order (entries of one millisecond keep their order).
+                var entries = (state.migrationsByTenant[call.tenantId] ?? []).enumerated().compactMap { (i, id) in state.migrations[id].map { (i, $0) } }
                 if let mid = call.params.optionalString("migrationId") {
-                    entries = entries.filter { $0.id == mid }
+                    entries = entries.filter { $0.1.id == mid }
                     if entries.isEmpty { throw .domain(.notFound(entity: "migration", id: mid)) }
                 }
                 if let model = call.params.optionalString("modelId") {
                     _ = try state.model(model, in: call.tenantId, includeDeleted: true)
-                    entries = entries.filter { $0.fromModelId == model || $0.toModelId == model }
+                    entries = entries.filter { $0.1.fromModelId == model || $0.1.toModelId == model }
                 }
-                return try Pagination.page(entries, key: { .init($0.startedAt, $0.id) }, params: call.params, descending: true, render: history)
+                return try Pagination.page(entries, key: { .init(Millis($0.0), $0.1.id) }, params: call.params, descending: true, render: { history($0.1) })
             },
             DomainMethod("models/suggestReplacement", .admin,
                          summary: "Ranked replacement candidates: the catalog's successorModel first, then no blockers and fewest warnings; blocked last.",

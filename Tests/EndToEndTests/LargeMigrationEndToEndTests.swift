@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+import JSONRPC
+
+/// Migrations of tens of thousands of assistants: one commit, cancellable with nothing changed,
+/// and all-or-nothing across SIGKILL.
+final class LargeMigrationEndToEndTests: XCTestCase {
+    static let size = 30_000
+
+    private func admin(_ big: StoreSeeder.BigTenant) throws -> ServerProcess {
+        let s = try ServerProcess([], store: big.store)
+        s.initialize(actor: RegistryEndToEndTests.admin(big.tenant))
+        return s
+    }
+
+    private func executeParams(_ big: StoreSeeder.BigTenant) -> JSONValue {
+        ["fromModelId": .string(big.source), "toModelId": .string(big.target), "workDoneToken": "big"]
+    }
+
+    func testALargeMigrationIsOneCommitWithProgress() throws {
+        let big = try StoreSeeder.bigTenant(assistants: Self.size, filler: Self.size / 3)
+        let s = try admin(big)
+        XCTAssertEqual(try StoreSeeder.journalRecordCount(big.store), 0)
+        let started = Date()
+        s.request(1, "migration/execute", executeParams(big))
+        guard let (response, before) = s.response(to: 1, timeout: 120) else { return }
+        let seconds = Date().timeIntervalSince(started)
+        XCTAssertEqual(response["result"]?["moved"]?["assistants"], .int(Self.size), "\(response)")
+        XCTAssertEqual(response["result"]?["sourceRetired"], true)
+        let progress = before.filter { $0["method"] == "$/progress" }.compactMap { $0["params"]?["value"] }
+        XCTAssertEqual(progress.first?["kind"], "begin")
+        XCTAssertEqual(progress.last?["kind"], "end")
+        let percentages = progress.compactMap { $0["percentage"]?.numberValue?.int64Value }
+        XCTAssertEqual(percentages, percentages.sorted(), "percentages never go back")
+        XCTAssertGreaterThan(progress.count, 4, "a large migration reports as it goes")
+        XCTAssertEqual(s.call("usage/stats", ["modelId": .string(big.target)])["assistants"], .int(Self.size))
+        XCTAssertEqual(s.call("usage/stats", ["modelId": .string(big.target)])["apps"], .int(Self.size / 3), "the filler is untouched")
+        s.stop()
+        XCTAssertEqual(try StoreSeeder.journalRecordCount(big.store), 1, "one commit, not \(Self.size)")
+        print("migrated \(Self.size) assistants in \(String(format: "%.2f", seconds)) s (debug build)")
+    }
+
+    func testACancelledLargeMigrationLeavesTheStoreExactlyAsBefore() throws {
+        let big = try StoreSeeder.bigTenant(assistants: Self.size)
+        let s = try admin(big)
+        let before = try StoreSeeder.fingerprint(big.store)
+        s.request(1, "migration/execute", executeParams(big))
+        XCTAssertTrue(s.waitFor { $0["method"] == "$/progress" && $0["params"]?["value"]?["kind"] == "begin" })
+        s.notify("$/cancelRequest", ["id": 1])
+        guard let (response, progress) = s.response(to: 1, timeout: 120) else { return }
+        XCTAssertEqual(response["error"]?["code"], -32800, "the cancel arrived while the migration ran: \(response)")
+        XCTAssertEqual(progress.last?["params"]?["value"]?["kind"], "end", "progress ends before the response")
+        XCTAssertEqual(try StoreSeeder.fingerprint(big.store), before, "not a byte changed")
+        XCTAssertEqual(s.call("usage/stats", ["modelId": .string(big.source)])["assistants"], .int(Self.size))
+        XCTAssertEqual(s.call("migration/history")["items"], [], "a cancel is not a refusal: no history entry")
+        s.stop()
+    }
+
+    func testAKilledLargeMigrationIsEntirelyAppliedOrNotAtAll() throws {
+        var applied = 0, absent = 0
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<6 {
+            let big = try StoreSeeder.bigTenant(assistants: 10_000, spaces: 20)
+            let s = try admin(big)
+            s.request(1, "migration/execute", executeParams(big))
+            XCTAssertTrue(s.waitFor { $0["method"] == "$/progress" })
+            usleep(UInt32.random(in: 0...400_000, using: &rng))
+            kill(s.process.processIdentifier, SIGKILL)
+            _ = s.waitForExit()
+
+            let v = try ServerProcess(["verify", "--store", big.store])
+            XCTAssertEqual(v.waitForExit()?.status, 0, "verify after kill \(round): \(String(decoding: v.rawStdout, as: UTF8.self))")
+
+            let check = try admin(big)
+            let onSource = check.call("usage/stats", ["modelId": .string(big.source)])["assistants"]
+            let onTarget = check.call("usage/stats", ["modelId": .string(big.target)])["assistants"]
+            let entries = check.call("migration/history")["items"]?.arrayValue ?? []
+            let source = check.call("models/get", ["id": .string(big.source)])
+            if onTarget == 10_000 {
+                applied += 1
+                XCTAssertEqual(onSource, 0)
+                XCTAssertEqual(entries.map { $0["status"] }, ["completed"], "applied with its history entry")
+                XCTAssertEqual(source["migratedToModelId"], .string(big.target))
+                XCTAssertEqual(check.call("audit/list", ["action": "model.migrated"])["items"]?.arrayValue?.count, 1)
+            } else {
+                absent += 1
+                XCTAssertEqual(onSource, 10_000, "round \(round): partial migration")
+                XCTAssertEqual(onTarget, 0)
+                XCTAssertEqual(entries, [])
+                XCTAssertEqual(source["migratedToModelId"], .null)
+            }
+            check.stop()
+        }
+        print("killed large migrations: \(applied) applied, \(absent) absent")
+    }
+}
