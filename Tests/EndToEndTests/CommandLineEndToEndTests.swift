@@ -34,4 +34,24 @@ final class CommandLineEndToEndTests: XCTestCase {
         guard let (r, _) = s.response(to: 1) else { return }
         XCTAssertEqual(r["result"], published, "Protocol/openrpc.json is stale: regenerate it with `model-lifecycle openrpc > Protocol/openrpc.json`")
     }
+
+    /// Every method the server offers has a description in `Protocol/` (a page per group).
+    func testEveryMethodIsDescribedInTheProtocolPages() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Protocol")
+        let published = try JSONParser.parse([UInt8](try Data(contentsOf: root.appendingPathComponent("openrpc.json"))))
+        var text = try String(contentsOf: root.appendingPathComponent("SPEC.md"), encoding: .utf8)
+        for page in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("methods").path) where page.hasSuffix(".md") {
+            text += try String(contentsOf: root.appendingPathComponent("methods/" + page), encoding: .utf8)
+        }
+        let names = published["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        XCTAssertGreaterThan(names.count, 50)
+        for name in names where !name.hasPrefix("fixtures/") {
+            let group = String(name.split(separator: "/").first ?? "")
+            let verb = String(name.split(separator: "/").last ?? "")
+            let headings = text.split(separator: "\n").filter { $0.hasPrefix("## ") }
+            let described = text.contains("`\(name)") || headings.contains { $0 == "## \(name)" }
+                || headings.contains { $0.contains("\(group)/*") } && text.contains("`\(verb)")
+            XCTAssertTrue(described, "\(name) is not described in Protocol/")
+        }
+    }
 }
