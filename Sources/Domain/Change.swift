@@ -2,7 +2,7 @@ import JSONRPC
 
 /// One kind of stored thing.
 public enum EntityKind: String, Sendable, CaseIterable {
-    case tenant, classification, provider, model, space, config, template, migration, audit
+    case tenant, classification, provider, model, space, config, template, migration, audit, meta
 }
 
 /// One change of a transaction. A transaction is applied whole or not at all.
@@ -16,6 +16,7 @@ public enum Change: Sendable, Equatable {
     case putTemplate(Template)
     case putMigration(MigrationEntry)
     case putAudit(AuditEntry)
+    case putMeta(StoreMeta)
     /// Removes a stored thing for good (a hard delete).
     case remove(EntityKind, id: String)
     /// Records a question on a model at a time.
@@ -34,6 +35,7 @@ public enum Change: Sendable, Equatable {
         case .putTemplate(let v): return ["op": "put", "k": "template", "v": .object(v.record)]
         case .putMigration(let v): return ["op": "put", "k": "migration", "v": .object(v.record)]
         case .putAudit(let v): return ["op": "put", "k": "audit", "v": .object(v.record)]
+        case .putMeta(let v): return ["op": "put", "k": "meta", "v": .object(v.record)]
         case .remove(let k, let id): return ["op": "remove", "k": .string(k.rawValue), "id": .string(id)]
         case .recordQuestion(let m, let at): return ["op": "question", "modelId": .string(m), "at": .number(JSONNumber(Int(at)))]
         case .purgeQuestions(let t, let before): return ["op": "purge", "tenantId": .string(t), "before": .number(JSONNumber(Int(before)))]
@@ -55,6 +57,7 @@ public enum Change: Sendable, Equatable {
             case "template": self = .putTemplate(try Template(record: v))
             case "migration": self = .putMigration(try MigrationEntry(record: v))
             case "audit": self = .putAudit(try AuditEntry(record: v))
+            case "meta": self = .putMeta(try StoreMeta(record: v))
             case let k: throw DecodeError("unknown entity kind \(k)")
             }
         case "remove":

@@ -22,9 +22,9 @@ extension PlatformState {
                 case .space: overlay.spaces[id] = .some(nil)
                 case .config: overlay.configs[id] = .some(nil)
                 case .template: overlay.templates[id] = .some(nil)
-                case .migration, .audit: break
+                case .migration, .audit, .meta: break
                 }
-            case .recordQuestion, .purgeQuestions, .putMigration, .putAudit: break
+            case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta: break
             }
         }
         func tenant(_ id: String) -> Bool { (overlay.tenants[id] ?? tenants[id]) != nil }

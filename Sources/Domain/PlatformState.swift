@@ -20,6 +20,8 @@ public struct PlatformState: Sendable {
     /// Audit ids per tenant, oldest first.
     public private(set) var auditByTenant: [String: [String]] = [:]
     /// Question timestamps per model (questions are counted and purged, never read back one by one).
+    /// The store's own facts (creation time, last cleanup); nil until a serving process set them.
+    public private(set) var meta: StoreMeta?
     public private(set) var questionTimes: [String: [Millis]] = [:]
 
     // Indexes: model id → ids of what references it.
@@ -70,6 +72,7 @@ public struct PlatformState: Sendable {
         case .putAudit(let e):
             if audit[e.id] == nil { auditByTenant[e.tenantId, default: []].append(e.id) }
             audit[e.id] = e
+        case .putMeta(let m): meta = m
         case .remove(let kind, let id):
             remove(kind, id)
         case .recordQuestion(let m, let at):
@@ -111,6 +114,7 @@ public struct PlatformState: Sendable {
         case .audit:
             guard let e = audit.removeValue(forKey: id) else { return }
             auditByTenant[e.tenantId]?.removeAll { $0 == id }
+        case .meta: meta = nil
         }
     }
 
@@ -133,6 +137,7 @@ public struct PlatformState: Sendable {
         for t in templates.values.sorted(by: { $0.id < $1.id }) { add(.putTemplate(t)) }
         for ids in migrationsByTenant.keys.sorted().map({ migrationsByTenant[$0]! }) { for id in ids { add(.putMigration(migrations[id]!)) } }
         for ids in auditByTenant.keys.sorted().map({ auditByTenant[$0]! }) { for id in ids { add(.putAudit(audit[id]!)) } }
+        if let meta { add(.putMeta(meta)) }
         if !current.isEmpty { out.append(current) }
         return out
     }

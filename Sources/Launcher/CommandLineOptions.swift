@@ -15,6 +15,8 @@ public enum Command: Equatable {
     case openrpc(conformanceFixtures: Bool)
     /// Check a store's integrity and invariants; exit 0 when sound.
     case verify(store: String)
+    /// One cleanup run (for cron or a systemd timer); prints the report as JSON.
+    case cleanup(CleanupOptions)
     case help
     case version
 }
@@ -26,10 +28,18 @@ public struct ServeOptions: Equatable, Sendable {
     /// `--today` as days since the epoch.
     public var today: Int?
     public var retiringWindowDays = 90
-    public var cleanupSchedule: String?
+    public var cleanupSchedule: CleanupSchedule = .default
     public var logLevel: Logger.Level = .info
     public var maxMessageBytes = 64 * 1024 * 1024
     public var conformanceFixtures = false
+    public init() {}
+}
+
+/// Options of `cleanup`.
+public struct CleanupOptions: Equatable, Sendable {
+    public var store: String?
+    public var dryRun = false
+    public var limit = 500
     public init() {}
 }
 
@@ -47,6 +57,8 @@ public enum CommandLineParser {
                 if rest.count == 2, rest[0] == "--store" { return .verify(store: rest[1]) }
                 if rest.count == 1, rest[0].hasPrefix("--store=") { return .verify(store: String(rest[0].dropFirst(8))) }
                 throw UsageError("verify takes --store DIR")
+            case "cleanup":
+                return .cleanup(try parseCleanup(args.dropFirst()))
             case "openrpc":
                 let rest = Array(args.dropFirst())
                 if rest.isEmpty { return .openrpc(conformanceFixtures: false) }
@@ -84,7 +96,12 @@ public enum CommandLineParser {
                 guard let d = Formats.parseDate(v) else { throw UsageError("--today takes a date YYYY-MM-DD (got '\(v)')") }
                 o.today = d
             case "--retiring-window-days": o.retiringWindowDays = try integer(0...36_500)
-            case "--cleanup-schedule": o.cleanupSchedule = try value()
+            case "--cleanup-schedule":
+                let v = try value()
+                guard let schedule = CleanupSchedule(v) else {
+                    throw UsageError("--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got '\(v)')")
+                }
+                o.cleanupSchedule = schedule
             case "--log-level":
                 let v = try value()
                 guard let l = Logger.Level(name: v) else { throw UsageError("--log-level takes error, warning, info or debug (got '\(v)')") }
@@ -102,6 +119,37 @@ public enum CommandLineParser {
         return .serve(o)
     }
 
+    static func parseCleanup(_ rest: ArraySlice<String>) throws(UsageError) -> CleanupOptions {
+        var args = rest
+        var o = CleanupOptions()
+        while let arg = args.popFirst() {
+            var name = arg
+            var inline: String? = nil
+            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+                name = String(arg[..<eq])
+                inline = String(arg[arg.index(after: eq)...])
+            }
+            func value() throws(UsageError) -> String {
+                if let inline { return inline }
+                guard let v = args.popFirst() else { throw UsageError("\(name) needs a value") }
+                return v
+            }
+            switch name {
+            case "--store": o.store = try value()
+            case "--dry-run":
+                if inline != nil { throw UsageError("--dry-run takes no value") }
+                o.dryRun = true
+            case "--limit":
+                let v = try value()
+                guard let n = Int(v), (1...500).contains(n) else { throw UsageError("--limit takes a whole number from 1 to 500 (got '\(v)')") }
+                o.limit = n
+            default:
+                throw UsageError("cleanup takes --store DIR, --dry-run and --limit N (got '\(arg)')")
+            }
+        }
+        return o
+    }
+
     public static let usage = """
     model-lifecycle: keeps the lifecycle of the AI models of a multi-tenant platform.
     A JSON-RPC 2.0 server on stdin/stdout with LSP framing (Content-Length: N\\r\\n\\r\\n + JSON).
@@ -109,6 +157,9 @@ public enum CommandLineParser {
     USAGE:
       model-lifecycle [serve] [options]     serve the protocol on stdin/stdout (the default)
       model-lifecycle verify --store DIR    check a store's integrity and invariants (exit 0 when sound)
+      model-lifecycle cleanup [--store DIR] [--dry-run] [--limit N]
+                                            one lifecycle cleanup run (for cron or a systemd timer);
+                                            prints the report as JSON (exit 0, 3 store, 4 run failed)
       model-lifecycle openrpc               print the OpenRPC document of every method
       model-lifecycle --help | --version
 
@@ -119,7 +170,8 @@ public enum CommandLineParser {
                                   map of an installed litellm Python package, else none)
       --today YYYY-MM-DD          the date for deprecated/retiring decisions (default: today, UTC)
       --retiring-window-days N    how far ahead a deprecation date makes a model retiring (default 90)
-      --cleanup-schedule SPEC|off when the lifecycle cleanup runs (default weekly, Sunday 04:00 UTC)
+      --cleanup-schedule SPEC     when this process runs the lifecycle cleanup by itself: 'weekly sun
+                                  04:00' (the default), 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC)
       --log-level LEVEL           error, warning, info (default) or debug; logs go to stderr
       --max-message-bytes N       largest accepted message body (default 67108864)
       --conformance-fixtures      also register the conformance test methods

@@ -35,6 +35,8 @@ public enum Launcher {
             return serve(options)
         case .verify(let dir):
             return verify(dir)
+        case .cleanup(let options):
+            return cleanup(options)
         }
     }
 
@@ -82,8 +84,34 @@ public enum Launcher {
             }
         }
         let today = options.today ?? Int(Platform.systemClock() / 86_400_000)
-        return .success(Platform(store: store, catalog: catalog, catalogSource: source,
-                                 calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays)))
+        let platform = Platform(store: store, catalog: catalog, catalogSource: source,
+                                calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays))
+        platform.cleanupSchedule = options.cleanupSchedule
+        return .success(platform)
+    }
+
+    /// One cleanup run from the command line: prints the report; exit 0, 3 when the store cannot
+    /// be opened, 4 when the run failed (nothing was changed then).
+    static func cleanup(_ options: CleanupOptions) -> Int32 {
+        var serve = ServeOptions()
+        serve.store = options.store
+        let platform: Platform
+        switch openPlatform(serve) {
+        case .success(let p): platform = p
+        case .failure(let f):
+            writeStderr(f.message)
+            return f.exitCode
+        }
+        do throws(ServerError) {
+            try CleanupService.ensureMeta(platform: platform)
+            let report = try CleanupService.run(platform: platform, actor: Initiator(userId: "cli", name: "model-lifecycle cleanup"),
+                                                dryRun: options.dryRun, limit: options.limit)
+            writeStdout(JSONWriter.string(.object(report), pretty: true) + "\n")
+            return 0
+        } catch {
+            writeStderr("model-lifecycle: cleanup failed, nothing was changed: \(ErrorMapping.responseError(for: error).message)\n")
+            return 4
+        }
     }
 
     /// Opens the store without repairing anything, checks every invariant and prints a JSON
@@ -132,8 +160,26 @@ public enum Launcher {
             inputFD: 0, outputFD: protocolFD,
             limits: .init(maxHeaderBytes: 8 * 1024, maxBodyBytes: options.maxMessageBytes), log: log)
         log.debug("store \(platform.store.directory); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)")
+        do throws(ServerError) { try CleanupService.ensureMeta(platform: platform) } catch {
+            log.warning("cannot record the store's creation time: \(ErrorMapping.responseError(for: error).message)")
+        }
+        let notices: @Sendable (Session) -> [(String, JSONValue)] = { session in
+            guard let params = LifecycleNotice.params(for: session, platform: platform) else { return [] }
+            return [(LifecycleNotice.method, params)]
+        }
+        let scheduledCleanup: @Sendable () -> Void = {
+            do throws(ServerError) {
+                guard let report = try CleanupService.runIfDue(platform: platform) else { return }
+                let count = { (key: String) -> Int in report[key]?.arrayValue?.count ?? 0 }
+                log.info("scheduled cleanup: \(count("removed")) removed, \(count("skipped")) skipped, \(count("errors")) errors")
+            } catch {
+                log.warning("scheduled cleanup failed, will retry: \(ErrorMapping.responseError(for: error).message)")
+            }
+        }
+        let extensions = StdioRuntime.Extensions(actorValidator: DomainMethods.actorValidator(platform: platform), afterInitialized: notices,
+                                                 periodic: platform.cleanupSchedule == .off ? nil : scheduledCleanup)
         return StdioRuntime.run(table: methodTable(platform: platform, conformanceFixtures: options.conformanceFixtures), configuration: config,
-                                actorValidator: DomainMethods.actorValidator(platform: platform))
+                                extensions: extensions)
     }
 
     static func writeStdout(_ s: String) { FileOutput.writeAll(1, s) }

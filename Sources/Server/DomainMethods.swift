@@ -5,7 +5,8 @@ public enum DomainMethods {
     public static func register(in table: inout MethodTable, platform: Platform) {
         table.register(TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
             + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all() + UsageMethods.all()
-            + MigrationMethods.all() + AuditLog.all(), platform: platform)
+            + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all(), platform: platform)
+        table.registerServerNotification(LifecycleNotice.spec)
     }
 
     /// `initialize`'s actor check: a member or admin needs an existing tenant; a sysadmin's

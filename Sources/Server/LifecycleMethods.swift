@@ -40,6 +40,19 @@ enum LifecycleMethods {
         MethodSpec("rpc.discover", summary: "This OpenRPC document.", result: .anyObject),
     ]
 
+    /// What the server sends on its own, besides domain notices.
+    static let serverNotifications: [MethodSpec] = [
+        MethodSpec("$/progress", kind: .notification,
+                   summary: "Work done progress of a request that carried a workDoneToken: begin first, reports with non-decreasing percentages, end last, all before the response.",
+                   params: .named([.required("token", .oneOf([.string(), .integer()])),
+                                   .required("value", .object([.required("kind", .enumeration(["begin", "report", "end"])),
+                                                               .optional("title", .string()), .optional("message", .string()),
+                                                               .optional("percentage", .integer(min: 0, max: 100)),
+                                                               .optional("cancellable", .boolean)]))])),
+        MethodSpec("window/logMessage", kind: .notification, summary: "A message for the user (1 error, 2 warning, 3 info, 4 log); also written to stderr.",
+                   params: .named([.required("type", .integer(min: 1, max: 4)), .required("message", .string())])),
+    ]
+
     /// Reads the actor from validated `initialize` params.
     static func actor(from params: Params) -> Result<ActorIdentity?, ParamsError> {
         guard case .object(let a)? = params.optionalObject("initializationOptions")?["actor"] else { return .success(nil) }

@@ -18,8 +18,12 @@ public final class MessageProcessor: @unchecked Sendable {
     public struct Hooks: Sendable {
         /// Called after `initialize` with the client's process id, to exit when it is gone.
         public var watchClientProcess: @Sendable (Int32) -> Void
-        public init(watchClientProcess: @escaping @Sendable (Int32) -> Void = { _ in }) {
+        /// Notifications (`[method, params]`) to send once the session is initialized.
+        public var afterInitialized: @Sendable (Session) -> [(String, JSONValue)]
+        public init(watchClientProcess: @escaping @Sendable (Int32) -> Void = { _ in },
+                    afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] }) {
             self.watchClientProcess = watchClientProcess
+            self.afterInitialized = afterInitialized
         }
     }
 
@@ -39,6 +43,7 @@ public final class MessageProcessor: @unchecked Sendable {
                 actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil) {
         var t = table
         for spec in LifecycleMethods.specs { t.registerBuiltin(spec) }
+        for spec in LifecycleMethods.serverNotifications { t.registerServerNotification(spec) }
         self.table = t
         self.outbox = outbox
         self.cancellation = cancellation
@@ -116,6 +121,9 @@ public final class MessageProcessor: @unchecked Sendable {
         case "initialized":
             session.didReceiveInitialized()
             sendLog(.info, "\(serverInfo.name) \(serverInfo.version) ready")
+            for (method, params) in hooks.afterInitialized(session) {
+                outbox.send(OutgoingMessage.notification(method: method, params: params))
+            }
         case "$/cancelRequest":
             if let id = n.params?["id"].flatMap(RequestID.init(json:)) { cancellation.cancel(id) }
         default:

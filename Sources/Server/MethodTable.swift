@@ -12,6 +12,8 @@ public struct MethodTable: Sendable {
     }
 
     private(set) var entries: [String: Entry] = [:]
+    /// Notifications the server sends (published, never dispatched).
+    public private(set) var serverNotifications: [MethodSpec] = []
 
     public init() {}
 
@@ -24,6 +26,13 @@ public struct MethodTable: Sendable {
     mutating func registerBuiltin(_ spec: MethodSpec) {
         precondition(entries[spec.name] == nil, "method \(spec.name) registered twice")
         entries[spec.name] = Entry(spec: spec, handler: nil)
+    }
+
+    /// Publishes a notification the server sends to clients.
+    public mutating func registerServerNotification(_ spec: MethodSpec) {
+        precondition(!serverNotifications.contains { $0.name == spec.name }, "notification \(spec.name) registered twice")
+        serverNotifications.append(spec)
+        serverNotifications.sort { $0.name < $1.name }
     }
 
     /// Every spec, sorted by method name.

@@ -6,7 +6,8 @@ public enum OpenRPCDocument {
     public static func build(table: MethodTable, info: ServerInfo) -> JSONValue {
         var components = JSONObject()
         var methods: [JSONValue] = []
-        for spec in table.specs {
+        var notifications: [JSONValue] = []
+        for spec in table.specs + table.serverNotifications {
             var m: JSONObject = ["name": .string(spec.name), "summary": .string(spec.summary)]
             switch spec.params {
             case .unchecked:
@@ -32,7 +33,11 @@ public enum OpenRPCDocument {
                 })
             }
             if spec.kind == .notification { m["x-notification"] = true }
-            methods.append(.object(m))
+            if table.serverNotifications.contains(where: { $0.name == spec.name }) {
+                notifications.append(.object(m))
+            } else {
+                methods.append(.object(m))
+            }
         }
         let sortedComponents = JSONObject(members: components.members.sorted { $0.key < $1.key })
         return [
@@ -44,6 +49,8 @@ public enum OpenRPCDocument {
             ],
             "methods": .array(methods),
             "components": ["schemas": .object(sortedComponents)],
+            // Specification extension: what the server sends on its own (not callable).
+            "x-server-notifications": .array(notifications),
         ]
     }
 

@@ -25,7 +25,25 @@ public enum StdioRuntime {
         }
     }
 
+    /// What the embedding program adds to a plain protocol server.
+    public struct Extensions: Sendable {
+        /// Checks the actor of `initialize` (nil accepts any).
+        public var actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)?
+        /// Notifications (`[method, params]`) for a session that has just sent `initialized`.
+        public var afterInitialized: @Sendable (Session) -> [(String, JSONValue)]
+        /// Work the worker runs between messages: at start, then every `periodicInterval` seconds.
+        public var periodic: (@Sendable () -> Void)?
+        public var periodicInterval: Double
+        public init(actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil,
+                    afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] },
+                    periodic: (@Sendable () -> Void)? = nil, periodicInterval: Double = 30) {
+            self.actorValidator = actorValidator; self.afterInitialized = afterInitialized
+            self.periodic = periodic; self.periodicInterval = periodicInterval
+        }
+    }
+
     enum InboxItem: Sendable {
+        case tick
         case payload(IncomingPayload)
         case rejected(RejectedBody)
         case fatal(FramingError)
@@ -36,16 +54,17 @@ public enum StdioRuntime {
 
     /// Serves until `exit`, end of input, a fatal framing error, a closed output or the client's
     /// death; returns the process exit code (contract §1).
-    public static func run(table: MethodTable, configuration: Configuration,
-                           actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil) -> Int32 {
+    public static func run(table: MethodTable, configuration: Configuration, extensions: Extensions = Extensions()) -> Int32 {
         let log = configuration.log
         let inbox = BlockingQueue<InboxItem>()
         let cancellation = CancellationRegistry()
         let channel = OutputChannel(fd: configuration.outputFD) { inbox.push(.outputClosed) }
         let outbox = ChannelOutbox(channel: channel)
-        let hooks = MessageProcessor.Hooks(watchClientProcess: { pid in watch(pid: pid, inbox: inbox) })
+        let hooks = MessageProcessor.Hooks(watchClientProcess: { pid in watch(pid: pid, inbox: inbox) },
+                                           afterInitialized: extensions.afterInitialized)
         let processor = MessageProcessor(table: table, outbox: outbox, cancellation: cancellation, hooks: hooks, log: log,
-                                         actorValidator: actorValidator)
+                                         actorValidator: extensions.actorValidator)
+        if extensions.periodic != nil { startTicking(every: extensions.periodicInterval, inbox: inbox) }
 
         InputReader.start(fd: configuration.inputFD, limits: configuration.limits) { report in
             switch report {
@@ -84,6 +103,8 @@ public enum StdioRuntime {
                 let now = monotonicMillis()
                 if now - lastFlush >= 2 { outbox.flush(); lastFlush = now }
                 switch item {
+                case .tick:
+                    extensions.periodic?()
                 case .payload(let payload):
                     if case .exit(let code) = processor.process(payload) {
                         log.debug("exit received; exit code \(code)")
@@ -141,6 +162,18 @@ public enum StdioRuntime {
         case .batch(let ms): ms.forEach(visit)
         case .unreadable: break
         }
+    }
+
+    /// Queues a tick now and then every `seconds`.
+    private static func startTicking(every seconds: Double, inbox: BlockingQueue<InboxItem>) {
+        let thread = Thread {
+            while true {
+                inbox.push(.tick)
+                usleep(UInt32(max(0.01, seconds) * 1_000_000))
+            }
+        }
+        thread.name = "model-lifecycle.ticker"
+        thread.start()
     }
 
     /// Polls the client's process id and reports when it is gone.

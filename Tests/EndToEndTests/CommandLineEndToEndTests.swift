@@ -43,13 +43,14 @@ final class CommandLineEndToEndTests: XCTestCase {
         for page in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("methods").path) where page.hasSuffix(".md") {
             text += try String(contentsOf: root.appendingPathComponent("methods/" + page), encoding: .utf8)
         }
-        let names = published["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        let names = ((published["methods"]?.arrayValue ?? []) + (published["x-server-notifications"]?.arrayValue ?? []))
+            .compactMap { $0["name"]?.stringValue }
         XCTAssertGreaterThan(names.count, 50)
         for name in names where !name.hasPrefix("fixtures/") {
             let group = String(name.split(separator: "/").first ?? "")
             let verb = String(name.split(separator: "/").last ?? "")
             let headings = text.split(separator: "\n").filter { $0.hasPrefix("## ") }
-            let described = text.contains("`\(name)") || headings.contains { $0 == "## \(name)" }
+            let described = text.contains("`\(name)") || headings.contains { $0 == "## \(name)" || $0.hasPrefix("## \(name) ") }
                 || headings.contains { $0.contains("\(group)/*") } && text.contains("`\(verb)")
             XCTAssertTrue(described, "\(name) is not described in Protocol/")
         }

@@ -52,7 +52,10 @@ final class ServerProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         try process.run()
-        startDraining(stdoutPipe.fileHandleForReading) { [self] chunk in
+        startDraining(stdoutPipe.fileHandleForReading, stopWhen: { [self] in
+            lock.lock(); defer { lock.unlock() }
+            return stdoutCloseRequested
+        }) { [self] chunk in
             lock.lock()
             if chunk.isEmpty { stdoutClosed = true } else { allStdout.append(contentsOf: chunk); outBuffer.append(contentsOf: chunk); parseFrames() }
             lock.broadcast()
@@ -63,11 +66,13 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
-    private func startDraining(_ handle: FileHandle, _ sink: @escaping @Sendable ([UInt8]) -> Void) {
+    private func startDraining(_ handle: FileHandle, stopWhen: @escaping @Sendable () -> Bool = { false },
+                               _ sink: @escaping @Sendable ([UInt8]) -> Void) {
         let fd = handle.fileDescriptor
         Thread.detachNewThread {
             var buf = [UInt8](repeating: 0, count: 1 << 16)
             while true {
+                if stopWhen() { try? handle.close(); sink([]); return }
                 let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { sink([]); return }
@@ -127,7 +132,10 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     func closeStdin() { try? stdinPipe.fileHandleForWriting.close() }
-    func closeStdout() { try? stdoutPipe.fileHandleForReading.close() }
+    /// Stops reading the server's stdout: the drain thread closes the pipe after its next read
+    /// (closing it under a blocked read would let the descriptor number be reused meanwhile).
+    func closeStdout() { lock.lock(); stdoutCloseRequested = true; lock.unlock() }
+    private var stdoutCloseRequested = false
 
     // MARK: receiving
 

@@ -23,6 +23,7 @@ enum StoreSeeder {
         let now: Millis = 1_764_000_000_000
         let tenant = id(), provider = id(), source = id(), target = id()
         var changes: [Change] = [
+            .putMeta(StoreMeta(createdAt: Platform.systemClock())),  // created just now: no cleanup is due
             .putTenant(Tenant(id: tenant, name: "Big", securityEnabled: false, createdAt: now)),
             .putProvider(Provider(id: provider, tenantId: tenant, name: "OpenAI", providerType: "openai")),
         ]

@@ -15,7 +15,7 @@ final class CommandLineTests: XCTestCase {
         expected.catalog = "c.json"
         expected.today = Formats.parseDate("2026-01-31")
         expected.retiringWindowDays = 30
-        expected.cleanupSchedule = "off"
+        expected.cleanupSchedule = .off
         expected.logLevel = .debug
         expected.maxMessageBytes = 2048
         expected.conformanceFixtures = true
@@ -33,10 +33,30 @@ final class CommandLineTests: XCTestCase {
             (["--retiring-window-days", "-1"], "--retiring-window-days takes a whole number from 0 to 36500 (got '-1')"),
             (["--log-level", "loud"], "--log-level takes error, warning, info or debug (got 'loud')"),
             (["--max-message-bytes", "12"], "--max-message-bytes takes a whole number from 1024 to 1099511627776 (got '12')"),
+            (["--cleanup-schedule", "monthly"], "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got 'monthly')"),
+            (["--cleanup-schedule", "daily 24:00"], "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got 'daily 24:00')"),
+            (["cleanup", "--limit", "0"], "--limit takes a whole number from 1 to 500 (got '0')"),
+            (["cleanup", "--force"], "cleanup takes --store DIR, --dry-run and --limit N (got '--force')"),
         ]
         for (args, message) in bad {
             XCTAssertThrowsError(try CommandLineParser.parse(args)) { XCTAssertEqual(($0 as? UsageError)?.message, message) }
         }
+    }
+
+    func testCleanupSchedules() throws {
+        var expected = ServeOptions()
+        expected.cleanupSchedule = .daily(minuteOfDay: 150)
+        XCTAssertEqual(try CommandLineParser.parse(["--cleanup-schedule", "daily 02:30"]), .serve(expected))
+        expected.cleanupSchedule = .weekly(weekday: 3, minuteOfDay: 0)
+        XCTAssertEqual(try CommandLineParser.parse(["--cleanup-schedule=weekly Wednesday 00:00"]), .serve(expected))
+        XCTAssertEqual(ServeOptions().cleanupSchedule.description, "weekly sun 04:00")
+    }
+
+    func testTheCleanupCommand() throws {
+        var o = CleanupOptions()
+        XCTAssertEqual(try CommandLineParser.parse(["cleanup"]), .cleanup(o))
+        o.store = "/s"; o.dryRun = true; o.limit = 20
+        XCTAssertEqual(try CommandLineParser.parse(["cleanup", "--store", "/s", "--dry-run", "--limit=20"]), .cleanup(o))
     }
 
     func testHelpAndVersion() throws {

@@ -29,6 +29,10 @@ enum CatalogMethods {
             DomainMethod("catalog/reload", .admin, tenantScoped: false, summary: "Reloads this process's catalog file; on failure the previous catalog stays in use (-32803).",
                          result: .object([.required("entries", .integer()), .required("loadedAt", .timestamp)])) { call throws(ServerError) in
                 try call.platform.reloadCatalog()
+                // Dates may have moved: an admin hears again about retiring and deprecated models in use.
+                if let notice = LifecycleNotice.params(for: call.context.session, platform: call.platform) {
+                    call.context.notify(LifecycleNotice.method, notice)
+                }
                 return ["entries": .int(call.platform.catalog.modelCount), "loadedAt": Views.time(call.platform.catalogLoadedAt)]
             },
         ]

@@ -95,7 +95,7 @@ enum ModelMethods {
                 let force = call.params.bool("force", default: false)
                 if force && call.actor.role != .sysadmin { throw .domain(.forbidden(method: "models/delete with force", role: call.actor.role)) }
                 return try call.platform.write { state throws(ServerError) in
-                    let m = try state.model(call.params.id, in: call.tenantId)
+                    let m = try state.model(call.params.id, in: call.tenantId, includeDeleted: force)
                     let usage = Usage.references(of: m.id, in: state)
                     var refs = usage.activeReferences
                     if force {
@@ -103,22 +103,17 @@ enum ModelMethods {
                         refs.append(("migrationSources", (state.migratedFrom[m.id] ?? []).count))
                     }
                     if refs.contains(where: { $0.1 > 0 }) { throw .domain(.modelInUse(references: refs)) }
+                    if force {
+                        // As cleanup removes a model: soft-deleted templates repointed, history ids nulled, links removed.
+                        var tx = Transaction(CleanupPlanner.removal(of: m, in: state, now: call.platform.now))
+                        tx.add(AuditLog.entry(call, action: "model.hard_deleted", model: m, description: "Hard-deleted model \(m.name) (force)"))
+                        return (tx, ["id": .string(m.id), "deleted": "hard"])
+                    }
                     var tx = Transaction()
                     for sid in (state.spacesByModel[m.id] ?? []).sorted() {
                         var s = state.spaces[sid]!
                         s.modelIds.removeAll { $0 == m.id }
                         tx.add(.putSpace(s))
-                    }
-                    if force {
-                        for tid in (state.templatesByModel[m.id] ?? []).sorted() {
-                            var t = state.templates[tid]!
-                            t.completionModelId = m.migratedToModelId
-                            tx.add(.putTemplate(t))
-                        }
-                        for c in state.historyDetaching(model: m.id, tenant: m.tenantId) { tx.add(c) }
-                        tx.add(.remove(.model, id: m.id))
-                        tx.add(AuditLog.entry(call, action: "model.hard_deleted", model: m, description: "Hard-deleted model \(m.name) (force)"))
-                        return (tx, ["id": .string(m.id), "deleted": "hard"])
                     }
                     var deleted = m
                     deleted.deletedAt = call.platform.now
