@@ -94,3 +94,50 @@ final class LargeMigrationEndToEndTests: XCTestCase {
         print("killed large migrations: \(applied) applied, \(absent) absent")
     }
 }
+
+/// A cleanup of hundreds of models under SIGKILL: every model fully removed or fully present.
+final class LargeCleanupEndToEndTests: XCTestCase {
+    func testAKilledCleanupRemovesEveryModelOrNone() throws {
+        var rng = SystemRandomNumberGenerator()
+        var outcomes: [String: Int] = [:]
+        for round in 0..<6 {
+            let big = try StoreSeeder.bigTenant(assistants: 10, retired: 500)
+            let s = try ServerProcess([], store: big.store)
+            s.initialize(actor: RegistryEndToEndTests.sysadmin)
+            s.request(1, "lifecycle/cleanup", ["workDoneToken": "c"])
+            XCTAssertTrue(s.waitFor { $0["method"] == "$/progress" })
+            usleep(UInt32.random(in: 0...150_000, using: &rng))
+            kill(s.process.processIdentifier, SIGKILL)
+            _ = s.waitForExit()
+
+            let v = try ServerProcess(["verify", "--store", big.store])
+            XCTAssertEqual(v.waitForExit()?.status, 0, "round \(round)")
+            usleep(20_000)
+            let report = try JSONParser.parse(Array(v.rawStdout))
+            let models = report["counts"]?["models"]?.numberValue?.int64Value
+
+            let check = try ServerProcess([], store: big.store)
+            check.initialize(actor: RegistryEndToEndTests.sysadmin)
+            let templates = check.call("templates/list", ["tenantId": .string(big.tenant), "includeDeleted": true, "limit": 500])["items"]?.arrayValue ?? []
+            let repointed = templates.filter { $0["completionModelId"] == .null }.count
+            let history = check.call("migration/history", ["tenantId": .string(big.tenant), "limit": 500])["items"]?.arrayValue ?? []
+            let detached = history.filter { $0["fromModelId"] == .null }.count
+            let audits = check.call("audit/list", ["tenantId": .string(big.tenant), "action": "model.hard_deleted", "limit": 500])["total"]
+            if models == 2 {
+                outcomes["removed", default: 0] += 1
+                XCTAssertEqual(repointed, 500)
+                XCTAssertEqual(detached, 500, "history ids nulled with the models")
+                XCTAssertEqual(audits, 500)
+                XCTAssertEqual(check.call("lifecycle/status", ["tenantId": .string(big.tenant)])["lastRun"]?["removed"]?.arrayValue?.count, 500)
+            } else {
+                outcomes["present", default: 0] += 1
+                XCTAssertEqual(models, 502, "round \(round): a partial cleanup")
+                XCTAssertEqual(repointed, 0)
+                XCTAssertEqual(detached, 0)
+                XCTAssertEqual(audits, 0)
+            }
+            check.stop()
+        }
+        print("killed cleanups: \(outcomes)")
+    }
+}

@@ -19,11 +19,12 @@ enum StoreSeeder {
 
     static func id() -> String { UUID().uuidString.lowercased() }
 
-    static func bigTenant(assistants: Int, spaces spaceCount: Int = 10, questions: Int = 0, filler: Int = 0, store: String = ServerProcess.temporaryStore()) throws -> BigTenant {
+    static func bigTenant(assistants: Int, spaces spaceCount: Int = 10, questions: Int = 0, filler: Int = 0, retired: Int = 0,
+                          createdAt: Millis? = nil, store: String = ServerProcess.temporaryStore()) throws -> BigTenant {
         let now: Millis = 1_764_000_000_000
         let tenant = id(), provider = id(), source = id(), target = id()
         var changes: [Change] = [
-            .putMeta(StoreMeta(createdAt: Platform.systemClock())),  // created just now: no cleanup is due
+            .putMeta(StoreMeta(createdAt: createdAt ?? Platform.systemClock())),  // by default created just now: no cleanup is due
             .putTenant(Tenant(id: tenant, name: "Big", securityEnabled: false, createdAt: now)),
             .putProvider(Provider(id: provider, tenantId: tenant, name: "OpenAI", providerType: "openai")),
         ]
@@ -50,6 +51,22 @@ enum StoreSeeder {
                 changes.append(.putConfig(ConfigItem(kind: .app, id: id(), tenantId: tenant, spaceId: fillerSpace, name: "filler-app-\(k)-" + String(repeating: "x", count: 700),
                                                      completionModelId: target, kwargs: [:], createdBy: "seed", createdAt: now)))
             }
+        }
+        // Soft-deleted models, each with a soft-deleted template, a migration history entry naming it
+        // and a space link (as a store that was never cleaned up looks).
+        for k in 0..<retired {
+            let mid = id()
+            var m = Model(id: mid, tenantId: tenant, kind: .completion, name: "retired-\(k)", providerId: provider, createdAt: now)
+            m.deletedAt = now + Millis(k)
+            changes.append(.putModel(m))
+            var t = Template(id: id(), tenantId: tenant, kind: .app, name: "old-template-\(k)", completionModelId: mid, kwargs: [:], createdAt: now)
+            t.deletedAt = now
+            changes.append(.putTemplate(t))
+            changes.append(.putMigration(MigrationEntry(id: id(), tenantId: tenant, kind: .migration, status: .failed, fromModelId: mid,
+                                                        fromModelName: m.name, fromProviderType: "openai", toModelId: target,
+                                                        toModelName: "gpt-4o-2024-08-06", toProviderType: "openai", entityTypes: ["apps"],
+                                                        affectedCount: 0, moved: [:], issues: ["target_disabled"], errorMessage: "blocked",
+                                                        initiatedBy: Initiator(userId: "seed", name: nil), startedAt: now, completedAt: now)))
         }
         for k in 0..<questions { changes.append(.recordQuestion(modelId: source, at: now + Millis(k))) }
         let journal = try JournalStore<PlatformState>(directory: store)
