@@ -7,6 +7,7 @@ let package = Package(
     name: "model-lifecycle",
     products: [
         .executable(name: "model-lifecycle", targets: ["model-lifecycle"]),
+        .executable(name: "model-lifecycle-bench", targets: ["model-lifecycle-bench"]),
     ],
     targets: [
         // Pure: JSON values, the strict parser and writer, JSON-RPC messages and error codes. No I/O.
@@ -22,6 +23,8 @@ let package = Package(
         // Command line parsing and process wiring; the executable only calls into it.
         .target(name: "Launcher", dependencies: ["Server", "Transport", "JSONRPC", "Domain", "Store"]),
         .executableTarget(name: "model-lifecycle", dependencies: ["Launcher"]),
+        // The benchmark harness (never run by `swift test`): `swift run -c release model-lifecycle-bench`.
+        .executableTarget(name: "model-lifecycle-bench", dependencies: ["JSONRPC", "Domain", "Store", "Server"]),
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),

@@ -24,7 +24,7 @@ public enum Change: Sendable, Equatable {
     /// Removes a tenant's questions with `at < before`.
     case purgeQuestions(tenantId: String, before: Millis)
 
-    var json: JSONObject {
+    public var json: JSONObject {
         switch self {
         case .putTenant(let v): return ["op": "put", "k": "tenant", "v": .object(v.record)]
         case .putClassification(let v): return ["op": "put", "k": "classification", "v": .object(v.record)]

@@ -1,0 +1,50 @@
+// The benchmark harness: `swift run -c release model-lifecycle-bench [--quick]`.
+// Generates its data deterministically, measures the real `model-lifecycle` binary over pipes and
+// runs every baseline itself in the same run, then prints one table. Never part of `swift test`.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "echo-server" { exit(EchoServer.run()) }
+if arguments.contains("--help") {
+    print("""
+    model-lifecycle-bench [--quick] [--binary PATH] [--work DIR] [--only NAME]
+      Measures the release model-lifecycle binary against baselines run in the same process.
+      --quick     smaller data and fewer repetitions (under a minute)
+      --binary    the server to measure (default: model-lifecycle next to this executable)
+      --work      scratch directory (default: $TMPDIR/model-lifecycle-bench)
+      --only      run one figure: throughput, list, migrate, open, write, scaling, latency
+    """)
+    exit(0)
+}
+func option(_ name: String) -> String? {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+    return arguments[i + 1]
+}
+let quick = arguments.contains("--quick")
+let selfPath = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+let binary = option("--binary") ?? selfPath.deletingLastPathComponent().appendingPathComponent("model-lifecycle").path
+let work = option("--work") ?? (NSTemporaryDirectory() + "model-lifecycle-bench")
+try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+let only = option("--only")
+
+var bench = Bench(binary: binary, selfPath: selfPath.path, work: work, quick: quick)
+var rows: [Row] = []
+let started = now()
+for (name, run) in bench.figures where only == nil || only == name {
+    FileHandle.standardError.write(Data("· \(name)…\n".utf8))
+    do { rows += try run(&bench) } catch {
+        rows.append(Row(figure: name, value: "error", baseline: "\(error)", ratio: .nan, target: "", pass: false))
+    }
+}
+let widths = [46, 16, 34, 8, 8, 5]
+func line(_ cells: [String]) -> String {
+    zip(cells, widths).map { $0.0.padding(toLength: max($0.1, $0.0.count), withPad: " ", startingAt: 0) }.joined(separator: " | ")
+}
+print(line(["figure", "value", "baseline (same run)", "ratio", "target", "pass"]))
+print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "-|-"))
+for r in rows { print(line([r.figure, r.value, r.baseline, r.ratio.isNaN ? "-" : String(format: "%.2f", r.ratio), r.target, r.pass ? "yes" : "NO"])) }
+print(String(format: "\n%@ run, %.0f s, %@", quick ? "quick" : "full", now() - started, binary))
+exit(rows.allSatisfy(\.pass) ? 0 : 1)
