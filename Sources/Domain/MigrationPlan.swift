@@ -53,13 +53,16 @@ public struct MigrationPlan: Sendable {
 
     /// Count per entity type of what would move (0 for unselected types).
     public var impactCounts: [(MigrationEntityType, Int)] {
-        MigrationEntityType.allCases.map { t in
+        var configs: [ConfigKind: Int] = [:], templates: [TemplateKind: Int] = [:]
+        for c in configsToMove { configs[c.kind, default: 0] += 1 }
+        for t in templatesToMove { templates[t.kind, default: 0] += 1 }
+        return MigrationEntityType.allCases.map { t in
             switch t {
-            case .assistants: (t, configsToMove.filter { $0.kind == .assistant }.count)
-            case .apps: (t, configsToMove.filter { $0.kind == .app }.count)
-            case .services: (t, configsToMove.filter { $0.kind == .service }.count)
-            case .assistantTemplates: (t, templatesToMove.filter { $0.kind == .assistant }.count)
-            case .appTemplates: (t, templatesToMove.filter { $0.kind == .app }.count)
+            case .assistants: (t, configs[.assistant] ?? 0)
+            case .apps: (t, configs[.app] ?? 0)
+            case .services: (t, configs[.service] ?? 0)
+            case .assistantTemplates: (t, templates[.assistant] ?? 0)
+            case .appTemplates: (t, templates[.app] ?? 0)
             case .spaces: (t, sourceLinksToRemove.count)
             }
         }
@@ -198,13 +201,26 @@ struct PlanHasher {
     private var b: UInt64 = 0x6c62_272e_07bb_0142
     mutating func add(_ parts: Any...) {
         for part in parts {
-            for byte in "\(part)".utf8 {
-                a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
-                b = (b ^ UInt64(byte)) &* 0x100_0000_01b3 &+ 0x9e37_79b9
+            switch part {
+            case let s as String: for byte in s.utf8 { byteIn(byte) }
+            case let i as Int: integer(Int64(i))
+            case let i as Int64: integer(i)
+            case let v as Bool: byteIn(v ? 1 : 0)
+            default: for byte in "\(part)".utf8 { byteIn(byte) }
             }
             a = (a ^ 0x1f) &* 0x100_0000_01b3
             b = (b ^ 0x1f) &* 0x100_0000_01b3
         }
+    }
+
+    private mutating func integer(_ i: Int64) {
+        var v = UInt64(bitPattern: i)
+        for _ in 0..<8 { byteIn(UInt8(v & 0xff)); v >>= 8 }
+    }
+
+    @inline(__always) private mutating func byteIn(_ byte: UInt8) {
+        a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
+        b = (b ^ UInt64(byte)) &* 0x100_0000_01b3 &+ 0x9e37_79b9
     }
     var hex: String {
         func h(_ v: UInt64) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: 16 - s.count) + s }

@@ -75,10 +75,10 @@ public final class Platform: @unchecked Sendable {
     public func write<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
         let result: R
         do {
-            result = try store.write { (state: PlatformState) throws(ServerError) -> (record: [UInt8], result: R) in
+            result = try store.write { (state: PlatformState) throws(ServerError) -> (record: [UInt8], apply: ((inout PlatformState) -> Void)?, result: R) in
                 let (tx, result) = try body(state)
                 if let v = state.violation(of: tx) { throw .internalError("refused by the store's integrity rules: \(v)") }
-                return (tx.isEmpty ? [] : tx.record, result)
+                return (tx.isEmpty ? [] : tx.record, { $0.apply(tx) }, result)
             }
         } catch {
             throw .store(error)

@@ -151,9 +151,19 @@ public final class JournalStore<State: StoreState> {
     /// either throws (nothing is written) or returns the record to commit and a result. The record
     /// is appended and fsync'd, then applied to the state. An empty record commits nothing.
     public func write<R, E: Error>(_ body: (State) throws(E) -> (record: [UInt8], result: R)) throws -> R {
+        try write { (state: State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R) in
+            let (record, result) = try body(state)
+            return (record, nil, result)
+        }
+    }
+
+    /// The same, with the committed change also given in decoded form (`apply`), so the writer
+    /// updates its state without parsing the record it has just encoded. `apply` must have exactly
+    /// the effect of applying `record`.
+    public func write<R, E: Error>(_ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)) throws -> R {
         try withExclusiveLock { () throws in
             if FileIO.exists(journalPath(generation + 1)) { try load(repairTail: true) } else { try readJournal(repairTail: true) }
-            let (record, result) = try body(state)
+            let (record, apply, result) = try body(state)
             if record.isEmpty { return result }
             let bytes = Record.encode(record)
             let path = journalPath(generation)
@@ -165,7 +175,7 @@ public final class JournalStore<State: StoreState> {
                 _ = ftruncate(journalFD, off_t(journalOffset))
                 throw error
             }
-            try state.apply(record[...])
+            if let apply { apply(&state) } else { try state.apply(record[...]) }
             journalOffset += bytes.count
             return result
         }
