@@ -17,6 +17,9 @@ public enum Change: Sendable, Equatable {
     case putMigration(MigrationEntry)
     case putAudit(AuditEntry)
     case putMeta(StoreMeta)
+    /// Moves configurations to another model at a time: `completionModelId = to`, `updatedAt =
+    /// at`, and assistants' kwargs become `{}` (what a migration does; compact for large ones).
+    case moveConfigs(ids: [String], to: String, at: Millis)
     /// Removes a stored thing for good (a hard delete).
     case remove(EntityKind, id: String)
     /// Records a question on a model at a time.
@@ -36,6 +39,8 @@ public enum Change: Sendable, Equatable {
         case .putMigration(let v): return ["op": "put", "k": "migration", "v": .object(v.record)]
         case .putAudit(let v): return ["op": "put", "k": "audit", "v": .object(v.record)]
         case .putMeta(let v): return ["op": "put", "k": "meta", "v": .object(v.record)]
+        case .moveConfigs(let ids, let to, let at):
+            return ["op": "move", "k": "config", "ids": .array(ids.map { .string($0) }), "to": .string(to), "at": .number(JSONNumber(Int(at)))]
         case .remove(let k, let id): return ["op": "remove", "k": .string(k.rawValue), "id": .string(id)]
         case .recordQuestion(let m, let at): return ["op": "question", "modelId": .string(m), "at": .number(JSONNumber(Int(at)))]
         case .purgeQuestions(let t, let before): return ["op": "purge", "tenantId": .string(t), "before": .number(JSONNumber(Int(before)))]
@@ -63,6 +68,9 @@ public enum Change: Sendable, Equatable {
         case "remove":
             guard let k = EntityKind(rawValue: try r.string("k")) else { throw DecodeError("unknown entity kind") }
             self = .remove(k, id: try r.string("id"))
+        case "move":
+            guard try r.string("k") == "config" else { throw DecodeError("only configurations move") }
+            self = .moveConfigs(ids: r.strings("ids"), to: try r.string("to"), at: try r.int64("at"))
         case "question": self = .recordQuestion(modelId: try r.string("modelId"), at: try r.int64("at"))
         case "purge": self = .purgeQuestions(tenantId: try r.string("tenantId"), before: try r.int64("before"))
         case let op: throw DecodeError("unknown change \(op)")

@@ -87,11 +87,19 @@ public struct MigrationEntry: Sendable, Equatable {
         if let r = revertedBy { o.append("revertedBy", r.json) }
         o.appendIfPresent("relatedMigrationId", relatedMigrationId)
         if !movedEntities.isEmpty {
-            o.append("movedEntities", .array(movedEntities.map { e in
-                var m: JSONObject = ["t": .string(e.entityType), "id": .string(e.entityId), "at": .number(JSONNumber(Int(e.movedAt)))]
-                if let k = e.oldKwargs { m.append("kw", .object(k)) }
-                return .object(m)
-            }))
+            // Compact: ids grouped by type and move time; old kwargs only where not empty.
+            var groups: [(type: String, at: Millis, ids: [JSONValue])] = []
+            var kwargs = JSONObject()
+            for e in movedEntities {
+                if let last = groups.last, last.type == e.entityType, last.at == e.movedAt {
+                    groups[groups.count - 1].ids.append(.string(e.entityId))
+                } else {
+                    groups.append((e.entityType, e.movedAt, [.string(e.entityId)]))
+                }
+                if let k = e.oldKwargs, !k.isEmpty { kwargs.append(e.entityId, .object(k)) }
+            }
+            o.append("moves", .array(groups.map { ["t": .string($0.type), "at": .number(JSONNumber(Int($0.at))), "ids": .array($0.ids)] }))
+            if !kwargs.isEmpty { o.append("oldKwargs", .object(kwargs)) }
         }
         if !linksAdded.isEmpty { o.append("linksAdded", .array(linksAdded.map { .string($0) })) }
         if !linksRemoved.isEmpty { o.append("linksRemoved", .array(linksRemoved.map { .string($0) })) }
@@ -116,10 +124,23 @@ public struct MigrationEntry: Sendable, Equatable {
                   completedAt: try r.int64("completedAt"))
         if let rb = o["revertedBy"]?.objectValue { revertedBy = Initiator(json: rb) }
         relatedMigrationId = r.optionalString("relatedMigrationId")
-        movedEntities = (o["movedEntities"]?.arrayValue ?? []).compactMap { v in
-            guard let e = v.objectValue, let t = e["t"]?.stringValue, let id = e["id"]?.stringValue,
-                  let at = e["at"]?.numberValue?.int64Value else { return nil }
-            return MovedEntity(entityType: t, entityId: id, oldKwargs: e["kw"]?.objectValue, movedAt: at)
+        if let moves = o["moves"]?.arrayValue {
+            var kwargs: [String: JSONObject] = [:]
+            for m in o["oldKwargs"]?.objectValue ?? [:] { kwargs[m.key] = m.value.objectValue }
+            for g in moves {
+                guard let t = g["t"]?.stringValue, let at = g["at"]?.numberValue?.int64Value else { continue }
+                for id in g["ids"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                    // Assistants' kwargs were reset: an absent entry means they were already empty.
+                    movedEntities.append(MovedEntity(entityType: t, entityId: id, oldKwargs: t == "assistants" ? (kwargs[id] ?? [:]) : nil, movedAt: at))
+                }
+            }
+        } else {
+            // The earlier form: one object per entity.
+            movedEntities = (o["movedEntities"]?.arrayValue ?? []).compactMap { v in
+                guard let e = v.objectValue, let t = e["t"]?.stringValue, let id = e["id"]?.stringValue,
+                      let at = e["at"]?.numberValue?.int64Value else { return nil }
+                return MovedEntity(entityType: t, entityId: id, oldKwargs: e["kw"]?.objectValue, movedAt: at)
+            }
         }
         linksAdded = r.strings("linksAdded")
         linksRemoved = r.strings("linksRemoved")

@@ -24,6 +24,9 @@ extension PlatformState {
                 case .template: overlay.templates[id] = .some(nil)
                 case .migration, .audit, .meta: break
                 }
+            case .moveConfigs(let ids, let to, _):
+                for id in ids { overlay.moved[id] = to }
+                overlay.moves.append((ids, to))
             case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta: break
             }
         }
@@ -32,7 +35,11 @@ extension PlatformState {
         func space(_ id: String) -> Space? { overlay.spaces[id] ?? spaces[id] }
         func classification(_ id: String) -> Classification? { overlay.classifications[id] ?? classifications[id] }
         func provider(_ id: String) -> Provider? { overlay.providers[id] ?? providers[id] }
-        func config(_ id: String) -> ConfigItem? { overlay.configs[id] ?? configs[id] }
+        func config(_ id: String) -> ConfigItem? {
+            guard var c = overlay.configs[id] ?? configs[id] else { return nil }
+            if let to = overlay.moved[id] { c.completionModelId = to }
+            return c
+        }
         func template(_ id: String) -> Template? { overlay.templates[id] ?? templates[id] }
 
         for case let v?? in overlay.classifications.values where !tenant(v.tenantId) { return "classification \(v.id) names a missing tenant" }
@@ -51,6 +58,10 @@ extension PlatformState {
         for case let c?? in overlay.configs.values {
             if model(c.completionModelId)?.tenantId != c.tenantId { return "\(c.kind.rawValue) \(c.id) uses a missing model" }
             if space(c.spaceId)?.tenantId != c.tenantId { return "\(c.kind.rawValue) \(c.id) is in a missing space" }
+        }
+        for (ids, to) in overlay.moves {
+            guard let target = model(to) else { return "configuration is moved to a missing model \(to)" }
+            for id in ids where config(id)?.tenantId != target.tenantId { return "configuration \(id) moved is missing or of another tenant" }
         }
         for case let t?? in overlay.templates.values {
             if let m = t.completionModelId, model(m)?.tenantId != t.tenantId { return "template \(t.id) uses a missing model" }
@@ -80,5 +91,8 @@ extension PlatformState {
         var spaces: [String: Space?] = [:]
         var configs: [String: ConfigItem?] = [:]
         var templates: [String: Template?] = [:]
+        /// Configurations moved by `moveConfigs`: id → new model.
+        var moved: [String: String] = [:]
+        var moves: [([String], String)] = []
     }
 }

@@ -33,18 +33,19 @@ extension MigrationPlan {
         for t in MigrationEntityType.allCases where entityTypes.contains(t) { out.moved[t.rawValue] = 0 }
         let targetId = target.model.id, sourceId = source.model.id
         var movedConfigIds = Set<String>()
-        for var c in configsToMove {
+        // One compact change for every configuration (ids only); the history keeps old kwargs.
+        var movedIds: [String] = []
+        movedIds.reserveCapacity(configsToMove.count)
+        for c in configsToMove {
             let type = c.kind.entityType
             let old: JSONObject? = c.kind == .assistant ? c.kwargs : nil
-            c.completionModelId = targetId
-            if c.kind == .assistant { c.kwargs = JSONObject() }
-            c.updatedAt = now
-            out.changes.append(.putConfig(c))
+            movedIds.append(c.id)
             out.moved[type, default: 0] += 1
             out.movedEntities.append(MovedEntity(entityType: type, entityId: c.id, oldKwargs: old, movedAt: now))
             movedConfigIds.insert(c.id)
             try tick()
         }
+        if !movedIds.isEmpty { out.changes.append(.moveConfigs(ids: movedIds, to: targetId, at: now)) }
         var movedTemplateIds = Set<String>()
         for var t in templatesToMove {
             t.completionModelId = targetId

@@ -73,6 +73,16 @@ public struct PlatformState: Sendable {
             if audit[e.id] == nil { auditByTenant[e.tenantId, default: []].append(e.id) }
             audit[e.id] = e
         case .putMeta(let m): meta = m
+        case .moveConfigs(let ids, let to, let at):
+            for id in ids {
+                guard var c = configs[id] else { continue }
+                configsByModel[c.completionModelId]?.remove(id)
+                c.completionModelId = to
+                c.updatedAt = at
+                if c.kind == .assistant { c.kwargs = JSONObject() }
+                configs[id] = c
+                configsByModel[to, default: []].insert(id)
+            }
         case .remove(let kind, let id):
             remove(kind, id)
         case .recordQuestion(let m, let at):

@@ -147,4 +147,44 @@ final class IntegrityTests: XCTestCase {
                               .remove(.space, id: "s")])
         XCTAssertEqual(try Transaction(record: tx.record[...]), tx)
     }
+
+    func testMigrationRecordsAreCompactAndRoundTrip() throws {
+        var e = MigrationEntry(id: "h", tenantId: "t", kind: .migration, status: .completed, fromModelId: "a", fromModelName: "A",
+                               fromProviderType: "openai", toModelId: "b", toModelName: "B", toProviderType: nil, entityTypes: ["assistants", "apps"],
+                               affectedCount: 3, moved: ["assistants": 2, "apps": 1], issues: ["kwargs_reset"], errorMessage: nil,
+                               initiatedBy: Initiator(userId: "u", name: "U"), startedAt: 1, completedAt: 2)
+        e.movedEntities = [MovedEntity(entityType: "assistants", entityId: "a1", oldKwargs: ["temperature": 0.5], movedAt: 2),
+                           MovedEntity(entityType: "assistants", entityId: "a2", oldKwargs: [:], movedAt: 2),
+                           MovedEntity(entityType: "apps", entityId: "p1", oldKwargs: nil, movedAt: 2)]
+        e.linksAdded = ["s"]
+        e.sourceRetired = true
+        let tx = Transaction([.putMigration(e), .moveConfigs(ids: ["a1", "a2", "p1"], to: "b", at: 2)])
+        XCTAssertEqual(try Transaction(record: tx.record[...]), tx)
+        let text = String(decoding: tx.record, as: UTF8.self)
+        XCTAssertTrue(text.contains(#""moves":[{"t":"assistants","at":2,"ids":["a1","a2"]},{"t":"apps","at":2,"ids":["p1"]}]"#), text)
+        XCTAssertTrue(text.contains(#""oldKwargs":{"a1":{"temperature":0.5}}"#), "only non-empty kwargs are kept")
+    }
+
+    func testMovingConfigurationIsCheckedLikePuttingIt() {
+        var s = PlatformState()
+        s.apply(Transaction([.putTenant(Tenant(id: "t", name: "T", securityEnabled: false, createdAt: 0)),
+                             .putProvider(Provider(id: "p", tenantId: "t", name: "P", providerType: "x")),
+                             .putModel(Model(id: "m", tenantId: "t", kind: .completion, name: "m", providerId: "p", createdAt: 0)),
+                             .putModel(Model(id: "n", tenantId: "t", kind: .completion, name: "n", providerId: "p", createdAt: 0)),
+                             .putSpace(Space(id: "s", tenantId: "t", name: "S", securityClassificationId: nil, createdAt: 0)),
+                             .putConfig(ConfigItem(kind: .assistant, id: "c", tenantId: "t", spaceId: "s", name: "c", completionModelId: "m",
+                                                   kwargs: ["k": 1], createdBy: "u", createdAt: 0))]))
+        XCTAssertEqual(s.violation(of: Transaction([.moveConfigs(ids: ["c"], to: "zz", at: 1)])), "configuration is moved to a missing model zz")
+        XCTAssertEqual(s.violation(of: Transaction([.moveConfigs(ids: ["nope"], to: "n", at: 1)])), "configuration nope moved is missing or of another tenant")
+        XCTAssertNil(s.violation(of: Transaction([.moveConfigs(ids: ["c"], to: "n", at: 1), .remove(.model, id: "m")])),
+                     "a move takes the reference away")
+        XCTAssertEqual(s.violation(of: Transaction([.remove(.model, id: "n"), .moveConfigs(ids: ["c"], to: "n", at: 1)])),
+                       "configuration is moved to a missing model n")
+        s.apply(Transaction([.moveConfigs(ids: ["c"], to: "n", at: 1)]))
+        XCTAssertEqual(s.configs["c"]?.completionModelId, "n")
+        XCTAssertEqual(s.configs["c"]?.kwargs, [:])
+        XCTAssertEqual(s.configsByModel["n"], ["c"])
+        XCTAssertEqual(s.configsByModel["m"], [])
+        XCTAssertEqual(s.invariantViolations(), [])
+    }
 }
