@@ -25,7 +25,6 @@ extension PlatformState {
                 case .migration, .audit, .meta: break
                 }
             case .moveConfigs(let ids, let to, _):
-                for id in ids { overlay.moved[id] = to }
                 overlay.moves.append((ids, to))
             case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta: break
             }
@@ -61,7 +60,22 @@ extension PlatformState {
         }
         for (ids, to) in overlay.moves {
             guard let target = model(to) else { return "configuration is moved to a missing model \(to)" }
-            for id in ids where config(id)?.tenantId != target.tenantId { return "configuration \(id) moved is missing or of another tenant" }
+            let noOverlay = overlay.configs.isEmpty
+            for id in ids {
+                // Without copying each configuration out of the table.
+                let same: Bool
+                if noOverlay || overlay.configs[id] == nil {
+                    guard let i = configs.index(forKey: id) else { return "configuration \(id) moved is missing or of another tenant" }
+                    same = configs.values[i].tenantId == target.tenantId
+                } else {
+                    same = overlay.configs[id]!?.tenantId == target.tenantId
+                }
+                if !same { return "configuration \(id) moved is missing or of another tenant" }
+            }
+        }
+        // Removal checks below must see moved configurations where they went (only built when needed).
+        if !overlay.moves.isEmpty && overlay.models.values.contains(where: { $0 == nil }) {
+            for (ids, to) in overlay.moves { for id in ids { overlay.moved[id] = to } }
         }
         for case let t?? in overlay.templates.values {
             if let m = t.completionModelId, model(m)?.tenantId != t.tenantId { return "template \(t.id) uses a missing model" }

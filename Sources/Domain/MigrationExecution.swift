@@ -32,19 +32,21 @@ extension MigrationPlan {
         }
         for t in MigrationEntityType.allCases where entityTypes.contains(t) { out.moved[t.rawValue] = 0 }
         let targetId = target.model.id, sourceId = source.model.id
-        var movedConfigIds = Set<String>()
         // One compact change for every configuration (ids only); the history keeps old kwargs.
         var movedIds: [String] = []
         movedIds.reserveCapacity(configsToMove.count)
+        out.movedEntities.reserveCapacity(configsToMove.count + templatesToMove.count)
+        var perKind: [Int] = [0, 0, 0]
+        let kinds: [ConfigKind] = [.assistant, .app, .service]
+        let typeNames = kinds.map(\.entityType)
         for c in configsToMove {
-            let type = c.kind.entityType
-            let old: JSONObject? = c.kind == .assistant ? c.kwargs : nil
+            let k = c.kind == .assistant ? 0 : c.kind == .app ? 1 : 2
             movedIds.append(c.id)
-            out.moved[type, default: 0] += 1
-            out.movedEntities.append(MovedEntity(entityType: type, entityId: c.id, oldKwargs: old, movedAt: now))
-            movedConfigIds.insert(c.id)
+            perKind[k] += 1
+            out.movedEntities.append(MovedEntity(entityType: typeNames[k], entityId: c.id, oldKwargs: k == 0 ? c.kwargs : nil, movedAt: now))
             try tick()
         }
+        for k in 0..<3 where perKind[k] > 0 { out.moved[typeNames[k], default: 0] += perKind[k] }
         if !movedIds.isEmpty { out.changes.append(.moveConfigs(ids: movedIds, to: targetId, at: now)) }
         var movedTemplateIds = Set<String>()
         for var t in templatesToMove {
@@ -64,7 +66,8 @@ extension MigrationPlan {
             out.changes.append(.putSpace(s))
         }
         if !sourceLinksToRemove.isEmpty { out.moved[MigrationEntityType.spaces.rawValue] = sourceLinksToRemove.count }
-        let configsLeft = (state.configsByModel[sourceId] ?? []).contains { !movedConfigIds.contains($0) }
+        // Every configuration to move comes from the source's reference index (of this tenant).
+        let configsLeft = (state.configsByModel[sourceId]?.count ?? 0) > configsToMove.count
         let templatesLeft = (state.templatesByModel[sourceId] ?? []).contains { id in
             !movedTemplateIds.contains(id) && state.templates[id]?.deletedAt == nil
         }

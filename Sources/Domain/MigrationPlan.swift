@@ -51,16 +51,23 @@ public struct MigrationPlan: Sendable {
     public var requiresConfirmation: Bool { issues.contains { $0.severity == .warning } }
     public var blockers: [MigrationIssue] { issues.filter { $0.severity == .blocker } }
 
-    /// Count per entity type of what would move (0 for unselected types).
-    public var impactCounts: [(MigrationEntityType, Int)] {
-        var configs: [ConfigKind: Int] = [:], templates: [TemplateKind: Int] = [:]
-        for c in configsToMove { configs[c.kind, default: 0] += 1 }
+    /// Count per entity type of what would move (0 for unselected types); computed once by the planner.
+    public var impactCounts: [(MigrationEntityType, Int)] { countsCache ?? countImpact() }
+    var countsCache: [(MigrationEntityType, Int)]?
+    /// The order-independent digest of the moving configurations (from the planner's scan).
+    var configDigest: (UInt64, UInt64)?
+
+    /// Counts per type; `configKinds` (assistants, apps, services) when already counted.
+    func countImpact(configKinds: [Int]? = nil) -> [(MigrationEntityType, Int)] {
+        var kinds = configKinds ?? [0, 0, 0]
+        if configKinds == nil { for c in configsToMove { kinds[c.kind == .assistant ? 0 : c.kind == .app ? 1 : 2] += 1 } }
+        var templates: [TemplateKind: Int] = [:]
         for t in templatesToMove { templates[t.kind, default: 0] += 1 }
         return MigrationEntityType.allCases.map { t in
             switch t {
-            case .assistants: (t, configs[.assistant] ?? 0)
-            case .apps: (t, configs[.app] ?? 0)
-            case .services: (t, configs[.service] ?? 0)
+            case .assistants: (t, kinds[0])
+            case .apps: (t, kinds[1])
+            case .services: (t, kinds[2])
             case .assistantTemplates: (t, templates[.assistant] ?? 0)
             case .appTemplates: (t, templates[.app] ?? 0)
             case .spaces: (t, sourceLinksToRemove.count)
@@ -88,14 +95,22 @@ public enum MigrationPlanner {
         let s = source.model, t = target.model
         let tenant = state.tenants[s.tenantId]
 
-        // What would move.
+        // What would move: one pass over the source's configurations gathers everything the plan
+        // needs from them (a pass over 100k entities costs ~10 ms, so there is only one). No sort:
+        // the plan hash combines entities order-independently.
         var configs: [ConfigItem] = []
-        for id in state.configsByModel[s.id] ?? [] {
-            guard let c = state.configs[id], c.tenantId == s.tenantId else { continue }
-            let type: MigrationEntityType = c.kind == .assistant ? .assistants : c.kind == .app ? .apps : .services
-            if types.contains(type) { configs.append(c) }
+        var scan = ConfigScan()
+        let wanted = (types.contains(.assistants), types.contains(.apps), types.contains(.services))
+        if let ids = state.configsByModel[s.id] {
+            configs.reserveCapacity(ids.count)
+            for id in ids {
+                guard let c = state.configs[id], c.tenantId == s.tenantId else { continue }
+                let k = c.kind == .assistant ? 0 : c.kind == .app ? 1 : 2
+                guard k == 0 ? wanted.0 : k == 1 ? wanted.1 : wanted.2 else { continue }
+                scan.add(c, kind: k)
+                configs.append(c)
+            }
         }
-        configs.sort { $0.id < $1.id }
         var templates: [Template] = []
         for id in state.templatesByModel[s.id] ?? [] {
             guard let tp = state.templates[id], tp.tenantId == s.tenantId else { continue }
@@ -103,7 +118,7 @@ public enum MigrationPlanner {
         }
         templates.sort { $0.id < $1.id }
         let sourceSpaces = Set((state.spacesByModel[s.id] ?? []).filter { state.spaces[$0]?.tenantId == s.tenantId })
-        let holdingSpaces = Set(configs.map(\.spaceId))
+        let holdingSpaces = scan.spaces
         let involved = sourceSpaces.union(holdingSpaces)
         let gaining = involved.filter { !(state.spaces[$0]?.modelIds.contains(t.id) ?? true) }.sorted()
         let linksToRemove = types.contains(.spaces) ? sourceSpaces.sorted() : []
@@ -153,7 +168,7 @@ public enum MigrationPlanner {
         if s.reasoning && !t.reasoning { warnings.append(issue("lacks_reasoning", .warning, "The target has no reasoning.", .null)) }
         if s.toolCalling && !t.toolCalling { warnings.append(issue("lacks_tool_calling", .warning, "The target has no tool calling.", .null)) }
         if types.contains(.assistants) {
-            let withKwargs = configs.filter { $0.kind == .assistant && !$0.kwargs.isEmpty }.count
+            let withKwargs = scan.assistantsWithKwargs
             if withKwargs > 0 {
                 infos.append(issue("kwargs_reset", .info, "\(withKwargs) assistant(s) will have their kwargs reset to {} (the old values are kept in history).",
                                    ["assistants": .int(withKwargs)]))
@@ -164,6 +179,8 @@ public enum MigrationPlanner {
                                  issues: blockers + warnings + infos, configsToMove: configs, templatesToMove: templates,
                                  sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
                                  questionsKept: state.questionTimes[s.id]?.count ?? 0, planHash: "")
+        plan.countsCache = plan.countImpact(configKinds: scan.kinds)
+        plan.configDigest = scan.digest
         plan.planHash = hash(plan, state: state, involved: involved.sorted(), tenantSecured: tenant?.securityEnabled ?? false)
         return plan
     }
@@ -184,14 +201,38 @@ public enum MigrationPlanner {
         }
         h.add("v1", p.entityTypes.map(\.rawValue).joined(separator: ","), tenantSecured)
         facts(p.source); facts(p.target)
-        for c in p.configsToMove { h.add("c", c.id, c.spaceId, c.updatedAt, c.kwargs.isEmpty) }
-        for t in p.templatesToMove { h.add("t", t.id, t.updatedAt, t.deletedAt.map(String.init) ?? "-") }
+        // Moving entities in any order: each one hashed alone, the digests summed lane by lane.
+        var sum = p.configDigest ?? p.configsToMove.reduce(into: ConfigScan()) { $0.add($1, kind: 0) }.digest
+        for t in p.templatesToMove {
+            var e = PlanHasher()
+            e.add("t", t.id, t.updatedAt, t.deletedAt.map(String.init) ?? "-")
+            sum = (sum.0 &+ e.lanes.0, sum.1 &+ e.lanes.1)
+        }
+        h.add("entities", Int64(bitPattern: sum.0), Int64(bitPattern: sum.1), p.configsToMove.count, p.templatesToMove.count)
         h.add("links", p.sourceLinksToRemove.joined(separator: ","), "gain", p.spacesGainingTarget.joined(separator: ","))
         for sid in involved {
             let level = state.spaces[sid]?.securityClassificationId.flatMap { state.classifications[$0]?.level }
             h.add("s", sid, level.map(String.init) ?? "-")
         }
         return h.hex
+    }
+}
+
+/// What the planner learns from the moving configurations in its one pass over them.
+struct ConfigScan {
+    var kinds = [0, 0, 0]
+    var assistantsWithKwargs = 0
+    var spaces = Set<String>()
+    var digest = (UInt64(0), UInt64(0))
+    private var lastSpace = ""
+
+    mutating func add(_ c: ConfigItem, kind k: Int) {
+        kinds[k] += 1
+        if k == 0 && !c.kwargs.isEmpty { assistantsWithKwargs += 1 }
+        if c.spaceId != lastSpace { spaces.insert(c.spaceId); lastSpace = c.spaceId }
+        var e = PlanHasher()
+        e.string(c.id); e.string(c.spaceId); e.integer(c.updatedAt); e.byteIn(c.kwargs.isEmpty ? 1 : 0)
+        digest = (digest.0 &+ e.lanes.0, digest.1 &+ e.lanes.1)
     }
 }
 
@@ -208,20 +249,30 @@ struct PlanHasher {
             case let v as Bool: byteIn(v ? 1 : 0)
             default: for byte in "\(part)".utf8 { byteIn(byte) }
             }
-            a = (a ^ 0x1f) &* 0x100_0000_01b3
-            b = (b ^ 0x1f) &* 0x100_0000_01b3
+            separator()
         }
     }
 
-    private mutating func integer(_ i: Int64) {
+    mutating func separator() {
+        a = (a ^ 0x1f) &* 0x100_0000_01b3
+        b = (b ^ 0x1f) &* 0x100_0000_01b3
+    }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { for byte in $0 { byteIn(byte) } }
+    }
+
+    mutating func integer(_ i: Int64) {
         var v = UInt64(bitPattern: i)
         for _ in 0..<8 { byteIn(UInt8(v & 0xff)); v >>= 8 }
     }
 
-    @inline(__always) private mutating func byteIn(_ byte: UInt8) {
+    @inline(__always) mutating func byteIn(_ byte: UInt8) {
         a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
         b = (b ^ UInt64(byte)) &* 0x100_0000_01b3 &+ 0x9e37_79b9
     }
+    var lanes: (UInt64, UInt64) { (a, b) }
     var hex: String {
         func h(_ v: UInt64) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: 16 - s.count) + s }
         return h(a) + h(b)

@@ -74,15 +74,25 @@ public struct PlatformState: Sendable {
             audit[e.id] = e
         case .putMeta(let m): meta = m
         case .moveConfigs(let ids, let to, let at):
+            var arriving = configsByModel.removeValue(forKey: to) ?? []
+            arriving.reserveCapacity(arriving.count + ids.count)
+            // Usually every configuration comes from one model: group runs without hashing.
+            var leaving: [(model: String, ids: [String])] = []
             for id in ids {
-                guard var c = configs[id] else { continue }
-                configsByModel[c.completionModelId]?.remove(id)
-                c.completionModelId = to
-                c.updatedAt = at
-                if c.kind == .assistant { c.kwargs = JSONObject() }
-                configs[id] = c
-                configsByModel[to, default: []].insert(id)
+                guard let index = configs.index(forKey: id) else { continue }
+                // In place: no copy of the entity.
+                let from = configs.values[index].completionModelId
+                if leaving.last?.model == from { leaving[leaving.count - 1].ids.append(id) } else { leaving.append((from, [id])) }
+                configs.values[index].completionModelId = to
+                configs.values[index].updatedAt = at
+                if configs.values[index].kind == .assistant { configs.values[index].kwargs = JSONObject() }
+                arriving.insert(id)
             }
+            for (model, gone) in leaving where model != to {
+                // Everything left the model (a whole migration): drop its set instead of emptying it one by one.
+                if configsByModel[model]?.count == gone.count { configsByModel[model] = [] } else { configsByModel[model]?.subtract(gone) }
+            }
+            configsByModel[to] = arriving
         case .remove(let kind, let id):
             remove(kind, id)
         case .recordQuestion(let m, let at):
