@@ -104,4 +104,8 @@ public enum Formats {
         let m = mp < 10 ? mp + 3 : mp - 9
         return (m <= 2 ? y + 1 : y, m, d)
     }
+
+    /// The `updatedAt` of a change: now, but always after the previous value, so that two
+    /// changes within one millisecond still differ (reverts detect "changed since" by it).
+    public static func nextUpdate(after previous: Int64, now: Int64) -> Int64 { max(now, previous + 1) }
 }

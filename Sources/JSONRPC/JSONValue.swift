@@ -9,6 +9,22 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
+    /// A value already serialized (compact, valid JSON): written verbatim. Lets a server cache
+    /// the bytes of views that rarely change. Reading members parses it on demand.
+    case serialized(SerializedJSON)
+}
+
+/// Bytes of one compact JSON value, produced by `JSONWriter` (so known to be valid).
+public struct SerializedJSON: Sendable, Hashable {
+    public let bytes: [UInt8]
+    /// Serializes `value` once.
+    public init(_ value: JSONValue) {
+        var w = JSONWriter(reservingCapacity: 1024)
+        w.write(value)
+        bytes = w.bytes
+    }
+    /// The value again (parsing the bytes).
+    public var value: JSONValue { (try? JSONParser.parse(bytes)) ?? .null }
 }
 
 /// A JSON number kept as its validated text (RFC 8259 grammar).
@@ -110,19 +126,22 @@ extension JSONValue {
     /// An integer, or `null` when nil.
     public static func optionalInt(_ v: Int?) -> JSONValue { v.map { .int($0) } ?? .null }
 
-    public var objectValue: JSONObject? { if case .object(let o) = self { return o }; return nil }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
-    public var numberValue: JSONNumber? { if case .number(let n) = self { return n }; return nil }
-    public var isNull: Bool { if case .null = self { return true }; return false }
+    /// The value with pre-serialized parts parsed back (for inspection, not for writing).
+    public var resolved: JSONValue { if case .serialized(let s) = self { return s.value }; return self }
+
+    public var objectValue: JSONObject? { if case .object(let o) = resolved { return o }; return nil }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = resolved { return a }; return nil }
+    public var stringValue: String? { if case .string(let s) = resolved { return s }; return nil }
+    public var boolValue: Bool? { if case .bool(let b) = resolved { return b }; return nil }
+    public var numberValue: JSONNumber? { if case .number(let n) = resolved { return n }; return nil }
+    public var isNull: Bool { if case .null = resolved { return true }; return false }
 
     /// Member access for objects; nil for other values or absent members.
     public subscript(key: String) -> JSONValue? { objectValue?[key] }
 
     /// The element at `index` when this is an array that long, else nil.
     public subscript(index: Int) -> JSONValue? {
-        guard case .array(let a) = self, a.indices.contains(index) else { return nil }
+        guard case .array(let a) = resolved, a.indices.contains(index) else { return nil }
         return a[index]
     }
 
@@ -135,12 +154,13 @@ extension JSONValue {
         case .string: "string"
         case .array: "array"
         case .object: "object"
+        case .serialized(let s): s.value.typeName
         }
     }
 
     /// Semantic equality: numbers compare by value (`1 == 1.0`), objects ignore member order.
     public func isSameValue(as other: JSONValue) -> Bool {
-        switch (self, other) {
+        switch (self.resolved, other.resolved) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
         case let (.number(a), .number(b)): return a.text == b.text || a.doubleValue == b.doubleValue
@@ -159,4 +179,10 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(members: elements.map { Member(key: $0.0, value: $0.1) })
     }
+}
+
+extension JSONValue: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The compact JSON text (what test failures and logs show).
+    public var description: String { JSONWriter.string(self) }
+    public var debugDescription: String { JSONWriter.string(self) }
 }

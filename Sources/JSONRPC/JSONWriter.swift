@@ -32,6 +32,8 @@ public struct JSONWriter {
     public mutating func write(_ value: JSONValue) {
         switch value {
         case .null: appendASCII("null")
+        case .serialized(let s):
+            if indentUnit > 0 { write(s.value) } else { bytes.append(contentsOf: s.bytes) }
         case .bool(let v): appendASCII(v ? "true" : "false")
         case .number(let n): appendASCII(n.text)
         case .string(let s): writeString(s)

@@ -50,11 +50,12 @@ public enum Pagination {
             guard let k = decode(c) else { throw .invalidParams("/cursor", "is not a cursor this server issued") }
             after = k
         }
-        let keyed = items.map { (key($0), $0) }.sorted { descending ? $0.0 > $1.0 : $0.0 < $1.0 }
+        // Sort keys with indices, not the items themselves (entities are large to move around).
+        let keyed = items.indices.map { (key(items[$0]), $0) }.sorted { descending ? $0.0 > $1.0 : $0.0 < $1.0 }
         let start = after.map { a in keyed.firstIndex { descending ? $0.0 < a : $0.0 > a } ?? keyed.count } ?? 0
         let end = min(keyed.count, start + limit)
         let slice = keyed[start..<end]
         let next: JSONValue = end < keyed.count ? .string(encode(slice.last!.0)) : .null
-        return ["items": .array(slice.map { render($0.1) }), "total": .int(keyed.count), "nextCursor": next]
+        return ["items": .array(slice.map { render(items[$0.1]) }), "total": .int(keyed.count), "nextCursor": next]
     }
 }

@@ -22,6 +22,8 @@ public final class Platform: @unchecked Sendable {
     public private(set) var catalogSource: CatalogSource
     public private(set) var catalogLoadedAt: Millis
     public let calendar: LifecycleCalendar
+    /// Rendered model views (see `ModelViewCache`).
+    let modelViews = ModelViewCache()
     /// When this process runs the cleanup by itself (`--cleanup-schedule`).
     public var cleanupSchedule: CleanupSchedule = .default
     let clock: @Sendable () -> Millis

@@ -62,14 +62,15 @@ public final class OutputChannel: @unchecked Sendable {
             writing = true
             condition.unlock()
 
-            // Coalesce small chunks into one write.
-            if chunks.count > 1 {
+            // Small chunks are coalesced into one write; large ones go out as they are (no copy).
+            if chunks.count > 1 && chunks.reduce(0, { $0 + $1.count }) < 1 << 16 {
                 var joined: [UInt8] = []
-                joined.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+                joined.reserveCapacity(1 << 16)
                 for c in chunks { joined.append(contentsOf: c) }
                 chunks = [joined]
             }
-            let ok = writeFully(chunks[0])
+            var ok = true
+            for c in chunks where ok { ok = writeFully(c) }
 
             condition.lock()
             writing = false

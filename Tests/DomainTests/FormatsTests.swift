@@ -26,4 +26,10 @@ final class FormatsTests: XCTestCase {
         XCTAssertFalse(Formats.isLowercaseUUID("0F8FAD5B-D9CB-469F-A165-70867728950E"))
         XCTAssertFalse(Formats.isLowercaseUUID("0f8fad5bd9cb469fa16570867728950e"))
     }
+
+    func testUpdatesWithinOneMillisecondStillMoveUpdatedAtForward() {
+        XCTAssertEqual(Formats.nextUpdate(after: 100, now: 100), 101)
+        XCTAssertEqual(Formats.nextUpdate(after: 100, now: 250), 250)
+        XCTAssertEqual(Formats.nextUpdate(after: 300, now: 250), 301, "a clock that went back never makes a change look older")
+    }
 }

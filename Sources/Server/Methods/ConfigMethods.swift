@@ -66,7 +66,7 @@ enum ConfigMethods {
                         c.spaceId = space.id
                         c.completionModelId = m.id
                     }
-                    c.updatedAt = call.platform.now
+                    c.updatedAt = Formats.nextUpdate(after: c.updatedAt, now: call.platform.now)
                     return (Transaction([.putConfig(c)]), Views.config(c))
                 }
             },

@@ -31,12 +31,12 @@ enum ModelMethods {
                     (includeDeleted || m.deletedAt == nil) && (kind == nil || m.kind.rawValue == kind)
                         && (status == nil || Views.lifecycle(m, state, call.platform).status.rawValue == status)
                 }
-                return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, params: call.params) { Views.model($0, state, call.platform) }
+                return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, params: call.params) { call.platform.modelViews.view($0, state, call.platform) }
             },
             DomainMethod("models/get", .anyActor, summary: "One model with its lifecycle status.", params: [Fields.id],
                          result: EntitySchemas.model) { call throws(ServerError) in
                 let state = try call.platform.read()
-                return Views.model(try state.model(call.params.id, in: call.tenantId), state, call.platform)
+                return call.platform.modelViews.view(try state.model(call.params.id, in: call.tenantId), state, call.platform)
             },
             DomainMethod("models/create", .admin, summary: "Creates a model. Capability fields left out are filled from the catalog entry when one matches; given fields win.",
                          params: [.required("kind", .enumeration(ModelKind.allCases.map(\.rawValue))), .required("name", .name()),
@@ -82,7 +82,7 @@ enum ModelMethods {
                     try apply(call.params, to: &m, state: state, tx: &tx)
                     let changes = AuditLog.diff(before, m)
                     if changes.isEmpty { return (Transaction(), Views.model(before, state, call.platform)) }
-                    m.updatedAt = call.platform.now
+                    m.updatedAt = Formats.nextUpdate(after: m.updatedAt, now: call.platform.now)
                     tx.add(.putModel(m))
                     tx.add(AuditLog.entry(call, action: "model.updated", model: m, description: "Updated model \(m.name)", changes: changes))
                     return (tx, Views.model(m, state, call.platform))

@@ -42,7 +42,7 @@ enum TemplateMethods {
                     if let name = call.params.optionalString("name") { t.name = name }
                     if let mid = call.params.optionalString("completionModelId") { t.completionModelId = try state.model(mid, in: call.tenantId).id }
                     if let kw = call.params.optionalObject("kwargs") { t.kwargs = kw }
-                    t.updatedAt = call.platform.now
+                    t.updatedAt = Formats.nextUpdate(after: t.updatedAt, now: call.platform.now)
                     return (Transaction([.putTemplate(t)]), Views.template(t))
                 }
             },
@@ -51,7 +51,7 @@ enum TemplateMethods {
                 try call.platform.write { state throws(ServerError) in
                     var t = try state.template(call.params.id, in: call.tenantId)
                     t.deletedAt = call.platform.now
-                    t.updatedAt = t.deletedAt!
+                    t.updatedAt = Formats.nextUpdate(after: t.updatedAt, now: t.deletedAt!)
                     return (Transaction([.putTemplate(t)]), Views.template(t))
                 }
             },
@@ -61,7 +61,7 @@ enum TemplateMethods {
                     var t = try state.template(call.params.id, in: call.tenantId, includeDeleted: true)
                     guard t.deletedAt != nil else { return (Transaction(), Views.template(t)) }
                     t.deletedAt = nil
-                    t.updatedAt = call.platform.now
+                    t.updatedAt = Formats.nextUpdate(after: t.updatedAt, now: call.platform.now)
                     return (Transaction([.putTemplate(t)]), Views.template(t))
                 }
             },
