@@ -20,6 +20,8 @@ public enum Change: Sendable, Equatable {
     /// Moves configurations to another model at a time: `completionModelId = to`, `updatedAt =
     /// at`, and assistants' kwargs become `{}` (what a migration does; compact for large ones).
     case moveConfigs(ids: [String], to: String, at: Millis)
+    /// A size hint (entity kind → count) at the start of a snapshot; changes no data.
+    case reserve([String: Int])
     /// Removes a stored thing for good (a hard delete).
     case remove(EntityKind, id: String)
     /// Records a question on a model at a time.
@@ -39,6 +41,8 @@ public enum Change: Sendable, Equatable {
         case .putMigration(let v): return ["op": "put", "k": "migration", "v": .object(v.record)]
         case .putAudit(let v): return ["op": "put", "k": "audit", "v": .object(v.record)]
         case .putMeta(let v): return ["op": "put", "k": "meta", "v": .object(v.record)]
+        case .reserve(let counts):
+            return ["op": "reserve", "counts": .object(JSONObject(members: counts.keys.sorted().map { .init(key: $0, value: .int(counts[$0]!)) }))]
         case .moveConfigs(let ids, let to, let at):
             return ["op": "move", "k": "config", "ids": .array(ids.map { .string($0) }), "to": .string(to), "at": .number(JSONNumber(Int(at)))]
         case .remove(let k, let id): return ["op": "remove", "k": .string(k.rawValue), "id": .string(id)]
@@ -71,6 +75,10 @@ public enum Change: Sendable, Equatable {
         case "move":
             guard try r.string("k") == "config" else { throw DecodeError("only configurations move") }
             self = .moveConfigs(ids: r.strings("ids"), to: try r.string("to"), at: try r.int64("at"))
+        case "reserve":
+            var counts: [String: Int] = [:]
+            for m in r.objectValue("counts") { counts[m.key] = m.value.numberValue?.int64Value.map { Int(max(0, min($0, 100_000_000))) } ?? 0 }
+            self = .reserve(counts)
         case "question": self = .recordQuestion(modelId: try r.string("modelId"), at: try r.int64("at"))
         case "purge": self = .purgeQuestions(tenantId: try r.string("tenantId"), before: try r.int64("before"))
         case let op: throw DecodeError("unknown change \(op)")

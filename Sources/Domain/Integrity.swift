@@ -26,7 +26,7 @@ extension PlatformState {
                 }
             case .moveConfigs(let ids, let to, _):
                 overlay.moves.append((ids, to))
-            case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta: break
+            case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta, .reserve: break
             }
         }
         func tenant(_ id: String) -> Bool { (overlay.tenants[id] ?? tenants[id]) != nil }

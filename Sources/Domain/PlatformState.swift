@@ -55,11 +55,12 @@ public struct PlatformState: Sendable {
             spaces[s.id] = s
             for m in s.modelIds { spacesByModel[m, default: []].insert(s.id) }
         case .putConfig(let c):
-            if let old = configs[c.id] {
+            // One lookup for both the old value and the store (this runs 100k times on open).
+            if let old = configs.updateValue(c, forKey: c.id) {
+                if old.completionModelId == c.completionModelId && old.spaceId == c.spaceId { return }
                 configsByModel[old.completionModelId]?.remove(c.id)
                 configsBySpace[old.spaceId]?.remove(c.id)
             }
-            configs[c.id] = c
             configsByModel[c.completionModelId, default: []].insert(c.id)
             configsBySpace[c.spaceId, default: []].insert(c.id)
         case .putTemplate(let t):
@@ -73,6 +74,11 @@ public struct PlatformState: Sendable {
             if audit[e.id] == nil { auditByTenant[e.tenantId, default: []].append(e.id) }
             audit[e.id] = e
         case .putMeta(let m): meta = m
+        case .reserve(let counts):
+            configs.reserveCapacity(configs.count + (counts["configs"] ?? 0))
+            models.reserveCapacity(models.count + (counts["models"] ?? 0))
+            templates.reserveCapacity(templates.count + (counts["templates"] ?? 0))
+            spaces.reserveCapacity(spaces.count + (counts["spaces"] ?? 0))
         case .moveConfigs(let ids, let to, let at):
             var arriving = configsByModel.removeValue(forKey: to) ?? []
             arriving.reserveCapacity(arriving.count + ids.count)
@@ -143,7 +149,9 @@ public struct PlatformState: Sendable {
     /// Transactions that rebuild this state from empty (entities first, referenced before referencing).
     public func snapshotTransactions(batch: Int = 2000) -> [Transaction] {
         var out: [Transaction] = []
-        var current = Transaction()
+        // A size hint first, so loading allocates each table once instead of growing it.
+        var current = Transaction([.reserve(["configs": configs.count, "models": models.count, "templates": templates.count,
+                                             "spaces": spaces.count])])
         func add(_ c: Change) {
             current.add(c)
             if current.changes.count >= batch { out.append(current); current = Transaction() }

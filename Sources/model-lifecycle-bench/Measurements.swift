@@ -43,12 +43,18 @@ final class Server: @unchecked Sendable {
         return (d, body)
     }
 
-    /// Shuts down; returns peak memory in bytes.
+    /// Shuts down; returns peak memory in bytes: the process's own high-water mark (`VmHWM`), read
+    /// before it exits. (`wait4`'s `ru_maxrss` would also count the harness: a spawned child keeps
+    /// the parent's high-water mark from before its `exec`.)
     func stop() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8)) ?? ""
+        let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
         child.write(frame(#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#) + frame(#"{"jsonrpc":"2.0","method":"exit"}"#))
         child.closeInput()
         while reader.next() != nil {}
-        return child.wait().peakBytes
+        _ = child.wait()
+        return hwm * 1024
     }
 }
 
