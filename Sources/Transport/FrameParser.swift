@@ -141,6 +141,22 @@ public struct FrameParser: Sendable {
 
     private enum HeaderOutcome { case needMore, fatal(String), parsed(length: Int, charset: String?, headerLength: Int) }
 
+    private static let contentLengthName = Array("content-length".utf8)
+    private static let contentTypeName = Array("content-type".utf8)
+
+    /// ASCII case-insensitive equality of a header name with a lowercase name.
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lower: [UInt8]) -> Bool {
+        guard bytes.count == lower.count else { return false }
+        var i = bytes.startIndex
+        for b in lower {
+            var c = bytes[i]
+            if c >= 0x41 && c <= 0x5A { c += 0x20 }
+            if c != b { return false }
+            i += 1
+        }
+        return true
+    }
+
     private func parseHeader() -> HeaderOutcome {
         // Find CRLFCRLF within the cap.
         let limit = min(buffer.count, start + limits.maxHeaderBytes + 4)
@@ -167,11 +183,14 @@ public struct FrameParser: Sendable {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
                 return .fatal("header line without ':' (\(Self.preview(line)))")
             }
-            let name = String(decoding: buffer[lineStart..<colon], as: UTF8.self).lowercased()
+            // Bytes, not Strings: this runs once per message.
+            let nameBytes = buffer[lineStart..<colon]
             let value = Self.trimmed(buffer[(colon + 1)..<lineEnd])
-            if name.isEmpty || name.contains(where: { $0 == " " || $0 == "\t" }) {
+            if nameBytes.isEmpty || nameBytes.contains(where: { $0 == 0x20 || $0 == 0x09 }) {
                 return .fatal("malformed header name (\(Self.preview(line)))")
             }
+            let name = Self.equalsIgnoringCase(nameBytes, Self.contentLengthName) ? "content-length"
+                : Self.equalsIgnoringCase(nameBytes, Self.contentTypeName) ? "content-type" : ""
             switch name {
             case "content-length":
                 guard let n = Self.decimal(value) else {

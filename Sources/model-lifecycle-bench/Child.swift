@@ -76,6 +76,18 @@ struct FrameReader {
         return true
     }
 
+    /// Skips the next frame without copying its body; false at end of output.
+    mutating func skip() -> Bool {
+        while true {
+            if let (bodyStart, length) = header(), buffer.count - bodyStart >= length {
+                start = bodyStart + length
+                if start > (1 << 20) { buffer.removeFirst(start); start = 0 }
+                return true
+            }
+            if !fill() { return false }
+        }
+    }
+
     /// The next frame's body, or nil at end of output.
     mutating func next() -> [UInt8]? {
         while true {
@@ -91,13 +103,20 @@ struct FrameReader {
 
     private func header() -> (Int, Int)? {
         var i = start
+        var length = -1
         while i + 3 < buffer.count {
-            if buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
-                let text = String(decoding: buffer[start..<i], as: UTF8.self)
-                for line in text.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
-                    if let n = Int(line.dropFirst(15).trimmingCharacters(in: .whitespaces)) { return (i + 4, n) }
-                }
-                return nil
+            let b = buffer[i]
+            if b == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+                return length >= 0 ? (i + 4, length) : nil
+            }
+            // "Content-Length: " (case-insensitive first letter check is enough for these servers)
+            if (b == 67 || b == 99) && i + 16 <= buffer.count && buffer[i + 14] == 58 {
+                var j = i + 15, n = 0
+                while j < buffer.count && buffer[j] == 32 { j += 1 }
+                while j < buffer.count && buffer[j] >= 48 && buffer[j] <= 57 { n = n * 10 + Int(buffer[j] - 48); j += 1 }
+                length = n
+                i = j
+                continue
             }
             i += 1
         }
