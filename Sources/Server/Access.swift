@@ -49,6 +49,7 @@ public struct DomainMethod {
         for e in errors where !allErrors.contains(e) { allErrors.append(e) }
         allErrors.append(.storeUnavailable)
         spec = MethodSpec(name, summary: summary, params: .named(fields), result: result, errors: allErrors)
+        spec.mayBlock = true
         spec.authorize = { session in
             guard let actor = session.actor else { return .domain(.unauthenticated) }
             return access.allows(actor.role) ? nil : .domain(.forbidden(method: name, role: actor.role))

@@ -52,7 +52,7 @@ public enum ConformanceFixtures {
                 .optional("stepMillis", .integer(min: 0, max: 10_000)),
                 .optional("workDoneToken", .oneOf([.string(), .integer()])),
             ]),
-            result: .object([.required("steps", .integer())]))) { ctx throws(ServerError) in
+            result: .object([.required("steps", .integer())]), mayBlock: true)) { ctx throws(ServerError) in
             let steps = try ctx.params.int("steps")
             let millis = ctx.params.optionalInt("stepMillis") ?? 0
             ctx.progress.begin(title: "Working")

@@ -28,6 +28,8 @@ public final class MessageProcessor: @unchecked Sendable {
     }
 
     public private(set) var session = Session()
+    /// Whether the last message ran a handler that may have blocked (see `MethodSpec.mayBlock`).
+    public private(set) var lastRequestWasSlow = false
     private let table: MethodTable
     private let outbox: Outbox
     private let cancellation: CancellationRegistry
@@ -36,6 +38,8 @@ public final class MessageProcessor: @unchecked Sendable {
     private let serverInfo: ServerInfo
     /// Validates the actor of `initialize` against the store (tenant exists); nil accepts any.
     private let actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)?
+    /// Shared by requests without a `workDoneToken` (it sends nothing): no allocation per request.
+    private let silentProgress = WorkDoneProgress(token: nil, outbox: nil)
     private lazy var discoveryDocument: JSONValue = OpenRPCDocument.build(table: table, info: serverInfo)
 
     public init(table: MethodTable, outbox: Outbox, cancellation: CancellationRegistry = CancellationRegistry(),
@@ -58,6 +62,7 @@ public final class MessageProcessor: @unchecked Sendable {
 
     /// Handles one frame's payload.
     public func process(_ payload: IncomingPayload) -> Control {
+        lastRequestWasSlow = false
         switch payload {
         case .unreadable(let error):
             outbox.send(OutgoingMessage.error(id: .null, error))
@@ -141,6 +146,7 @@ public final class MessageProcessor: @unchecked Sendable {
         case .handle: break
         }
         guard let entry = table[r.method] else { return .failure(.methodNotFound(r.method)) }
+        if entry.spec.mayBlock { lastRequestWasSlow = true }
         if entry.spec.kind == .notification {
             return .failure(.invalidRequest("\(r.method) is a notification and must be sent without an id"))
         }
@@ -165,7 +171,7 @@ public final class MessageProcessor: @unchecked Sendable {
     private func context(id: RequestID?, params: Params, token: JSONValue?) -> RequestContext {
         RequestContext(id: id, params: params, session: session,
                        cancellation: id.map { CancellationToken(registry: cancellation, id: $0) } ?? .none,
-                       progress: WorkDoneProgress(token: token, outbox: outbox), outbox: outbox)
+                       progress: token.map { WorkDoneProgress(token: $0, outbox: outbox) } ?? silentProgress, outbox: outbox)
     }
 
     private func runLifecycleRequest(_ method: String, _ params: Params) -> Result<JSONValue, ServerError> {

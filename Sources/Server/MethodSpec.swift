@@ -26,11 +26,14 @@ public struct MethodSpec: Sendable {
     /// Checked before params are validated: who may call the method (contract §2: the role is
     /// checked before anything is looked up).
     public var authorize: (@Sendable (Session) -> ServerError?)?
+    /// The handler may take long (store I/O, waiting): the runtime then checks its flush timer
+    /// right after it instead of every few messages.
+    public var mayBlock = false
 
     public init(_ name: String, kind: Kind = .request, summary: String, params: ParamsShape = .named([]),
-                result: Schema? = nil, errors: [ErrorCode] = []) {
+                result: Schema? = nil, errors: [ErrorCode] = [], mayBlock: Bool = false) {
         self.name = name; self.kind = kind; self.summary = summary; self.params = params
-        self.result = result; self.errors = errors; self.authorize = nil
+        self.result = result; self.errors = errors; self.authorize = nil; self.mayBlock = mayBlock
     }
 
     /// Validates raw params against the declared shape; returns the params object to hand to the handler.

@@ -97,11 +97,17 @@ public enum StdioRuntime {
 
         var lastFlush = monotonicMillis()
         while true {
+            var handled = 0
             for item in inbox.takeAll() {
                 // Coalesce answers while input is queued, but never hold them back for more than
                 // a couple of milliseconds (durable writes are slow; their answers must not wait).
-                let now = monotonicMillis()
-                if now - lastFlush >= 2 { outbox.flush(); lastFlush = now }
+                // Trivial messages take ~1 µs: the clock is read every 16 of them, and after any
+                // that may have been slow (a store write sets `lastWasSlow`).
+                handled += 1
+                if handled & 15 == 0 || processor.lastRequestWasSlow {
+                    let now = monotonicMillis()
+                    if now - lastFlush >= 2 { outbox.flush(); lastFlush = now }
+                }
                 switch item {
                 case .tick:
                     extensions.periodic?()

@@ -262,9 +262,21 @@ extension StringProtocol {
 public enum FrameEncoder {
     /// Appends `Content-Length: N\r\n\r\n` and the body to `out`.
     public static func append(body: [UInt8], to out: inout [UInt8]) {
-        out.append(contentsOf: "Content-Length: \(body.count)\r\n\r\n".utf8)
+        // Bytes only (no String building): this runs once per message.
+        out.append(contentsOf: prefix)
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = body.count, count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat { d[19 - count] = UInt8(48 + n % 10); n /= 10; count += 1 } while n > 0
+            out.append(contentsOf: d[(20 - count)...])
+        }
+        out.append(contentsOf: suffix)
         out.append(contentsOf: body)
     }
+
+    private static let prefix = Array("Content-Length: ".utf8)
+    private static let suffix = Array("\r\n\r\n".utf8)
 
     /// One frame as bytes.
     public static func frame(_ body: [UInt8]) -> [UInt8] {
