@@ -79,6 +79,10 @@ public struct PlatformState: Sendable {
             models.reserveCapacity(models.count + (counts["models"] ?? 0))
             templates.reserveCapacity(templates.count + (counts["templates"] ?? 0))
             spaces.reserveCapacity(spaces.count + (counts["spaces"] ?? 0))
+            for (key, n) in counts where key.hasPrefix("m:") || key.hasPrefix("s:") {
+                let id = String(key.dropFirst(2))
+                if key.hasPrefix("m:") { configsByModel[id, default: []].reserveCapacity(n) } else { configsBySpace[id, default: []].reserveCapacity(n) }
+            }
         case .moveConfigs(let ids, let to, let at):
             var arriving = configsByModel.removeValue(forKey: to) ?? []
             arriving.reserveCapacity(arriving.count + ids.count)
@@ -150,8 +154,11 @@ public struct PlatformState: Sendable {
     public func snapshotTransactions(batch: Int = 2000) -> [Transaction] {
         var out: [Transaction] = []
         // A size hint first, so loading allocates each table once instead of growing it.
-        var current = Transaction([.reserve(["configs": configs.count, "models": models.count, "templates": templates.count,
-                                             "spaces": spaces.count])])
+        var hint = ["configs": configs.count, "models": models.count, "templates": templates.count, "spaces": spaces.count]
+        // Per-model and per-space index sizes too (the big sets): "m:<id>" and "s:<id>".
+        for (m, ids) in configsByModel where ids.count >= 64 { hint["m:" + m] = ids.count }
+        for (sp, ids) in configsBySpace where ids.count >= 64 { hint["s:" + sp] = ids.count }
+        var current = Transaction([.reserve(hint)])
         func add(_ c: Change) {
             current.add(c)
             if current.changes.count >= batch { out.append(current); current = Transaction() }

@@ -17,6 +17,8 @@ public enum Command: Equatable {
     case verify(store: String)
     /// One cleanup run (for cron or a systemd timer); prints the report as JSON.
     case cleanup(CleanupOptions)
+    /// Rewrites the store's snapshot now (what writers do by themselves as the journal grows).
+    case compact(store: String?)
     case help
     case version
 }
@@ -59,6 +61,12 @@ public enum CommandLineParser {
                 throw UsageError("verify takes --store DIR")
             case "cleanup":
                 return .cleanup(try parseCleanup(args.dropFirst()))
+            case "compact":
+                let rest = Array(args.dropFirst())
+                if rest.isEmpty { return .compact(store: nil) }
+                if rest.count == 2, rest[0] == "--store" { return .compact(store: rest[1]) }
+                if rest.count == 1, rest[0].hasPrefix("--store=") { return .compact(store: String(rest[0].dropFirst(8))) }
+                throw UsageError("compact takes --store DIR")
             case "openrpc":
                 let rest = Array(args.dropFirst())
                 if rest.isEmpty { return .openrpc(conformanceFixtures: false) }
@@ -160,6 +168,8 @@ public enum CommandLineParser {
       model-lifecycle cleanup [--store DIR] [--dry-run] [--limit N]
                                             one lifecycle cleanup run (for cron or a systemd timer);
                                             prints the report as JSON (exit 0, 3 store, 4 run failed)
+      model-lifecycle compact [--store DIR] rewrite the store's snapshot now (writers also do it as
+                                            the journal grows); prints the files as JSON
       model-lifecycle openrpc               print the OpenRPC document of every method
       model-lifecycle --help | --version
 

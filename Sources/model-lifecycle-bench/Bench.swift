@@ -172,8 +172,20 @@ struct Bench {
         let get = #"{"id":"\#(s.models["c"]!)"}"#
         var idle: [Double] = []
         for _ in 0..<(quick ? 500 : 2000) { idle.append(try reader.call("models/get", get).0) }
-        // Another process: a large migration, then enough writes to force a compaction.
+        // Other processes: a 50k migration and, at the same time, a compaction (`model-lifecycle
+        // compact`), then a second migration and compaction.
         let writer = try Server(binary: binary, store: s.directory, actor: Self.admin(s.tenant))
+        let binary = self.binary
+        let compactions = Thread {
+            for _ in 0..<2 {
+                if let c = try? Child([binary, "compact", "--store", s.directory]) {
+                    c.closeInput()
+                    var r = FrameReader(fd: c.output)
+                    while r.skip() {}
+                    _ = c.wait()
+                }
+            }
+        }
         let load = Thread {
             _ = try? writer.call("migration/execute", #"{"fromModelId":"\#(s.models["a"]!)","toModelId":"\#(s.models["b"]!)","entityTypes":["assistants"]}"#)
             _ = try? writer.call("migration/execute", #"{"fromModelId":"\#(s.models["c"]!)","toModelId":"\#(s.models["e"]!)","entityTypes":["assistants"]}"#)
@@ -182,12 +194,13 @@ struct Bench {
         let files = { (try? FileManager.default.contentsOfDirectory(atPath: s.directory)) ?? [] }
         let generationBefore = files().filter { $0.hasPrefix("snapshot-") }
         load.start()
+        compactions.start()
         let deadline = now() + (quick ? 10 : 30)
         while now() < deadline {
             busy.append(try reader.call("models/get", get).0)
-            if load.isFinished && busy.count > 2000 { break }
+            if load.isFinished && compactions.isFinished && busy.count > 2000 { break }
         }
-        while !load.isFinished { usleep(10_000) }
+        while !load.isFinished || !compactions.isFinished { usleep(10_000) }
         _ = writer.stop()
         _ = reader.stop()
         let compacted = files().filter { $0.hasPrefix("snapshot-") } != generationBefore

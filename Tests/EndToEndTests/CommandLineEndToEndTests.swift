@@ -55,4 +55,20 @@ final class CommandLineEndToEndTests: XCTestCase {
             XCTAssertTrue(described, "\(name) is not described in Protocol/")
         }
     }
+
+    func testCompactRewritesTheSnapshotAndKeepsEverything() throws {
+        let s = try ServerProcess([])
+        s.initialize(actor: RegistryEndToEndTests.sysadmin)
+        for k in 0..<5 { s.call("tenants/create", ["name": .string("t\(k)")]) }
+        let c = try ServerProcess(["compact", "--store", s.storeDirectory])
+        XCTAssertEqual(c.waitForExit()?.status, 0)
+        usleep(20_000)
+        let report = try JSONParser.parse(Array(c.rawStdout))
+        XCTAssertTrue(report["files"]?.arrayValue?.contains { $0.stringValue?.hasSuffix("/snapshot-1") == true } ?? false, "\(report)")
+        XCTAssertEqual(s.call("tenants/list")["total"], 5, "the serving process switches to the new generation")
+        s.call("tenants/create", ["name": "after"])
+        s.stop()
+        let v = try ServerProcess(["verify", "--store", s.storeDirectory])
+        XCTAssertEqual(v.waitForExit()?.status, 0)
+    }
 }

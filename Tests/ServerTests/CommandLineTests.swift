@@ -57,6 +57,8 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try CommandLineParser.parse(["cleanup"]), .cleanup(o))
         o.store = "/s"; o.dryRun = true; o.limit = 20
         XCTAssertEqual(try CommandLineParser.parse(["cleanup", "--store", "/s", "--dry-run", "--limit=20"]), .cleanup(o))
+        XCTAssertEqual(try CommandLineParser.parse(["compact", "--store", "/s"]), .compact(store: "/s"))
+        XCTAssertThrowsError(try CommandLineParser.parse(["compact", "--force"]))
     }
 
     func testHelpAndVersion() throws {
