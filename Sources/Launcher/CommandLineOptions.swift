@@ -19,6 +19,10 @@ public enum Command: Equatable {
     case cleanup(CleanupOptions)
     /// Rewrites the store's snapshot now (what writers do by themselves as the journal grows).
     case compact(store: String?)
+    /// One request, for a person or a shell script.
+    case call(CallOptions)
+    /// Seeds a realistic platform and walks through the product over the real protocol.
+    case demo(DemoOptions)
     case help
     case version
 }
@@ -34,6 +38,27 @@ public struct ServeOptions: Equatable, Sendable {
     public var logLevel: Logger.Level = .info
     public var maxMessageBytes = 64 * 1024 * 1024
     public var conformanceFixtures = false
+    public init() {}
+}
+
+/// Options of `call`.
+public struct CallOptions: Equatable, Sendable {
+    public var method = ""
+    /// The params as JSON text (an object), or nil for none.
+    public var params: String?
+    public var role = "sysadmin"
+    public var tenant: String?
+    public var user = "cli"
+    public var name: String?
+    public var serve = ServeOptions()
+    public init() {}
+}
+
+/// Options of `demo`.
+public struct DemoOptions: Equatable, Sendable {
+    /// Where to build the demo platform (default: a fresh temporary directory, removed afterwards).
+    public var store: String?
+    public var catalog: String?
     public init() {}
 }
 
@@ -61,6 +86,19 @@ public enum CommandLineParser {
                 throw UsageError("verify takes --store DIR")
             case "cleanup":
                 return .cleanup(try parseCleanup(args.dropFirst()))
+            case "call":
+                return .call(try parseCall(args.dropFirst()))
+            case "demo":
+                var d = DemoOptions()
+                var rest = args.dropFirst()
+                while let a = rest.popFirst() {
+                    switch a {
+                    case "--store": guard let v = rest.popFirst() else { throw UsageError("--store needs a value") }; d.store = v
+                    case "--catalog": guard let v = rest.popFirst() else { throw UsageError("--catalog needs a value") }; d.catalog = v
+                    default: throw UsageError("demo takes --store DIR and --catalog FILE (got '\(a)')")
+                    }
+                }
+                return .demo(d)
             case "compact":
                 let rest = Array(args.dropFirst())
                 if rest.isEmpty { return .compact(store: nil) }
@@ -127,6 +165,41 @@ public enum CommandLineParser {
         return .serve(o)
     }
 
+    static func parseCall(_ rest: ArraySlice<String>) throws(UsageError) -> CallOptions {
+        var o = CallOptions()
+        var positional: [String] = []
+        var serveArgs: [String] = []
+        var args = rest
+        while let arg = args.popFirst() {
+            func value() throws(UsageError) -> String {
+                guard let v = args.popFirst() else { throw UsageError("\(arg) needs a value") }
+                return v
+            }
+            switch arg {
+            case "--as":
+                let r = try value()
+                guard ["member", "admin", "sysadmin"].contains(r) else { throw UsageError("--as takes member, admin or sysadmin (got '\(r)')") }
+                o.role = r
+            case "--tenant": o.tenant = try value()
+            case "--user": o.user = try value()
+            case "--name": o.name = try value()
+            case "--store", "--catalog", "--today", "--retiring-window-days", "--log-level": serveArgs += [arg, try value()]
+            default:
+                if arg.hasPrefix("--") { throw UsageError("call takes METHOD [PARAMS_JSON] --as ROLE --tenant ID --user ID [--store DIR] (got '\(arg)')") }
+                positional.append(arg)
+            }
+        }
+        guard let method = positional.first, positional.count <= 2 else {
+            throw UsageError("call takes METHOD [PARAMS_JSON] (got \(positional.count) arguments)")
+        }
+        o.method = method
+        o.params = positional.count == 2 ? positional[1] : nil
+        if o.role != "sysadmin" && o.tenant == nil { throw UsageError("--as \(o.role) needs --tenant ID") }
+        guard case .serve(let serve) = try parse(serveArgs) else { throw UsageError("bad options") }
+        o.serve = serve
+        return o
+    }
+
     static func parseCleanup(_ rest: ArraySlice<String>) throws(UsageError) -> CleanupOptions {
         var args = rest
         var o = CleanupOptions()
@@ -168,6 +241,10 @@ public enum CommandLineParser {
       model-lifecycle cleanup [--store DIR] [--dry-run] [--limit N]
                                             one lifecycle cleanup run (for cron or a systemd timer);
                                             prints the report as JSON (exit 0, 3 store, 4 run failed)
+      model-lifecycle call METHOD [PARAMS_JSON] [--as ROLE] [--tenant ID] [--user ID] [--store DIR]
+                                            one request (default --as sysadmin); the result on stdout
+                                            (pretty on a terminal), an error on stderr with exit 1
+      model-lifecycle demo [--store DIR]    seed a realistic platform and walk through the product
       model-lifecycle compact [--store DIR] rewrite the store's snapshot now (writers also do it as
                                             the journal grows); prints the files as JSON
       model-lifecycle openrpc               print the OpenRPC document of every method

@@ -39,6 +39,10 @@ public enum Launcher {
             return cleanup(options)
         case .compact(let store):
             return compact(store)
+        case .call(let options):
+            return CallCommand.run(options)
+        case .demo(let options):
+            return Demo.run(options)
         }
     }
 

@@ -34,8 +34,10 @@ final class ServerProcess: @unchecked Sendable {
         return path
     }
 
-    init(_ arguments: [String] = ["--conformance-fixtures"], store: String? = nil, environment: [String: String]? = nil) throws {
+    init(_ arguments: [String] = ["--conformance-fixtures"], store: String? = nil, environment: [String: String]? = nil,
+         currentDirectory: String? = nil) throws {
         process.executableURL = Self.binary
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         var args = arguments
         if let i = args.firstIndex(of: "--store"), i + 1 < args.count {
             storeDirectory = args[i + 1]
