@@ -126,8 +126,12 @@ public enum Launcher {
         }
         do throws(ServerError) {
             try CleanupService.ensureMeta(platform: platform)
+            let terminal = isatty(2) == 1
             let report = try CleanupService.run(platform: platform, actor: Initiator(userId: "cli", name: "model-lifecycle cleanup"),
-                                                dryRun: options.dryRun, limit: options.limit)
+                                                dryRun: options.dryRun, limit: options.limit) { (done, total) throws(ServerError) in
+                if terminal { writeStderr("\r\u{1B}[2Kcleanup: \(done) of \(total) candidates decided") }
+            }
+            if terminal { writeStderr("\r\u{1B}[2K") }
             writeStdout(JSONWriter.string(.object(report), pretty: true) + "\n")
             return 0
         } catch {
