@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "model-lifecycle", targets: ["model-lifecycle"]),
         .executable(name: "model-lifecycle-bench", targets: ["model-lifecycle-bench"]),
+        .executable(name: "model-lifecycle-fuzz", targets: ["model-lifecycle-fuzz"]),
     ],
     targets: [
         // Pure: JSON values, the strict parser and writer, JSON-RPC messages and error codes. No I/O.
@@ -25,6 +26,10 @@ let package = Package(
         .executableTarget(name: "model-lifecycle", dependencies: ["Launcher"]),
         // The benchmark harness (never run by `swift test`): `swift run -c release model-lifecycle-bench`.
         .executableTarget(name: "model-lifecycle-bench", dependencies: ["JSONRPC", "Domain", "Store", "Server"]),
+        // Fuzz targets: libFuzzer with `-sanitize=fuzzer -D FUZZING` (see RELIABILITY.md), or a
+        // corpus replay with mutations otherwise (what CI runs).
+        .executableTarget(name: "model-lifecycle-fuzz", dependencies: ["JSONRPC", "Transport", "Domain", "Store", "Server"],
+                          swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
