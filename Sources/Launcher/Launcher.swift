@@ -13,6 +13,8 @@ public enum Launcher {
     /// Runs the program and returns its exit code.
     public static func main(_ argv: [String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        // A file-size limit (disk full in tests, quotas) must fail the write, not kill the process.
+        signal(SIGXFSZ, SIG_IGN)
         let command: Command
         do {
             command = try CommandLineParser.parse(Array(argv.dropFirst()))

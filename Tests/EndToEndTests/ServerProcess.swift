@@ -35,15 +35,16 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     init(_ arguments: [String] = ["--conformance-fixtures"], store: String? = nil, environment: [String: String]? = nil,
-         currentDirectory: String? = nil) throws {
-        process.executableURL = Self.binary
+         currentDirectory: String? = nil, executable: String? = nil) throws {
+        signal(SIGPIPE, SIG_IGN)  // writing to a server that has exited must fail the write, not kill the tests
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.binary
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         var args = arguments
         if let i = args.firstIndex(of: "--store"), i + 1 < args.count {
             storeDirectory = args[i + 1]
         } else {
             storeDirectory = store ?? Self.temporaryStore()
-            if !["--version", "--help", "openrpc", "verify"].contains(args.first ?? "") { args += ["--store", storeDirectory] }
+            if executable == nil && !["--version", "--help", "openrpc", "verify"].contains(args.first ?? "") { args += ["--store", storeDirectory] }
         }
         process.arguments = args
         var env = environment ?? ProcessInfo.processInfo.environment
