@@ -54,7 +54,18 @@ def main():
             chunk = proc.stdout.read1(1 << 20)
             if not chunk:
                 return
-            n = chunk.count(b"Content-Length:")
+            buf += chunk
+            n, i = 0, 0
+            while True:
+                j = buf.find(b"\r\n\r\n", i)
+                if j < 0:
+                    break
+                length = int(buf[i:j].split(b":")[1])
+                if len(buf) < j + 4 + length:
+                    break
+                i = j + 4 + length
+                n += 1
+            buf = buf[i:]
             with lock:
                 counted["frames"] += n
                 lock.notify_all()
