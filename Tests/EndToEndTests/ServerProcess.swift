@@ -111,8 +111,17 @@ final class ServerProcess: @unchecked Sendable {
 
     // MARK: sending
 
+    /// Writes to the server's stdin; a server that has exited makes this a no-op (Foundation's
+    /// `FileHandle.write` would trap on EPIPE).
     func sendRaw(_ bytes: [UInt8]) {
-        stdinPipe.fileHandleForWriting.write(Data(bytes))
+        let fd = stdinPipe.fileHandleForWriting.fileDescriptor
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
     }
 
     func send(_ json: JSONValue) { sendRaw(Self.frame(json)) }
@@ -155,7 +164,7 @@ final class ServerProcess: @unchecked Sendable {
                 return (r, before)
             }
             if stdoutClosed || !lock.wait(until: deadline) {
-                XCTFail("no response to \(id) (stdout closed: \(stdoutClosed)); stderr: \(stderrText)", file: file, line: line)
+                XCTFail("no response to \(id) (stdout closed: \(stdoutClosed)); stderr: \(String(decoding: stderrBytes, as: UTF8.self))", file: file, line: line)
                 return nil
             }
         }
@@ -194,7 +203,8 @@ final class ServerProcess: @unchecked Sendable {
     var rawStdout: [UInt8] { lock.lock(); defer { lock.unlock() }; return allStdout }
 
     var stderrText: String {
-        String(decoding: stderrBytes, as: UTF8.self)
+        lock.lock(); defer { lock.unlock() }
+        return String(decoding: stderrBytes, as: UTF8.self)
     }
 
     /// Waits for the process to exit; nil on timeout (the process is then killed).
