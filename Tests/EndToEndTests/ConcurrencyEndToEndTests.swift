@@ -11,7 +11,7 @@ final class ConcurrencyEndToEndTests: XCTestCase {
         let tenant = root.call("tenants/create", ["name": "Race"]).id
         let provider = root.call("providers/create", ["tenantId": .string(tenant), "name": "P", "providerType": "openai"]).id
         let model = root.call("models/create", ["tenantId": .string(tenant), "kind": "completion", "name": "shared", "providerId": .string(provider)]).id
-        let writers = 3, names = 60, updates = 150
+        let writers = 3, names = 300, updates = 500
         let fields = ["nickname", "family", "hosting"]
         var processes: [ServerProcess] = []
         for _ in 0..<writers {
