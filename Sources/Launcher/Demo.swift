@@ -39,7 +39,7 @@ enum Demo {
             }
             sampleCatalog = path
             source = CatalogSource(path: path, origin: "built-in sample")
-            print("No LiteLLM catalog found (--catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm): using a small built-in sample.")
+            say("No LiteLLM catalog found (--catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm): using a small built-in sample.")
         }
         let catalogPath = source.path!
         let catalog: Catalog
@@ -53,7 +53,7 @@ enum Demo {
         // 1. Seed.
         let now = Platform.systemClock()
         let today = Int(now / 86_400_000)
-        print(style.title("model-lifecycle demo") + "  store \(dir)" + (temporary ? " (temporary)" : "") + ", catalog \(catalogPath) (\(catalog.modelCount) models)\n")
+        say(style.title("model-lifecycle demo") + "  store \(dir)" + (temporary ? " (temporary)" : "") + ", catalog \(catalogPath) (\(catalog.modelCount) models)\n")
         let demo: DemoPlatform
         do {
             let store = try JournalStore<PlatformState>(directory: dir)
@@ -67,9 +67,9 @@ enum Demo {
             Launcher.writeStderr("model-lifecycle: cannot build the demo store: \(error)\n")
             return 3
         }
-        print("Seeded two tenants (Acme Health with security classifications, Globex Retail without) from real catalog entries:")
-        for (t, n) in demo.counts.sorted(by: { $0.key < $1.key }) { print("  \(t): \(n) assistants, apps and services; thousands of questions") }
-        print()
+        say("Seeded two tenants (Acme Health with security classifications, Globex Retail without) from real catalog entries:")
+        for (t, n) in demo.counts.sorted(by: { $0.key < $1.key }) { say("  \(t): \(n) assistants, apps and services; thousands of questions") }
+        say()
 
         // 2. Talk to a real server process.
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
@@ -87,7 +87,7 @@ enum Demo {
         let ok = walk.run()
         admin.close()
         root.close()
-        print(ok ? style.ok("\nEvery step behaved as the contract says.") : style.bad("\nA step did not behave as expected (see above)."))
+        say(ok ? style.ok("\nEvery step behaved as the contract says.") : style.bad("\nA step did not behave as expected (see above)."))
         return ok ? 0 : 1
     }
 }
@@ -121,6 +121,9 @@ extension Demo {
         return JSONWriter.string(.object(o), pretty: true)
     }
 }
+
+/// One line of the demo's output on stdout (the demo speaks to a person, not the protocol).
+func say(_ line: String = "") { Launcher.writeStdout(line + "\n") }
 
 /// ANSI styling, only on a terminal.
 struct Style {

@@ -18,21 +18,21 @@ struct Walkthrough {
 
     private mutating func section(_ title: String) {
         step += 1
-        print("\n" + style.title("\(step). \(title)"))
+        say("\n" + style.title("\(step). \(title)"))
     }
 
     private func show(_ session: ChildSession, _ method: String, _ params: JSONValue) -> JSONValue {
         let who = session === admin ? "admin" : "sysadmin"
         var shown = JSONWriter.string(params)
         if shown.count > 160 { shown = String(shown.prefix(157)) + "…" }
-        print(style.dim("  --> [\(who)] \(method) \(shown)"))
+        say(style.dim("  --> [\(who)] \(method) \(shown)"))
         return session.call(method, params)
     }
 
-    private func answer(_ lines: [String]) { for l in lines { print("  <-- " + l) } }
+    private func answer(_ lines: [String]) { for l in lines { say("  <-- " + l) } }
 
     private mutating func expect(_ condition: Bool, _ what: String) {
-        if condition { print("      " + style.ok("✓ ") + what) } else { print("      " + style.bad("✗ ") + what); failures += 1 }
+        if condition { say("      " + style.ok("✓ ") + what) } else { say("      " + style.bad("✗ ") + what); failures += 1 }
     }
 
     private func errorLine(_ r: JSONValue) -> String {

@@ -56,7 +56,7 @@ t = time.perf_counter()
 db.execute("BEGIN")
 db.execute("UPDATE assistants SET model = 'b', kwargs = '{}', updated_at = 1 WHERE model = ?", (moving,))
 db.execute("COMMIT")
-print(time.perf_counter() - t)
+sys.stdout.write(repr(time.perf_counter() - t))
 """#
 
     /// `json.loads` of the store's records as one JSON file. Prints seconds (best of 3).
@@ -67,7 +67,7 @@ best = None
 for _ in range(3):
     t = time.perf_counter(); json.loads(data); d = time.perf_counter() - t
     best = d if best is None or d < best else best
-print(best)
+sys.stdout.write(repr(best))
 """#
 
     /// `json.dumps` of one `models/list` result. Prints seconds per call.
@@ -78,7 +78,7 @@ n = int(sys.argv[2])
 json.dumps(value, separators=(",", ":"))
 t = time.perf_counter()
 for _ in range(n): json.dumps(value, separators=(",", ":"))
-print((time.perf_counter() - t) / n)
+sys.stdout.write(repr((time.perf_counter() - t) / n))
 """#
 
     func write(_ name: String, _ text: String) throws -> String {

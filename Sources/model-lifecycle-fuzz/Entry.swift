@@ -45,7 +45,7 @@ struct Replay {
     static func main() {
         let args = Array(CommandLine.arguments.dropFirst())
         guard let name = args.first, let target = FuzzTargets.named(name) else {
-            print("usage: model-lifecycle-fuzz frames|json|dispatch [--mutations N] CORPUS…")
+            FileHandle.standardError.write(Data("usage: model-lifecycle-fuzz frames|json|dispatch [--mutations N] CORPUS…\n".utf8))
             exit(64)
         }
         var mutations = 0
@@ -75,7 +75,7 @@ struct Replay {
             }
             target(x)
         }
-        print("\(name): \(inputs.count) corpus inputs and \(mutations) mutations, no property violated")
+        FileHandle.standardOutput.write(Data("\(name): \(inputs.count) corpus inputs and \(mutations) mutations, no property violated\n".utf8))
     }
 }
 #endif
