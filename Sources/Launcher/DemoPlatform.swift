@@ -36,7 +36,7 @@ struct DemoPlatform {
         var demo = DemoPlatform()
         var changes: [Change] = [.putMeta(StoreMeta(createdAt: now))]
         let (deprecated, retiring, current) = pick(from: catalog, today: today)
-        var rng = SeededGenerator(seed: 2026)
+        var rng = SplitMix64(seed: 2026)  // the demo looks the same every run
         // The walkthrough's cast, by catalog key: a retiring (else deprecated) model, its catalog
         // successor (else a current model of the same line), one of another family, and one left
         // unclassified (which Acme's restricted spaces refuse).
@@ -135,18 +135,5 @@ struct DemoPlatform {
         try store.write { (_: PlatformState) throws(StoreError) -> (record: [UInt8], result: Void) in (tx.record, ()) }
         progress(1, 1)
         return demo
-    }
-}
-
-/// A small deterministic generator (the demo looks the same every run).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import JSONRPC
+import Domain
 
 /// Model-based random testing: thousands of random operations by admins of three tenants go to
 /// the real binary and, step by step, to a small reference model of the rules written here. Every
@@ -23,7 +24,7 @@ final class ModelBasedEndToEndTests: XCTestCase {
     func testRandomOperationsAgreeWithTheReferenceModel() throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["MODEL_BASED_SEED"] ?? "") ?? UInt64.random(in: 1...1_000_000)
         let steps = Int(ProcessInfo.processInfo.environment["MODEL_BASED_STEPS"] ?? "") ?? 1500
-        var rng = Generator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let root = try ServerProcess([])
         root.initialize(actor: RegistryEndToEndTests.sysadmin)
         var sessions: [ServerProcess] = [], providers: [String] = [], tenants: [String] = []
@@ -147,17 +148,5 @@ final class ModelBasedEndToEndTests: XCTestCase {
         let v = try ServerProcess(["verify", "--store", root.storeDirectory])
         XCTAssertEqual(v.waitForExit()?.status, 0, "verify after seed \(seed)")
         print("model-based: seed \(seed), \(steps) steps, \(checked) answers checked")
-    }
-
-    struct Generator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
