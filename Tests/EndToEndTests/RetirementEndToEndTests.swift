@@ -177,6 +177,17 @@ final class RetirementEndToEndTests: XCTestCase {
         XCTAssertEqual(root.call("migration/history", ["tenantId": .string(tenant), "migrationId": migration["migrationId"]!])["items"]?.arrayValue?.count, 1)
     }
 
+    func testCleanupReportsProgressFromBeginToEndBeforeItsAnswer() {
+        for k in 0..<3 { admin.call("models/delete", ["id": .string(model("p\(k)"))]) }
+        root.request(91, "lifecycle/cleanup", ["workDoneToken": "clean-1"])
+        guard let (response, before) = root.response(to: 91) else { return }
+        XCTAssertEqual(response["result"]?["removed"]?.arrayValue?.count, 3)
+        let kinds = before.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "clean-1" }
+            .compactMap { $0["params"]?["value"]?["kind"]?.stringValue }
+        XCTAssertEqual(kinds.first, "begin")
+        XCTAssertEqual(kinds.last, "end")
+    }
+
     func testOnlyASysadminCleansUpAndTheLimitCapsARun() {
         XCTAssertEqual(admin.call("lifecycle/cleanup").errorCode, "forbidden")
         XCTAssertEqual(root.call("lifecycle/cleanup", ["tenantId": .string(tenant)]).errorCode, "-32602", "cleanup spans every tenant")
