@@ -70,6 +70,28 @@ public struct CleanupOptions: Equatable, Sendable {
     public init() {}
 }
 
+/// Walks `--name value` and `--name=value` options.
+struct OptionReader {
+    private var args: ArraySlice<String>
+    init(_ args: ArraySlice<String>) { self.args = args }
+
+    /// The next argument as written, its option name, and a value given inline after `=`.
+    mutating func next() -> (arg: String, name: String, inline: String?)? {
+        guard let arg = args.popFirst() else { return nil }
+        if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+            return (arg, String(arg[..<eq]), String(arg[arg.index(after: eq)...]))
+        }
+        return (arg, arg, nil)
+    }
+
+    /// The option's value: the inline one, else the next argument.
+    mutating func value(of name: String, inline: String?) throws(UsageError) -> String {
+        if let inline { return inline }
+        guard let v = args.popFirst() else { throw UsageError("\(name) needs a value") }
+        return v
+    }
+}
+
 /// Parses arguments (without the program name) into a command.
 public enum CommandLineParser {
     public static func parse(_ arguments: [String]) throws(UsageError) -> Command {
@@ -115,18 +137,9 @@ public enum CommandLineParser {
             }
         }
         var o = ServeOptions()
-        while let arg = args.popFirst() {
-            var name = arg
-            var inline: String? = nil
-            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
-                name = String(arg[..<eq])
-                inline = String(arg[arg.index(after: eq)...])
-            }
-            func value() throws(UsageError) -> String {
-                if let inline { return inline }
-                guard let v = args.popFirst() else { throw UsageError("\(name) needs a value") }
-                return v
-            }
+        var options = OptionReader(args)
+        while let (arg, name, inline) = options.next() {
+            func value() throws(UsageError) -> String { try options.value(of: name, inline: inline) }
             func integer(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
                 let v = try value()
                 guard let n = Int(v), range.contains(n) else {
@@ -201,20 +214,10 @@ public enum CommandLineParser {
     }
 
     static func parseCleanup(_ rest: ArraySlice<String>) throws(UsageError) -> CleanupOptions {
-        var args = rest
         var o = CleanupOptions()
-        while let arg = args.popFirst() {
-            var name = arg
-            var inline: String? = nil
-            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
-                name = String(arg[..<eq])
-                inline = String(arg[arg.index(after: eq)...])
-            }
-            func value() throws(UsageError) -> String {
-                if let inline { return inline }
-                guard let v = args.popFirst() else { throw UsageError("\(name) needs a value") }
-                return v
-            }
+        var options = OptionReader(rest)
+        while let (arg, name, inline) = options.next() {
+            func value() throws(UsageError) -> String { try options.value(of: name, inline: inline) }
             switch name {
             case "--store": o.store = try value()
             case "--dry-run":
