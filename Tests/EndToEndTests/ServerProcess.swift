@@ -21,6 +21,7 @@ final class ServerProcess: @unchecked Sendable {
     private var messages: [JSONValue] = []
     private var stderrBytes: [UInt8] = []
     private var stdoutClosed = false
+    private var stderrClosed = false
     private var allStdout: [UInt8] = []
     private(set) var framingViolation: String?
 
@@ -65,7 +66,10 @@ final class ServerProcess: @unchecked Sendable {
             lock.unlock()
         }
         startDraining(stderrPipe.fileHandleForReading) { [self] chunk in
-            lock.lock(); stderrBytes.append(contentsOf: chunk); lock.broadcast(); lock.unlock()
+            lock.lock()
+            if chunk.isEmpty { stderrClosed = true } else { stderrBytes.append(contentsOf: chunk) }
+            lock.broadcast()
+            lock.unlock()
         }
     }
 
@@ -208,10 +212,16 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to exit; nil on timeout (the process is then killed).
+    /// On exit it also waits (briefly) until stdout and stderr have been drained to their
+    /// ends, so `rawStdout` and `stderrText` are complete when this returns.
     func waitForExit(timeout: TimeInterval = 10) -> (status: Int32, bySignal: Bool)? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate(); return nil }
+        lock.lock()
+        let drained = Date().addingTimeInterval(5)
+        while !(stderrClosed && stdoutClosed) && lock.wait(until: drained) {}
+        lock.unlock()
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
 
