@@ -3,8 +3,9 @@
     python3 Tests/Reliability/load.py [--requests 1000000] [--binary .build/release/model-lifecycle]
 
 Mixes models/get, models/list, usage/stats and a write every 1,000 requests, in pipelined batches
-of 20,000; samples VmRSS after each batch. Fails when the last sample exceeds the one after the
-first 100,000 requests by more than 10%.
+of 20,000; samples VmRSS after each batch. Fails when the last sample exceeds the highest one of the
+first half of the run (the warm-up: allocator arenas settle within a few hundred thousand requests)
+by more than 15%. A leak of 100 bytes per request fails even the 200,000-request CI run.
 """
 import argparse
 import json
@@ -97,13 +98,13 @@ def main():
     proc.stdin.write(frame({"jsonrpc": "2.0", "id": -1, "method": "shutdown"}) + frame({"jsonrpc": "2.0", "method": "exit"}))
     proc.stdin.close()
     code = proc.wait(timeout=60)
-    warm = next(kb for n, kb in samples if n >= 100_000)
+    warm = max(kb for n, kb in samples if n <= sent // 2)
     last = samples[-1][1]
-    report = {"requests": sent, "answered": counted["frames"] - 1, "exitCode": code, "rssAfter100kKB": warm, "rssLastKB": last,
+    report = {"requests": sent, "answered": counted["frames"] - 1, "exitCode": code, "rssWarmupMaxKB": warm, "rssLastKB": last,
               "rssMaxKB": max(kb for _, kb in samples), "growthAfterWarmup": round(last / warm - 1, 4),
               "samples": samples[::max(1, len(samples) // 10)]}
     print(json.dumps(report, indent=2))
-    sys.exit(0 if code == 0 and counted["frames"] - 1 >= sent and last <= warm * 1.10 else 1)
+    sys.exit(0 if code == 0 and counted["frames"] - 1 >= sent and last <= warm * 1.15 else 1)
 
 
 if __name__ == "__main__":
