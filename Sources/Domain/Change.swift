@@ -20,6 +20,11 @@ public enum Change: Sendable, Equatable {
     /// Moves configurations to another model at a time: `completionModelId = to`, `updatedAt =
     /// at`, and assistants' kwargs become `{}` (what a migration does; compact for large ones).
     case moveConfigs(ids: [String], to: String, at: Millis)
+    /// Moves every configuration of the given kinds that uses `from` to `to`, as `moveConfigs`
+    /// moves each, and records each one (with its old kwargs) in the history entry `history`, put
+    /// earlier in the same transaction. What a migration commits: a few bytes however many
+    /// configurations move. Replaying it on the same state moves the same configurations.
+    case migrateConfigs(from: String, to: String, kinds: [ConfigKind], at: Millis, history: String?)
     /// A size hint (entity kind → count) at the start of a snapshot; changes no data.
     case reserve([String: Int])
     /// Removes a stored thing for good (a hard delete).
@@ -45,6 +50,11 @@ public enum Change: Sendable, Equatable {
             return ["op": "reserve", "counts": .object(JSONObject(members: counts.keys.sorted().map { .init(key: $0, value: .int(counts[$0]!)) }))]
         case .moveConfigs(let ids, let to, let at):
             return ["op": "move", "k": "config", "ids": .array(ids.map { .string($0) }), "to": .string(to), "at": .number(JSONNumber(Int(at)))]
+        case .migrateConfigs(let from, let to, let kinds, let at, let history):
+            var o: JSONObject = ["op": "migrate", "k": "config", "from": .string(from), "to": .string(to),
+                                 "kinds": .array(kinds.map { .string($0.rawValue) }), "at": .number(JSONNumber(Int(at)))]
+            if let history { o.append("history", .string(history)) }
+            return o
         case .remove(let k, let id): return ["op": "remove", "k": .string(k.rawValue), "id": .string(id)]
         case .recordQuestion(let m, let at): return ["op": "question", "modelId": .string(m), "at": .number(JSONNumber(Int(at)))]
         case .purgeQuestions(let t, let before): return ["op": "purge", "tenantId": .string(t), "before": .number(JSONNumber(Int(before)))]
@@ -75,6 +85,15 @@ public enum Change: Sendable, Equatable {
         case "move":
             guard try r.string("k") == "config" else { throw DecodeError("only configurations move") }
             self = .moveConfigs(ids: r.strings("ids"), to: try r.string("to"), at: try r.int64("at"))
+        case "migrate":
+            guard try r.string("k") == "config" else { throw DecodeError("only configurations migrate") }
+            var kinds: [ConfigKind] = []
+            for name in r.strings("kinds") {
+                guard let k = ConfigKind(rawValue: name) else { throw DecodeError("unknown configuration kind \(name)") }
+                kinds.append(k)
+            }
+            self = .migrateConfigs(from: try r.string("from"), to: try r.string("to"), kinds: kinds, at: try r.int64("at"),
+                                   history: r.optionalString("history"))
         case "reserve":
             var counts: [String: Int] = [:]
             for m in r.objectValue("counts") { counts[m.key] = m.value.numberValue?.int64Value.map { Int(max(0, min($0, 100_000_000))) } ?? 0 }

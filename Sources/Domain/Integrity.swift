@@ -26,6 +26,8 @@ extension PlatformState {
                 }
             case .moveConfigs(let ids, let to, _):
                 overlay.moves.append((ids, to))
+            case .migrateConfigs(let from, let to, let kinds, _, _):
+                overlay.migrations.append((from, to, kinds))
             case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta, .reserve: break
             }
         }
@@ -73,9 +75,16 @@ extension PlatformState {
                 if !same { return "configuration \(id) moved is missing or of another tenant" }
             }
         }
+        for (from, to, _) in overlay.migrations {
+            guard let source = model(from) else { return "configuration is migrated from a missing model \(from)" }
+            guard let target = model(to), target.tenantId == source.tenantId else { return "configuration is migrated to a missing model \(to)" }
+        }
         // Removal checks below must see moved configurations where they went (only built when needed).
-        if !overlay.moves.isEmpty && overlay.models.values.contains(where: { $0 == nil }) {
+        if !(overlay.moves.isEmpty && overlay.migrations.isEmpty) && overlay.models.values.contains(where: { $0 == nil }) {
             for (ids, to) in overlay.moves { for id in ids { overlay.moved[id] = to } }
+            for (from, to, kinds) in overlay.migrations {
+                for id in configsByModel[from] ?? [] where configs[id].map({ kinds.contains($0.kind) }) ?? false { overlay.moved[id] = to }
+            }
         }
         for case let t?? in overlay.templates.values {
             if let m = t.completionModelId, model(m)?.tenantId != t.tenantId { return "template \(t.id) uses a missing model" }
@@ -108,5 +117,7 @@ extension PlatformState {
         /// Configurations moved by `moveConfigs`: id → new model.
         var moved: [String: String] = [:]
         var moves: [([String], String)] = []
+        /// `migrateConfigs`: from, to, kinds.
+        var migrations: [(String, String, [ConfigKind])] = []
     }
 }

@@ -33,6 +33,10 @@ extension PlatformState {
         }
         for (m, times) in questionTimes where !times.isEmpty && models[m] == nil { out.append("questions on missing model \(m)") }
         for (m, ids) in configsByModel { for id in ids where configs[id]?.completionModelId != m { out.append("index: config \(id) under model \(m)") } }
+        for m in Set(usageByModel.keys).union(configsByModel.keys).sorted() {
+            let recounted = ConfigUsage.recount((configsByModel[m] ?? []).compactMap { configs[$0] })
+            if (usageByModel[m] ?? ConfigUsage()) != recounted { out.append("usage of model \(m) disagrees with its configurations") }
+        }
         return out
     }
 }

@@ -15,39 +15,20 @@ extension MigrationPlan {
     /// ones too) to the target, resets assistants' kwargs, enables the target where the source was
     /// enabled or a moved entity lives, removes source links when `spaces` is selected, never touches
     /// questions, and retires the source only when no active configuration is left on it.
-    public func execution(state: PlatformState, now: Millis) -> MigrationOutcome {
-        execution(state: state, now: now, checkpoint: { (_: Int, _: Int) throws(Never) in })
-    }
-
-    /// The same, calling `checkpoint(done, total)` every 1,024 entities so a caller can report
-    /// progress or stop (by throwing) before anything is committed.
-    public func execution<E: Error>(state: PlatformState, now: Millis,
-                                    checkpoint: (_ done: Int, _ total: Int) throws(E) -> Void) throws(E) -> MigrationOutcome {
+    ///
+    /// The configurations move by one `migrateConfigs` change, which records each of them (with its
+    /// old kwargs) in the history entry `historyId`; that entry must be put before these changes in
+    /// the same transaction. Moved templates are listed in `movedEntities`.
+    public func execution(state: PlatformState, now: Millis, historyId: String?) -> MigrationOutcome {
         var out = MigrationOutcome()
-        let total = configsToMove.count + templatesToMove.count
-        var done = 0
-        func tick() throws(E) {
-            done += 1
-            if done % 1024 == 0 { try checkpoint(done, total) }
-        }
         for t in MigrationEntityType.allCases where entityTypes.contains(t) { out.moved[t.rawValue] = 0 }
         let targetId = target.model.id, sourceId = source.model.id
-        // One compact change for every configuration (ids only); the history keeps old kwargs.
-        var movedIds: [String] = []
-        movedIds.reserveCapacity(configsToMove.count)
-        out.movedEntities.reserveCapacity(configsToMove.count + templatesToMove.count)
-        var perKind: [Int] = [0, 0, 0]
-        let kinds: [ConfigKind] = [.assistant, .app, .service]
-        let typeNames = kinds.map(\.entityType)
-        for c in configsToMove {
-            let k = c.kind == .assistant ? 0 : c.kind == .app ? 1 : 2
-            movedIds.append(c.id)
-            perKind[k] += 1
-            out.movedEntities.append(MovedEntity(entityType: typeNames[k], entityId: c.id, oldKwargs: k == 0 ? c.kwargs : nil, movedAt: now))
-            try tick()
+        for (kind, n) in zip([ConfigKind.assistant, .app, .service], configCounts) where configKinds.contains(kind) {
+            out.moved[kind.entityType] = n
         }
-        for k in 0..<3 where perKind[k] > 0 { out.moved[typeNames[k], default: 0] += perKind[k] }
-        if !movedIds.isEmpty { out.changes.append(.moveConfigs(ids: movedIds, to: targetId, at: now)) }
+        if configCount > 0 {
+            out.changes.append(.migrateConfigs(from: sourceId, to: targetId, kinds: configKinds, at: now, history: historyId))
+        }
         var movedTemplateIds = Set<String>()
         for var t in templatesToMove {
             t.completionModelId = targetId
@@ -56,7 +37,6 @@ extension MigrationPlan {
             out.moved[t.kind.entityType, default: 0] += 1
             out.movedEntities.append(MovedEntity(entityType: t.kind.entityType, entityId: t.id, oldKwargs: nil, movedAt: now))
             movedTemplateIds.insert(t.id)
-            try tick()
         }
         let gaining = Set(spacesGainingTarget), removing = Set(sourceLinksToRemove)
         for sid in gaining.union(removing).sorted() {
@@ -67,7 +47,7 @@ extension MigrationPlan {
         }
         if !sourceLinksToRemove.isEmpty { out.moved[MigrationEntityType.spaces.rawValue] = sourceLinksToRemove.count }
         // Every configuration to move comes from the source's reference index (of this tenant).
-        let configsLeft = (state.configsByModel[sourceId]?.count ?? 0) > configsToMove.count
+        let configsLeft = (state.configsByModel[sourceId]?.count ?? 0) > configCount
         let templatesLeft = (state.templatesByModel[sourceId] ?? []).contains { id in
             !movedTemplateIds.contains(id) && state.templates[id]?.deletedAt == nil
         }

@@ -38,7 +38,10 @@ public struct MigrationPlan: Sendable {
     public var target: ModelFacts
     public var entityTypes: [MigrationEntityType]
     public var issues: [MigrationIssue]
-    public var configsToMove: [ConfigItem]
+    /// The kinds of configuration selected (all of them on the source move).
+    public var configKinds: [ConfigKind]
+    /// How many configurations move.
+    public var configCount: Int
     public var templatesToMove: [Template]
     /// Spaces whose source link is removed (only with `spaces` selected).
     public var sourceLinksToRemove: [String]
@@ -51,16 +54,14 @@ public struct MigrationPlan: Sendable {
     public var requiresConfirmation: Bool { issues.contains { $0.severity == .warning } }
     public var blockers: [MigrationIssue] { issues.filter { $0.severity == .blocker } }
 
-    /// Count per entity type of what would move (0 for unselected types); computed once by the planner.
-    public var impactCounts: [(MigrationEntityType, Int)] { countsCache ?? countImpact() }
-    var countsCache: [(MigrationEntityType, Int)]?
-    /// The order-independent digest of the moving configurations (from the planner's scan).
-    var configDigest: (UInt64, UInt64)?
+    /// Count per entity type of what would move (0 for unselected types).
+    public var impactCounts: [(MigrationEntityType, Int)] { countImpact(configKinds: configCounts) }
+    /// Moving configurations per kind (assistants, apps, services).
+    var configCounts = [0, 0, 0]
+    /// The order-independent digest of the moving configurations.
+    var configDigest: (UInt64, UInt64) = (0, 0)
 
-    /// Counts per type; `configKinds` (assistants, apps, services) when already counted.
-    func countImpact(configKinds: [Int]? = nil) -> [(MigrationEntityType, Int)] {
-        var kinds = configKinds ?? [0, 0, 0]
-        if configKinds == nil { for c in configsToMove { kinds[c.kind == .assistant ? 0 : c.kind == .app ? 1 : 2] += 1 } }
+    func countImpact(configKinds kinds: [Int]) -> [(MigrationEntityType, Int)] {
         var templates: [TemplateKind: Int] = [:]
         for t in templatesToMove { templates[t.kind, default: 0] += 1 }
         return MigrationEntityType.allCases.map { t in
@@ -95,21 +96,17 @@ public enum MigrationPlanner {
         let s = source.model, t = target.model
         let tenant = state.tenants[s.tenantId]
 
-        // What would move: one pass over the source's configurations gathers everything the plan
-        // needs from them (a pass over 100k entities costs ~10 ms, so there is only one). No sort:
-        // the plan hash combines entities order-independently.
-        var configs: [ConfigItem] = []
-        var scan = ConfigScan()
-        let wanted = (types.contains(.assistants), types.contains(.apps), types.contains(.services))
-        if let ids = state.configsByModel[s.id] {
-            configs.reserveCapacity(ids.count)
-            for id in ids {
-                guard let c = state.configs[id], c.tenantId == s.tenantId else { continue }
-                let k = c.kind == .assistant ? 0 : c.kind == .app ? 1 : 2
-                guard k == 0 ? wanted.0 : k == 1 ? wanted.1 : wanted.2 else { continue }
-                scan.add(c, kind: k)
-                configs.append(c)
-            }
+        // What would move, from the source's usage summary: no pass over its configurations, so a
+        // plan costs the same for 10 or 100,000 of them (the hash still covers each one).
+        let usage = state.usageByModel[s.id] ?? ConfigUsage()
+        let kinds = [(ConfigKind.assistant, MigrationEntityType.assistants), (.app, .apps), (.service, .services)]
+            .filter { types.contains($0.1) }.map(\.0)
+        let slots = kinds.map(ConfigUsage.slot(of:))
+        var counts = [0, 0, 0]
+        var holdingSpaces = Set<String>()
+        for k in slots {
+            counts[k] = usage.counts[k]
+            holdingSpaces.formUnion(usage.spaces[k].keys)
         }
         var templates: [Template] = []
         for id in state.templatesByModel[s.id] ?? [] {
@@ -118,7 +115,6 @@ public enum MigrationPlanner {
         }
         templates.sort { $0.id < $1.id }
         let sourceSpaces = Set((state.spacesByModel[s.id] ?? []).filter { state.spaces[$0]?.tenantId == s.tenantId })
-        let holdingSpaces = scan.spaces
         let involved = sourceSpaces.union(holdingSpaces)
         let gaining = involved.filter { !(state.spaces[$0]?.modelIds.contains(t.id) ?? true) }.sorted()
         let linksToRemove = types.contains(.spaces) ? sourceSpaces.sorted() : []
@@ -168,7 +164,7 @@ public enum MigrationPlanner {
         if s.reasoning && !t.reasoning { warnings.append(issue("lacks_reasoning", .warning, "The target has no reasoning.", .null)) }
         if s.toolCalling && !t.toolCalling { warnings.append(issue("lacks_tool_calling", .warning, "The target has no tool calling.", .null)) }
         if types.contains(.assistants) {
-            let withKwargs = scan.assistantsWithKwargs
+            let withKwargs = usage.assistantsWithKwargs
             if withKwargs > 0 {
                 infos.append(issue("kwargs_reset", .info, "\(withKwargs) assistant(s) will have their kwargs reset to {} (the old values are kept in history).",
                                    ["assistants": .int(withKwargs)]))
@@ -176,11 +172,11 @@ public enum MigrationPlanner {
         }
 
         var plan = MigrationPlan(source: source, target: target, entityTypes: MigrationEntityType.allCases.filter { types.contains($0) },
-                                 issues: blockers + warnings + infos, configsToMove: configs, templatesToMove: templates,
-                                 sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
+                                 issues: blockers + warnings + infos, configKinds: kinds, configCount: counts.reduce(0, +),
+                                 templatesToMove: templates, sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
                                  questionsKept: state.questionTimes[s.id]?.count ?? 0, planHash: "")
-        plan.countsCache = plan.countImpact(configKinds: scan.kinds)
-        plan.configDigest = scan.digest
+        plan.configCounts = counts
+        plan.configDigest = usage.digest(of: slots)
         plan.planHash = hash(plan, state: state, involved: involved.sorted(), tenantSecured: tenant?.securityEnabled ?? false)
         return plan
     }
@@ -202,37 +198,19 @@ public enum MigrationPlanner {
         h.add("v1", p.entityTypes.map(\.rawValue).joined(separator: ","), tenantSecured)
         facts(p.source); facts(p.target)
         // Moving entities in any order: each one hashed alone, the digests summed lane by lane.
-        var sum = p.configDigest ?? p.configsToMove.reduce(into: ConfigScan()) { $0.add($1, kind: 0) }.digest
+        var sum = p.configDigest
         for t in p.templatesToMove {
             var e = PlanHasher()
             e.add("t", t.id, t.updatedAt, t.deletedAt.map(String.init) ?? "-")
             sum = (sum.0 &+ e.lanes.0, sum.1 &+ e.lanes.1)
         }
-        h.add("entities", Int64(bitPattern: sum.0), Int64(bitPattern: sum.1), p.configsToMove.count, p.templatesToMove.count)
+        h.add("entities", Int64(bitPattern: sum.0), Int64(bitPattern: sum.1), p.configCount, p.templatesToMove.count)
         h.add("links", p.sourceLinksToRemove.joined(separator: ","), "gain", p.spacesGainingTarget.joined(separator: ","))
         for sid in involved {
             let level = state.spaces[sid]?.securityClassificationId.flatMap { state.classifications[$0]?.level }
             h.add("s", sid, level.map(String.init) ?? "-")
         }
         return h.hex
-    }
-}
-
-/// What the planner learns from the moving configurations in its one pass over them.
-struct ConfigScan {
-    var kinds = [0, 0, 0]
-    var assistantsWithKwargs = 0
-    var spaces = Set<String>()
-    var digest = (UInt64(0), UInt64(0))
-    private var lastSpace = ""
-
-    mutating func add(_ c: ConfigItem, kind k: Int) {
-        kinds[k] += 1
-        if k == 0 && !c.kwargs.isEmpty { assistantsWithKwargs += 1 }
-        if c.spaceId != lastSpace { spaces.insert(c.spaceId); lastSpace = c.spaceId }
-        var e = PlanHasher()
-        e.string(c.id); e.string(c.spaceId); e.integer(c.updatedAt); e.byteIn(c.kwargs.isEmpty ? 1 : 0)
-        digest = (digest.0 &+ e.lanes.0, digest.1 &+ e.lanes.1)
     }
 }
 

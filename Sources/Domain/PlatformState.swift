@@ -31,6 +31,8 @@ public struct PlatformState: Sendable {
     public private(set) var migratedFrom: [String: Set<String>] = [:]
     public private(set) var configsBySpace: [String: Set<String>] = [:]
     public private(set) var modelsByTenant: [String: Set<String>] = [:]
+    /// Model id → what its configurations add up to (see `ConfigUsage`).
+    public private(set) var usageByModel: [String: ConfigUsage] = [:]
 
     public init() {}
 
@@ -57,9 +59,13 @@ public struct PlatformState: Sendable {
         case .putConfig(let c):
             // One lookup for both the old value and the store (this runs 100k times on open).
             if let old = configs.updateValue(c, forKey: c.id) {
+                usageByModel[old.completionModelId, default: ConfigUsage()].remove(old)
+                usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
                 if old.completionModelId == c.completionModelId && old.spaceId == c.spaceId { return }
                 configsByModel[old.completionModelId]?.remove(c.id)
                 configsBySpace[old.spaceId]?.remove(c.id)
+            } else {
+                usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
             }
             configsByModel[c.completionModelId, default: []].insert(c.id)
             configsBySpace[c.spaceId, default: []].insert(c.id)
@@ -84,25 +90,9 @@ public struct PlatformState: Sendable {
                 if key.hasPrefix("m:") { configsByModel[id, default: []].reserveCapacity(n) } else { configsBySpace[id, default: []].reserveCapacity(n) }
             }
         case .moveConfigs(let ids, let to, let at):
-            var arriving = configsByModel.removeValue(forKey: to) ?? []
-            arriving.reserveCapacity(arriving.count + ids.count)
-            // Usually every configuration comes from one model: group runs without hashing.
-            var leaving: [(model: String, ids: [String])] = []
-            for id in ids {
-                guard let index = configs.index(forKey: id) else { continue }
-                // In place: no copy of the entity.
-                let from = configs.values[index].completionModelId
-                if leaving.last?.model == from { leaving[leaving.count - 1].ids.append(id) } else { leaving.append((from, [id])) }
-                configs.values[index].completionModelId = to
-                configs.values[index].updatedAt = at
-                if configs.values[index].kind == .assistant { configs.values[index].kwargs = JSONObject() }
-                arriving.insert(id)
-            }
-            for (model, gone) in leaving where model != to {
-                // Everything left the model (a whole migration): drop its set instead of emptying it one by one.
-                if configsByModel[model]?.count == gone.count { configsByModel[model] = [] } else { configsByModel[model]?.subtract(gone) }
-            }
-            configsByModel[to] = arriving
+            move(ids, to: to, at: at)
+        case .migrateConfigs(let from, let to, let kinds, let at, let history):
+            migrate(from: from, to: to, kinds: kinds, at: at, history: history)
         case .remove(let kind, let id):
             remove(kind, id)
         case .recordQuestion(let m, let at):
@@ -116,6 +106,74 @@ public struct PlatformState: Sendable {
         }
     }
 
+    /// `moveConfigs`: each configuration gets `completionModelId = to` and `updatedAt = at`, and
+    /// assistants' kwargs become `{}`; indexes and usage follow.
+    private mutating func move(_ ids: [String], to: String, at: Millis) {
+        var arriving = configsByModel.removeValue(forKey: to) ?? []
+        arriving.reserveCapacity(arriving.count + ids.count)
+        var arrivingUsage = usageByModel.removeValue(forKey: to) ?? ConfigUsage()
+        // Usually every configuration comes from one model: group runs without hashing, and keep
+        // the usage of the model being left at hand (taken out of the table while it changes).
+        var leaving: [(model: String, ids: [String])] = []
+        var leavingUsage: [String: ConfigUsage] = [:]
+        var currentModel: String?
+        var current = ConfigUsage()
+        for id in ids {
+            guard let index = configs.index(forKey: id) else { continue }
+            let from = configs.values[index].completionModelId
+            if from == to {
+                arrivingUsage.remove(configs.values[index])
+            } else {
+                if currentModel != from {
+                    if let m = currentModel { leavingUsage[m] = current }
+                    current = leavingUsage.removeValue(forKey: from) ?? usageByModel.removeValue(forKey: from) ?? ConfigUsage()
+                    currentModel = from
+                }
+                current.remove(configs.values[index])
+                if leaving.last?.model == from { leaving[leaving.count - 1].ids.append(id) } else { leaving.append((from, [id])) }
+            }
+            // In place: no copy of the entity.
+            configs.values[index].completionModelId = to
+            configs.values[index].updatedAt = at
+            if configs.values[index].kind == .assistant { configs.values[index].kwargs = JSONObject() }
+            arrivingUsage.add(configs.values[index])
+            arriving.insert(id)
+        }
+        if let m = currentModel { leavingUsage[m] = current }
+        for (model, gone) in leaving {
+            // Everything left the model (a whole migration): drop its set instead of emptying it one by one.
+            if configsByModel[model]?.count == gone.count { configsByModel[model] = [] } else { configsByModel[model]?.subtract(gone) }
+        }
+        for (model, usage) in leavingUsage { usageByModel[model] = usage }
+        configsByModel[to] = arriving
+        usageByModel[to] = arrivingUsage
+    }
+
+    /// `migrateConfigs`: every configuration of the given kinds on `from` moves to `to` as
+    /// `moveConfigs` moves it; the history entry `history` records each one with its old kwargs.
+    private mutating func migrate(from: String, to: String, kinds: [ConfigKind], at: Millis, history: String?) {
+        guard from != to, let ids = configsByModel[from], !ids.isEmpty else { return }
+        let wanted = [kinds.contains(.assistant), kinds.contains(.app), kinds.contains(.service)]
+        var moving: [[String]] = [[], [], []]
+        var recorded: [[MovedEntity]] = [[], [], []]
+        let recording = history.map { migrations[$0] != nil } ?? false
+        for id in ids {
+            guard let index = configs.index(forKey: id) else { continue }
+            let kind = configs.values[index].kind
+            let k = ConfigUsage.slot(of: kind)
+            guard wanted[k] else { continue }
+            moving[k].append(id)
+            if recording {
+                recorded[k].append(MovedEntity(entityType: kind.entityType, entityId: id,
+                                               oldKwargs: k == 0 ? configs.values[index].kwargs : nil, movedAt: at))
+            }
+        }
+        if recording, let history {
+            for k in 0..<3 { migrations[history]?.movedEntities.append(contentsOf: recorded[k]) }
+        }
+        move(moving[0] + moving[1] + moving[2], to: to, at: at)
+    }
+
     private mutating func remove(_ kind: EntityKind, _ id: String) {
         switch kind {
         case .tenant: tenants[id] = nil
@@ -126,6 +184,7 @@ public struct PlatformState: Sendable {
             modelsByTenant[m.tenantId]?.remove(id)
             if let target = m.migratedToModelId { migratedFrom[target]?.remove(id) }
             configsByModel[id] = nil; templatesByModel[id] = nil; spacesByModel[id] = nil; migratedFrom[id] = nil
+            usageByModel[id] = nil
             questionTimes[id] = nil
         case .space:
             guard let s = spaces.removeValue(forKey: id) else { return }
@@ -133,6 +192,7 @@ public struct PlatformState: Sendable {
             configsBySpace[id] = nil
         case .config:
             guard let c = configs.removeValue(forKey: id) else { return }
+            usageByModel[c.completionModelId]?.remove(c)
             configsByModel[c.completionModelId]?.remove(id)
             configsBySpace[c.spaceId]?.remove(id)
         case .template:

@@ -205,7 +205,8 @@ public enum Launcher {
             }
         }
         let extensions = StdioRuntime.Extensions(actorValidator: DomainMethods.actorValidator(platform: platform), afterInitialized: notices,
-                                                 periodic: platform.cleanupSchedule == .off ? nil : scheduledCleanup)
+                                                 periodic: platform.cleanupSchedule == .off ? nil : scheduledCleanup,
+                                                 idle: { platform.store.settle() })
         let code = StdioRuntime.run(table: methodTable(platform: platform, conformanceFixtures: options.conformanceFixtures), configuration: config,
                                     extensions: extensions)
         // The in-memory state is not freed one entity at a time on the way out: the process is

@@ -34,11 +34,15 @@ public enum StdioRuntime {
         /// Work the worker runs between messages: at start, then every `periodicInterval` seconds.
         public var periodic: (@Sendable () -> Void)?
         public var periodicInterval: Double
+        /// Work the worker runs whenever it has answered everything queued and flushed the answers
+        /// (the platform applies a large commit's in-memory update here, after its answer left).
+        public var idle: (@Sendable () -> Void)?
         public init(actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil,
                     afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] },
-                    periodic: (@Sendable () -> Void)? = nil, periodicInterval: Double = 30) {
+                    periodic: (@Sendable () -> Void)? = nil, periodicInterval: Double = 30,
+                    idle: (@Sendable () -> Void)? = nil) {
             self.actorValidator = actorValidator; self.afterInitialized = afterInitialized
-            self.periodic = periodic; self.periodicInterval = periodicInterval
+            self.periodic = periodic; self.periodicInterval = periodicInterval; self.idle = idle
         }
     }
 
@@ -100,11 +104,13 @@ public enum StdioRuntime {
             var handled = 0
             for item in inbox.takeAll() {
                 // Coalesce answers while input is queued, but never hold them back for more than
-                // a couple of milliseconds (durable writes are slow; their answers must not wait).
-                // Trivial messages take ~1 µs: the clock is read every 16 of them, and after any
-                // that may have been slow (a store write sets `lastWasSlow`).
+                // a couple of milliseconds; the answer of a request that may have been slow (a
+                // store write) leaves at once. Trivial messages take ~1 µs: the clock is read
+                // every 16 of them.
                 handled += 1
-                if handled & 15 == 0 || processor.lastRequestWasSlow {
+                if processor.lastRequestWasSlow {
+                    outbox.flush(); lastFlush = monotonicMillis()
+                } else if handled & 15 == 0 {
                     let now = monotonicMillis()
                     if now - lastFlush >= 2 { outbox.flush(); lastFlush = now }
                 }
@@ -139,7 +145,11 @@ public enum StdioRuntime {
                     return finish(processor.session.exitCode)
                 }
             }
-            if inbox.isEmpty { outbox.flush(); lastFlush = monotonicMillis() }
+            if inbox.isEmpty {
+                outbox.flush()
+                extensions.idle?()
+                lastFlush = monotonicMillis()
+            }
         }
     }
 

@@ -17,7 +17,14 @@ import Glibc
 /// Threading: one instance is used by one thread at a time.
 public final class JournalStore<State: StoreState> {
     public let directory: String
-    public private(set) var state = State()
+    /// The state with every commit read or written so far.
+    public var state: State {
+        settle()
+        return current
+    }
+    private var current = State()
+    /// The writer's last commit, durable but not yet applied to `current` (see `settle`).
+    private var pending: ((inout State) -> Void)?
     private var generation = 0
     private var journalFD: Int32 = -1
     private var journalOffset = 0
@@ -65,7 +72,8 @@ public final class JournalStore<State: StoreState> {
         if let found = currentGeneration() {
             g = found
         } else if !writable {
-            state = fresh
+            pending = nil
+            current = fresh
             return
         } else {
             g = 0
@@ -95,7 +103,9 @@ public final class JournalStore<State: StoreState> {
         if journalFD >= 0 { close(journalFD) }
         journalFD = try FileIO.open(journalPath(g), writable ? O_RDWR : O_RDONLY)
         generation = g
-        state = fresh
+        // A new generation's snapshot holds every commit, a pending one of this process too.
+        pending = nil
+        current = fresh
         journalOffset = 0
         snapshotBytes = snapBytes
         try readJournal(repairTail: repairTail)
@@ -104,6 +114,7 @@ public final class JournalStore<State: StoreState> {
     /// Applies every whole record after `journalOffset`. With `repairTail` (only under the
     /// exclusive lock) a torn tail is cut off; without it, reading stops before it.
     private func readJournal(repairTail: Bool) throws(StoreError) {
+        settle()
         let path = journalPath(generation)
         let size = try FileIO.size(journalFD, path: path)
         guard size > journalOffset else { return }
@@ -112,7 +123,7 @@ public final class JournalStore<State: StoreState> {
         while offset < bytes.count {
             switch Record.decode(bytes, at: offset) {
             case .record(let payload, let next):
-                try state.apply(payload)
+                try current.apply(payload)
                 offset = next
             case .incomplete:
                 if repairTail { try truncateTail(at: journalOffset + offset) }
@@ -175,10 +186,22 @@ public final class JournalStore<State: StoreState> {
                 _ = ftruncate(journalFD, off_t(journalOffset))
                 throw error
             }
-            if let apply { apply(&state) } else { try state.apply(record[...]) }
+            // Durable now: the answer need not wait for the in-memory update (see `settle`).
+            if let apply { pending = apply } else { try current.apply(record[...]) }
             journalOffset += bytes.count
             return result
         }
+    }
+
+    /// Applies the last commit to the in-memory state if that has not happened yet. A commit given
+    /// in decoded form (`write` with `apply`) is durable when `write` returns, and is applied here:
+    /// on the next access to `state`, `refresh`, `write` or `compact`, or when the caller finds a
+    /// quiet moment (the server calls this after flushing answers). So a large commit's answer can
+    /// leave before its in-memory update; nothing can observe the state without it.
+    public func settle() {
+        guard let apply = pending else { return }
+        pending = nil
+        apply(&current)
     }
 
     /// Bytes after the last whole journal record (a torn tail that `repair` would cut off).

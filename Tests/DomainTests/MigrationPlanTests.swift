@@ -57,6 +57,14 @@ final class MigrationPlanTests: XCTestCase {
 
     private func codes(_ p: MigrationPlan) -> [String] { p.issues.map(\.code) }
 
+    /// An empty completed history entry for a migration src → dst.
+    static func historyEntry(_ id: String) -> MigrationEntry {
+        MigrationEntry(id: id, tenantId: "t", kind: .migration, status: .completed, fromModelId: "src", fromModelName: "old-model",
+                       fromProviderType: nil, toModelId: "dst", toModelName: "new-model", toProviderType: nil, entityTypes: [],
+                       affectedCount: 0, moved: [:], issues: [], errorMessage: nil, initiatedBy: Initiator(userId: "u", name: nil),
+                       startedAt: 100, completedAt: 100)
+    }
+
     // MARK: each code alone
 
     func testTwoIdenticalModelsHaveNoIssues() {
@@ -275,12 +283,16 @@ final class MigrationPlanTests: XCTestCase {
         w.config("b", .app, space: "s1")
         w.template("t1", .assistant, deleted: true)
         w.state.apply(Transaction([.recordQuestion(modelId: "src", at: 1)]))
-        let out = w.plan().execution(state: w.state, now: 100)
+        let out = w.plan().execution(state: w.state, now: 100, historyId: "h")
         var after = w.state
-        after.apply(Transaction(out.changes))
+        var history = Self.historyEntry("h")
+        history.movedEntities = out.movedEntities  // the templates; the configurations join on commit
+        after.apply(Transaction([.putMigration(history)] + out.changes))
         XCTAssertEqual(after.configs["a"]?.completionModelId, "dst")
         XCTAssertEqual(after.configs["a"]?.kwargs, [:])
-        XCTAssertEqual(out.movedEntities.first { $0.entityId == "a" }?.oldKwargs, ["temperature": 0.3])
+        let undo = after.migrations["h"]?.movedEntities ?? []
+        XCTAssertEqual(undo.first { $0.entityId == "a" }?.oldKwargs, ["temperature": 0.3], "the history keeps the old kwargs")
+        XCTAssertEqual(Set(undo.map(\.entityId)), ["a", "b", "t1"], "every moved entity is in the undo list")
         XCTAssertEqual(after.templates["t1"]?.completionModelId, "dst", "soft-deleted templates move too")
         XCTAssertEqual(after.spaces["s1"]?.modelIds, ["dst"])
         XCTAssertEqual(after.questionTimes["src"]?.count, 1, "questions stay on the source")
@@ -295,7 +307,7 @@ final class MigrationPlanTests: XCTestCase {
         w.space("s1", classification: nil, models: ["src"])
         w.config("a", .assistant, space: "s1")
         w.config("b", .service, space: "s1")
-        let out = w.plan([.assistants]).execution(state: w.state, now: 100)
+        let out = w.plan([.assistants]).execution(state: w.state, now: 100, historyId: nil)
         var after = w.state
         after.apply(Transaction(out.changes))
         XCTAssertFalse(out.sourceRetired)

@@ -44,9 +44,16 @@ final class LargeMigrationEndToEndTests: XCTestCase {
         let big = try StoreSeeder.bigTenant(assistants: Self.size)
         let s = try admin(big)
         let before = try StoreSeeder.fingerprint(big.store)
+        // Planning takes milliseconds whatever the size, so the test holds the store's write lock
+        // (as another process would) to keep the migration waiting until the cancel has arrived.
+        let lock = open(big.store + "/lock", O_RDWR)
+        XCTAssertEqual(flock(lock, LOCK_EX), 0)
         s.request(1, "migration/execute", executeParams(big))
         XCTAssertTrue(s.waitFor { $0["method"] == "$/progress" && $0["params"]?["value"]?["kind"] == "begin" })
         s.notify("$/cancelRequest", ["id": 1])
+        usleep(200_000)
+        flock(lock, LOCK_UN)
+        close(lock)
         guard let (response, progress) = s.response(to: 1, timeout: 120) else { return }
         XCTAssertEqual(response["error"]?["code"], -32800, "the cancel arrived while the migration ran: \(response)")
         XCTAssertEqual(progress.last?["params"]?["value"]?["kind"], "end", "progress ends before the response")

@@ -131,7 +131,14 @@ final class TransportEndToEndTests: XCTestCase {
         let s = try ServerProcess()
         s.closeStdout()
         s.request(0, "initialize", ["capabilities": [:]])
-        for k in 1...50 { s.request(k, "get_data") }
+        // The harness closes its end after its next read, so keep the server answering until a
+        // write fails (one batch alone could all fit in the pipe before the close).
+        var k = 1
+        while s.process.isRunning && k < 500 {
+            s.request(k, "get_data")
+            k += 1
+            usleep(10_000)
+        }
         let exit = s.waitForExit()
         XCTAssertNotNil(exit, "the server must exit when nobody can read its output")
         XCTAssertEqual(exit?.bySignal, false, "SIGPIPE must not kill the process")

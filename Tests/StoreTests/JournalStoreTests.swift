@@ -16,6 +16,9 @@ struct EntryLog: StoreState {
 
 struct Refused: Error {}
 
+/// Counts calls from a closure.
+final class Counter: @unchecked Sendable { var count = 0 }
+
 final class JournalStoreTests: XCTestCase {
     var dir: String!
 
@@ -59,6 +62,25 @@ final class JournalStoreTests: XCTestCase {
         XCTAssertThrowsError(try s.write { (_: EntryLog) throws(Refused) -> (record: [UInt8], result: Void) in throw Refused() })
         XCTAssertEqual(s.state.entries, ["a"])
         XCTAssertEqual(try open().state.entries, ["a"])
+    }
+
+    func testACommitGivenDecodedIsDurableAtOnceAndAppliedExactlyOnceBeforeAnythingSeesTheState() throws {
+        let s = try open()
+        let applied = Counter()
+        func commitDecoded(_ entry: String) throws {
+            try s.write { (_: EntryLog) throws(Refused) -> (record: [UInt8], apply: ((inout EntryLog) -> Void)?, result: Void) in
+                (Array(entry.utf8), { applied.count += 1; $0.entries.append(entry) }, ())
+            }
+        }
+        try commitDecoded("a")
+        XCTAssertEqual(applied.count, 0, "the answer does not wait for the in-memory update")
+        XCTAssertEqual(try open().state.entries, ["a"], "but the commit is already durable")
+        try commitDecoded("b")
+        XCTAssertEqual(applied.count, 1, "the next write first applies the previous commit")
+        XCTAssertEqual(s.state.entries, ["a", "b"], "reading the state applies what is pending")
+        s.settle()
+        XCTAssertEqual(s.state.entries, ["a", "b"])
+        XCTAssertEqual(applied.count, 2, "each commit is applied exactly once")
     }
 
     func testATornFinalRecordIsDropped() throws {

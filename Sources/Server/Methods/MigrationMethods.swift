@@ -122,22 +122,18 @@ enum MigrationMethods {
                     call.context.progress.report(percentage: 10, message: "\(p.affectedCount) entities to move")
                     try call.context.cancellation.check()
                     let now = call.platform.now
-                    let out = try p.execution(state: state, now: now) { (done, total) throws(ServerError) in
-                        try call.context.cancellation.check()
-                        call.context.progress.report(percentage: 10 + 60 * done / max(total, 1),
-                                                     message: done % 10_240 == 0 ? "\(done) of \(total) moved" : nil)
-                    }
+                    var e = entry(call, p, status: .completed, error: nil, startedAt: startedAt, requested: requested)
+                    // The configurations move by one compact change that also fills e's undo list.
+                    let out = p.execution(state: state, now: now, historyId: e.id)
                     call.context.progress.report(percentage: 80, message: "committing")
                     try call.context.cancellation.check()
-                    var e = entry(call, p, status: .completed, error: nil, startedAt: startedAt, requested: requested)
                     e.moved = out.moved
                     e.movedEntities = out.movedEntities
                     e.linksAdded = out.linksAdded
                     e.linksRemoved = out.linksRemoved
                     e.sourceRetired = out.sourceRetired
                     e.completedAt = now
-                    var tx = Transaction(out.changes)
-                    tx.add(.putMigration(e))
+                    var tx = Transaction([.putMigration(e)] + out.changes)
                     tx.add(AuditLog.entry(call, action: "model.migrated", model: p.source.model,
                                           description: "Migrated \(e.movedCount) entities from \(p.source.model.name) to \(p.target.model.name)",
                                           changes: ["migrationId": .string(e.id), "toModelId": .string(p.target.model.id),

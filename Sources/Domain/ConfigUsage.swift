@@ -1,0 +1,102 @@
+/// What the configurations on one model add up to, per kind: how many there are, in which spaces,
+/// how many assistants carry kwargs, and an order-independent digest of them.
+///
+/// `PlatformState.apply` keeps one per model in step with every change of a configuration, so a
+/// migration plan costs in proportion to the spaces involved, not to the configurations moving
+/// (planning a move of 50,000 assistants reads a few numbers instead of 50,000 entities).
+public struct ConfigUsage: Sendable, Equatable {
+    /// Configurations per kind, indexed by `ConfigUsage.slot(of:)` (assistant, app, service).
+    public private(set) var counts = [0, 0, 0]
+    /// Per kind: space id → how many configurations of that kind live there (no zero entries).
+    public private(set) var spaces: [[String: Int]] = [[:], [:], [:]]
+    /// Assistants whose kwargs are not empty (a migration resets them).
+    public private(set) var assistantsWithKwargs = 0
+    /// Per kind: the wrapping sums of each configuration's two 64-bit digest lanes.
+    private var digestA: [UInt64] = [0, 0, 0]
+    private var digestB: [UInt64] = [0, 0, 0]
+
+    public init() {}
+
+    /// 0, 1 and 2 for assistants, apps and services.
+    @inline(__always) public static func slot(of kind: ConfigKind) -> Int {
+        switch kind {
+        case .assistant: 0
+        case .app: 1
+        case .service: 2
+        }
+    }
+
+    /// Nothing uses the model.
+    public var isEmpty: Bool { counts == [0, 0, 0] }
+
+    /// The combined digest of the configurations of the given kind slots.
+    public func digest(of slots: [Int]) -> (UInt64, UInt64) {
+        slots.reduce((UInt64(0), UInt64(0))) { ($0.0 &+ digestA[$1], $0.1 &+ digestB[$1]) }
+    }
+
+    mutating func add(_ c: ConfigItem) {
+        let k = Self.slot(of: c.kind)
+        counts[k] += 1
+        spaces[k][c.spaceId, default: 0] += 1
+        if k == 0 && !c.kwargs.isEmpty { assistantsWithKwargs += 1 }
+        let d = Self.digest(c)
+        digestA[k] &+= d.0
+        digestB[k] &+= d.1
+    }
+
+    mutating func remove(_ c: ConfigItem) {
+        let k = Self.slot(of: c.kind)
+        counts[k] -= 1
+        if let n = spaces[k][c.spaceId] { spaces[k][c.spaceId] = n > 1 ? n - 1 : nil }
+        if k == 0 && !c.kwargs.isEmpty { assistantsWithKwargs -= 1 }
+        let d = Self.digest(c)
+        digestA[k] &-= d.0
+        digestB[k] &-= d.1
+    }
+
+    /// The usage recomputed from scratch (for `verify`).
+    static func recount(_ configs: some Sequence<ConfigItem>) -> ConfigUsage {
+        var u = ConfigUsage()
+        for c in configs { u.add(c) }
+        return u
+    }
+
+    /// What identifies one configuration's relevant state for the plan hash: its id, its space,
+    /// its last change and whether it has kwargs. Process-independent. It runs for every
+    /// configuration loaded, so it reads 8 bytes at a time.
+    static func digest(_ c: ConfigItem) -> (UInt64, UInt64) {
+        var h = WordHasher()
+        h.string(c.id); h.string(c.spaceId); h.word(UInt64(bitPattern: c.updatedAt)); h.word(c.kwargs.isEmpty ? 1 : 2)
+        return (h.a, h.b)
+    }
+}
+
+/// Two independent 64-bit multiply–xorshift lanes over 8-byte words: a fast, process-independent
+/// 128-bit digest (not cryptographic; it only has to change when its input does).
+struct WordHasher {
+    var a: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    @inline(__always) mutating func word(_ w: UInt64) {
+        a = (a ^ w) &* 0xFF51_AFD7_ED55_8CCD
+        a ^= a >> 32
+        b = (b &+ w) &* 0xC4CE_B9FE_1A85_EC53
+        b ^= b >> 29
+    }
+
+    /// The UTF-8 bytes in little-endian words (the last one zero-padded), then the length.
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes in
+            var i = 0
+            while i + 8 <= bytes.count {
+                word(UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)))
+                i += 8
+            }
+            var tail: UInt64 = 0, shift: UInt64 = 0
+            while i < bytes.count { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+            word(tail)
+        }
+        word(UInt64(s.utf8.count))
+    }
+}
