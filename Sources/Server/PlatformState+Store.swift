@@ -16,6 +16,24 @@ extension PlatformState: StoreState {
         }
     }
 
+    /// A transaction parsed into changes, or a binary question record (cheap to apply as is).
+    public enum Decoded: Sendable {
+        case transaction(Transaction)
+        case questions(ArraySlice<UInt8>)
+    }
+
+    public static func decode(_ payload: ArraySlice<UInt8>) throws(StoreError) -> Decoded {
+        if payload.first == UInt8(ascii: "Q") { return .questions(payload) }
+        do throws(DecodeError) { return .transaction(try Transaction(record: payload)) } catch { throw .invalidRecord(error.description) }
+    }
+
+    public mutating func apply(decoded: Decoded) throws(StoreError) {
+        switch decoded {
+        case .transaction(let tx): apply(tx)
+        case .questions(let payload): try apply(payload)
+        }
+    }
+
     public func snapshotRecords() -> [[UInt8]] {
         snapshotTransactions().map(\.record) + questionRecords()
     }

@@ -87,18 +87,9 @@ public final class JournalStore<State: StoreState> {
             defer { close(fd) }
             let bytes = try FileIO.readAll(fd, from: 0, count: try FileIO.size(fd, path: snapshotPath(g)), path: snapshotPath(g))
             snapBytes = bytes.count
-            var offset = 0
-            while offset < bytes.count {
-                switch Record.decode(bytes, at: offset) {
-                case .record(let payload, let next):
-                    try fresh.apply(payload)
-                    offset = next
-                case .incomplete:
-                    throw .damaged(file: snapshotPath(g), offset: offset, reason: "snapshot ends inside a record")
-                case .damaged(let why):
-                    throw .damaged(file: snapshotPath(g), offset: offset, reason: why)
-                }
-            }
+            try RecordPipeline.forEach(recordsOf: bytes, path: snapshotPath(g),
+                                       decode: { (payload) throws(StoreError) in try State.decode(payload) },
+                                       apply: { (decoded) throws(StoreError) in try fresh.apply(decoded: decoded) })
         }
         if journalFD >= 0 { close(journalFD) }
         journalFD = try FileIO.open(journalPath(g), writable ? O_RDWR : O_RDONLY)

@@ -20,10 +20,23 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// What the engine needs from the state it keeps.
-public protocol StoreState {
+public protocol StoreState: SendableMetatype {
+    /// A record decoded but not yet applied. Loading a snapshot decodes records on a second
+    /// thread while the first applies the ones before them, so decoding must not read the state.
+    associatedtype Decoded: Sendable = ArraySlice<UInt8>
     init()
     /// Applies one committed record (from the journal or a snapshot). Deterministic.
     mutating func apply(_ payload: ArraySlice<UInt8>) throws(StoreError)
+    /// Decodes one record without the state (any thread).
+    static func decode(_ payload: ArraySlice<UInt8>) throws(StoreError) -> Decoded
+    /// Applies a decoded record: the same effect as `apply(_:)` of its payload.
+    mutating func apply(decoded: Decoded) throws(StoreError)
     /// Records that rebuild this state from empty, for a snapshot.
     func snapshotRecords() -> [[UInt8]]
+}
+
+extension StoreState where Decoded == ArraySlice<UInt8> {
+    /// Without a decoded form, decoding is applying the bytes.
+    public static func decode(_ payload: ArraySlice<UInt8>) throws(StoreError) -> ArraySlice<UInt8> { payload }
+    public mutating func apply(decoded: ArraySlice<UInt8>) throws(StoreError) { try apply(decoded) }
 }

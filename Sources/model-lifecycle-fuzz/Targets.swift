@@ -76,7 +76,7 @@ enum FuzzTargets {
 
     /// A store with a tenant, a provider, models and a space, shared by all dispatch runs.
     final class Fixture: @unchecked Sendable {
-        nonisolated(unsafe) static let shared = Fixture()
+        static let shared = Fixture()
         let platform: Platform
         let table: MethodTable
         var checks = 0
