@@ -33,6 +33,9 @@ public struct PlatformState: Sendable {
     public private(set) var modelsByTenant: [String: Set<String>] = [:]
     /// Model id → what its configurations add up to (see `ConfigUsage`).
     public private(set) var usageByModel: [String: ConfigUsage] = [:]
+    /// Counts every change of a model, provider or classification (what a model's view shows), so
+    /// a cache of rendered views knows when it may still be used.
+    public private(set) var modelViewRevision: UInt64 = 0
 
     public init() {}
 
@@ -45,9 +48,10 @@ public struct PlatformState: Sendable {
     mutating func apply(_ change: Change) {
         switch change {
         case .putTenant(let t): tenants[t.id] = t
-        case .putClassification(let c): classifications[c.id] = c
-        case .putProvider(let p): providers[p.id] = p
+        case .putClassification(let c): classifications[c.id] = c; modelViewRevision &+= 1
+        case .putProvider(let p): providers[p.id] = p; modelViewRevision &+= 1
         case .putModel(let m):
+            modelViewRevision &+= 1
             if let old = models[m.id], let target = old.migratedToModelId { migratedFrom[target]?.remove(m.id) }
             models[m.id] = m
             modelsByTenant[m.tenantId, default: []].insert(m.id)
@@ -177,10 +181,11 @@ public struct PlatformState: Sendable {
     private mutating func remove(_ kind: EntityKind, _ id: String) {
         switch kind {
         case .tenant: tenants[id] = nil
-        case .classification: classifications[id] = nil
-        case .provider: providers[id] = nil
+        case .classification: classifications[id] = nil; modelViewRevision &+= 1
+        case .provider: providers[id] = nil; modelViewRevision &+= 1
         case .model:
             guard let m = models.removeValue(forKey: id) else { return }
+            modelViewRevision &+= 1
             modelsByTenant[m.tenantId]?.remove(id)
             if let target = m.migratedToModelId { migratedFrom[target]?.remove(id) }
             configsByModel[id] = nil; templatesByModel[id] = nil; spacesByModel[id] = nil; migratedFrom[id] = nil

@@ -23,6 +23,9 @@ public final class JournalStore<State: StoreState> {
         return current
     }
     private var current = State()
+    /// How many times the state was rebuilt from files (at open, and when another process started
+    /// a new generation): anything derived from an earlier state must be derived again.
+    public private(set) var loadCount = 0
     /// The writer's last commit, durable but not yet applied to `current` (see `settle`).
     private var pending: ((inout State) -> Void)?
     private var generation = 0
@@ -97,6 +100,7 @@ public final class JournalStore<State: StoreState> {
         // A new generation's snapshot holds every commit, a pending one of this process too.
         pending = nil
         current = fresh
+        loadCount += 1
         journalOffset = 0
         snapshotBytes = snapBytes
         try readJournal(repairTail: repairTail)

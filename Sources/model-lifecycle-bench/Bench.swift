@@ -65,13 +65,21 @@ struct Bench {
         let n = quick ? 20_000 : 100_000
         let store = work + "/throughput-store"
         try? FileManager.default.removeItem(atPath: store)
-        let ours = try pipeRequests([binary, "--store", store, "--conformance-fixtures", "--log-level", "error"], n: n)
-        let ceiling = try pipeRequests([selfPath, "echo-server"], n: n)
         let python = try baselines.pylspPython()
-        let peer = try pipeRequests([python, try baselines.write("pylsp_server.py", Baselines.pylspServer)], n: n)
+        let peerScript = try baselines.write("pylsp_server.py", Baselines.pylspServer)
+        // Each contender runs three times, interleaved, and keeps its best rate: on a shared
+        // 2-core machine a single run of either side varied by ±30% (a neighbour's burst), which
+        // made the ratio swing from 3.2 to 7.1 between consecutive runs.
+        var ours = 0.0, ceiling = 0.0, peer = 0.0
+        let rounds = quick ? 1 : 3
+        for _ in 0..<rounds {
+            ours = max(ours, try pipeRequests([binary, "--store", store, "--conformance-fixtures", "--log-level", "error"], n: n))
+            ceiling = max(ceiling, try pipeRequests([selfPath, "echo-server"], n: n))
+            peer = max(peer, try pipeRequests([python, peerScript], n: n))
+        }
         func rate(_ r: Double) -> String { String(format: "%.0f req/s", r) }
         return [
-            Row(figure: "trivial requests/s (\(n) piped)", value: rate(ours), baseline: "python-lsp-jsonrpc " + rate(peer),
+            Row(figure: "trivial requests/s (\(n) piped, best of \(rounds))", value: rate(ours), baseline: "python-lsp-jsonrpc " + rate(peer),
                 ratio: ours / peer, target: "≥ 5×", pass: ours / peer >= 5),
             Row(figure: "trivial requests/s vs framing ceiling", value: rate(ours), baseline: "Content-Length echo " + rate(ceiling),
                 ratio: ours / ceiling, target: "≥ 0.5", pass: ours / ceiling >= 0.5),

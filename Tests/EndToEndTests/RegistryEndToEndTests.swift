@@ -248,4 +248,26 @@ final class RegistryEndToEndTests: XCTestCase {
         XCTAssertEqual(b.call("models/list")["total"], 20)
         a.stop(); b.stop()
     }
+    func testListedViewsFollowEveryChangeTheyShowFromThisProcessOrAnother() throws {
+        let (store, tenant) = try storeWithTenant("Acme", security: true)
+        let a = try ServerProcess([], store: store), b = try ServerProcess([], store: store)
+        a.initialize(actor: Self.admin(tenant)); b.initialize(actor: Self.admin(tenant))
+        let p = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
+        let c = a.call("classifications/create", ["name": "Internal", "level": 2])
+        let m = a.call("models/create", ["kind": "completion", "name": "gpt-4o", "providerId": .string(p.id),
+                                         "securityClassificationId": .string(c.id)])
+        func listed(_ s: ServerProcess) -> JSONValue { s.call("models/list")["items"]?[0] ?? .null }
+        XCTAssertEqual(listed(a)["providerType"], "openai")
+        XCTAssertEqual(listed(b)["name"], "gpt-4o", "both processes have rendered (and cached) the view")
+
+        a.call("models/update", ["id": .string(m.id), "name": "gpt-4o-2024"])
+        XCTAssertEqual(listed(a)["name"], "gpt-4o-2024", "a model change shows at once")
+        XCTAssertEqual(listed(b)["name"], "gpt-4o-2024", "also in a process that only read it")
+        b.call("providers/update", ["id": .string(p.id), "providerType": "azure"])
+        XCTAssertEqual(listed(a)["providerType"], "azure", "a provider change shows in the views of its models")
+        a.call("classifications/update", ["id": .string(c.id), "level": 5])
+        XCTAssertEqual(listed(b)["securityClassification"]?["level"], 5, "a classification change too")
+        XCTAssertEqual(b.call("models/get", ["id": .string(m.id)]), listed(b), "models/get shows the same view")
+        a.stop(); b.stop()
+    }
 }

@@ -27,11 +27,16 @@ enum ModelMethods {
                 let kind = call.params.optionalString("kind")
                 let status = call.params.optionalString("status")
                 let ids = state.modelsByTenant[call.tenantId] ?? []
-                let items = ids.compactMap { state.models[$0] }.filter { m in
-                    (includeDeleted || m.deletedAt == nil) && (kind == nil || m.kind.rawValue == kind)
-                        && (status == nil || Views.lifecycle(m, state, call.platform).status.rawValue == status)
+                // Cached entries carry what the filters and the order need: no model is copied.
+                var items: [ModelViewCache.Entry] = []
+                items.reserveCapacity(ids.count)
+                for id in ids {
+                    guard let e = call.platform.modelViews.entry(id, state, call.platform) else { continue }
+                    if (includeDeleted || !e.isDeleted) && (kind == nil || e.kind.rawValue == kind) && (status == nil || e.status.rawValue == status) {
+                        items.append(e)
+                    }
                 }
-                return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, params: call.params) { call.platform.modelViews.view($0, state, call.platform) }
+                return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, params: call.params) { .serialized($0.view) }
             },
             DomainMethod("models/get", .anyActor, summary: "One model with its lifecycle status.", params: [Fields.id],
                          result: EntitySchemas.model) { call throws(ServerError) in
