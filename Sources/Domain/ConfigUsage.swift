@@ -54,6 +54,20 @@ public struct ConfigUsage: Sendable, Equatable {
         digestB[k] &-= d.1
     }
 
+    /// Every configuration of kind `slot` moved from `source` to `target` (a migration), where
+    /// `movedDigest` is the sum of their digests as they are now. Moved assistants have no kwargs.
+    static func transfer(slot k: Int, from source: inout ConfigUsage, to target: inout ConfigUsage, movedDigest: (UInt64, UInt64)) {
+        target.counts[k] += source.counts[k]
+        if target.spaces[k].isEmpty { target.spaces[k] = source.spaces[k] } else { target.spaces[k].merge(source.spaces[k], uniquingKeysWith: +) }
+        target.digestA[k] &+= movedDigest.0
+        target.digestB[k] &+= movedDigest.1
+        source.counts[k] = 0
+        source.spaces[k] = [:]
+        source.digestA[k] = 0
+        source.digestB[k] = 0
+        if k == 0 { source.assistantsWithKwargs = 0 }
+    }
+
     /// The usage recomputed from scratch (for `verify`).
     static func recount(_ configs: some Sequence<ConfigItem>) -> ConfigUsage {
         var u = ConfigUsage()

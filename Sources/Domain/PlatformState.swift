@@ -155,27 +155,56 @@ public struct PlatformState: Sendable {
 
     /// `migrateConfigs`: every configuration of the given kinds on `from` moves to `to` as
     /// `moveConfigs` moves it; the history entry `history` records each one with its old kwargs.
+    ///
+    /// One pass, each configuration updated in place (`inout` through the table: no copy of the
+    /// entity), the usage summaries of both models taken out of their table while they change.
     private mutating func migrate(from: String, to: String, kinds: [ConfigKind], at: Millis, history: String?) {
         guard from != to, let ids = configsByModel[from], !ids.isEmpty else { return }
         let wanted = [kinds.contains(.assistant), kinds.contains(.app), kinds.contains(.service)]
-        var moving: [[String]] = [[], [], []]
-        var recorded: [[MovedEntity]] = [[], [], []]
         let recording = history.map { migrations[$0] != nil } ?? false
-        for id in ids {
-            guard let index = configs.index(forKey: id) else { continue }
-            let kind = configs.values[index].kind
-            let k = ConfigUsage.slot(of: kind)
-            guard wanted[k] else { continue }
-            moving[k].append(id)
+        var recorded: [[MovedEntity]] = [[], [], []]
+        var sourceUsage = usageByModel.removeValue(forKey: from) ?? ConfigUsage()
+        var targetUsage = usageByModel.removeValue(forKey: to) ?? ConfigUsage()
+        var movedIds: [String] = []
+        movedIds.reserveCapacity(ids.count)
+        // Every configuration of a chosen kind leaves: the usage moves kind by kind, and only the
+        // digests of the moved ones (their updatedAt changes) are computed one by one.
+        var movedDigests: [(UInt64, UInt64)] = [(0, 0), (0, 0), (0, 0)]
+        let typeNames = [ConfigKind.assistant, .app, .service].map(\.entityType)  // built once, not per entity
+        func step(_ c: inout ConfigItem) -> Bool {
+            let k = ConfigUsage.slot(of: c.kind)
+            guard wanted[k] else { return false }
             if recording {
-                recorded[k].append(MovedEntity(entityType: kind.entityType, entityId: id,
-                                               oldKwargs: k == 0 ? configs.values[index].kwargs : nil, movedAt: at))
+                recorded[k].append(MovedEntity(entityType: typeNames[k], entityId: c.id, oldKwargs: k == 0 ? c.kwargs : nil, movedAt: at))
             }
+            c.completionModelId = to
+            c.updatedAt = at
+            if k == 0 { c.kwargs = JSONObject() }
+            let d = ConfigUsage.digest(c)
+            movedDigests[k] = (movedDigests[k].0 &+ d.0, movedDigests[k].1 &+ d.1)
+            return true
         }
+        for id in ids {
+            guard let index = configs.index(forKey: id), step(&configs.values[index]) else { continue }
+            movedIds.append(id)
+        }
+        for k in 0..<3 where wanted[k] { ConfigUsage.transfer(slot: k, from: &sourceUsage, to: &targetUsage, movedDigest: movedDigests[k]) }
+        // The reference sets: when everything leaves, the source's set becomes the target's (or
+        // joins it, hashing only the smaller of the two).
+        var arriving = configsByModel.removeValue(forKey: to) ?? []
+        if movedIds.count == ids.count {
+            configsByModel[from] = []
+            if arriving.count < ids.count { var all = ids; all.formUnion(arriving); arriving = all } else { arriving.formUnion(ids) }
+        } else {
+            configsByModel[from]?.subtract(movedIds)
+            arriving.formUnion(movedIds)
+        }
+        configsByModel[to] = arriving
+        usageByModel[from] = sourceUsage
+        usageByModel[to] = targetUsage
         if recording, let history {
             for k in 0..<3 { migrations[history]?.movedEntities.append(contentsOf: recorded[k]) }
         }
-        move(moving[0] + moving[1] + moving[2], to: to, at: at)
     }
 
     private mutating func remove(_ kind: EntityKind, _ id: String) {

@@ -115,10 +115,15 @@ struct Bench {
         let s = try big().copy(to: work + "/migrate-store")
         let server = try Server(binary: binary, store: s.directory, actor: Self.admin(s.tenant))
         let (ours, _) = try server.call("migration/execute", #"{"fromModelId":"\#(s.models["a"]!)","toModelId":"\#(s.models["b"]!)","entityTypes":["assistants"]}"#)
+        // The answer is durable before the server updates its in-memory tables; the request after
+        // it waits for that update. Shown for honesty, with no target of its own.
+        let (next, _) = try server.call("usage/stats", #"{"modelId":"\#(s.models["b"]!)"}"#)
         _ = server.stop()
         let sqlite = try baselines.python(Baselines.sqliteMigration, [work + "/migrate.sqlite", String(bulk), String(questions), "a"])
         return [Row(figure: "migrate \(bulk) assistants (store \(2 * bulk + 100), \(questions) questions)", value: ms(ours),
-                    baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: ours / sqlite, target: "≤ 0.2", pass: ours / sqlite <= 0.2)]
+                    baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: ours / sqlite, target: "≤ 0.2", pass: ours / sqlite <= 0.2),
+                Row(figure: "  … and the next request's answer after it", value: ms(ours + next),
+                    baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: (ours + next) / sqlite, target: "(info)", pass: true)]
     }
 
     mutating func open() throws -> [Row] {
