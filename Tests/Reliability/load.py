@@ -4,8 +4,10 @@
 
 Mixes models/get, models/list, usage/stats and a write every 1,000 requests, in pipelined batches
 of 20,000; samples VmRSS after each batch. Fails when the last sample exceeds the highest one of the
-first half of the run (the warm-up: allocator arenas settle within a few hundred thousand requests)
-by more than 15%. A leak of 100 bytes per request fails even the 200,000-request CI run.
+first half of the run (the warm-up) by more than 8 MiB or 15%, whichever is larger. Allocator arenas
+settle within a few hundred thousand requests (+5 MB seen at 160k of a run that is flat from 400k
+to 1M); a leak of 100 bytes per request still fails even the 200,000-request CI run (+9.5 MiB over
+its second half).
 """
 import argparse
 import json
@@ -104,7 +106,7 @@ def main():
               "rssMaxKB": max(kb for _, kb in samples), "growthAfterWarmup": round(last / warm - 1, 4),
               "samples": samples[::max(1, len(samples) // 10)]}
     print(json.dumps(report, indent=2))
-    sys.exit(0 if code == 0 and counted["frames"] - 1 >= sent and last <= warm * 1.15 else 1)
+    sys.exit(0 if code == 0 and counted["frames"] - 1 >= sent and last - warm <= max(warm * 0.15, 8 * 1024) else 1)
 
 
 if __name__ == "__main__":
