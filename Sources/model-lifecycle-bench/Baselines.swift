@@ -98,6 +98,7 @@ sys.stdout.write(repr((time.perf_counter() - t) / n))
 
     func python(_ script: String, _ args: [String]) throws -> Double {
         let path = try write("script-\(abs(script.hashValue)).py", script)
+        defer { unlink(path) }  // the name is per process: do not leave one behind per run
         let out = try shell("python3 '\(path)' " + args.map { "'\($0)'" }.joined(separator: " "))
         guard let v = Double(out.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw BenchError("python printed \(out)") }
         return v

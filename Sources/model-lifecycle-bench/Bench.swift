@@ -71,7 +71,7 @@ struct Bench {
         // 2-core machine a single run of either side varied by ±30% (a neighbour's burst), which
         // made the ratio swing from 3.2 to 7.1 between consecutive runs.
         var ours = 0.0, ceiling = 0.0, peer = 0.0
-        let rounds = quick ? 1 : 3
+        let rounds = 3
         for _ in 0..<rounds {
             ours = max(ours, try pipeRequests([binary, "--store", store, "--conformance-fixtures", "--log-level", "error"], n: n))
             ceiling = max(ceiling, try pipeRequests([selfPath, "echo-server"], n: n))
