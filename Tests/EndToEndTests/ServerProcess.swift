@@ -195,6 +195,14 @@ final class ServerProcess: @unchecked Sendable {
         notify("initialized", [:])
     }
 
+    /// Removes and returns the first received message matching `predicate`, leaving the others
+    /// (a response that arrived right behind a notification must stay for `response(to:)`).
+    func take(where predicate: (JSONValue) -> Bool) -> JSONValue? {
+        lock.lock(); defer { lock.unlock() }
+        guard let k = messages.firstIndex(where: predicate) else { return nil }
+        return messages.remove(at: k)
+    }
+
     /// Everything received and not yet taken.
     func takeMessages() -> [JSONValue] {
         lock.lock(); defer { lock.unlock() }

@@ -93,7 +93,7 @@ final class TranscriptTests: XCTestCase {
                 let actual: JSONValue
                 if let method = pattern["method"] {
                     guard server.waitFor(timeout: 10, { $0["method"] == method }),
-                          let n = server.takeMessages().first(where: { $0["method"] == method }) else {
+                          let n = server.take(where: { $0["method"] == method }) else {
                         XCTFail("\(at): no \(method) notification"); return
                     }
                     actual = n
