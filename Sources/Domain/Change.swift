@@ -18,7 +18,8 @@ public enum Change: Sendable, Equatable {
     case putAudit(AuditEntry)
     case putMeta(StoreMeta)
     /// Moves configurations to another model at a time: `completionModelId = to`, `updatedAt =
-    /// at`, and assistants' kwargs become `{}` (what a migration does; compact for large ones).
+    /// at`, and assistants' kwargs become `{}`. What migrations committed before `migrateConfigs`;
+    /// kept so older journals replay.
     case moveConfigs(ids: [String], to: String, at: Millis)
     /// Moves every configuration of the given kinds that uses `from` to `to`, as `moveConfigs`
     /// moves each, and records each one (with its old kwargs) in the history entry `history`, put

@@ -26,9 +26,6 @@ public struct ConfigUsage: Sendable, Equatable {
         }
     }
 
-    /// Nothing uses the model.
-    public var isEmpty: Bool { counts == [0, 0, 0] }
-
     /// The combined digest of the configurations of the given kind slots.
     public func digest(of slots: [Int]) -> (UInt64, UInt64) {
         slots.reduce((UInt64(0), UInt64(0))) { ($0.0 &+ digestA[$1], $0.1 &+ digestB[$1]) }

@@ -40,8 +40,8 @@ public struct MigrationPlan: Sendable {
     public var issues: [MigrationIssue]
     /// The kinds of configuration selected (all of them on the source move).
     public var configKinds: [ConfigKind]
-    /// How many configurations move.
-    public var configCount: Int
+    /// Moving configurations per kind (assistants, apps, services; 0 for unselected kinds).
+    public var configCounts: [Int]
     public var templatesToMove: [Template]
     /// Spaces whose source link is removed (only with `spaces` selected).
     public var sourceLinksToRemove: [String]
@@ -54,21 +54,20 @@ public struct MigrationPlan: Sendable {
     public var requiresConfirmation: Bool { issues.contains { $0.severity == .warning } }
     public var blockers: [MigrationIssue] { issues.filter { $0.severity == .blocker } }
 
-    /// Count per entity type of what would move (0 for unselected types).
-    public var impactCounts: [(MigrationEntityType, Int)] { countImpact(configKinds: configCounts) }
-    /// Moving configurations per kind (assistants, apps, services).
-    var configCounts = [0, 0, 0]
+    /// How many configurations move.
+    public var configCount: Int { configCounts.reduce(0, +) }
     /// The order-independent digest of the moving configurations.
     var configDigest: (UInt64, UInt64) = (0, 0)
 
-    func countImpact(configKinds kinds: [Int]) -> [(MigrationEntityType, Int)] {
+    /// Count per entity type of what would move (0 for unselected types).
+    public var impactCounts: [(MigrationEntityType, Int)] {
         var templates: [TemplateKind: Int] = [:]
         for t in templatesToMove { templates[t.kind, default: 0] += 1 }
         return MigrationEntityType.allCases.map { t in
             switch t {
-            case .assistants: (t, kinds[0])
-            case .apps: (t, kinds[1])
-            case .services: (t, kinds[2])
+            case .assistants: (t, configCounts[0])
+            case .apps: (t, configCounts[1])
+            case .services: (t, configCounts[2])
             case .assistantTemplates: (t, templates[.assistant] ?? 0)
             case .appTemplates: (t, templates[.app] ?? 0)
             case .spaces: (t, sourceLinksToRemove.count)
@@ -172,10 +171,9 @@ public enum MigrationPlanner {
         }
 
         var plan = MigrationPlan(source: source, target: target, entityTypes: MigrationEntityType.allCases.filter { types.contains($0) },
-                                 issues: blockers + warnings + infos, configKinds: kinds, configCount: counts.reduce(0, +),
+                                 issues: blockers + warnings + infos, configKinds: kinds, configCounts: counts,
                                  templatesToMove: templates, sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
                                  questionsKept: state.questionTimes[s.id]?.count ?? 0, planHash: "")
-        plan.configCounts = counts
         plan.configDigest = usage.digest(of: slots)
         plan.planHash = hash(plan, state: state, involved: involved.sorted(), tenantSecured: tenant?.securityEnabled ?? false)
         return plan

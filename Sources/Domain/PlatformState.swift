@@ -110,47 +110,23 @@ public struct PlatformState: Sendable {
         }
     }
 
-    /// `moveConfigs`: each configuration gets `completionModelId = to` and `updatedAt = at`, and
+    /// `moveConfigs` (what migrations committed before `migrateConfigs`; now only replayed from
+    /// older journals): each configuration gets `completionModelId = to` and `updatedAt = at`, and
     /// assistants' kwargs become `{}`; indexes and usage follow.
     private mutating func move(_ ids: [String], to: String, at: Millis) {
-        var arriving = configsByModel.removeValue(forKey: to) ?? []
-        arriving.reserveCapacity(arriving.count + ids.count)
-        var arrivingUsage = usageByModel.removeValue(forKey: to) ?? ConfigUsage()
-        // Usually every configuration comes from one model: group runs without hashing, and keep
-        // the usage of the model being left at hand (taken out of the table while it changes).
-        var leaving: [(model: String, ids: [String])] = []
-        var leavingUsage: [String: ConfigUsage] = [:]
-        var currentModel: String?
-        var current = ConfigUsage()
         for id in ids {
             guard let index = configs.index(forKey: id) else { continue }
             let from = configs.values[index].completionModelId
-            if from == to {
-                arrivingUsage.remove(configs.values[index])
-            } else {
-                if currentModel != from {
-                    if let m = currentModel { leavingUsage[m] = current }
-                    current = leavingUsage.removeValue(forKey: from) ?? usageByModel.removeValue(forKey: from) ?? ConfigUsage()
-                    currentModel = from
-                }
-                current.remove(configs.values[index])
-                if leaving.last?.model == from { leaving[leaving.count - 1].ids.append(id) } else { leaving.append((from, [id])) }
-            }
-            // In place: no copy of the entity.
+            usageByModel[from, default: ConfigUsage()].remove(configs.values[index])
             configs.values[index].completionModelId = to
             configs.values[index].updatedAt = at
             if configs.values[index].kind == .assistant { configs.values[index].kwargs = JSONObject() }
-            arrivingUsage.add(configs.values[index])
-            arriving.insert(id)
+            usageByModel[to, default: ConfigUsage()].add(configs.values[index])
+            if from != to {
+                configsByModel[from]?.remove(id)
+                configsByModel[to, default: []].insert(id)
+            }
         }
-        if let m = currentModel { leavingUsage[m] = current }
-        for (model, gone) in leaving {
-            // Everything left the model (a whole migration): drop its set instead of emptying it one by one.
-            if configsByModel[model]?.count == gone.count { configsByModel[model] = [] } else { configsByModel[model]?.subtract(gone) }
-        }
-        for (model, usage) in leavingUsage { usageByModel[model] = usage }
-        configsByModel[to] = arriving
-        usageByModel[to] = arrivingUsage
     }
 
     /// `migrateConfigs`: every configuration of the given kinds on `from` moves to `to` as

@@ -5,15 +5,7 @@ import Store
 /// question records in snapshots.
 extension PlatformState: StoreState {
     public mutating func apply(_ payload: ArraySlice<UInt8>) throws(StoreError) {
-        do throws(DecodeError) {
-            if payload.first == UInt8(ascii: "Q") {
-                try applyQuestionRecord(payload)
-            } else {
-                apply(try Transaction(record: payload))
-            }
-        } catch {
-            throw .invalidRecord(error.description)
-        }
+        try apply(decoded: Self.decode(payload))
     }
 
     /// A transaction parsed into changes, or a binary question record (cheap to apply as is).
@@ -30,7 +22,8 @@ extension PlatformState: StoreState {
     public mutating func apply(decoded: Decoded) throws(StoreError) {
         switch decoded {
         case .transaction(let tx): apply(tx)
-        case .questions(let payload): try apply(payload)
+        case .questions(let payload):
+            do throws(DecodeError) { try applyQuestionRecord(payload) } catch { throw .invalidRecord(error.description) }
         }
     }
 

@@ -40,6 +40,31 @@ final class LargeMigrationEndToEndTests: XCTestCase {
         print("migrated \(Self.size) assistants in \(String(format: "%.2f", seconds)) s (debug build)")
     }
 
+    func testReadsRightBehindAMigrationSeeItAndARestartedServerCanRevertIt() throws {
+        let big = try StoreSeeder.bigTenant(assistants: 5_000)
+        let s = try admin(big)
+        // Pipelined in one write: the reads arrive before the migration's answer has left, so the
+        // server must apply the commit (answered once durable) before it answers them.
+        s.sendRaw(ServerProcess.frame(["jsonrpc": "2.0", "id": 1, "method": "migration/execute", "params": executeParams(big)])
+                  + ServerProcess.frame(["jsonrpc": "2.0", "id": 2, "method": "usage/stats", "params": ["modelId": .string(big.target)]])
+                  + ServerProcess.frame(["jsonrpc": "2.0", "id": 3, "method": "models/get", "params": ["id": .string(big.source)]]))
+        guard let (migrated, _) = s.response(to: 1), let (stats, _) = s.response(to: 2), let (source, _) = s.response(to: 3) else { return }
+        XCTAssertEqual(migrated["result"]?["moved"]?["assistants"], 5_000, "\(migrated)")
+        XCTAssertEqual(stats["result"]?["assistants"], 5_000)
+        XCTAssertEqual(source["result"]?["migratedToModelId"], .string(big.target))
+        s.stop()
+
+        // A new process rebuilds the undo list by replaying the one compact change.
+        let again = try admin(big)
+        let reverted = again.call("migration/revert", ["migrationId": migrated["result"]!["migrationId"]!])
+        XCTAssertEqual(reverted["restored"]?["assistants"], 5_000, "\(reverted)")
+        XCTAssertEqual(reverted["skipped"], [])
+        XCTAssertEqual(again.call("usage/stats", ["modelId": .string(big.source)])["assistants"], 5_000)
+        again.stop()
+        let v = try ServerProcess(["verify", "--store", big.store])
+        XCTAssertEqual(v.waitForExit()?.status, 0, String(decoding: v.rawStdout, as: UTF8.self))
+    }
+
     func testACancelledLargeMigrationLeavesTheStoreExactlyAsBefore() throws {
         let big = try StoreSeeder.bigTenant(assistants: Self.size)
         let s = try admin(big)
