@@ -120,11 +120,20 @@ public struct Transaction: Sendable, Equatable {
         return w.bytes
     }
 
+    /// The deepest nesting the store reads back. A record's depth is the store's business, not
+    /// the client's: a request may nest `JSONParser.Options.default.maxDepth` levels, and records
+    /// and snapshots wrap what it sent a few levels deeper (history keeps old kwargs inside a
+    /// migration entry), far below this.
+    public static let readableDepth = 512
+    /// The deepest record the store writes (`PlatformState.checkReadable`), with room below
+    /// `readableDepth` for a snapshot to wrap it again.
+    public static let writableDepth = 448
+
     /// Decodes a journal record.
     public init(record: ArraySlice<UInt8>) throws(DecodeError) {
         let value: JSONValue
         // Records are written by this server and checksummed: no duplicate-member scan needed.
-        let options = JSONParser.Options(maxDepth: 128, rejectDuplicateKeys: false)
+        let options = JSONParser.Options(maxDepth: Self.readableDepth, rejectDuplicateKeys: false)
         do { value = try record.withUnsafeBufferPointer { buf throws(JSONParseError) in try JSONParser.parse(buf, options: options) } } catch {
             throw DecodeError("record is not JSON: \(error)")
         }

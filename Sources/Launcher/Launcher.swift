@@ -79,10 +79,9 @@ public enum Launcher {
         let env = ProcessInfo.processInfo.environment
         let dir = storeDirectory(flag: options.store, environment: env)
         let store: JournalStore<PlatformState>
-        do { store = try JournalStore<PlatformState>(directory: dir) } catch {
-            return .failure(StartupFailure(exitCode: 3, message: "model-lifecycle: \(error)\n"))
+        do { store = try openStore(dir, environment: env) } catch {
+            return .failure(StartupFailure(exitCode: 3, message: storeFailure(error)))
         }
-        if let ms = env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"].flatMap(Int.init), ms >= 0 { store.lockTimeoutMillis = ms }
         let source = CatalogLoader.discover(flag: options.catalog, environment: env)
         var catalog = Catalog()
         if let path = source.path {
@@ -95,23 +94,37 @@ public enum Launcher {
         let platform = Platform(store: store, catalog: catalog, catalogSource: source,
                                 calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays))
         platform.cleanupSchedule = options.cleanupSchedule
+        if let bytes = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init), bytes > 0 { platform.compactionFloor = bytes }
         return .success(platform)
+    }
+
+    /// Opens a store for serving or writing, with `$MODEL_LIFECYCLE_LOCK_TIMEOUT_MS` applied from
+    /// the start (opening a new store takes the lock too).
+    static func openStore(_ dir: String, environment env: [String: String]) throws(StoreError) -> JournalStore<PlatformState> {
+        let timeout = env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? 10_000
+        return try JournalStore<PlatformState>(directory: dir, mode: .serve, lockTimeoutMillis: timeout)
     }
 
     /// Compacts the store now; prints `{store, files, snapshotBytes}`. Exit 0, or 3 when the store
     /// cannot be opened or written.
     static func compact(_ store: String?) -> Int32 {
-        let dir = storeDirectory(flag: store, environment: ProcessInfo.processInfo.environment)
+        let env = ProcessInfo.processInfo.environment
+        let dir = storeDirectory(flag: store, environment: env)
         do {
-            let s = try JournalStore<PlatformState>(directory: dir)
+            let s = try openStore(dir, environment: env)
             try s.compact()
             writeStdout(JSONWriter.string(["store": .string(dir), "files": .array(s.files.map { .string($0) }),
                                            "snapshotBytes": .int(s.snapshotBytes)], pretty: true) + "\n")
             return 0
         } catch {
-            writeStderr("model-lifecycle: \(error)\n")
+            writeStderr(storeFailure(error))
             return 3
         }
+    }
+
+    /// The diagnostic of a command that cannot use its store: what happened, then what to do.
+    static func storeFailure(_ error: StoreError) -> String {
+        "model-lifecycle: \(error)\nmodel-lifecycle: \(error.remedy)\n"
     }
 
     /// One cleanup run from the command line: prints the report; exit 0, 3 when the store cannot
@@ -147,9 +160,17 @@ public enum Launcher {
     /// invariant violations, 3 when the files are damaged.
     static func verify(_ dir: String) -> Int32 {
         let store: JournalStore<PlatformState>
-        do { store = try JournalStore<PlatformState>(directory: dir, repair: false) } catch {
-            writeStdout(JSONWriter.string(["sound": false, "store": .string(dir), "damage": .string("\(error)")], pretty: true) + "\n")
-            writeStderr("model-lifecycle: \(error)\n")
+        do { store = try JournalStore<PlatformState>(directory: dir, mode: .verify) } catch {
+            let kind: String
+            switch error {
+            case .damaged, .invalidRecord: kind = "damage"
+            case .noStore: kind = "noStore"
+            default: kind = "problem"
+            }
+            var report: JSONObject = ["sound": false, "store": .string(dir)]
+            report.append(kind, .string("\(error)"))
+            writeStdout(JSONWriter.string(.object(report), pretty: true) + "\n")
+            writeStderr(storeFailure(error))
             return 3
         }
         let violations = store.state.invariantViolations()
@@ -157,7 +178,9 @@ public enum Launcher {
         let s = store.state
         let report: JSONValue = [
             "sound": .bool(violations.isEmpty), "store": .string(dir), "files": .array(store.files.map { .string($0) }),
-            "tornTailBytes": .int(torn),
+            "tornTailBytes": .int(torn), "generation": .int(store.manifest.generation),
+            "leftoverFiles": .array(store.leftovers.map { .string($0) }),
+            "layout": .string(store.foundEarlierLayout ? "earlier: no CURRENT file; the next serving process writes one" : "current"),
             "counts": ["tenants": .int(s.tenants.count), "models": .int(s.models.count), "spaces": .int(s.spaces.count),
                        "configurations": .int(s.configs.count), "templates": .int(s.templates.count),
                        "questions": .int(s.questionTimes.values.reduce(0) { $0 + $1.count })],
@@ -187,6 +210,9 @@ public enum Launcher {
         let config = StdioRuntime.Configuration(
             inputFD: 0, outputFD: protocolFD,
             limits: .init(maxHeaderBytes: 8 * 1024, maxBodyBytes: options.maxMessageBytes), log: log)
+        if platform.store.createdNew { log.info("created a new, empty store at \(platform.store.directory)") }
+        if platform.store.foundEarlierLayout { log.info("the store at \(platform.store.directory) had no CURRENT file; wrote one") }
+        if let why = platform.store.readOnlyReason { log.info("serving reads only: \(why)") }
         log.debug("store \(platform.store.directory); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)")
         do throws(ServerError) { try CleanupService.ensureMeta(platform: platform) } catch {
             log.warning("cannot record the store's creation time: \(ErrorMapping.responseError(for: error).message)")

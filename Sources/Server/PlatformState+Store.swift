@@ -1,4 +1,5 @@
 import Domain
+import JSONRPC
 import Store
 
 /// The platform state is what the journal store keeps: JSON transactions, and compact binary
@@ -24,6 +25,15 @@ extension PlatformState: StoreState {
         case .transaction(let tx): apply(tx)
         case .questions(let payload):
             do throws(DecodeError) { try applyQuestionRecord(payload) } catch { throw .invalidRecord(error.description) }
+        }
+    }
+
+    /// Every JSON record must nest less deeply than the store reads back.
+    public static func checkReadable(_ payload: [UInt8]) throws(StoreError) {
+        guard payload.first != UInt8(ascii: "Q") else { return }
+        let depth = JSONDepth.maximum(in: payload)
+        if depth > Transaction.writableDepth {
+            throw .invalidRecord("the record nests \(depth) levels, more than the \(Transaction.writableDepth) the store writes")
         }
     }
 

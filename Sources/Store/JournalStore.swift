@@ -1,22 +1,37 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A crash-safe, multi-process store in one directory: a snapshot plus an append-only journal of
-/// checksummed records, per generation (`snapshot-N`, `journal-N`), and a `lock` file.
+/// A crash-safe, multi-process store in one directory: per generation a snapshot and an
+/// append-only journal of checksummed records, the `CURRENT` manifest naming the live generation
+/// (see `Manifest`), and a `lock` file.
 ///
-/// - A commit appends one record and `fdatasync`s it before returning: about one fsync per write.
-/// - Writers serialize on an exclusive `flock` of `lock`; before writing they read what other
-///   processes appended, so every write sees every earlier commit. Readers take no lock: `refresh`
-///   reads whole records appended since the last look and stops at anything incomplete.
-/// - On open, a torn final record (a crash mid-append) is cut off; any other damage refuses to
-///   open, naming the file and offset.
-/// - `compact` writes the state as a new generation's snapshot and starts an empty journal;
-///   other processes notice the new generation on their next `refresh` and reload.
+/// - A commit appends one record and fdatasyncs it before returning: one fsync per write.
+/// - Writers and compaction serialize on an exclusive `flock` of `lock`. Under it a writer first
+///   checks that the directory is still the one it opened, reads `CURRENT` (reloading if another
+///   process compacted, however many times), checks that its journal is still the file `CURRENT`
+///   names, and reads what others appended: so every write sees every earlier commit and lands in
+///   the live journal.
+/// - Readers take no lock: `refresh` makes the same checks and reads whole records appended since
+///   the last look, stopping before anything incomplete (a write in progress).
+/// - Open reads `CURRENT` and refuses (naming the file and the reason) on a missing, empty, extra
+///   or mismatched file; a torn final record is left for the next writer to cut off. `verify`
+///   and a serving process open the same way.
+/// - `compact` writes generation N+1's snapshot and empty journal, then switches `CURRENT` to
+///   them (the commit point), then removes generation N's files.
 ///
 /// Threading: one instance is used by one thread at a time.
 public final class JournalStore<State: StoreState> {
+    /// How a store is opened.
+    public enum Mode: Sendable, Equatable {
+        /// For serving: creates a new store in a missing or empty directory; writes allowed.
+        case serve
+        /// For checking: never creates or writes anything; a missing store is `noStore`.
+        case verify
+    }
+
     public let directory: String
+    private let dir: any StoreDirectory
+    private let mode: Mode
+    /// How long a writer waits for another process's lock before giving up (`unavailable`).
+    public var lockTimeoutMillis: Int
+
     /// The state with every commit read or written so far.
     public var state: State {
         settle()
@@ -28,130 +43,269 @@ public final class JournalStore<State: StoreState> {
     public private(set) var loadCount = 0
     /// The writer's last commit, durable but not yet applied to `current` (see `settle`).
     private var pending: ((inout State) -> Void)?
-    private var generation = 0
-    private var journalFD: Int32 = -1
+
+    /// The generation in use, as `CURRENT` named it when it was loaded.
+    public private(set) var manifest = Manifest(generation: 0, snapshot: nil)
+    private var journal: (any StoreFile)?
     private var journalOffset = 0
-    private let lockFD: Int32
-    private let writable: Bool
-    /// Bytes of the journal at the last compaction decision (for the growth heuristic).
-    public private(set) var snapshotBytes = 0
+    /// Files of an interrupted or finished compaction that the next compaction removes.
+    public private(set) var leftovers: [String] = []
+    /// Whether this open created the store (the directory was missing or empty).
+    public private(set) var createdNew = false
+    /// Whether this open found a store written before `CURRENT` existed (and, serving, wrote one).
+    public private(set) var foundEarlierLayout = false
+    /// Set when a failure left the durability of the files in doubt: writes are refused until the
+    /// process reopens the store.
+    private var broken: String?
+    private var journalReadOnly: String?
 
-    /// Opens (creating if needed) the store at `directory` and recovers its state. With
-    /// `repair: false` (verification) nothing is written: a torn tail is only reported.
-    public init(directory: String, repair: Bool = true) throws(StoreError) {
+    /// Opens the store at `directory` and loads its state. Serving, a missing or empty directory
+    /// becomes a new store; verifying, it is `noStore`. Nothing is ever repaired at open: a torn
+    /// final record is only cut off by the next write.
+    public init(directory: String, mode: Mode = .serve, lockTimeoutMillis: Int = 10_000,
+                fileSystem: any StoreFileSystem = PosixFileSystem()) throws(StoreError) {
         self.directory = directory
-        self.writable = repair
-        if repair {
-            try FileIO.makeDirectory(directory)
-        } else if !FileIO.exists(directory) {
-            throw .cannotOpen(path: directory, reason: "no such directory")
+        self.mode = mode
+        self.lockTimeoutMillis = lockTimeoutMillis
+        switch fileSystem.kind(of: directory) {
+        case .other: throw .cannotOpen(path: directory, reason: "it exists and is not a directory")
+        case .missing:
+            guard mode == .serve else { throw .noStore(path: directory, reason: "the directory does not exist") }
+            try fileSystem.makeDirectory(directory)
+        case .directory: break
         }
-        lockFD = try FileIO.open(directory + "/lock", repair ? O_RDWR | O_CREAT : O_RDONLY)
-        try lockExclusive()
-        defer { unlock() }
-        try load(repairTail: repair)
+        dir = try fileSystem.openDirectory(directory)
+        try openCurrentGeneration()
     }
 
-    deinit {
-        if journalFD >= 0 { close(journalFD) }
-        close(lockFD)
+    deinit { journal?.close() }
+
+    /// Why writes are refused here (a read-only directory), or nil.
+    public var readOnlyReason: String? { dir.readOnlyReason ?? journalReadOnly }
+
+    // MARK: opening
+
+    /// Reads `CURRENT` and loads the generation it names, retrying when a compaction replaced it
+    /// meanwhile (a file that vanished is damage only if `CURRENT` still names it).
+    private func openCurrentGeneration() throws(StoreError) {
+        for _ in 0..<100 {
+            guard let m = try readManifest() else {
+                if try openWithoutManifest() { return }
+                continue
+            }
+            let names = try dir.names()
+            guard try readManifest() == m else { continue }
+            switch StoreLayout.check(names: names, manifest: m, size: fileSize) {
+            case .failure(let p): throw .damaged(file: path(p.file), offset: 0, reason: p.reason)
+            case .success(let l): leftovers = l
+            }
+            do {
+                try load(m)
+                return
+            } catch .notFound(let missing) {
+                if try readManifest() == m {
+                    throw .damaged(file: missing, offset: 0, reason: "the file CURRENT names is missing")
+                }
+            }
+        }
+        throw .unavailable(reason: "the store at \(directory) kept changing while it was being opened")
     }
 
-    private func journalPath(_ g: Int) -> String { "\(directory)/journal-\(g)" }
-    private func snapshotPath(_ g: Int) -> String { "\(directory)/snapshot-\(g)" }
-
-    /// The newest generation that has a journal.
-    private func currentGeneration() -> Int? {
-        FileIO.listDirectory(directory).compactMap { name -> Int? in
-            guard name.hasPrefix("journal-") else { return nil }
-            return Int(name.dropFirst(8))
-        }.max()
-    }
-
-    /// Loads the newest generation from scratch.
-    private func load(repairTail: Bool) throws(StoreError) {
-        var fresh = State()
+    /// A directory without `CURRENT`: a new store, or one written before `CURRENT` existed.
+    /// Returns whether the state was loaded (an earlier layout, verified or read-only, is loaded as
+    /// it is); otherwise `CURRENT` now exists and the caller opens it.
+    private func openWithoutManifest() throws(StoreError) -> Bool {
+        let names = try dir.names()
+        if !StoreLayout.holdsStoreFiles(names) {
+            guard mode == .serve else { throw .noStore(path: directory, reason: "the directory holds no store files") }
+            if let why = dir.readOnlyReason { throw .cannotOpen(path: directory, reason: "a new store cannot be created: \(why)") }
+            try locked { () throws(StoreError) in
+                guard try readManifest() == nil, !StoreLayout.holdsStoreFiles(try dir.names()) else { return }
+                let j = try dir.open(StoreLayout.journalName(0), .createNew)
+                defer { j.close() }
+                try j.sync()
+                try dir.sync()
+                try writeManifest(Manifest(generation: 0, snapshot: nil))
+                createdNew = true
+            }
+            return false
+        }
         let g: Int
-        if let found = currentGeneration() {
-            g = found
-        } else if !writable {
-            pending = nil
-            current = fresh
-            return
-        } else {
-            g = 0
-            let fd = try FileIO.open(journalPath(0), O_RDWR | O_CREAT)
-            close(fd)
-            FileIO.syncDirectory(directory)
+        switch StoreLayout.legacyGeneration(names) {
+        case .failure(let p): throw .damaged(file: path(p.file), offset: 0, reason: p.reason)
+        case .success(let found): g = found
         }
-        var snapBytes = 0
-        if FileIO.exists(snapshotPath(g)) {
-            let fd = try FileIO.open(snapshotPath(g), O_RDONLY)
-            defer { close(fd) }
-            let bytes = try FileIO.readAll(fd, from: 0, count: try FileIO.size(fd, path: snapshotPath(g)), path: snapshotPath(g))
-            snapBytes = bytes.count
-            try RecordPipeline.forEach(recordsOf: bytes, path: snapshotPath(g),
+        foundEarlierLayout = true
+        let adopted = try manifestOfEarlierLayout(generation: g)
+        if mode == .verify || dir.readOnlyReason != nil {
+            try load(adopted)
+            return true
+        }
+        try locked { () throws(StoreError) in
+            guard try readManifest() == nil else { return }
+            try writeManifest(try manifestOfEarlierLayout(generation: g))
+        }
+        return false
+    }
+
+    /// The manifest a store of the earlier layout (no `CURRENT`) would have had.
+    private func manifestOfEarlierLayout(generation g: Int) throws(StoreError) -> Manifest {
+        guard g > 0 else { return Manifest(generation: 0, snapshot: nil) }
+        let name = StoreLayout.snapshotName(g)
+        let f = try dir.open(name, .read)
+        defer { f.close() }
+        let bytes = try f.readAll()
+        guard !bytes.isEmpty, let summary = SnapshotSummary.of(bytes) else {
+            throw .damaged(file: path(name), offset: 0, reason: "the snapshot is empty or cut short")
+        }
+        return Manifest(generation: g, snapshot: summary)
+    }
+
+    /// Loads generation `m` from scratch.
+    private func load(_ m: Manifest) throws(StoreError) {
+        var fresh = State()
+        if let expected = m.snapshot {
+            let name = m.snapshotName
+            let f = try dir.open(name, .read)
+            let bytes: [UInt8]
+            do { bytes = try f.readAll() } catch { f.close(); throw error }
+            f.close()
+            guard bytes.count == expected.bytes else {
+                throw .damaged(file: path(name), offset: min(bytes.count, expected.bytes),
+                               reason: "the snapshot has \(bytes.count) bytes, CURRENT says \(expected.bytes)")
+            }
+            if let actual = SnapshotSummary.of(bytes), actual != expected {
+                throw .damaged(file: path(name), offset: 0, reason: "the snapshot's records do not match CURRENT "
+                               + "(\(actual.records) records, \(expected.records) expected)")
+            }
+            try RecordPipeline.forEach(recordsOf: bytes, path: path(name),
                                        decode: { (payload) throws(StoreError) in try State.decode(payload) },
                                        apply: { (decoded) throws(StoreError) in try fresh.apply(decoded: decoded) })
         }
-        if journalFD >= 0 { close(journalFD) }
-        journalFD = try FileIO.open(journalPath(g), writable ? O_RDWR : O_RDONLY)
-        generation = g
+        let writable = mode == .serve && dir.readOnlyReason == nil
+        var file: any StoreFile
+        journalReadOnly = nil
+        do {
+            file = try dir.open(m.journalName, writable ? .readWrite : .read)
+        } catch .io(let p, let reason) where writable {
+            file = try dir.open(m.journalName, .read)
+            journalReadOnly = "the journal \(p) cannot be written (\(reason))"
+        }
+        journal?.close()
+        journal = file
+        manifest = m
         // A new generation's snapshot holds every commit, a pending one of this process too.
         pending = nil
         current = fresh
         loadCount += 1
         journalOffset = 0
-        snapshotBytes = snapBytes
-        try readJournal(repairTail: repairTail)
+        try readJournal(repairTail: false)
     }
+
+    private func path(_ name: String) -> String { "\(directory)/\(name)" }
+
+    /// The size of a file of the directory, or nil when it cannot be read.
+    private func fileSize(_ name: String) -> Int? {
+        guard let f = try? dir.open(name, .read) else { return nil }
+        defer { f.close() }
+        return try? f.size()
+    }
+
+    /// `CURRENT`, or nil when there is none.
+    private func readManifest() throws(StoreError) -> Manifest? {
+        let f: any StoreFile
+        do { f = try dir.open(Manifest.fileName, .read) } catch .notFound { return nil }
+        defer { f.close() }
+        switch Manifest.parse(try f.readAll()) {
+        case .success(let m): return m
+        case .failure(let p):
+            throw .damaged(file: path(Manifest.fileName), offset: 0, reason: p.reason)
+        }
+    }
+
+    /// Replaces `CURRENT` atomically: temporary file, fsync, rename, directory fsync. Throws with
+    /// nothing changed if the rename did not happen; once it has, a failed directory fsync leaves
+    /// the store `broken` (which manifest survives a crash is then unknown).
+    private func writeManifest(_ m: Manifest) throws(StoreError) {
+        let tmp = StoreLayout.manifestTemporaryName
+        try dir.remove(tmp)
+        let f = try dir.open(tmp, .createNew)
+        do {
+            try f.write(m.encoded, at: 0)
+            try f.sync()
+        } catch {
+            f.close()
+            try? dir.remove(tmp)
+            throw error
+        }
+        f.close()
+        do { try dir.rename(tmp, to: Manifest.fileName) } catch {
+            try? dir.remove(tmp)
+            throw error
+        }
+        do { try dir.sync() } catch {
+            broken = "a directory fsync failed after CURRENT was replaced (\(error)); restart the server"
+            throw .unavailable(reason: broken!)
+        }
+    }
+
+    // MARK: reading
 
     /// Applies every whole record after `journalOffset`. With `repairTail` (only under the
     /// exclusive lock) a torn tail is cut off; without it, reading stops before it.
     private func readJournal(repairTail: Bool) throws(StoreError) {
         settle()
-        let path = journalPath(generation)
-        let size = try FileIO.size(journalFD, path: path)
-        guard size > journalOffset else { return }
-        let bytes = try FileIO.readAll(journalFD, from: journalOffset, count: size - journalOffset, path: path)
-        var offset = 0
-        while offset < bytes.count {
-            switch Record.decode(bytes, at: offset) {
-            case .record(let payload, let next):
-                try current.apply(payload)
-                offset = next
-            case .incomplete:
-                if repairTail { try truncateTail(at: journalOffset + offset) }
-                journalOffset += offset
-                return
-            case .damaged(let why):
-                // A crash can leave a zero-filled or half-written final record; anything followed by
-                // more data is real damage.
-                let rest = bytes[offset...]
-                let claimed = bytes.count - offset >= 8 ? Int(Record.read32(bytes, offset + 4)) : 0
-                let torn = rest.allSatisfy { $0 == 0 } || offset + Record.headerSize + claimed >= bytes.count
-                guard torn else { throw .damaged(file: path, offset: journalOffset + offset, reason: why) }
-                if repairTail { try truncateTail(at: journalOffset + offset) }
-                journalOffset += offset
-                return
-            }
+        guard let journal else { return }
+        let name = path(manifest.journalName)
+        let size = try journal.size()
+        if size < journalOffset {
+            throw .damaged(file: name, offset: size, reason: "the journal shrank from \(journalOffset) to \(size) bytes: "
+                           + "records already read are gone")
         }
-        journalOffset += offset
+        guard size > journalOffset else { return }
+        let base = journalOffset
+        let bytes = try journal.read(from: base, count: size - base)
+        let end = try JournalScan.scan(bytes) { (payload, next) throws(StoreError) in
+            try current.apply(payload)
+            journalOffset = base + next
+        }
+        switch end {
+        case .clean: break
+        case .torn(let offset):
+            if repairTail {
+                try journal.truncate(to: base + offset)
+                try journal.sync()
+            }
+        case .damaged(let offset, let why):
+            throw .damaged(file: name, offset: base + offset, reason: why)
+        }
     }
 
-    private func truncateTail(at offset: Int) throws(StoreError) {
-        if ftruncate(journalFD, off_t(offset)) != 0 { throw .io(path: journalPath(generation), reason: FileIO.errorText()) }
-        try FileIO.sync(journalFD, path: journalPath(generation))
+    /// Checks that the directory is still the one opened and that this process reads the
+    /// generation `CURRENT` names (reloading when it does not), then reads new records.
+    private func catchUp(repairTail: Bool) throws(StoreError) {
+        settle()
+        if let why = try dir.identityProblem() {
+            throw .unavailable(reason: why + "; this process can no longer read or write it: restart it")
+        }
+        guard let m = try readManifest() else {
+            throw .damaged(file: path(Manifest.fileName), offset: 0, reason: "CURRENT was removed")
+        }
+        if m != manifest {
+            try openCurrentGeneration()
+        } else if let journal, try !dir.isCurrent(manifest.journalName, journal) {
+            throw .damaged(file: path(manifest.journalName), offset: 0,
+                           reason: "the journal was removed or replaced while CURRENT still names it")
+        }
+        try readJournal(repairTail: repairTail)
     }
 
     /// Brings the state up to date with what other processes committed.
     public func refresh() throws(StoreError) {
-        if FileIO.exists(journalPath(generation + 1)) {
-            try load(repairTail: false)
-        } else {
-            try readJournal(repairTail: false)
-        }
+        try catchUp(repairTail: false)
     }
+
+    // MARK: writing
 
     /// Runs one write transaction: under the exclusive lock, with the state refreshed, `body`
     /// either throws (nothing is written) or returns the record to commit and a result. The record
@@ -166,26 +320,43 @@ public final class JournalStore<State: StoreState> {
     /// The same, with the committed change also given in decoded form (`apply`), so the writer
     /// updates its state without parsing the record it has just encoded. `apply` must have exactly
     /// the effect of applying `record`.
-    public func write<R, E: Error>(_ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)) throws -> R {
-        try withExclusiveLock { () throws in
-            if FileIO.exists(journalPath(generation + 1)) { try load(repairTail: true) } else { try readJournal(repairTail: true) }
+    public func write<R, E: Error>(
+        _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
+    ) throws -> R {
+        try underLock { () throws in
+            try checkWritable()
+            try catchUp(repairTail: true)
             let (record, apply, result) = try body(state)
             if record.isEmpty { return result }
-            let bytes = Record.encode(record)
-            let path = journalPath(generation)
-            do {
-                try FileIO.writeAll(journalFD, bytes, at: journalOffset, path: path)
-                try FileIO.sync(journalFD, path: path)
-            } catch {
-                // Leave no partial record behind for the next writer to trip over.
-                _ = ftruncate(journalFD, off_t(journalOffset))
-                throw error
-            }
+            try State.checkReadable(record)
+            try append(Record.encode(record))
             // Durable now: the answer need not wait for the in-memory update (see `settle`).
             if let apply { pending = apply } else { try current.apply(record[...]) }
-            journalOffset += bytes.count
             return result
         }
+    }
+
+    private func checkWritable() throws(StoreError) {
+        if let broken { throw .unavailable(reason: broken) }
+        if let why = readOnlyReason { throw .readOnly(reason: why) }
+    }
+
+    /// Appends and fsyncs one encoded record; on failure leaves no partial record behind.
+    private func append(_ bytes: [UInt8]) throws(StoreError) {
+        guard let journal else { throw .unavailable(reason: "no journal is open") }
+        do {
+            try journal.write(bytes, at: journalOffset)
+            try journal.sync()
+        } catch {
+            do {
+                try journal.truncate(to: journalOffset)
+                try journal.sync()
+            } catch {
+                broken = "a failed append could not be undone (\(error)); restart the server"
+            }
+            throw error
+        }
+        journalOffset += bytes.count
     }
 
     /// Applies the last commit to the in-memory state if that has not happened yet. A commit given
@@ -199,85 +370,112 @@ public final class JournalStore<State: StoreState> {
         apply(&current)
     }
 
-    /// Bytes after the last whole journal record (a torn tail that `repair` would cut off).
+    /// Bytes after the last whole journal record (a torn tail that the next write cuts off).
     public func tornTailBytes() throws(StoreError) -> Int {
-        try FileIO.size(journalFD, path: journalPath(generation)) - journalOffset
+        try (journal?.size() ?? 0) - journalOffset
     }
 
     /// The current generation's files.
-    public var files: [String] { [snapshotPath(generation), journalPath(generation)].filter(FileIO.exists) }
+    public var files: [String] {
+        (manifest.snapshot == nil ? [] : [path(manifest.snapshotName)]) + [path(manifest.journalName)]
+    }
 
     /// Bytes in the current journal.
     public var journalBytes: Int { journalOffset }
 
-    /// Writes the state as generation N+1's snapshot and starts an empty journal.
+    /// Bytes of the current snapshot.
+    public var snapshotBytes: Int { manifest.snapshot?.bytes ?? 0 }
+
+    // MARK: compaction
+
+    /// Writes the state as generation N+1's snapshot with an empty journal and switches `CURRENT`
+    /// to it; then removes generation N's files.
     public func compact() throws(StoreError) {
-        try lockExclusive()
-        defer { unlock() }
-        do {
-            try readJournal(repairTail: true)
-            let next = generation + 1
-            let tmp = snapshotPath(next) + ".tmp"
-            let fd = try FileIO.open(tmp, O_RDWR | O_CREAT | O_TRUNC)
-            var offset = 0
+        try locked { () throws(StoreError) in
+            try checkWritable()
+            try catchUp(repairTail: true)
+            switch StoreLayout.check(names: try dir.names(), manifest: manifest, size: fileSize) {
+            case .failure(let p): throw .damaged(file: path(p.file), offset: 0, reason: p.reason)
+            case .success(let stale): for name in stale { try dir.remove(name) }
+            }
+            leftovers = []
+            let next = Manifest(generation: manifest.generation + 1, snapshot: try writeSnapshot(manifest.generation + 1))
+            var created: (any StoreFile)?
             do throws(StoreError) {
-                var buffer: [UInt8] = []
-                for r in state.snapshotRecords() {
-                    buffer.append(contentsOf: Record.encode(r))
-                    if buffer.count > 1 << 20 {
-                        try FileIO.writeAll(fd, buffer, at: offset, path: tmp)
-                        offset += buffer.count
-                        buffer.removeAll(keepingCapacity: true)
-                    }
-                }
-                try FileIO.writeAll(fd, buffer, at: offset, path: tmp)
-                offset += buffer.count
-                if fsync(fd) != 0 { throw .io(path: tmp, reason: FileIO.errorText()) }
+                let j = try dir.open(next.journalName, .createNew)
+                created = j
+                try j.sync()
+                try dir.sync()
+                try writeManifest(next)
             } catch {
-                close(fd)
-                unlink(tmp)
+                created?.close()
+                if broken == nil {
+                    try? dir.remove(next.journalName)
+                    try? dir.remove(next.snapshotName)
+                }
                 throw error
             }
-            close(fd)
-            if rename(tmp, snapshotPath(next)) != 0 { throw .io(path: tmp, reason: FileIO.errorText()) }
-            let j = try FileIO.open(journalPath(next), O_RDWR | O_CREAT | O_EXCL)
-            FileIO.syncDirectory(directory)
-            unlink(journalPath(generation))
-            unlink(snapshotPath(generation))
-            close(journalFD)
-            journalFD = j
-            generation = next
+            let old = manifest
+            journal?.close()
+            journal = created
+            manifest = next
             journalOffset = 0
-            snapshotBytes = offset
-        }
-    }
-
-    /// How long a writer waits for another process's lock before giving up (`store_unavailable`).
-    public var lockTimeoutMillis = 10_000
-
-    private func lockExclusive() throws(StoreError) {
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
-        var spins = 0
-        while flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
-            guard errno == EWOULDBLOCK else { throw .io(path: directory + "/lock", reason: FileIO.errorText()) }
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            let waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1_000_000
-            if waited >= lockTimeoutMillis {
-                throw .io(path: directory + "/lock", reason: "locked by another process for more than \(lockTimeoutMillis) ms")
+            for name in [old.journalName, old.snapshotName] {
+                do { try dir.remove(name) } catch { leftovers.append(name) }
             }
-            spins += 1
-            usleep(spins < 50 ? 100 : 1000)
+            try? dir.sync()
         }
     }
 
-    private func unlock() { flock(lockFD, LOCK_UN) }
+    /// Writes generation `g`'s snapshot (temporary file, fsync, rename) and returns its summary.
+    private func writeSnapshot(_ g: Int) throws(StoreError) -> SnapshotSummary {
+        let tmp = StoreLayout.snapshotTemporaryName(g)
+        let f = try dir.open(tmp, .createNew)
+        var offset = 0
+        var digest = DigestBuilder()
+        do throws(StoreError) {
+            var buffer: [UInt8] = []
+            for r in state.snapshotRecords() {
+                try State.checkReadable(r)
+                let encoded = Record.encode(r)
+                digest.add(length: UInt32(r.count), crc: Record.read32(encoded, 8))
+                buffer.append(contentsOf: encoded)
+                if buffer.count > 1 << 20 {
+                    try f.write(buffer, at: offset)
+                    offset += buffer.count
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try f.write(buffer, at: offset)
+            offset += buffer.count
+            try f.sync()
+            f.close()
+            try dir.rename(tmp, to: StoreLayout.snapshotName(g))
+        } catch {
+            f.close()
+            try? dir.remove(tmp)
+            throw error
+        }
+        return digest.summary(bytes: offset)
+    }
 
-    private func withExclusiveLock<R>(_ body: () throws -> R) throws -> R {
-        try lockExclusive()
-        defer { unlock() }
+    // MARK: locking
+
+    private func underLock<R>(_ body: () throws -> R) throws -> R {
+        guard try dir.lockExclusive(timeoutMillis: lockTimeoutMillis) else {
+            throw StoreError.unavailable(reason: "the store at \(directory) is locked by another process for more than "
+                                         + "\(lockTimeoutMillis) ms")
+        }
+        defer { dir.unlock() }
         return try body()
+    }
+
+    private func locked(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        guard try dir.lockExclusive(timeoutMillis: lockTimeoutMillis) else {
+            throw .unavailable(reason: "the store at \(directory) is locked by another process for more than "
+                               + "\(lockTimeoutMillis) ms")
+        }
+        defer { dir.unlock() }
+        try body()
     }
 }

@@ -88,7 +88,7 @@ struct BenchStore {
     /// The store's records as one JSON file: every entity's journal form and every question as
     /// `{modelId, at}`.
     func writeJSON(to path: String) throws {
-        let store = try JournalStore<PlatformState>(directory: directory, repair: false)
+        let store = try JournalStore<PlatformState>(directory: directory, mode: .verify)
         var w = JSONWriter(reservingCapacity: 64 << 20)
         var first = true
         var out: [UInt8] = Array("[".utf8)

@@ -77,7 +77,7 @@ enum StoreSeeder {
 
     /// The records of the store's current journal, read with the store's own record decoder.
     static func journalRecordCount(_ store: String) throws -> Int {
-        let journal = try JournalStore<PlatformState>(directory: store, repair: false)
+        let journal = try JournalStore<PlatformState>(directory: store, mode: .verify)
         guard let path = journal.files.first(where: { $0.contains("journal-") }) else { return 0 }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         var offset = 0, count = 0
