@@ -33,7 +33,7 @@ let package = Package(
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Domain"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "JSONRPC"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "JSONRPC", "Launcher", "Store", "Domain"]),
         .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC", "Domain", "Store", "Server", "model-lifecycle"]),

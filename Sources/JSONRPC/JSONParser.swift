@@ -24,6 +24,9 @@ public struct JSONParser {
             self.rejectDuplicateKeys = rejectDuplicateKeys
         }
         public static let `default` = Options()
+        /// For a client reading answers: a result nests what requests stored a few levels deeper
+        /// (a list item's kwargs), so a client must read more than a request may send.
+        public static let answers = Options(maxDepth: 1024)
     }
 
     /// Parses one complete JSON text.

@@ -193,7 +193,7 @@ final class ChildSession {
             if let end = headerEnd(), let length = contentLength(end), buffer.count >= end + 4 + length {
                 let body = Array(buffer[(end + 4)..<(end + 4 + length)])
                 buffer.removeFirst(end + 4 + length)
-                return try? JSONParser.parse(body)
+                return try? JSONParser.parse(body, options: .answers)
             }
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let n = chunk.withUnsafeMutableBytes { read(outputFD, $0.baseAddress!, $0.count) }

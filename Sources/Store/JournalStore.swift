@@ -58,6 +58,10 @@ public final class JournalStore<State: StoreState> {
     /// process reopens the store.
     private var broken: String?
     private var journalReadOnly: String?
+    /// Whether this process has yet to fsync the directory since it loaded this generation: its
+    /// first write into a generation makes sure the generation's names are durable, even if the
+    /// process that switched `CURRENT` failed to (its directory fsync failing).
+    private var directorySynced = false
 
     /// Opens the store at `directory` and loads its state. Serving, a missing or empty directory
     /// becomes a new store; verifying, it is `noStore`. Nothing is ever repaired at open: a torn
@@ -194,6 +198,7 @@ public final class JournalStore<State: StoreState> {
         journal?.close()
         journal = file
         manifest = m
+        directorySynced = false
         // A new generation's snapshot holds every commit, a pending one of this process too.
         pending = nil
         current = fresh
@@ -344,6 +349,10 @@ public final class JournalStore<State: StoreState> {
     /// Appends and fsyncs one encoded record; on failure leaves no partial record behind.
     private func append(_ bytes: [UInt8]) throws(StoreError) {
         guard let journal else { throw .unavailable(reason: "no journal is open") }
+        if !directorySynced {
+            try dir.sync()
+            directorySynced = true
+        }
         do {
             try journal.write(bytes, at: journalOffset)
             try journal.sync()
@@ -420,6 +429,7 @@ public final class JournalStore<State: StoreState> {
             journal = created
             manifest = next
             journalOffset = 0
+            directorySynced = true
             for name in [old.journalName, old.snapshotName] {
                 do { try dir.remove(name) } catch { leftovers.append(name) }
             }

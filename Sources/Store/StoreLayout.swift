@@ -3,7 +3,7 @@
 /// Beside `CURRENT` naming generation N, a directory holds:
 /// - `journal-N`, and `snapshot-N` exactly when the manifest names a snapshot;
 /// - at most the leftovers of one compaction: generation N−1's files (a compaction that committed
-///   and stopped before removing them) or generation N+1's snapshot, its temporary file and an
+///   and stopped before removing them; generation 0 never has a snapshot) or generation N+1's snapshot, its temporary file and an
 ///   *empty* journal (a compaction that stopped before committing), and `CURRENT.tmp`;
 /// - `lock`, and names that are not the store's (ignored).
 /// Anything else of the store's — a missing file, a stray generation, a non-empty journal that no
@@ -47,8 +47,9 @@ public enum StoreLayout {
     }
 
     /// Whether the directory holds anything of a store (a new store starts in a directory without).
+    /// `CURRENT.tmp` does not count: it was never renamed, so it never said anything.
     public static func holdsStoreFiles(_ names: [String]) -> Bool {
-        names.contains { entry($0) != .foreign && entry($0) != .lock }
+        names.contains { ![.foreign, .lock, .manifestTemporary].contains(entry($0)) }
     }
 
     /// A file that should not be there, or is missing.
@@ -78,7 +79,7 @@ public enum StoreLayout {
                 if m.snapshot == nil {
                     return .failure(Problem(file: name, reason: "CURRENT names no snapshot for generation \(n)"))
                 }
-            case .journal(let g) where g == n - 1, .snapshot(let g) where g == n - 1:
+            case .journal(let g) where g == n - 1, .snapshot(let g) where g == n - 1 && g > 0:
                 leftovers.append(name)  // superseded by generation n, whose snapshot holds them
             case .snapshot(let g) where g == n + 1, .snapshotTemporary(let g) where g == n + 1:
                 leftovers.append(name)  // a compaction that never committed
@@ -96,9 +97,10 @@ public enum StoreLayout {
     }
 
     /// The generation of a store written before `CURRENT` existed: exactly one journal, with its
-    /// snapshot when its generation is not 0 and none when it is. Anything else is refused.
+    /// snapshot when its generation is not 0 and none when it is. Anything else is refused. (A new
+    /// store that stopped between creating `journal-0` and its first `CURRENT` looks the same.)
     public static func legacyGeneration(_ names: [String]) -> Result<Int, Problem> {
-        let ours = names.filter { entry($0) != .foreign && entry($0) != .lock }.sorted()
+        let ours = names.filter { ![.foreign, .lock, .manifestTemporary].contains(entry($0)) }.sorted()
         let journals = ours.compactMap { name -> Int? in
             if case .journal(let g) = entry(name) { return g }
             return nil

@@ -101,7 +101,7 @@ final class ServerProcess: @unchecked Sendable {
             guard outBuffer.count >= headerEnd + 4 + n else { return }
             let body = Array(outBuffer[(headerEnd + 4)..<(headerEnd + 4 + n)])
             outBuffer.removeFirst(headerEnd + 4 + n)
-            do { messages.append(try JSONParser.parse(body)) } catch {
+            do { messages.append(try JSONParser.parse(body, options: .answers)) } catch {
                 framingViolation = "body is not JSON: \(error)"
             }
         }
