@@ -120,6 +120,8 @@ public final class JournalStore<State: StoreState> {
     /// it is); otherwise `CURRENT` now exists and the caller opens it.
     private func openWithoutManifest() throws(StoreError) -> Bool {
         let names = try dir.names()
+        // Another process created the store since CURRENT was looked for.
+        if names.contains(Manifest.fileName) { return false }
         if !StoreLayout.holdsStoreFiles(names) {
             guard mode == .serve else { throw .noStore(path: directory, reason: "the directory holds no store files") }
             if let why = dir.readOnlyReason { throw .cannotOpen(path: directory, reason: "a new store cannot be created: \(why)") }
@@ -299,6 +301,11 @@ public final class JournalStore<State: StoreState> {
         if m != manifest {
             try openCurrentGeneration()
         } else if let journal, try !dir.isCurrent(manifest.journalName, journal) {
+            // A compaction may have replaced CURRENT and removed the journal since it was read.
+            guard try readManifest() == m else {
+                try openCurrentGeneration()
+                return try readJournal(repairTail: repairTail)
+            }
             throw .damaged(file: path(manifest.journalName), offset: 0,
                            reason: "the journal was removed or replaced while CURRENT still names it")
         }

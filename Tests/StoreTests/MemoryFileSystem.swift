@@ -41,6 +41,9 @@ final class MemoryFileSystem: StoreFileSystem, @unchecked Sendable {
     private(set) var operationCount = 0
     /// Why writes are refused, as a read-only mount would.
     var readOnlyReason: String?
+    /// How a caller waits for the lock another directory handle holds: nil answers "timed out"
+    /// at once (one thread); a scheduler parks the caller until `condition` holds.
+    var waitUntil: ((_ condition: @escaping () -> Bool) -> Void)?
 
     init() {}
 
@@ -167,7 +170,10 @@ final class MemoryDirectory: StoreDirectory {
     func lockExclusive(timeoutMillis: Int) throws(StoreError) -> Bool {
         try fs.perform("lock", path)
         let me = ObjectIdentifier(self)
-        if let holder = node.lockHolder, holder != me { return false }
+        if let holder = node.lockHolder, holder != me {
+            guard let wait = fs.waitUntil else { return false }
+            wait { [node] in node.lockHolder == nil }
+        }
         node.lockHolder = me
         return true
     }
