@@ -3,7 +3,12 @@
 public enum JSONDepth {
     /// The deepest nesting in `bytes`: 0 for a scalar, 1 for `[]` or `{}`. Meaningful for valid
     /// JSON; for anything else it is only an estimate.
-    public static func maximum<C: Collection>(in bytes: C) -> Int where C.Element == UInt8 {
+    public static func maximum(in bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { maximum(in: $0) }
+    }
+
+    /// The same over a buffer (not generic: this runs on every record the store writes).
+    public static func maximum(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var depth = 0, deepest = 0
         var inString = false, escaped = false
         for b in bytes {

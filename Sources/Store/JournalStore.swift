@@ -58,9 +58,9 @@ public final class JournalStore<State: StoreState> {
     /// process reopens the store.
     private var broken: String?
     private var journalReadOnly: String?
-    /// Whether this process has yet to fsync the directory since it loaded this generation: its
-    /// first write into a generation makes sure the generation's names are durable, even if the
-    /// process that switched `CURRENT` failed to (its directory fsync failing).
+    /// Whether this process has fsynced the directory since it loaded this generation: before its
+    /// first write into a generation it makes sure the generation's names are durable, even if the
+    /// process that switched `CURRENT` did not get to (killed, or its directory fsync failing).
     private var directorySynced = false
 
     /// Opens the store at `directory` and loads its state. Serving, a missing or empty directory
@@ -200,7 +200,9 @@ public final class JournalStore<State: StoreState> {
         journal?.close()
         journal = file
         manifest = m
-        directorySynced = false
+        // Made here rather than before the first write, so that write's latency stays one fsync;
+        // if it fails, the first write tries again and fails with the reason.
+        directorySynced = writable && journalReadOnly == nil && (try? dir.sync()) != nil
         // A new generation's snapshot holds every commit, a pending one of this process too.
         pending = nil
         current = fresh
@@ -218,13 +220,21 @@ public final class JournalStore<State: StoreState> {
         return try? f.size()
     }
 
+    /// The bytes and meaning of the `CURRENT` read last: every request reads the file, and the
+    /// same bytes need no second parse.
+    private var lastManifest: (bytes: [UInt8], manifest: Manifest)?
+
     /// `CURRENT`, or nil when there is none.
     private func readManifest() throws(StoreError) -> Manifest? {
         let f: any StoreFile
         do { f = try dir.open(Manifest.fileName, .read) } catch .notFound { return nil }
         defer { f.close() }
-        switch Manifest.parse(try f.readAll()) {
-        case .success(let m): return m
+        let bytes = try f.read(from: 0, count: 1024)
+        if let last = lastManifest, last.bytes == bytes { return last.manifest }
+        switch Manifest.parse(bytes) {
+        case .success(let m):
+            lastManifest = (bytes, m)
+            return m
         case .failure(let p):
             throw .damaged(file: path(Manifest.fileName), offset: 0, reason: p.reason)
         }
@@ -263,36 +273,43 @@ public final class JournalStore<State: StoreState> {
     private func readJournal(repairTail: Bool) throws(StoreError) {
         settle()
         guard let journal else { return }
-        let name = path(manifest.journalName)
         let size = try journal.size()
         if size < journalOffset {
-            throw .damaged(file: name, offset: size, reason: "the journal shrank from \(journalOffset) to \(size) bytes: "
+            throw .damaged(file: path(manifest.journalName), offset: size, reason: "the journal shrank from \(journalOffset) to \(size) bytes: "
                            + "records already read are gone")
         }
         guard size > journalOffset else { return }
-        let base = journalOffset
-        let bytes = try journal.read(from: base, count: size - base)
-        let end = try JournalScan.scan(bytes) { (payload, next) throws(StoreError) in
-            try current.apply(payload)
-            journalOffset = base + next
-        }
-        switch end {
-        case .clean: break
-        case .torn(let offset):
-            if repairTail {
-                try journal.truncate(to: base + offset)
-                try journal.sync()
+        for attempt in 0..<2 {
+            let base = journalOffset
+            let bytes = try journal.read(from: base, count: try journal.size() - base)
+            let end = try JournalScan.scan(bytes) { (payload, next) throws(StoreError) in
+                try current.apply(payload)
+                journalOffset = base + next
             }
-        case .damaged(let offset, let why):
-            throw .damaged(file: name, offset: base + offset, reason: why)
+            switch end {
+            case .clean: return
+            case .torn(let offset):
+                if repairTail {
+                    try journal.truncate(to: base + offset)
+                    try journal.sync()
+                }
+                return
+            case .damaged(let offset, let why):
+                // Without the lock, a writer may have been cutting off a torn tail and appending
+                // over it while this read: look once more before calling it damage.
+                if attempt == 0 && !repairTail { continue }
+                throw .damaged(file: path(manifest.journalName), offset: base + offset, reason: why)
+            }
         }
     }
 
     /// Checks that the directory is still the one opened and that this process reads the
-    /// generation `CURRENT` names (reloading when it does not), then reads new records.
-    private func catchUp(repairTail: Bool) throws(StoreError) {
+    /// generation `CURRENT` names (reloading when it does not), then reads new records. Holding
+    /// the lock, it also checks the lock file and cuts off a torn tail.
+    private func catchUp(holdingLock: Bool) throws(StoreError) {
+        let repairTail = holdingLock
         settle()
-        if let why = try dir.identityProblem() {
+        if let why = try dir.identityProblem(forWriting: holdingLock) {
             throw .unavailable(reason: why + "; this process can no longer read or write it: restart it")
         }
         guard let m = try readManifest() else {
@@ -314,7 +331,7 @@ public final class JournalStore<State: StoreState> {
 
     /// Brings the state up to date with what other processes committed.
     public func refresh() throws(StoreError) {
-        try catchUp(repairTail: false)
+        try catchUp(holdingLock: false)
     }
 
     // MARK: writing
@@ -337,7 +354,7 @@ public final class JournalStore<State: StoreState> {
     ) throws -> R {
         try underLock { () throws in
             try checkWritable()
-            try catchUp(repairTail: true)
+            try catchUp(holdingLock: true)
             let (record, apply, result) = try body(state)
             if record.isEmpty { return result }
             try State.checkReadable(record)
@@ -409,7 +426,7 @@ public final class JournalStore<State: StoreState> {
     public func compact() throws(StoreError) {
         try locked { () throws(StoreError) in
             try checkWritable()
-            try catchUp(repairTail: true)
+            try catchUp(holdingLock: true)
             switch StoreLayout.check(names: try dir.names(), manifest: manifest, size: fileSize) {
             case .failure(let p): throw .damaged(file: path(p.file), offset: 0, reason: p.reason)
             case .success(let stale): for name in stale { try dir.remove(name) }

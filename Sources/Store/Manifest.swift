@@ -18,17 +18,20 @@ public struct Manifest: Sendable, Equatable {
     public static let fileName = "CURRENT"
     static let header = "model-lifecycle store 1"
 
-    public var generation: Int
+    public let generation: Int
     /// The snapshot's shape, or nil when the generation has none.
-    public var snapshot: SnapshotSummary?
+    public let snapshot: SnapshotSummary?
+
+    /// The generation's file names (kept, not derived: every request compares them).
+    public let journalName: String
+    public let snapshotName: String
 
     public init(generation: Int, snapshot: SnapshotSummary?) {
         self.generation = generation
         self.snapshot = snapshot
+        journalName = StoreLayout.journalName(generation)
+        snapshotName = StoreLayout.snapshotName(generation)
     }
-
-    public var journalName: String { StoreLayout.journalName(generation) }
-    public var snapshotName: String { StoreLayout.snapshotName(generation) }
 
     public var encoded: [UInt8] {
         var text = "\(Self.header)\ngeneration \(generation)\n"

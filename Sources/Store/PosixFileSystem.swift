@@ -111,15 +111,13 @@ final class PosixDirectory: StoreDirectory {
         if fsync(fd) != 0 { throw .io(path: path, reason: PosixFileSystem.errorText()) }
     }
 
-    func identityProblem() throws(StoreError) -> String? {
-        var mine = stat()
-        fstat(fd, &mine)
-        if mine.st_nlink == 0 { return "the store directory \(path) was removed" }
+    func identityProblem(forWriting: Bool) throws(StoreError) -> String? {
+        // A removed directory no longer resolves, and a new one at its path is another inode.
         var now = stat()
         if stat(path, &now) != 0 || UInt64(now.st_dev) != device || UInt64(now.st_ino) != inode {
-            return "the store directory \(path) was moved or replaced"
+            return "the store directory \(path) was removed, moved or replaced"
         }
-        if lockFD >= 0 {
+        if forWriting && lockFD >= 0 {
             var held = stat(), named = stat()
             fstat(lockFD, &held)
             if fstatat(fd, "lock", &named, AT_SYMLINK_NOFOLLOW) != 0 || named.st_ino != held.st_ino {
@@ -185,20 +183,23 @@ final class PosixFile: StoreFile {
 
     func read(from offset: Int, count: Int) throws(StoreError) -> [UInt8] {
         guard count > 0 else { return [] }
-        var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, reason: PosixFileSystem.errorText())
+        var failure: Int32 = 0
+        // Not zero-filled first: a snapshot is tens of megabytes, and every request reads CURRENT.
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var done = 0
+            while done < count {
+                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                done += n
             }
-            if n == 0 {
-                out.removeLast(count - done)
-                break
-            }
-            done += n
+            initialized = done
         }
+        if failure != 0 { throw .io(path: path, reason: PosixFileSystem.errorText(failure)) }
         return out
     }
 

@@ -44,8 +44,9 @@ public protocol StoreDirectory: AnyObject {
     /// Makes its entries (creations, renames, removals) durable.
     func sync() throws(StoreError)
     /// Why the directory is no longer the one opened, or nil while it is: its path now names
-    /// another directory or nothing, or it was removed.
-    func identityProblem() throws(StoreError) -> String?
+    /// another directory or nothing. `forWriting` (under the lock) also checks that `lock` is
+    /// still the file locked, so that every writer locks the same one.
+    func identityProblem(forWriting: Bool) throws(StoreError) -> String?
     /// Whether `name` is the very file `file` has open (not removed, not replaced).
     func isCurrent(_ name: String, _ file: any StoreFile) throws(StoreError) -> Bool
     /// Why writes are impossible (a read-only directory), or nil when they may be tried.

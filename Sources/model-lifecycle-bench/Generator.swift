@@ -113,7 +113,9 @@ struct BenchStore {
     /// A copy of the store directory (for runs that change it).
     func copy(to dir: String) throws -> BenchStore {
         try? FileManager.default.removeItem(atPath: dir)
-        try shell("cp -r '\(directory)' '\(dir)'")
+        // Written back before anything is timed: otherwise the first fsync of the server under test
+        // (or the kernel's journal commit it triggers) pays for writing the copy.
+        try shell("cp -r '\(directory)' '\(dir)' && sync")
         var c = self
         c.directory = dir
         return c

@@ -208,7 +208,7 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
             if replace { try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: false) }
             let w = s.call("tenants/create", ["name": "lost?"])
             XCTAssertEqual(w.errorCode, "store_unavailable", "replace \(replace): \(w)")
-            XCTAssertTrue("\(w)".contains("moved or replaced"), "\(w)")
+            XCTAssertTrue("\(w)".contains("removed, moved or replaced"), "\(w)")
             XCTAssertEqual(s.call("tenants/list").errorCode, "store_unavailable", "nor are reads served from it")
             s.stop()
             XCTAssertFalse(FileManager.default.fileExists(atPath: store + "/CURRENT"), "nothing was written at the path either")

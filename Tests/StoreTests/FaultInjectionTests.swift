@@ -139,6 +139,7 @@ final class FaultInjectionTests: XCTestCase {
     func testAMachineCrashAtAnyOperationRecoversEveryAcknowledgedWrite() {
         let n = operations
         XCTAssertGreaterThan(n, 100)
+        print("fault injection: \(n) operations, a machine crash at each, \(images(of: MemoryFileSystem()).count) reboot images")
         for k in 0..<n {
             let outcome = run(.machineCrash(at: k))
             XCTAssertEqual(outcome.problems, [], "crash at \(k)")

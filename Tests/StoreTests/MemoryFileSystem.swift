@@ -156,7 +156,7 @@ final class MemoryDirectory: StoreDirectory {
         node.durableEntries = node.entries
     }
 
-    func identityProblem() throws(StoreError) -> String? {
+    func identityProblem(forWriting: Bool) throws(StoreError) -> String? {
         try fs.perform("identity", path)
         return fs.directories[path] === node ? nil : "the store directory \(path) was moved or replaced"
     }
