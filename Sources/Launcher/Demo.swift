@@ -57,7 +57,7 @@ enum Demo {
         let demo: DemoPlatform
         do {
             let store = try JournalStore<PlatformState>(directory: dir)
-            let ids = Platform(store: store, catalog: catalog, catalogSource: source, calendar: LifecycleCalendar(today: today))
+            let ids = Platform(store: FilePlatformStore(store), catalog: catalog, catalogSource: source, calendar: LifecycleCalendar(today: today))
             let showProgress = isatty(2) == 1
             demo = try DemoPlatform.seed(store: store, catalog: catalog, today: today, now: now, newID: ids.newID) { done, total in
                 if showProgress { Launcher.writeStderr("\r\u{1B}[2Kimporting the demo platform… \(100 * done / max(total, 1))%") }

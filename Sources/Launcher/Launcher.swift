@@ -49,19 +49,16 @@ public enum Launcher {
     }
 
     /// Every method of this build. Without a platform (printing the OpenRPC document) the domain
-    /// methods are registered against a throwaway in-memory store so the document lists them all.
+    /// methods are registered against an empty in-memory store so the document lists them all.
     public static func methodTable(platform: Platform?, conformanceFixtures: Bool) -> MethodTable {
         var table = MethodTable()
-        if let platform = platform ?? documentationPlatform() { DomainMethods.register(in: &table, platform: platform) }
+        DomainMethods.register(in: &table, platform: platform ?? documentationPlatform())
         if conformanceFixtures { ConformanceFixtures.register(in: &table) }
         return table
     }
 
-    private static func documentationPlatform() -> Platform? {
-        let dir = NSTemporaryDirectory() + "model-lifecycle-doc-" + String(getpid())
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        guard let store = try? JournalStore<PlatformState>(directory: dir) else { return nil }
-        return Platform(store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
+    private static func documentationPlatform() -> Platform {
+        Platform(store: MemoryPlatformStore(), catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
                         calendar: LifecycleCalendar(today: 0))
     }
 
@@ -78,10 +75,11 @@ public enum Launcher {
     static func openPlatform(_ options: ServeOptions) -> Result<Platform, StartupFailure> {
         let env = ProcessInfo.processInfo.environment
         let dir = storeDirectory(flag: options.store, environment: env)
-        let store: JournalStore<PlatformState>
-        do { store = try openStore(dir, environment: env) } catch {
+        let store: FilePlatformStore
+        do { store = FilePlatformStore(try openStore(dir, environment: env)) } catch {
             return .failure(StartupFailure(exitCode: 3, message: storeFailure(error)))
         }
+        if let bytes = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init), bytes > 0 { store.compactionFloor = bytes }
         let source = CatalogLoader.discover(flag: options.catalog, environment: env)
         var catalog = Catalog()
         if let path = source.path {
@@ -94,7 +92,6 @@ public enum Launcher {
         let platform = Platform(store: store, catalog: catalog, catalogSource: source,
                                 calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays))
         platform.cleanupSchedule = options.cleanupSchedule
-        if let bytes = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init), bytes > 0 { platform.compactionFloor = bytes }
         return .success(platform)
     }
 
@@ -210,10 +207,8 @@ public enum Launcher {
         let config = StdioRuntime.Configuration(
             inputFD: 0, outputFD: protocolFD,
             limits: .init(maxHeaderBytes: 8 * 1024, maxBodyBytes: options.maxMessageBytes), log: log)
-        if platform.store.createdNew { log.info("created a new, empty store at \(platform.store.directory)") }
-        if platform.store.foundEarlierLayout { log.info("the store at \(platform.store.directory) had no CURRENT file; wrote one") }
-        if let why = platform.store.readOnlyReason { log.info("serving reads only: \(why)") }
-        log.debug("store \(platform.store.directory); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)")
+        for notice in platform.store.openingNotices { log.info(notice) }
+        log.debug("store \(platform.store.location); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)")
         do throws(ServerError) { try CleanupService.ensureMeta(platform: platform) } catch {
             log.warning("cannot record the store's creation time: \(ErrorMapping.responseError(for: error).message)")
         }

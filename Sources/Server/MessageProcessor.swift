@@ -7,6 +7,9 @@ import Transport
 /// Transport-free: it reads `IncomingPayload`s and writes to an `Outbox`, so tests drive it
 /// in-process and the stdio runtime drives it from its worker thread.
 /// Threading: used by one thread at a time (the worker).
+// @unchecked Sendable, without a lock: it is created on the main thread and handed to the worker,
+// which is its only user from then on (`StdioRuntime.run`); the reader thread never touches it (it
+// reaches cancellations through the locked `CancellationRegistry`).
 public final class MessageProcessor: @unchecked Sendable {
     /// What the runtime should do after a message.
     public enum Control: Sendable, Equatable {

@@ -32,7 +32,7 @@ final class ModelViewCache {
 
     /// The entry of model `id` in `state`, or nil when there is no such model.
     func entry(_ id: String, _ state: PlatformState, _ platform: Platform) -> Entry? {
-        let now = Stamp(loads: platform.store.loadCount, revision: state.modelViewRevision, catalogLoadedAt: platform.catalogLoadedAt)
+        let now = Stamp(loads: platform.store.reloads, revision: state.modelViewRevision, catalogLoadedAt: platform.catalogLoadedAt)
         if now != stamp {
             entries.removeAll(keepingCapacity: true)
             stamp = now

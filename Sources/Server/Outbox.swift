@@ -1,3 +1,4 @@
+import Foundation
 import JSONRPC
 import Transport
 
@@ -39,13 +40,28 @@ public final class ChannelOutbox: Outbox {
     }
 }
 
-/// An outbox that keeps messages in memory (in-process tests and the CLI).
+/// An outbox that keeps messages in memory (in-process tests and the CLI). Safe from any thread:
+/// its state is guarded by `lock`.
 public final class CollectingOutbox: Outbox, @unchecked Sendable {
-    public private(set) var messages: [JSONValue] = []
-    public private(set) var flushCount = 0
+    private let lock = NSLock()
+    private var sent: [JSONValue] = []
+    private var flushes = 0
+
     public init() {}
-    public func send(_ message: JSONValue) { messages.append(message) }
-    public func flush() { flushCount += 1 }
+
+    /// What was sent and not yet taken.
+    public var messages: [JSONValue] { lock.withLock { sent } }
+    /// How many times the processor flushed.
+    public var flushCount: Int { lock.withLock { flushes } }
+
+    public func send(_ message: JSONValue) { lock.withLock { sent.append(message) } }
+    public func flush() { lock.withLock { flushes += 1 } }
+
     /// Removes and returns what was sent so far.
-    public func takeMessages() -> [JSONValue] { defer { messages = [] }; return messages }
+    public func takeMessages() -> [JSONValue] {
+        lock.withLock {
+            defer { sent = [] }
+            return sent
+        }
+    }
 }

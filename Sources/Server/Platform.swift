@@ -16,8 +16,12 @@ public struct CatalogSource: Sendable, Equatable {
 /// The services domain handlers use: the store, the catalog, the calendar, the clock and ids.
 ///
 /// Threading: used only by the worker thread.
+// @unchecked Sendable, without a lock: handlers are `@Sendable` so the method table can be built on
+// the main thread and handed to the worker once; from then on only the worker calls them, and so
+// only the worker touches the platform (`StdioRuntime` runs every handler on that one thread).
 public final class Platform: @unchecked Sendable {
-    public let store: JournalStore<PlatformState>
+    /// The store, whichever backend keeps it (handlers go through `read` and `write`).
+    public let store: any PlatformStore
     public private(set) var catalog: Catalog
     public private(set) var catalogSource: CatalogSource
     public private(set) var catalogLoadedAt: Millis
@@ -29,7 +33,7 @@ public final class Platform: @unchecked Sendable {
     let clock: @Sendable () -> Millis
     private var rng = SystemRandomNumberGenerator()
 
-    public init(store: JournalStore<PlatformState>, catalog: Catalog, catalogSource: CatalogSource, calendar: LifecycleCalendar,
+    public init(store: any PlatformStore, catalog: Catalog, catalogSource: CatalogSource, calendar: LifecycleCalendar,
                 clock: @escaping @Sendable () -> Millis = Platform.systemClock) {
         self.store = store
         self.catalog = catalog
@@ -67,37 +71,20 @@ public final class Platform: @unchecked Sendable {
 
     /// The state with every commit of every process so far.
     public func read() throws(ServerError) -> PlatformState {
-        do { try store.refresh() } catch { throw .store(error) }
-        return store.state
+        try store.read()
     }
 
-    /// One atomic, durable transaction. `body` sees the latest state under the write lock and
-    /// returns the changes and a result, or throws and nothing is written. The store refuses a
-    /// transaction that would break referential integrity.
+    /// One atomic, durable transaction. `body` sees the latest state, serialized with every other
+    /// writer, and returns the changes and a result, or throws and nothing is written. A
+    /// transaction that would break referential integrity is refused, whatever the backend.
     public func write<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
-        let result: R
-        do {
-            result = try store.write { (state: PlatformState) throws(ServerError) -> (record: [UInt8], apply: ((inout PlatformState) -> Void)?, result: R) in
-                let (tx, result) = try body(state)
-                if let v = state.violation(of: tx) { throw .internalError("refused by the store's integrity rules: \(v)") }
-                return (tx.isEmpty ? [] : tx.record, { $0.apply(tx) }, result)
-            }
-        } catch {
-            throw .store(error)
+        let result = try store.commit { (state: PlatformState) throws(ServerError) -> (Transaction, R) in
+            let (tx, result) = try body(state)
+            if let v = state.violation(of: tx) { throw .internalError("refused by the store's integrity rules: \(v)") }
+            return (tx, result)
         }
-        compactIfDue()
+        store.compactIfDue()
         return result
-    }
-
-    /// Journal size that triggers a compaction: at least `compactionFloor`, and at least the
-    /// snapshot's size (so compaction work stays proportional to the writes since the last one).
-    public var compactionFloor = 8 << 20
-
-    /// Rewrites the snapshot when the journal has grown past the threshold. A failure is logged
-    /// by the caller's next write, never lost: the journal stays valid.
-    func compactIfDue() {
-        guard store.journalBytes > max(compactionFloor, store.snapshotBytes) else { return }
-        try? store.compact()
     }
 
     /// Reloads the catalog from its file. On failure the old catalog stays in use.

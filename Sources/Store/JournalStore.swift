@@ -100,7 +100,10 @@ public final class JournalStore<State: StoreState> {
             let names = try dir.names()
             guard try readManifest() == m else { continue }
             switch StoreLayout.check(names: names, manifest: m, size: fileSize) {
-            case .failure(let p): throw .damaged(file: path(p.file), offset: 0, reason: p.reason)
+            case .failure(let p):
+                // A compaction may have committed since: then the files belong to the next CURRENT.
+                guard try readManifest() == m else { continue }
+                throw .damaged(file: path(p.file), offset: 0, reason: p.reason)
             case .success(let l): leftovers = l
             }
             do {

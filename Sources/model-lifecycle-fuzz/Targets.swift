@@ -84,10 +84,10 @@ enum FuzzTargets {
         init() {
             let dir = NSTemporaryDirectory() + "model-lifecycle-fuzz-" + String(getpid())
             try? FileManager.default.removeItem(atPath: dir)
-            let store = try! JournalStore<PlatformState>(directory: dir)
+            let store = FilePlatformStore(try! JournalStore<PlatformState>(directory: dir))
+            store.compactionFloor = 1 << 20
             platform = Platform(store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
                                 calendar: LifecycleCalendar(today: 20_000))
-            platform.compactionFloor = 1 << 20
             var table = MethodTable()
             DomainMethods.register(in: &table, platform: platform)
             ConformanceFixtures.register(in: &table)

@@ -21,7 +21,7 @@ final class CleanupScheduleServiceTests: XCTestCase {
     override func setUpWithError() throws {
         dir = NSTemporaryDirectory() + "cleanup-schedule-" + UUID().uuidString.lowercased()
         let clock = self.clock
-        platform = Platform(store: try JournalStore<PlatformState>(directory: dir), catalog: Catalog(),
+        platform = Platform(store: try FilePlatformStore(directory: dir), catalog: Catalog(),
                             catalogSource: CatalogSource(path: nil, origin: "none"), calendar: LifecycleCalendar(today: 0),
                             clock: { clock.now })
         try platform.write { _ throws(ServerError) in
@@ -56,8 +56,8 @@ final class CleanupScheduleServiceTests: XCTestCase {
         clock.set("2026-11-29T04:00:00.000Z")
         let report = try CleanupService.runIfDue(platform: platform)
         XCTAssertEqual(report?["removed"]?.arrayValue?.count, 1)
-        XCTAssertNil(platform.store.state.models["00000000-0000-4000-8000-00000000000b"])
-        XCTAssertEqual(platform.store.state.audit.values.first?.actor, CleanupService.scheduler)
+        XCTAssertNil(try platform.read().models["00000000-0000-4000-8000-00000000000b"])
+        XCTAssertEqual(try platform.read().audit.values.first?.actor, CleanupService.scheduler)
         clock.set("2026-11-29T04:00:30.000Z")
         XCTAssertNil(try CleanupService.runIfDue(platform: platform), "once per period")
         XCTAssertEqual(try status()["lastRun"]?["startedAt"], "2026-11-29T04:00:00.000Z")
@@ -74,7 +74,7 @@ final class CleanupScheduleServiceTests: XCTestCase {
 
     func testAnotherProcessThatRanItFirstMeansThisOneDoesNot() throws {
         try CleanupService.ensureMeta(platform: platform)
-        let other = Platform(store: try JournalStore<PlatformState>(directory: dir), catalog: Catalog(),
+        let other = Platform(store: try FilePlatformStore(directory: dir), catalog: Catalog(),
                              catalogSource: CatalogSource(path: nil, origin: "none"), calendar: LifecycleCalendar(today: 0),
                              clock: { [clock] in clock.now })
         clock.set("2026-11-29T04:00:00.000Z")

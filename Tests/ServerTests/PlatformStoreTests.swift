@@ -9,10 +9,10 @@ final class PlatformStoreTests: XCTestCase {
     func testCompactionKeepsTheWholeState() throws {
         let dir = NSTemporaryDirectory() + "platform-store-" + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try JournalStore<PlatformState>(directory: dir)
+        let store = try FilePlatformStore(directory: dir)
+        store.compactionFloor = 4096
         let platform = Platform(store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
                                 calendar: LifecycleCalendar(today: 0))
-        platform.compactionFloor = 4096
         try platform.write { _ throws(ServerError) in
             (Transaction([.putTenant(Tenant(id: "t", name: "T", securityEnabled: true, createdAt: 1)),
                           .putProvider(Provider(id: "p", tenantId: "t", name: "P", providerType: "vllm"))]), ())
@@ -34,7 +34,7 @@ final class PlatformStoreTests: XCTestCase {
     func testGeneratedIdsAreLowercaseVersion4UUIDs() throws {
         let dir = NSTemporaryDirectory() + "platform-ids-" + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let platform = Platform(store: try JournalStore<PlatformState>(directory: dir), catalog: Catalog(),
+        let platform = Platform(store: try FilePlatformStore(directory: dir), catalog: Catalog(),
                                 catalogSource: CatalogSource(path: nil, origin: "none"), calendar: LifecycleCalendar(today: 0))
         let ids = (0..<1000).map { _ in platform.newID() }
         XCTAssertEqual(Set(ids).count, 1000)

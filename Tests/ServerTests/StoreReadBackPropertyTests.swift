@@ -13,13 +13,15 @@ import Store
 final class StoreReadBackPropertyTests: XCTestCase {
     private var dir = ""
     private var platform: Platform!
+    private var fileStore: FilePlatformStore!
     private var processor: MessageProcessor!
     private let outbox = CollectingOutbox()
     private var nextID = 1
 
     override func setUpWithError() throws {
         dir = NSTemporaryDirectory() + "model-lifecycle-readback-" + UUID().uuidString.lowercased()
-        let store = try JournalStore<PlatformState>(directory: dir)
+        let store = try FilePlatformStore(directory: dir)
+        fileStore = store
         platform = Platform(store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
                             calendar: LifecycleCalendar(today: 20_000))
         var table = MethodTable()
@@ -124,7 +126,7 @@ final class StoreReadBackPropertyTests: XCTestCase {
         func counts(_ s: PlatformState) -> [Int] { [s.tenants.count, s.configs.count, s.templates.count, s.migrations.count, s.audit.count] }
         let other = try JournalStore<PlatformState>(directory: dir, mode: .verify)
         XCTAssertEqual(counts(other.state), counts(live), "another process reads the journal back (seed \(seed), step \(step))")
-        try platform.store.compact()
+        try fileStore.journal.compact()
         let after = try JournalStore<PlatformState>(directory: dir, mode: .verify)
         XCTAssertEqual(counts(after.state), counts(live), "and the snapshot (seed \(seed), step \(step))")
         XCTAssertEqual(after.state.invariantViolations(), [])

@@ -1,0 +1,107 @@
+import Domain
+import Store
+
+/// What the server needs of a store, whatever keeps it: the state with every commit, one atomic
+/// durable transaction at a time, and housekeeping. Handlers reach the store only through this
+/// (by way of `Platform.read` and `Platform.write`); the file store (`FilePlatformStore`) and an
+/// in-memory one (`MemoryPlatformStore`) implement it, and a database backend would too.
+///
+/// The promises every implementation keeps:
+/// - `read` returns a state holding every commit answered (by any process) before it was called.
+/// - `commit` serializes with every other writer, runs `body` on the latest state, and either
+///   throws with nothing written or makes the transaction durable before it returns.
+/// - A commit's in-memory effect may be deferred until `settle` or the next `read`/`commit`;
+///   nothing can observe the state without it.
+public protocol PlatformStore: AnyObject {
+    /// Where the store is (a directory, a database), for messages and logs.
+    var location: String { get }
+    /// The state with every commit answered before this call.
+    func read() throws(ServerError) -> PlatformState
+    /// One atomic, durable transaction (see the promises above).
+    func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R
+    /// Applies a deferred commit now (the server calls it when idle).
+    func settle()
+    /// Counts rebuilds of the whole state (another process started a new generation): anything
+    /// derived from an earlier state must be derived again.
+    var reloads: Int { get }
+    /// Does the backend's periodic housekeeping (compaction) if it is due; a failure never fails
+    /// the caller and loses nothing.
+    func compactIfDue()
+    /// What an operator should hear about how the store was opened (created new, upgraded,
+    /// read-only), one sentence each.
+    var openingNotices: [String] { get }
+}
+
+/// The embedded default: a directory kept by the crash-safe journal store.
+public final class FilePlatformStore: PlatformStore {
+    /// The engine, for the command-line tools that work on files (compact, verify).
+    public let journal: JournalStore<PlatformState>
+    /// Journal size that triggers a compaction: at least this, and at least the snapshot's size
+    /// (so compaction work stays proportional to the writes since the last one).
+    public var compactionFloor = 8 << 20
+
+    public init(_ journal: JournalStore<PlatformState>) { self.journal = journal }
+
+    /// Opens (serving: creating if needed) the store in `directory`.
+    public convenience init(directory: String, lockTimeoutMillis: Int = 10_000) throws(StoreError) {
+        self.init(try JournalStore<PlatformState>(directory: directory, mode: .serve, lockTimeoutMillis: lockTimeoutMillis))
+    }
+
+    public var location: String { journal.directory }
+
+    public func read() throws(ServerError) -> PlatformState {
+        do { try journal.refresh() } catch { throw .store(error) }
+        return journal.state
+    }
+
+    public func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
+        do {
+            return try journal.write { (state: PlatformState) throws(ServerError)
+                -> (record: [UInt8], apply: ((inout PlatformState) -> Void)?, result: R) in
+                let (tx, result) = try body(state)
+                return (tx.isEmpty ? [] : tx.record, { $0.apply(tx) }, result)
+            }
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    public func settle() { journal.settle() }
+
+    public var reloads: Int { journal.loadCount }
+
+    public func compactIfDue() {
+        guard journal.journalBytes > max(compactionFloor, journal.snapshotBytes) else { return }
+        try? journal.compact()
+    }
+
+    public var openingNotices: [String] {
+        var out: [String] = []
+        if journal.createdNew { out.append("created a new, empty store at \(location)") }
+        if journal.foundEarlierLayout { out.append("the store at \(location) had no CURRENT file (an earlier version's); wrote one") }
+        if let why = journal.readOnlyReason { out.append("serving reads only: \(why)") }
+        return out
+    }
+}
+
+/// A store in memory only, gone with the process: for documenting the methods (`openrpc`) and for
+/// rule tests in-process. It keeps every promise but durability.
+public final class MemoryPlatformStore: PlatformStore {
+    private var state = PlatformState()
+
+    public init() {}
+
+    public var location: String { "memory" }
+    public func read() throws(ServerError) -> PlatformState { state }
+
+    public func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
+        let (tx, result) = try body(state)
+        state.apply(tx)
+        return result
+    }
+
+    public func settle() {}
+    public var reloads: Int { 0 }
+    public func compactIfDue() {}
+    public var openingNotices: [String] { [] }
+}
