@@ -31,10 +31,10 @@ public enum CleanupPlanner {
 
     /// The first reason to keep `m` in `state`, or nil when it may go.
     public static func skipReason(_ m: Model, in state: PlatformState) -> CleanupSkipReason? {
-        if (state.questionTimes[m.id]?.count ?? 0) > 0 { return .hasQuestions }
-        if !(state.migratedFrom[m.id] ?? []).isEmpty { return .migrationTarget }
-        if !(state.configsByModel[m.id] ?? []).isEmpty { return .activeReferences }
-        if (state.templatesByModel[m.id] ?? []).contains(where: { state.templates[$0]?.deletedAt == nil }) { return .activeReferences }
+        let references = ModelReferences.of(m.id, in: state)
+        if references.questions > 0 { return .hasQuestions }
+        if references.migrationSources > 0 { return .migrationTarget }
+        if references.activeCount > 0 { return .activeReferences }
         return nil
     }
 

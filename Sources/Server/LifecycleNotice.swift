@@ -16,7 +16,7 @@ public enum LifecycleNotice {
             guard let m = state.models[id] else { continue }
             let life = Views.lifecycle(m, state, platform)
             guard life.status == .retiring || life.status == .deprecated else { continue }
-            let active = Usage.references(of: m.id, in: state).activeReferences.reduce(0) { $0 + $1.1 }
+            let active = ModelReferences.of(m.id, in: state).activeCount
             guard active > 0 else { continue }
             models.append((m.name + "\u{0}" + m.id, [
                 "id": .string(m.id), "name": .string(m.name), "status": .string(life.status.rawValue),

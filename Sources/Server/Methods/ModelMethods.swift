@@ -50,9 +50,7 @@ enum ModelMethods {
                 try call.platform.write { state throws(ServerError) in
                     let provider = try state.provider(try call.params.string("providerId"), in: call.tenantId)
                     let name = try call.params.string("name")
-                    if state.modelsByTenant[call.tenantId, default: []].contains(where: {
-                        let m = state.models[$0]!; return m.providerId == provider.id && m.name == name && m.deletedAt == nil
-                    }) {
+                    if state.modelNameTaken(name, providerId: provider.id, tenantId: call.tenantId) {
                         throw .domain(.conflict(reason: "provider \(provider.name) already has a model named \"\(name)\""))
                     }
                     var m = Model(id: call.platform.newID(), tenantId: call.tenantId, kind: ModelKind(rawValue: try call.params.string("kind"))!,
@@ -76,9 +74,7 @@ enum ModelMethods {
                     var m = try state.model(call.params.id, in: call.tenantId)
                     let before = m
                     if let name = call.params.optionalString("name"), name != m.name {
-                        if state.modelsByTenant[call.tenantId, default: []].contains(where: {
-                            let o = state.models[$0]!; return o.providerId == m.providerId && o.name == name && o.deletedAt == nil
-                        }) {
+                        if state.modelNameTaken(name, providerId: m.providerId, tenantId: call.tenantId, except: m.id) {
                             throw .domain(.conflict(reason: "the provider already has a model named \"\(name)\""))
                         }
                         m.name = name
@@ -101,7 +97,7 @@ enum ModelMethods {
                 if force && call.actor.role != .sysadmin { throw .domain(.forbidden(method: "models/delete with force", role: call.actor.role)) }
                 return try call.platform.write { state throws(ServerError) in
                     let m = try state.model(call.params.id, in: call.tenantId, includeDeleted: force)
-                    let usage = Usage.references(of: m.id, in: state)
+                    let usage = ModelReferences.of(m.id, in: state)
                     var refs = usage.activeReferences
                     if force {
                         refs.append(("questions", usage.questions))

@@ -10,7 +10,7 @@ enum UsageMethods {
         .required("assistantTemplates", .integer()), .required("appTemplates", .integer()), .required("spaces", .integer()),
         .required("questions", .integer()), .required("totalUsage", .integer(), "assistants + apps + services")]))
 
-    static func stats(_ u: Usage) -> JSONObject {
+    static func stats(_ u: ModelReferences) -> JSONObject {
         ["assistants": .int(u.assistants), "apps": .int(u.apps), "services": .int(u.services),
          "assistantTemplates": .int(u.assistantTemplates), "appTemplates": .int(u.appTemplates), "spaces": .int(u.spaces),
          "questions": .int(u.questions), "totalUsage": .int(u.assistants + u.apps + u.services)]
@@ -52,7 +52,7 @@ enum UsageMethods {
                          params: [.required("modelId", .uuid)], result: statsSchema) { call throws(ServerError) in
                 let state = try call.platform.read()
                 let m = try state.model(try call.params.string("modelId"), in: call.tenantId, includeDeleted: true)
-                return .object(stats(Usage.references(of: m.id, in: state)))
+                return .object(stats(ModelReferences.of(m.id, in: state)))
             },
             DomainMethod("usage/details", .admin, summary: "What uses a model, one row per entity, oldest first; total counts every matching row.",
                          params: [.required("modelId", .uuid), .optional("entityType", .enumeration(entityTypes)), Pagination.limitField, Pagination.cursorField],
@@ -71,11 +71,11 @@ enum UsageMethods {
                             .required("modelId", .uuid), .required("name", .string()), .required("status", .string()),
                             .required("usage", statsSchema)]))), .required("totals", statsSchema)])) { call throws(ServerError) in
                 let state = try call.platform.read()
-                var totals = Usage()
+                var totals = ModelReferences()
                 var rows: [(String, JSONValue)] = []
                 for id in state.modelsByTenant[call.tenantId] ?? [] {
                     guard let m = state.models[id], m.deletedAt == nil else { continue }
-                    let u = Usage.references(of: m.id, in: state)
+                    let u = ModelReferences.of(m.id, in: state)
                     totals.assistants += u.assistants; totals.apps += u.apps; totals.services += u.services
                     totals.assistantTemplates += u.assistantTemplates; totals.appTemplates += u.appTemplates
                     totals.spaces += u.spaces; totals.questions += u.questions
