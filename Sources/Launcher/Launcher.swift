@@ -72,11 +72,12 @@ public enum Launcher {
     }
 
     /// Opens the store and catalog of a serving process; a diagnostic and exit code on failure.
-    static func openPlatform(_ options: ServeOptions) -> Result<Platform, StartupFailure> {
+    static func openPlatform(_ options: ServeOptions, mode: JournalStore<PlatformState>.Mode = .serve)
+        -> Result<Platform, StartupFailure> {
         let env = ProcessInfo.processInfo.environment
         let dir = storeDirectory(flag: options.store, environment: env)
         let store: FilePlatformStore
-        do { store = FilePlatformStore(try openStore(dir, environment: env)) } catch {
+        do { store = FilePlatformStore(try openStore(dir, mode: mode, environment: env)) } catch {
             return .failure(StartupFailure(exitCode: 3, message: storeFailure(error)))
         }
         if let bytes = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init), bytes > 0 { store.compactionFloor = bytes }
@@ -97,9 +98,10 @@ public enum Launcher {
 
     /// Opens a store for serving or writing, with `$MODEL_LIFECYCLE_LOCK_TIMEOUT_MS` applied from
     /// the start (opening a new store takes the lock too).
-    static func openStore(_ dir: String, environment env: [String: String]) throws(StoreError) -> JournalStore<PlatformState> {
+    static func openStore(_ dir: String, mode: JournalStore<PlatformState>.Mode,
+                          environment env: [String: String]) throws(StoreError) -> JournalStore<PlatformState> {
         let timeout = env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? 10_000
-        return try JournalStore<PlatformState>(directory: dir, mode: .serve, lockTimeoutMillis: timeout)
+        return try JournalStore<PlatformState>(directory: dir, mode: mode, lockTimeoutMillis: timeout)
     }
 
     /// Compacts the store now; prints `{store, files, snapshotBytes}`. Exit 0, or 3 when the store
@@ -108,7 +110,7 @@ public enum Launcher {
         let env = ProcessInfo.processInfo.environment
         let dir = storeDirectory(flag: store, environment: env)
         do {
-            let s = try openStore(dir, environment: env)
+            let s = try openStore(dir, mode: .existing, environment: env)
             try s.compact()
             writeStdout(JSONWriter.string(["store": .string(dir), "files": .array(s.files.map { .string($0) }),
                                            "snapshotBytes": .int(s.snapshotBytes)], pretty: true) + "\n")
@@ -130,7 +132,7 @@ public enum Launcher {
         var serve = ServeOptions()
         serve.store = options.store
         let platform: Platform
-        switch openPlatform(serve) {
+        switch openPlatform(serve, mode: .existing) {
         case .success(let p): platform = p
         case .failure(let f):
             writeStderr(f.message)

@@ -44,7 +44,8 @@ public final class FilePlatformStore: PlatformStore {
 
     /// Opens (serving: creating if needed) the store in `directory`.
     public convenience init(directory: String, lockTimeoutMillis: Int = 10_000) throws(StoreError) {
-        self.init(try JournalStore<PlatformState>(directory: directory, mode: .serve, lockTimeoutMillis: lockTimeoutMillis))
+        self.init(try JournalStore<PlatformState>(directory: directory, mode: .serve,
+                                                  lockTimeoutMillis: lockTimeoutMillis))
     }
 
     public var location: String { journal.directory }
@@ -70,15 +71,31 @@ public final class FilePlatformStore: PlatformStore {
 
     public var reloads: Int { journal.loadCount }
 
+    /// Why the last compaction failed (a full disk, say), until one succeeds.
+    public private(set) var lastCompactionFailure: String?
+    /// After a failure the next attempt waits for another `compactionFloor` of journal, so a full
+    /// disk does not make every write rewrite (and fail to rewrite) the whole snapshot.
+    private var nextAttemptAtBytes = 0
+
     public func compactIfDue() {
-        guard journal.journalBytes > max(compactionFloor, journal.snapshotBytes) else { return }
-        try? journal.compact()
+        let bytes = journal.journalBytes
+        guard bytes > max(compactionFloor, journal.snapshotBytes), bytes >= nextAttemptAtBytes else { return }
+        do {
+            try journal.compact()
+            lastCompactionFailure = nil
+            nextAttemptAtBytes = 0
+        } catch {
+            lastCompactionFailure = "\(error)"
+            nextAttemptAtBytes = bytes + compactionFloor
+        }
     }
 
     public var openingNotices: [String] {
         var out: [String] = []
         if journal.createdNew { out.append("created a new, empty store at \(location)") }
-        if journal.foundEarlierLayout { out.append("the store at \(location) had no CURRENT file (an earlier version's); wrote one") }
+        if journal.foundEarlierLayout {
+            out.append("the store at \(location) had no CURRENT file (an earlier version's); wrote one")
+        }
         if let why = journal.readOnlyReason { out.append("serving reads only: \(why)") }
         return out
     }

@@ -16,7 +16,9 @@ enum JournalScan {
 
     /// Calls `visit` for each whole record in order, with the offset after it, then says how the
     /// bytes end. A throwing `visit` stops the scan.
-    static func scan(_ bytes: [UInt8], visit: (ArraySlice<UInt8>, Int) throws(StoreError) -> Void) throws(StoreError) -> End {
+    static func scan(
+        _ bytes: [UInt8], visit: (ArraySlice<UInt8>, Int) throws(StoreError) -> Void
+    ) throws(StoreError) -> End {
         var offset = 0
         while offset < bytes.count {
             switch Record.decode(bytes, at: offset) {
@@ -24,10 +26,12 @@ enum JournalScan {
                 try visit(payload, next)
                 offset = next
             case .incomplete:
-                return laterRecord(in: bytes, after: offset).map { .damaged(offset: offset, reason: "a record is cut short, and a whole record follows at byte \($0)") }
-                    ?? .torn(offset: offset)
+                guard let later = laterRecord(in: bytes, after: offset) else { return .torn(offset: offset) }
+                let reason = "a record is cut short, and a whole record follows at byte \(later)"
+                return .damaged(offset: offset, reason: reason)
             case .damaged(let why):
-                return laterRecord(in: bytes, after: offset).map { _ in .damaged(offset: offset, reason: why) } ?? .torn(offset: offset)
+                guard laterRecord(in: bytes, after: offset) != nil else { return .torn(offset: offset) }
+                return .damaged(offset: offset, reason: why)
             }
         }
         return .clean

@@ -22,6 +22,9 @@ public final class JournalStore<State: StoreState> {
     public enum Mode: Sendable, Equatable {
         /// For serving: creates a new store in a missing or empty directory; writes allowed.
         case serve
+        /// For maintenance commands (compact, cleanup): writes allowed, but a missing or empty
+        /// directory is `noStore` rather than a new store (a mistyped path must not make one).
+        case existing
         /// For checking: never creates or writes anything; a missing store is `noStore`.
         case verify
     }
@@ -54,6 +57,9 @@ public final class JournalStore<State: StoreState> {
     public private(set) var createdNew = false
     /// Whether this open found a store written before `CURRENT` existed (and, serving, wrote one).
     public private(set) var foundEarlierLayout = false
+    /// Whether `manifest` was inferred from an earlier layout that could not be given a `CURRENT`
+    /// (verifying, or a read-only directory): refreshes then expect no `CURRENT` file.
+    private var manifestIsSynthesized = false
     /// Set when a failure left the durability of the files in doubt: writes are refused until the
     /// process reopens the store.
     private var broken: String?
@@ -78,7 +84,7 @@ public final class JournalStore<State: StoreState> {
             try fileSystem.makeDirectory(directory)
         case .directory: break
         }
-        dir = try fileSystem.openDirectory(directory)
+        dir = try fileSystem.openDirectory(directory, forWriting: mode != .verify)
         try openCurrentGeneration()
     }
 
@@ -127,7 +133,9 @@ public final class JournalStore<State: StoreState> {
         if names.contains(Manifest.fileName) { return false }
         if !StoreLayout.holdsStoreFiles(names) {
             guard mode == .serve else { throw .noStore(path: directory, reason: "the directory holds no store files") }
-            if let why = dir.readOnlyReason { throw .cannotOpen(path: directory, reason: "a new store cannot be created: \(why)") }
+            if let why = dir.readOnlyReason {
+                throw .cannotOpen(path: directory, reason: "a new store cannot be created: \(why)")
+            }
             try locked { () throws(StoreError) in
                 guard try readManifest() == nil, !StoreLayout.holdsStoreFiles(try dir.names()) else { return }
                 let j = try dir.open(StoreLayout.journalName(0), .createNew)
@@ -140,7 +148,7 @@ public final class JournalStore<State: StoreState> {
             return false
         }
         let g: Int
-        switch StoreLayout.legacyGeneration(names) {
+        switch StoreLayout.legacyGeneration(names, size: fileSize) {
         case .failure(let p): throw .damaged(file: path(p.file), offset: 0, reason: p.reason)
         case .success(let found): g = found
         }
@@ -148,6 +156,7 @@ public final class JournalStore<State: StoreState> {
         let adopted = try manifestOfEarlierLayout(generation: g)
         if mode == .verify || dir.readOnlyReason != nil {
             try load(adopted)
+            manifestIsSynthesized = true
             return true
         }
         try locked { () throws(StoreError) in
@@ -177,8 +186,8 @@ public final class JournalStore<State: StoreState> {
             let name = m.snapshotName
             let f = try dir.open(name, .read)
             let bytes: [UInt8]
-            do { bytes = try f.readAll() } catch { f.close(); throw error }
-            f.close()
+            defer { f.close() }
+            bytes = try f.readAll()
             guard bytes.count == expected.bytes else {
                 throw .damaged(file: path(name), offset: min(bytes.count, expected.bytes),
                                reason: "the snapshot has \(bytes.count) bytes, CURRENT says \(expected.bytes)")
@@ -191,14 +200,14 @@ public final class JournalStore<State: StoreState> {
                                        decode: { (payload) throws(StoreError) in try State.decode(payload) },
                                        apply: { (decoded) throws(StoreError) in try fresh.apply(decoded: decoded) })
         }
-        let writable = mode == .serve && dir.readOnlyReason == nil
+        let writable = mode != .verify && dir.readOnlyReason == nil
         var file: any StoreFile
         journalReadOnly = nil
         do {
             file = try dir.open(m.journalName, writable ? .readWrite : .read)
-        } catch .io(let p, let reason) where writable {
+        } catch .readOnly(let why) where writable {
             file = try dir.open(m.journalName, .read)
-            journalReadOnly = "the journal \(p) cannot be written (\(reason))"
+            journalReadOnly = why
         }
         journal?.close()
         journal = file
@@ -278,8 +287,8 @@ public final class JournalStore<State: StoreState> {
         guard let journal else { return }
         let size = try journal.size()
         if size < journalOffset {
-            throw .damaged(file: path(manifest.journalName), offset: size, reason: "the journal shrank from \(journalOffset) to \(size) bytes: "
-                           + "records already read are gone")
+            let reason = "the journal shrank from \(journalOffset) to \(size) bytes: records already read are gone"
+            throw .damaged(file: path(manifest.journalName), offset: size, reason: reason)
         }
         guard size > journalOffset else { return }
         for attempt in 0..<2 {
@@ -315,7 +324,7 @@ public final class JournalStore<State: StoreState> {
         if let why = try dir.identityProblem(forWriting: holdingLock) {
             throw .unavailable(reason: why + "; this process can no longer read or write it: restart it")
         }
-        guard let m = try readManifest() else {
+        guard let m = try readManifest() ?? (manifestIsSynthesized ? manifest : nil) else {
             throw .damaged(file: path(Manifest.fileName), offset: 0, reason: "CURRENT was removed")
         }
         if m != manifest {
@@ -358,6 +367,7 @@ public final class JournalStore<State: StoreState> {
         try underLock { () throws in
             try checkWritable()
             try catchUp(holdingLock: true)
+            try checkWritable()  // catching up may have reloaded a generation that opens read-only
             let (record, apply, result) = try body(state)
             if record.isEmpty { return result }
             try State.checkReadable(record)
@@ -382,8 +392,8 @@ public final class JournalStore<State: StoreState> {
         }
         do {
             try journal.write(bytes, at: journalOffset)
-            try journal.sync()
         } catch {
+            // No whole record was written, so no reader applied one: cut off what was.
             do {
                 try journal.truncate(to: journalOffset)
                 try journal.sync()
@@ -391,6 +401,22 @@ public final class JournalStore<State: StoreState> {
                 broken = "a failed append could not be undone (\(error)); restart the server"
             }
             throw error
+        }
+        // The record is whole in the file now, and a reader may already have applied it: it can
+        // no longer be taken back. If the fsync fails, write the same bytes again (the kernel may
+        // have dropped the pages it failed to write) and fsync once more.
+        do {
+            try journal.sync()
+        } catch {
+            do {
+                try journal.write(bytes, at: journalOffset)
+                try journal.sync()
+            } catch {
+                broken = "fsync of the journal failed twice (\(error)); the last write may or may not be durable "
+                    + "and no further write is accepted: restart the server"
+                // journalOffset stays before the record: this process reads it back as others do.
+                throw .unavailable(reason: broken!)
+            }
         }
         journalOffset += bytes.count
     }
@@ -435,7 +461,8 @@ public final class JournalStore<State: StoreState> {
             case .success(let stale): for name in stale { try dir.remove(name) }
             }
             leftovers = []
-            let next = Manifest(generation: manifest.generation + 1, snapshot: try writeSnapshot(manifest.generation + 1))
+            let g = manifest.generation + 1
+            let next = Manifest(generation: g, snapshot: try writeSnapshot(g))
             var created: (any StoreFile)?
             do throws(StoreError) {
                 let j = try dir.open(next.journalName, .createNew)
@@ -445,6 +472,10 @@ public final class JournalStore<State: StoreState> {
                 try writeManifest(next)
             } catch {
                 created?.close()
+                // A rename that reported failure may still have happened (some network file systems).
+                if broken == nil, (try? readManifest()) == next {
+                    broken = "replacing CURRENT reported \(error) but happened; restart the server"
+                }
                 if broken == nil {
                     try? dir.remove(next.journalName)
                     try? dir.remove(next.snapshotName)
@@ -498,21 +529,35 @@ public final class JournalStore<State: StoreState> {
 
     // MARK: locking
 
+    /// Whether this process holds the write lock now (flock is per descriptor, so locking again
+    /// would do nothing and unlocking would release the outer holder's lock).
+    private var holdsLock = false
+
     private func underLock<R>(_ body: () throws -> R) throws -> R {
+        if holdsLock { return try body() }
         guard try dir.lockExclusive(timeoutMillis: lockTimeoutMillis) else {
             throw StoreError.unavailable(reason: "the store at \(directory) is locked by another process for more than "
                                          + "\(lockTimeoutMillis) ms")
         }
-        defer { dir.unlock() }
+        holdsLock = true
+        defer {
+            holdsLock = false
+            dir.unlock()
+        }
         return try body()
     }
 
     private func locked(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        if holdsLock { return try body() }
         guard try dir.lockExclusive(timeoutMillis: lockTimeoutMillis) else {
             throw .unavailable(reason: "the store at \(directory) is locked by another process for more than "
                                + "\(lockTimeoutMillis) ms")
         }
-        defer { dir.unlock() }
+        holdsLock = true
+        defer {
+            holdsLock = false
+            dir.unlock()
+        }
         try body()
     }
 }

@@ -100,7 +100,9 @@ public struct SnapshotSummary: Sendable, Equatable {
         var digest = DigestBuilder()
         var offset = 0
         while offset < bytes.count {
-            guard bytes.count - offset >= Record.headerSize, Record.read32(bytes, offset) == Record.magic else { return nil }
+            guard bytes.count - offset >= Record.headerSize, Record.read32(bytes, offset) == Record.magic else {
+                return nil
+            }
             let length = Int(Record.read32(bytes, offset + 4))
             guard bytes.count - offset - Record.headerSize >= length else { return nil }
             digest.add(length: UInt32(length), crc: Record.read32(bytes, offset + 8))

@@ -27,10 +27,17 @@ public final class PosixFileSystem: StoreFileSystem {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw .cannotOpen(path: path, reason: Self.errorText())
         }
+        // The new directory's name is an entry of its parent: durable only once the parent is synced.
+        let p = Glibc.open(parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if p >= 0 {
+            let synced = fsync(p) == 0
+            Glibc.close(p)
+            if !synced { throw .cannotOpen(path: path, reason: "cannot sync its parent directory: \(Self.errorText())") }
+        }
     }
 
-    public func openDirectory(_ path: String) throws(StoreError) -> any StoreDirectory {
-        try PosixDirectory(path: path)
+    public func openDirectory(_ path: String, forWriting: Bool) throws(StoreError) -> any StoreDirectory {
+        try PosixDirectory(path: path, forWriting: forWriting)
     }
 }
 
@@ -44,7 +51,7 @@ final class PosixDirectory: StoreDirectory {
     private let lockFD: Int32
     private(set) var readOnlyReason: String?
 
-    init(path: String) throws(StoreError) {
+    init(path: String, forWriting: Bool) throws(StoreError) {
         self.path = path
         fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw .cannotOpen(path: path, reason: PosixFileSystem.errorText()) }
@@ -52,8 +59,11 @@ final class PosixDirectory: StoreDirectory {
         fstat(fd, &st)
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
-        var lock = openat(fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if lock < 0 {
+        var lock = forWriting ? openat(fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) : -1
+        if !forWriting {
+            readOnlyReason = "opened for checking only"
+            lock = openat(fd, "lock", O_RDONLY | O_CLOEXEC)
+        } else if lock < 0 {
             let why = PosixFileSystem.errorText()
             readOnlyReason = "the store directory \(path) cannot be written (\(why))"
             lock = openat(fd, "lock", O_RDONLY | O_CLOEXEC)
@@ -78,6 +88,9 @@ final class PosixDirectory: StoreDirectory {
         let f = openat(fd, name, flags | O_CLOEXEC, 0o600)
         if f < 0 {
             if errno == ENOENT { throw .notFound(path: "\(path)/\(name)") }
+            if mode != .read && [EROFS, EACCES, EPERM].contains(errno) {
+                throw .readOnly(reason: "\(path)/\(name) cannot be written (\(PosixFileSystem.errorText()))")
+            }
             throw .io(path: "\(path)/\(name)", reason: PosixFileSystem.errorText())
         }
         return PosixFile(fd: f, name: name, directory: path)
@@ -85,16 +98,26 @@ final class PosixDirectory: StoreDirectory {
 
     func names() throws(StoreError) -> [String] {
         let copy = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard copy >= 0, let d = fdopendir(copy) else { throw .io(path: path, reason: PosixFileSystem.errorText()) }
+        guard copy >= 0 else { throw .io(path: path, reason: PosixFileSystem.errorText()) }
+        guard let d = fdopendir(copy) else {
+            let why = PosixFileSystem.errorText()
+            Glibc.close(copy)
+            throw .io(path: path, reason: why)
+        }
         defer { closedir(d) }
         var out: [String] = []
-        while let e = readdir(d) {
+        while true {
+            errno = 0
+            guard let e = readdir(d) else {
+                // A short listing would look like missing files: an error ends it loudly.
+                if errno != 0 { throw .io(path: path, reason: PosixFileSystem.errorText()) }
+                return out
+            }
             let name = withUnsafePointer(to: e.pointee.d_name) { ptr in
                 ptr.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name != "." && name != ".." { out.append(name) }
         }
-        return out
     }
 
     func rename(_ from: String, to: String) throws(StoreError) {
@@ -206,7 +229,9 @@ final class PosixFile: StoreFile {
     func write(_ bytes: [UInt8], at offset: Int) throws(StoreError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
+            let n = bytes.withUnsafeBytes { buffer in
+                pwrite(fd, buffer.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(path: path, reason: PosixFileSystem.errorText())

@@ -44,7 +44,7 @@ public enum Record {
     }
 
     static func append(_ v: UInt32, to out: inout [UInt8]) {
-        out.append(UInt8(v & 0xFF)); out.append(UInt8(v >> 8 & 0xFF)); out.append(UInt8(v >> 16 & 0xFF)); out.append(UInt8(v >> 24))
+        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(v >> UInt32(shift) & 0xFF)) }
     }
 
     static func read32(_ b: [UInt8], _ o: Int) -> UInt32 {

@@ -60,7 +60,8 @@ enum RecordPipeline {
         }
 
         var isAbandoned: Bool {
-            mutex.wait(); defer { mutex.signal() }
+            mutex.wait()
+            defer { mutex.signal() }
             return abandoned
         }
 
@@ -82,7 +83,10 @@ enum RecordPipeline {
             if head < items.count {
                 let item = items[head]
                 head += 1
-                if head == items.count { items.removeAll(keepingCapacity: true); head = 0 }
+                if head == items.count {
+                    items.removeAll(keepingCapacity: true)
+                    head = 0
+                }
                 room.signal()
                 return item
             }

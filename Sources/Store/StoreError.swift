@@ -35,7 +35,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .cannotOpen(let path, let reason): "cannot open store \(path): \(reason)"
         case .noStore(let path, let reason): "no store at \(path): \(reason)"
-        case .damaged(let file, let offset, let reason): "store file \(file) is damaged at byte offset \(offset): \(reason)"
+        case .damaged(let file, let offset, let reason):
+            "store file \(file) is damaged at byte offset \(offset): \(reason)"
         case .notFound(let path): "store file \(path) does not exist"
         case .io(let path, let reason): "store I/O failed on \(path): \(reason)"
         case .readOnly(let reason): "the store is read-only: \(reason)"

@@ -10,8 +10,9 @@ public protocol StoreFileSystem: AnyObject {
     /// Creates `path` and its missing parents (the leaf with mode 0700).
     func makeDirectory(_ path: String) throws(StoreError)
     /// Opens an existing directory and keeps it open: every later operation on the handle is
-    /// relative to that directory, wherever its path then points.
-    func openDirectory(_ path: String) throws(StoreError) -> any StoreDirectory
+    /// relative to that directory, wherever its path then points. Only `forWriting` may create
+    /// the `lock` file.
+    func openDirectory(_ path: String, forWriting: Bool) throws(StoreError) -> any StoreDirectory
 }
 
 /// What a path names.

@@ -3,8 +3,9 @@
 /// Beside `CURRENT` naming generation N, a directory holds:
 /// - `journal-N`, and `snapshot-N` exactly when the manifest names a snapshot;
 /// - at most the leftovers of one compaction: generation N−1's files (a compaction that committed
-///   and stopped before removing them; generation 0 never has a snapshot) or generation N+1's snapshot, its temporary file and an
-///   *empty* journal (a compaction that stopped before committing), and `CURRENT.tmp`;
+///   and stopped before removing them; generation 0 never has a snapshot) or generation N+1's
+///   snapshot, its temporary file and an *empty* journal (a compaction that stopped before
+///   committing), and `CURRENT.tmp`;
 /// - `lock`, and names that are not the store's (ignored).
 /// Anything else of the store's — a missing file, a stray generation, a non-empty journal that no
 /// manifest names — refuses to open: serving it could hide or lose data.
@@ -86,35 +87,39 @@ public enum StoreLayout {
             case .journal(let g) where g == n + 1:
                 guard let bytes = size(name) else { continue }
                 guard bytes == 0 else {
-                    return .failure(Problem(file: name, reason: "a journal of \(bytes) bytes that CURRENT does not name"))
+                    let reason = "a journal of \(bytes) bytes that CURRENT does not name"
+                    return .failure(Problem(file: name, reason: reason))
                 }
                 leftovers.append(name)
             case .journal(let g), .snapshot(let g), .snapshotTemporary(let g):
-                return .failure(Problem(file: name, reason: "generation \(g) does not belong beside CURRENT's generation \(n)"))
+                let reason = "generation \(g) does not belong beside CURRENT's generation \(n)"
+                return .failure(Problem(file: name, reason: reason))
             }
         }
         return .success(leftovers)
     }
 
-    /// The generation of a store written before `CURRENT` existed: exactly one journal, with its
-    /// snapshot when its generation is not 0 and none when it is. Anything else is refused. (A new
-    /// store that stopped between creating `journal-0` and its first `CURRENT` looks the same.)
-    public static func legacyGeneration(_ names: [String]) -> Result<Int, Problem> {
+    /// The generation of a store written before `CURRENT` existed: its highest journal, which
+    /// must have its snapshot unless it is generation 0. Beside it may stand what that version's
+    /// interrupted compactions left (the generation before, the next snapshot or its temporary
+    /// file), under the same rule as `check`; anything else is refused. (A new store that stopped
+    /// between creating `journal-0` and its first `CURRENT` looks the same.)
+    public static func legacyGeneration(_ names: [String], size: (String) -> Int?) -> Result<Int, Problem> {
         let ours = names.filter { ![.foreign, .lock, .manifestTemporary].contains(entry($0)) }.sorted()
         let journals = ours.compactMap { name -> Int? in
             if case .journal(let g) = entry(name) { return g }
             return nil
         }
-        guard journals.count == 1, let g = journals.first else {
-            let what = journals.isEmpty ? "no journal" : "\(journals.count) journals"
-            return .failure(Problem(file: Manifest.fileName, reason: "CURRENT is missing and the directory holds \(what) "
-                                    + "(\(ours.joined(separator: ", ")))"))
+        guard let g = journals.max() else {
+            let reason = "CURRENT is missing and the directory holds no journal (\(ours.joined(separator: ", ")))"
+            return .failure(Problem(file: Manifest.fileName, reason: reason))
         }
-        let expected = g == 0 ? [journalName(0)] : [journalName(g), snapshotName(g)].sorted()
-        guard ours == expected else {
-            return .failure(Problem(file: Manifest.fileName, reason: "CURRENT is missing and the directory holds "
-                                    + "\(ours.joined(separator: ", ")) instead of \(expected.joined(separator: ", "))"))
+        let assumed = Manifest(generation: g, snapshot: g == 0 ? nil : SnapshotSummary(bytes: 0, records: 0, digest: 0))
+        switch check(names: names, manifest: assumed, size: size) {
+        case .success: return .success(g)
+        case .failure(let p):
+            let reason = "CURRENT is missing, and as a store of an earlier version at generation \(g): \(p.file): \(p.reason)"
+            return .failure(Problem(file: Manifest.fileName, reason: reason))
         }
-        return .success(g)
     }
 }

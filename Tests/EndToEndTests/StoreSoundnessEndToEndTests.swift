@@ -194,6 +194,13 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         XCTAssertEqual(b.status, 3)
         XCTAssertTrue(b.out.contains("noStore") && b.err.contains("no store files"), b.out + b.err)
         XCTAssertFalse(b.out.contains("damage"), "an empty folder is not damage")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: missing), [], "verify wrote nothing, not even a lock")
+        for command in ["compact", "cleanup"] {
+            let c = try run([command, "--store", missing + "-typo"])
+            XCTAssertEqual(c.status, 3, "\(command) of a mistyped path: \(c.err)")
+            XCTAssertTrue(c.err.contains("no store"), c.err)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: missing + "-typo"), "and makes no new store there")
+        }
     }
 
     // MARK: 4. a removed or replaced directory
@@ -260,6 +267,13 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         XCTAssertTrue("\(w)".contains("read-only"), "\(w)")
         reader.stop()
         XCTAssertEqual(try run(["verify", "--store", mount]).status, 0)
+        // A store of the earlier layout (no CURRENT) on a read-only mount is served as it is.
+        unlink(store + "/CURRENT")
+        let earlier = try ServerProcess(["--cleanup-schedule", "off"], store: mount)
+        earlier.initialize(actor: sysadmin)
+        XCTAssertEqual(tenantNames(earlier), ["on-a-read-only-mount"], "\(earlier.stderrText)")
+        XCTAssertEqual(tenantNames(earlier), ["on-a-read-only-mount"], "and again on the next request")
+        earlier.stop()
     }
 
     private func run(_ arguments: [String], environment: [String: String]?, shell: Bool) throws -> (status: Int32, out: String, err: String) {

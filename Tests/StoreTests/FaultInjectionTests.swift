@@ -174,4 +174,47 @@ final class FaultInjectionTests: XCTestCase {
             }
         }
     }
+
+    /// A reader that applies a record whose fsync then fails must not be left with a write the
+    /// writer takes back: the writer writes the same bytes again and fsyncs, and everyone agrees.
+    func testAReaderThatSawARecordWhoseFsyncFailedAgreesWithTheWriter() throws {
+        let fs = MemoryFileSystem()
+        let writer = try JournalStore<EntryLog>(directory: path, fileSystem: fs)
+        let reader = try JournalStore<EntryLog>(directory: path, fileSystem: fs)
+        try writer.write { _ in (Array("first".utf8), ()) }
+        var failed = false
+        fs.hook = { (op) throws(StoreError) in
+            guard !failed, op.kind == "sync", op.name.hasPrefix("journal-") else { return }
+            failed = true
+            fs.hook = { _ in }
+            try reader.refresh()  // in the window between the write and its failing fsync
+            throw .io(path: op.name, reason: "injected fsync failure")
+        }
+        try writer.write { _ in (Array("a-long-second-record".utf8), ()) }
+        XCTAssertTrue(failed)
+        XCTAssertEqual(reader.state.entries, ["first", "a-long-second-record"], "the reader saw it in the window")
+        try writer.write { _ in (Array("3rd".utf8), ()) }
+        try reader.refresh()
+        XCTAssertEqual(reader.state.entries, ["first", "a-long-second-record", "3rd"])
+        XCTAssertEqual(try JournalStore<EntryLog>(directory: path, fileSystem: fs.crashImage(entriesDurable: true, contents: .durable))
+            .state.entries, ["first", "a-long-second-record", "3rd"], "and it is durable")
+    }
+
+    /// Two failing fsyncs: the write's outcome is unknown, said so, and the process takes no more writes.
+    func testAWriteWhoseFsyncFailsTwiceIsUnknownAndStopsWrites() throws {
+        let fs = MemoryFileSystem()
+        let writer = try JournalStore<EntryLog>(directory: path, fileSystem: fs)
+        fs.hook = { (op) throws(StoreError) in
+            if op.kind == "sync", op.name.hasPrefix("journal-") { throw .io(path: op.name, reason: "disk gone") }
+        }
+        XCTAssertThrowsError(try writer.write { _ in (Array("x".utf8), ()) }) {
+            XCTAssertTrue("\($0)".contains("may or may not be durable"), "\($0)")
+        }
+        fs.hook = { _ in }
+        XCTAssertThrowsError(try writer.write { _ in (Array("y".utf8), ()) }) {
+            XCTAssertTrue("\($0)".contains("restart"), "\($0)")
+        }
+        try writer.refresh()
+        XCTAssertEqual(writer.state.entries, ["x"], "it reads what the file holds, as every other process does")
+    }
 }

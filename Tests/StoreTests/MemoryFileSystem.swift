@@ -59,7 +59,7 @@ final class MemoryFileSystem: StoreFileSystem, @unchecked Sendable {
         if directories[path] == nil { directories[path] = Node() }
     }
 
-    func openDirectory(_ path: String) throws(StoreError) -> any StoreDirectory {
+    func openDirectory(_ path: String, forWriting: Bool) throws(StoreError) -> any StoreDirectory {
         try perform("opendir", path)
         guard let node = directories[path] else { throw .cannotOpen(path: path, reason: "no such directory") }
         return MemoryDirectory(fs: self, node: node, path: path)
