@@ -28,8 +28,9 @@ let package = Package(
         .executableTarget(name: "model-lifecycle-bench", dependencies: ["JSONRPC", "Domain", "Store", "Server"]),
         // Fuzz targets: libFuzzer with `-sanitize=fuzzer -D FUZZING` (see RELIABILITY.md), or a
         // corpus replay with mutations otherwise (what CI runs).
-        .executableTarget(name: "model-lifecycle-fuzz", dependencies: ["JSONRPC", "Transport", "Domain", "Store", "Server"],
-                          swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+        .executableTarget(
+            name: "model-lifecycle-fuzz", dependencies: ["JSONRPC", "Transport", "Domain", "Store", "Server"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),

@@ -12,6 +12,9 @@ public struct ActorIdentity: Sendable, Hashable {
     public var role: Role
 
     public init(userId: String, name: String? = nil, tenantId: String? = nil, role: Role) {
-        self.userId = userId; self.name = name; self.tenantId = tenantId; self.role = role
+        self.userId = userId
+        self.name = name
+        self.tenantId = tenantId
+        self.role = role
     }
 }

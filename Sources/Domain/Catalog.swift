@@ -60,11 +60,16 @@ public struct Catalog: Sendable {
         do { root = try JSONParser.parse(bytes, options: .init(maxDepth: 64, rejectDuplicateKeys: false)) } catch {
             throw CatalogError("not valid JSON: \(error.reason) at byte \(error.offset)")
         }
-        guard case .object(let top) = root else { throw CatalogError("the top level must be an object of model entries") }
+        guard case .object(let top) = root else {
+            throw CatalogError("the top level must be an object of model entries")
+        }
         var aliases: [String: String] = [:]
         for m in top.members where m.key != "sample_spec" {
             guard case .object(let e) = m.value else { continue }
-            if let target = e["alias_of"]?.stringValue { aliases[m.key] = target; continue }
+            if let target = e["alias_of"]?.stringValue {
+                aliases[m.key] = target
+                continue
+            }
             guard e["litellm_provider"] != nil || e["mode"] != nil else { continue }
             var entry = CatalogEntry(key: m.key)
             entry.provider = e["litellm_provider"]?.stringValue
@@ -91,7 +96,10 @@ public struct Catalog: Sendable {
         for (alias, first) in aliases {
             var target = first
             var hops = 0
-            while let next = aliases[target], hops < 16 { target = next; hops += 1 }
+            while let next = aliases[target], hops < 16 {
+                target = next
+                hops += 1
+            }
             if var e = entries[target] {
                 e.key = target
                 entries[alias] = e

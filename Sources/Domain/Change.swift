@@ -48,17 +48,28 @@ public enum Change: Sendable, Equatable {
         case .putAudit(let v): return ["op": "put", "k": "audit", "v": .object(v.record)]
         case .putMeta(let v): return ["op": "put", "k": "meta", "v": .object(v.record)]
         case .reserve(let counts):
-            return ["op": "reserve", "counts": .object(JSONObject(members: counts.keys.sorted().map { .init(key: $0, value: .int(counts[$0]!)) }))]
+            return [
+                "op": "reserve",
+                "counts": .object(
+                    JSONObject(members: counts.keys.sorted().map { .init(key: $0, value: .int(counts[$0]!)) })),
+            ]
         case .moveConfigs(let ids, let to, let at):
-            return ["op": "move", "k": "config", "ids": .array(ids.map { .string($0) }), "to": .string(to), "at": .number(JSONNumber(Int(at)))]
+            return [
+                "op": "move", "k": "config", "ids": .array(ids.map { .string($0) }), "to": .string(to),
+                "at": .number(JSONNumber(Int(at))),
+            ]
         case .migrateConfigs(let from, let to, let kinds, let at, let history):
-            var o: JSONObject = ["op": "migrate", "k": "config", "from": .string(from), "to": .string(to),
-                                 "kinds": .array(kinds.map { .string($0.rawValue) }), "at": .number(JSONNumber(Int(at)))]
+            var o: JSONObject = [
+                "op": "migrate", "k": "config", "from": .string(from), "to": .string(to),
+                "kinds": .array(kinds.map { .string($0.rawValue) }), "at": .number(JSONNumber(Int(at))),
+            ]
             if let history { o.append("history", .string(history)) }
             return o
         case .remove(let k, let id): return ["op": "remove", "k": .string(k.rawValue), "id": .string(id)]
-        case .recordQuestion(let m, let at): return ["op": "question", "modelId": .string(m), "at": .number(JSONNumber(Int(at)))]
-        case .purgeQuestions(let t, let before): return ["op": "purge", "tenantId": .string(t), "before": .number(JSONNumber(Int(before)))]
+        case .recordQuestion(let m, let at):
+            return ["op": "question", "modelId": .string(m), "at": .number(JSONNumber(Int(at)))]
+        case .purgeQuestions(let t, let before):
+            return ["op": "purge", "tenantId": .string(t), "before": .number(JSONNumber(Int(before)))]
         }
     }
 
@@ -90,14 +101,19 @@ public enum Change: Sendable, Equatable {
             guard try r.string("k") == "config" else { throw DecodeError("only configurations migrate") }
             var kinds: [ConfigKind] = []
             for name in r.strings("kinds") {
-                guard let k = ConfigKind(rawValue: name) else { throw DecodeError("unknown configuration kind \(name)") }
+                guard let k = ConfigKind(rawValue: name) else {
+                    throw DecodeError("unknown configuration kind \(name)")
+                }
                 kinds.append(k)
             }
-            self = .migrateConfigs(from: try r.string("from"), to: try r.string("to"), kinds: kinds, at: try r.int64("at"),
-                                   history: r.optionalString("history"))
+            self = .migrateConfigs(
+                from: try r.string("from"), to: try r.string("to"), kinds: kinds, at: try r.int64("at"),
+                history: r.optionalString("history"))
         case "reserve":
             var counts: [String: Int] = [:]
-            for m in r.objectValue("counts") { counts[m.key] = m.value.numberValue?.int64Value.map { Int(max(0, min($0, 100_000_000))) } ?? 0 }
+            for m in r.objectValue("counts") {
+                counts[m.key] = m.value.numberValue?.int64Value.map { Int(max(0, min($0, 100_000_000))) } ?? 0
+            }
             self = .reserve(counts)
         case "question": self = .recordQuestion(modelId: try r.string("modelId"), at: try r.int64("at"))
         case "purge": self = .purgeQuestions(tenantId: try r.string("tenantId"), before: try r.int64("before"))
@@ -134,7 +150,11 @@ public struct Transaction: Sendable, Equatable {
         let value: JSONValue
         // Records are written by this server and checksummed: no duplicate-member scan needed.
         let options = JSONParser.Options(maxDepth: Self.readableDepth, rejectDuplicateKeys: false)
-        do { value = try record.withUnsafeBufferPointer { buf throws(JSONParseError) in try JSONParser.parse(buf, options: options) } } catch {
+        do {
+            value = try record.withUnsafeBufferPointer { buf throws(JSONParseError) in
+                try JSONParser.parse(buf, options: options)
+            }
+        } catch {
             throw DecodeError("record is not JSON: \(error)")
         }
         guard let list = value["c"]?.arrayValue else { throw DecodeError("record without changes") }

@@ -62,9 +62,11 @@ public enum CleanupPlanner {
     /// run: removing A frees B. Each removal is checked against the store's rules on its own; one
     /// that would break them is reported in `errors` and the others go on. `checkpoint(done,
     /// total)` is called after each candidate so a caller can report progress or stop.
-    public static func run<E: Error>(state: PlatformState, limit: Int, now: Millis,
-                                     extraChanges: (Model) -> [Change] = { _ in [] },
-                                     checkpoint: (_ done: Int, _ total: Int) throws(E) -> Void) throws(E) -> CleanupOutcome {
+    public static func run<E: Error>(
+        state: PlatformState, limit: Int, now: Millis,
+        extraChanges: (Model) -> [Change] = { _ in [] },
+        checkpoint: (_ done: Int, _ total: Int) throws(E) -> Void
+    ) throws(E) -> CleanupOutcome {
         var sim = state
         var out = CleanupOutcome()
         let chosen = Array(candidates(in: state).prefix(limit))
@@ -74,7 +76,10 @@ public enum CleanupPlanner {
             var progressed = false
             var stillOpen: [Model] = []
             for m in open {
-                if skipReason(m, in: sim) != nil { stillOpen.append(m); continue }
+                if skipReason(m, in: sim) != nil {
+                    stillOpen.append(m)
+                    continue
+                }
                 let tx = Transaction(removal(of: m, in: sim, now: now) + extraChanges(m))
                 if let v = sim.violation(of: tx) {
                     out.errors.append((m, v))

@@ -17,7 +17,8 @@ public enum CleanupSchedule: Sendable, Equatable, CustomStringConvertible {
         func minute(_ s: String) -> Int? {
             let parts = s.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-                  let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+                let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m)
+            else { return nil }
             return h * 60 + m
         }
         switch words.first {
@@ -27,7 +28,8 @@ public enum CleanupSchedule: Sendable, Equatable, CustomStringConvertible {
             self = .daily(minuteOfDay: m)
         case "weekly" where words.count == 3:
             guard let d = Self.dayNames.firstIndex(of: words[1]) ?? Self.fullNames.firstIndex(of: words[1]),
-                  let m = minute(words[2]) else { return nil }
+                let m = minute(words[2])
+            else { return nil }
             self = .weekly(weekday: d, minuteOfDay: m)
         default: return nil
         }
@@ -37,7 +39,8 @@ public enum CleanupSchedule: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         func hhmm(_ m: Int) -> String {
-            let h = m / 60, mm = m % 60
+            let h = m / 60
+            let mm = m % 60
             return (h < 10 ? "0" : "") + String(h) + ":" + (mm < 10 ? "0" : "") + String(mm)
         }
         switch self {

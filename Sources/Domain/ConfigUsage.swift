@@ -53,9 +53,15 @@ public struct ConfigUsage: Sendable, Equatable {
 
     /// Every configuration of kind `slot` moved from `source` to `target` (a migration), where
     /// `movedDigest` is the sum of their digests as they are now. Moved assistants have no kwargs.
-    static func transfer(slot k: Int, from source: inout ConfigUsage, to target: inout ConfigUsage, movedDigest: (UInt64, UInt64)) {
+    static func transfer(
+        slot k: Int, from source: inout ConfigUsage, to target: inout ConfigUsage, movedDigest: (UInt64, UInt64)
+    ) {
         target.counts[k] += source.counts[k]
-        if target.spaces[k].isEmpty { target.spaces[k] = source.spaces[k] } else { target.spaces[k].merge(source.spaces[k], uniquingKeysWith: +) }
+        if target.spaces[k].isEmpty {
+            target.spaces[k] = source.spaces[k]
+        } else {
+            target.spaces[k].merge(source.spaces[k], uniquingKeysWith: +)
+        }
         target.digestA[k] &+= movedDigest.0
         target.digestB[k] &+= movedDigest.1
         source.counts[k] = 0
@@ -77,7 +83,10 @@ public struct ConfigUsage: Sendable, Equatable {
     /// configuration loaded, so it reads 8 bytes at a time.
     static func digest(_ c: ConfigItem) -> (UInt64, UInt64) {
         var h = WordHasher()
-        h.string(c.id); h.string(c.spaceId); h.word(UInt64(bitPattern: c.updatedAt)); h.word(c.kwargs.isEmpty ? 1 : 2)
+        h.string(c.id)
+        h.string(c.spaceId)
+        h.word(UInt64(bitPattern: c.updatedAt))
+        h.word(c.kwargs.isEmpty ? 1 : 2)
         return (h.a, h.b)
     }
 }
@@ -104,8 +113,13 @@ struct WordHasher {
                 word(UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)))
                 i += 8
             }
-            var tail: UInt64 = 0, shift: UInt64 = 0
-            while i < bytes.count { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < bytes.count {
+                tail |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
             word(tail)
         }
         word(UInt64(s.utf8.count))

@@ -10,7 +10,10 @@ public struct Tenant: Sendable, Equatable {
     public var securityEnabled: Bool
     public var createdAt: Millis
     public init(id: String, name: String, securityEnabled: Bool, createdAt: Millis) {
-        self.id = id; self.name = name; self.securityEnabled = securityEnabled; self.createdAt = createdAt
+        self.id = id
+        self.name = name
+        self.securityEnabled = securityEnabled
+        self.createdAt = createdAt
     }
 }
 
@@ -21,7 +24,10 @@ public struct Classification: Sendable, Equatable {
     public var name: String
     public var level: Int
     public init(id: String, tenantId: String, name: String, level: Int) {
-        self.id = id; self.tenantId = tenantId; self.name = name; self.level = level
+        self.id = id
+        self.tenantId = tenantId
+        self.name = name
+        self.level = level
     }
 }
 
@@ -32,7 +38,10 @@ public struct Provider: Sendable, Equatable {
     public var name: String
     public var providerType: String
     public init(id: String, tenantId: String, name: String, providerType: String) {
-        self.id = id; self.tenantId = tenantId; self.name = name; self.providerType = providerType
+        self.id = id
+        self.tenantId = tenantId
+        self.name = name
+        self.providerType = providerType
     }
 }
 
@@ -69,12 +78,29 @@ public struct Model: Sendable, Equatable {
     public var updatedAt: Millis
 
     public init(id: String, tenantId: String, kind: ModelKind, name: String, providerId: String, createdAt: Millis) {
-        self.id = id; self.tenantId = tenantId; self.kind = kind; self.name = name; self.providerId = providerId
-        nickname = nil; family = nil; maxInputTokens = nil; maxOutputTokens = nil
-        vision = false; reasoning = false; toolCalling = false; hosting = nil; openSource = false
-        securityClassificationId = nil; isEnabled = true; isDefault = false; manualDeprecated = false
-        migratedToModelId = nil; migratedAt = nil; deletedAt = nil
-        self.createdAt = createdAt; updatedAt = createdAt
+        self.id = id
+        self.tenantId = tenantId
+        self.kind = kind
+        self.name = name
+        self.providerId = providerId
+        nickname = nil
+        family = nil
+        maxInputTokens = nil
+        maxOutputTokens = nil
+        vision = false
+        reasoning = false
+        toolCalling = false
+        hosting = nil
+        openSource = false
+        securityClassificationId = nil
+        isEnabled = true
+        isDefault = false
+        manualDeprecated = false
+        migratedToModelId = nil
+        migratedAt = nil
+        deletedAt = nil
+        self.createdAt = createdAt
+        updatedAt = createdAt
     }
 }
 
@@ -87,9 +113,16 @@ public struct Space: Sendable, Equatable {
     /// Enabled models, in the order they were enabled.
     public var modelIds: [String]
     public var createdAt: Millis
-    public init(id: String, tenantId: String, name: String, securityClassificationId: String?, modelIds: [String] = [], createdAt: Millis) {
-        self.id = id; self.tenantId = tenantId; self.name = name
-        self.securityClassificationId = securityClassificationId; self.modelIds = modelIds; self.createdAt = createdAt
+    public init(
+        id: String, tenantId: String, name: String, securityClassificationId: String?, modelIds: [String] = [],
+        createdAt: Millis
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.name = name
+        self.securityClassificationId = securityClassificationId
+        self.modelIds = modelIds
+        self.createdAt = createdAt
     }
 }
 
@@ -112,11 +145,20 @@ public struct ConfigItem: Sendable, Equatable {
     public var createdBy: String
     public var createdAt: Millis
     public var updatedAt: Millis
-    public init(kind: ConfigKind, id: String, tenantId: String, spaceId: String, name: String, completionModelId: String,
-                kwargs: JSONObject, createdBy: String, createdAt: Millis) {
-        self.kind = kind; self.id = id; self.tenantId = tenantId; self.spaceId = spaceId; self.name = name
-        self.completionModelId = completionModelId; self.kwargs = kwargs; self.createdBy = createdBy
-        self.createdAt = createdAt; self.updatedAt = createdAt
+    public init(
+        kind: ConfigKind, id: String, tenantId: String, spaceId: String, name: String, completionModelId: String,
+        kwargs: JSONObject, createdBy: String, createdAt: Millis
+    ) {
+        self.kind = kind
+        self.id = id
+        self.tenantId = tenantId
+        self.spaceId = spaceId
+        self.name = name
+        self.completionModelId = completionModelId
+        self.kwargs = kwargs
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
     }
 }
 
@@ -138,9 +180,18 @@ public struct Template: Sendable, Equatable {
     public var deletedAt: Millis?
     public var createdAt: Millis
     public var updatedAt: Millis
-    public init(id: String, tenantId: String, kind: TemplateKind, name: String, completionModelId: String?, kwargs: JSONObject, createdAt: Millis) {
-        self.id = id; self.tenantId = tenantId; self.kind = kind; self.name = name
-        self.completionModelId = completionModelId; self.kwargs = kwargs; deletedAt = nil
-        self.createdAt = createdAt; self.updatedAt = createdAt
+    public init(
+        id: String, tenantId: String, kind: TemplateKind, name: String, completionModelId: String?, kwargs: JSONObject,
+        createdAt: Millis
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.kind = kind
+        self.name = name
+        self.completionModelId = completionModelId
+        self.kwargs = kwargs
+        deletedAt = nil
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
     }
 }

@@ -4,11 +4,16 @@ import JSONRPC
 
 extension Tenant {
     public var record: JSONObject {
-        ["id": .string(id), "name": .string(name), "securityEnabled": .bool(securityEnabled), "createdAt": .number(JSONNumber(Int(createdAt)))]
+        [
+            "id": .string(id), "name": .string(name), "securityEnabled": .bool(securityEnabled),
+            "createdAt": .number(JSONNumber(Int(createdAt))),
+        ]
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "tenant")
-        self.init(id: try r.string("id"), name: try r.string("name"), securityEnabled: r.bool("securityEnabled"), createdAt: try r.int64("createdAt"))
+        self.init(
+            id: try r.string("id"), name: try r.string("name"), securityEnabled: r.bool("securityEnabled"),
+            createdAt: try r.int64("createdAt"))
     }
 }
 
@@ -18,52 +23,76 @@ extension Classification {
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "classification")
-        self.init(id: try r.string("id"), tenantId: try r.string("tenantId"), name: try r.string("name"), level: try r.int("level"))
+        self.init(
+            id: try r.string("id"), tenantId: try r.string("tenantId"), name: try r.string("name"),
+            level: try r.int("level"))
     }
 }
 
 extension Provider {
     public var record: JSONObject {
-        ["id": .string(id), "tenantId": .string(tenantId), "name": .string(name), "providerType": .string(providerType)]
+        [
+            "id": .string(id), "tenantId": .string(tenantId), "name": .string(name),
+            "providerType": .string(providerType),
+        ]
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "provider")
-        self.init(id: try r.string("id"), tenantId: try r.string("tenantId"), name: try r.string("name"), providerType: try r.string("providerType"))
+        self.init(
+            id: try r.string("id"), tenantId: try r.string("tenantId"), name: try r.string("name"),
+            providerType: try r.string("providerType"))
     }
 }
 
 extension Model {
     public var record: JSONObject {
-        var o: JSONObject = ["id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue), "name": .string(name),
-                             "providerId": .string(providerId)]
+        var o: JSONObject = [
+            "id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue), "name": .string(name),
+            "providerId": .string(providerId),
+        ]
         o.appendIfPresent("nickname", nickname)
         o.appendIfPresent("family", family)
         o.appendIfPresent("maxInputTokens", maxInputTokens)
         o.appendIfPresent("maxOutputTokens", maxOutputTokens)
-        o.append("vision", .bool(vision)); o.append("reasoning", .bool(reasoning)); o.append("toolCalling", .bool(toolCalling))
+        o.append("vision", .bool(vision))
+        o.append("reasoning", .bool(reasoning))
+        o.append("toolCalling", .bool(toolCalling))
         o.appendIfPresent("hosting", hosting)
         o.append("openSource", .bool(openSource))
         o.appendIfPresent("securityClassificationId", securityClassificationId)
-        o.append("isEnabled", .bool(isEnabled)); o.append("isDefault", .bool(isDefault)); o.append("manualDeprecated", .bool(manualDeprecated))
+        o.append("isEnabled", .bool(isEnabled))
+        o.append("isDefault", .bool(isDefault))
+        o.append("manualDeprecated", .bool(manualDeprecated))
         o.appendIfPresent("migratedToModelId", migratedToModelId)
         o.appendIfPresent("migratedAt", migratedAt)
         o.appendIfPresent("deletedAt", deletedAt)
-        o.append("createdAt", .number(JSONNumber(Int(createdAt)))); o.append("updatedAt", .number(JSONNumber(Int(updatedAt))))
+        o.append("createdAt", .number(JSONNumber(Int(createdAt))))
+        o.append("updatedAt", .number(JSONNumber(Int(updatedAt))))
         return o
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "model")
         guard let kind = ModelKind(rawValue: try r.string("kind")) else { throw DecodeError("model.kind invalid") }
-        self.init(id: try r.string("id"), tenantId: try r.string("tenantId"), kind: kind, name: try r.string("name"),
-                  providerId: try r.string("providerId"), createdAt: try r.int64("createdAt"))
-        nickname = r.optionalString("nickname"); family = r.optionalString("family")
-        maxInputTokens = r.optionalInt("maxInputTokens"); maxOutputTokens = r.optionalInt("maxOutputTokens")
-        vision = r.bool("vision"); reasoning = r.bool("reasoning"); toolCalling = r.bool("toolCalling")
-        hosting = r.optionalString("hosting"); openSource = r.bool("openSource")
+        self.init(
+            id: try r.string("id"), tenantId: try r.string("tenantId"), kind: kind, name: try r.string("name"),
+            providerId: try r.string("providerId"), createdAt: try r.int64("createdAt"))
+        nickname = r.optionalString("nickname")
+        family = r.optionalString("family")
+        maxInputTokens = r.optionalInt("maxInputTokens")
+        maxOutputTokens = r.optionalInt("maxOutputTokens")
+        vision = r.bool("vision")
+        reasoning = r.bool("reasoning")
+        toolCalling = r.bool("toolCalling")
+        hosting = r.optionalString("hosting")
+        openSource = r.bool("openSource")
         securityClassificationId = r.optionalString("securityClassificationId")
-        isEnabled = r.bool("isEnabled"); isDefault = r.bool("isDefault"); manualDeprecated = r.bool("manualDeprecated")
-        migratedToModelId = r.optionalString("migratedToModelId"); migratedAt = r.optionalInt64("migratedAt")
-        deletedAt = r.optionalInt64("deletedAt"); updatedAt = try r.int64("updatedAt")
+        isEnabled = r.bool("isEnabled")
+        isDefault = r.bool("isDefault")
+        manualDeprecated = r.bool("manualDeprecated")
+        migratedToModelId = r.optionalString("migratedToModelId")
+        migratedAt = r.optionalInt64("migratedAt")
+        deletedAt = r.optionalInt64("deletedAt")
+        updatedAt = try r.int64("updatedAt")
     }
 }
 
@@ -77,42 +106,57 @@ extension Space {
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "space")
-        self.init(id: try r.string("id"), tenantId: try r.string("tenantId"), name: try r.string("name"),
-                  securityClassificationId: r.optionalString("securityClassificationId"), modelIds: r.strings("modelIds"),
-                  createdAt: try r.int64("createdAt"))
+        self.init(
+            id: try r.string("id"), tenantId: try r.string("tenantId"), name: try r.string("name"),
+            securityClassificationId: r.optionalString("securityClassificationId"), modelIds: r.strings("modelIds"),
+            createdAt: try r.int64("createdAt"))
     }
 }
 
 extension ConfigItem {
     public var record: JSONObject {
-        ["kind": .string(kind.rawValue), "id": .string(id), "tenantId": .string(tenantId), "spaceId": .string(spaceId),
-         "name": .string(name), "completionModelId": .string(completionModelId), "kwargs": .object(kwargs),
-         "createdBy": .string(createdBy), "createdAt": .number(JSONNumber(Int(createdAt))), "updatedAt": .number(JSONNumber(Int(updatedAt)))]
+        [
+            "kind": .string(kind.rawValue), "id": .string(id), "tenantId": .string(tenantId),
+            "spaceId": .string(spaceId),
+            "name": .string(name), "completionModelId": .string(completionModelId), "kwargs": .object(kwargs),
+            "createdBy": .string(createdBy), "createdAt": .number(JSONNumber(Int(createdAt))),
+            "updatedAt": .number(JSONNumber(Int(updatedAt))),
+        ]
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "config")
         guard let kind = ConfigKind(rawValue: try r.string("kind")) else { throw DecodeError("config.kind invalid") }
-        self.init(kind: kind, id: try r.string("id"), tenantId: try r.string("tenantId"), spaceId: try r.string("spaceId"),
-                  name: try r.string("name"), completionModelId: try r.string("completionModelId"), kwargs: r.objectValue("kwargs"),
-                  createdBy: try r.string("createdBy"), createdAt: try r.int64("createdAt"))
+        self.init(
+            kind: kind, id: try r.string("id"), tenantId: try r.string("tenantId"), spaceId: try r.string("spaceId"),
+            name: try r.string("name"), completionModelId: try r.string("completionModelId"),
+            kwargs: r.objectValue("kwargs"),
+            createdBy: try r.string("createdBy"), createdAt: try r.int64("createdAt"))
         updatedAt = try r.int64("updatedAt")
     }
 }
 
 extension Template {
     public var record: JSONObject {
-        var o: JSONObject = ["id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue), "name": .string(name)]
+        var o: JSONObject = [
+            "id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue), "name": .string(name),
+        ]
         o.appendIfPresent("completionModelId", completionModelId)
         o.append("kwargs", .object(kwargs))
         o.appendIfPresent("deletedAt", deletedAt)
-        o.append("createdAt", .number(JSONNumber(Int(createdAt)))); o.append("updatedAt", .number(JSONNumber(Int(updatedAt))))
+        o.append("createdAt", .number(JSONNumber(Int(createdAt))))
+        o.append("updatedAt", .number(JSONNumber(Int(updatedAt))))
         return o
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "template")
-        guard let kind = TemplateKind(rawValue: try r.string("kind")) else { throw DecodeError("template.kind invalid") }
-        self.init(id: try r.string("id"), tenantId: try r.string("tenantId"), kind: kind, name: try r.string("name"),
-                  completionModelId: r.optionalString("completionModelId"), kwargs: r.objectValue("kwargs"), createdAt: try r.int64("createdAt"))
-        deletedAt = r.optionalInt64("deletedAt"); updatedAt = try r.int64("updatedAt")
+        guard let kind = TemplateKind(rawValue: try r.string("kind")) else {
+            throw DecodeError("template.kind invalid")
+        }
+        self.init(
+            id: try r.string("id"), tenantId: try r.string("tenantId"), kind: kind, name: try r.string("name"),
+            completionModelId: r.optionalString("completionModelId"), kwargs: r.objectValue("kwargs"),
+            createdAt: try r.int64("createdAt"))
+        deletedAt = r.optionalInt64("deletedAt")
+        updatedAt = try r.int64("updatedAt")
     }
 }

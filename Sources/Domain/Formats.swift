@@ -18,8 +18,9 @@ public enum Formats {
     public static func parseDate(_ s: String) -> Int? {
         let u = Array(s.utf8)
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
-              let y = digits(u, 0, 4), let m = digits(u, 5, 2), let d = digits(u, 8, 2),
-              (1...12).contains(m), d >= 1, d <= daysInMonth(y, m) else { return nil }
+            let y = digits(u, 0, 4), let m = digits(u, 5, 2), let d = digits(u, 8, 2),
+            (1...12).contains(m), d >= 1, d <= daysInMonth(y, m)
+        else { return nil }
         return daysFromCivil(y, m, d)
     }
 
@@ -27,17 +28,26 @@ public enum Formats {
     public static func parseTimestamp(_ s: String) -> Int64? {
         let u = Array(s.utf8)
         guard u.count >= 20, u.last == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"), u[13] == UInt8(ascii: ":"),
-              u[16] == UInt8(ascii: ":"),
-              let day = parseDate(String(decoding: u[0..<10], as: UTF8.self)),
-              let hh = digits(u, 11, 2), let mm = digits(u, 14, 2), let ss = digits(u, 17, 2),
-              hh < 24, mm < 60, ss < 60 else { return nil }
+            u[16] == UInt8(ascii: ":"),
+            let day = parseDate(String(decoding: u[0..<10], as: UTF8.self)),
+            let hh = digits(u, 11, 2), let mm = digits(u, 14, 2), let ss = digits(u, 17, 2),
+            hh < 24, mm < 60, ss < 60
+        else { return nil }
         var millis = 0
         if u.count > 20 {
             guard u[19] == UInt8(ascii: "."), u.count - 21 >= 1, u.count - 21 <= 9,
-                  let frac = digits(u, 20, u.count - 21) else { return nil }
-            var f = frac, len = u.count - 21
-            while len > 3 { f /= 10; len -= 1 }
-            while len < 3 { f *= 10; len += 1 }
+                let frac = digits(u, 20, u.count - 21)
+            else { return nil }
+            var f = frac
+            var len = u.count - 21
+            while len > 3 {
+                f /= 10
+                len -= 1
+            }
+            while len < 3 {
+                f *= 10
+                len += 1
+            }
             millis = f
         } else if u[19] != UInt8(ascii: "Z") {
             return nil

@@ -4,9 +4,15 @@ import JSONRPC
 public struct Initiator: Sendable, Equatable {
     public var userId: String
     public var name: String?
-    public init(userId: String, name: String?) { self.userId = userId; self.name = name }
+    public init(userId: String, name: String?) {
+        self.userId = userId
+        self.name = name
+    }
     public var json: JSONValue { ["userId": .string(userId), "name": .optionalString(name)] }
-    init(json o: JSONObject) { userId = o["userId"]?.stringValue ?? ""; name = o["name"]?.stringValue }
+    init(json o: JSONObject) {
+        userId = o["userId"]?.stringValue ?? ""
+        name = o["name"]?.stringValue
+    }
 }
 
 /// One entity a migration moved, with what a revert needs.
@@ -19,7 +25,10 @@ public struct MovedEntity: Sendable, Equatable {
     /// `updatedAt` the move gave it: a revert skips entities changed since.
     public var movedAt: Millis
     public init(entityType: String, entityId: String, oldKwargs: JSONObject?, movedAt: Millis) {
-        self.entityType = entityType; self.entityId = entityId; self.oldKwargs = oldKwargs; self.movedAt = movedAt
+        self.entityType = entityType
+        self.entityId = entityId
+        self.oldKwargs = oldKwargs
+        self.movedAt = movedAt
     }
 }
 
@@ -56,21 +65,40 @@ public struct MigrationEntry: Sendable, Equatable {
     public var linksRemoved: [String] = []
     public var sourceRetired = false
 
-    public init(id: String, tenantId: String, kind: Kind, status: Status, fromModelId: String?, fromModelName: String,
-                fromProviderType: String?, toModelId: String?, toModelName: String, toProviderType: String?, entityTypes: [String],
-                affectedCount: Int, moved: [String: Int], issues: [String], errorMessage: String?, initiatedBy: Initiator,
-                startedAt: Millis, completedAt: Millis) {
-        self.id = id; self.tenantId = tenantId; self.kind = kind; self.status = status
-        self.fromModelId = fromModelId; self.fromModelName = fromModelName; self.fromProviderType = fromProviderType
-        self.toModelId = toModelId; self.toModelName = toModelName; self.toProviderType = toProviderType
-        self.entityTypes = entityTypes; self.affectedCount = affectedCount; self.moved = moved; self.issues = issues
-        self.errorMessage = errorMessage; self.initiatedBy = initiatedBy; self.startedAt = startedAt; self.completedAt = completedAt
+    public init(
+        id: String, tenantId: String, kind: Kind, status: Status, fromModelId: String?, fromModelName: String,
+        fromProviderType: String?, toModelId: String?, toModelName: String, toProviderType: String?,
+        entityTypes: [String],
+        affectedCount: Int, moved: [String: Int], issues: [String], errorMessage: String?, initiatedBy: Initiator,
+        startedAt: Millis, completedAt: Millis
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.kind = kind
+        self.status = status
+        self.fromModelId = fromModelId
+        self.fromModelName = fromModelName
+        self.fromProviderType = fromProviderType
+        self.toModelId = toModelId
+        self.toModelName = toModelName
+        self.toProviderType = toProviderType
+        self.entityTypes = entityTypes
+        self.affectedCount = affectedCount
+        self.moved = moved
+        self.issues = issues
+        self.errorMessage = errorMessage
+        self.initiatedBy = initiatedBy
+        self.startedAt = startedAt
+        self.completedAt = completedAt
     }
 
     public var movedCount: Int { moved.values.reduce(0, +) }
 
     public var record: JSONObject {
-        var o: JSONObject = ["id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue), "status": .string(status.rawValue)]
+        var o: JSONObject = [
+            "id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue),
+            "status": .string(status.rawValue),
+        ]
         o.appendIfPresent("fromModelId", fromModelId)
         o.append("fromModelName", .string(fromModelName))
         o.appendIfPresent("fromProviderType", fromProviderType)
@@ -79,11 +107,13 @@ public struct MigrationEntry: Sendable, Equatable {
         o.appendIfPresent("toProviderType", toProviderType)
         o.append("entityTypes", .array(entityTypes.map { .string($0) }))
         o.append("affectedCount", .int(affectedCount))
-        o.append("moved", .object(JSONObject(members: moved.keys.sorted().map { .init(key: $0, value: .int(moved[$0]!)) })))
+        o.append(
+            "moved", .object(JSONObject(members: moved.keys.sorted().map { .init(key: $0, value: .int(moved[$0]!)) })))
         o.append("issues", .array(issues.map { .string($0) }))
         o.appendIfPresent("errorMessage", errorMessage)
         o.append("initiatedBy", initiatedBy.json)
-        o.append("startedAt", .number(JSONNumber(Int(startedAt)))); o.append("completedAt", .number(JSONNumber(Int(completedAt))))
+        o.append("startedAt", .number(JSONNumber(Int(startedAt))))
+        o.append("completedAt", .number(JSONNumber(Int(completedAt))))
         if let r = revertedBy { o.append("revertedBy", r.json) }
         o.appendIfPresent("relatedMigrationId", relatedMigrationId)
         if !movedEntities.isEmpty {
@@ -98,7 +128,12 @@ public struct MigrationEntry: Sendable, Equatable {
                 }
                 if let k = e.oldKwargs, !k.isEmpty { kwargs.append(e.entityId, .object(k)) }
             }
-            o.append("moves", .array(groups.map { ["t": .string($0.type), "at": .number(JSONNumber(Int($0.at))), "ids": .array($0.ids)] }))
+            o.append(
+                "moves",
+                .array(
+                    groups.map {
+                        ["t": .string($0.type), "at": .number(JSONNumber(Int($0.at))), "ids": .array($0.ids)]
+                    }))
             if !kwargs.isEmpty { o.append("oldKwargs", .object(kwargs)) }
         }
         if !linksAdded.isEmpty { o.append("linksAdded", .array(linksAdded.map { .string($0) })) }
@@ -109,19 +144,21 @@ public struct MigrationEntry: Sendable, Equatable {
 
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "migration")
-        guard let kind = Kind(rawValue: try r.string("kind")), let status = Status(rawValue: try r.string("status")) else {
+        guard let kind = Kind(rawValue: try r.string("kind")), let status = Status(rawValue: try r.string("status"))
+        else {
             throw DecodeError("migration kind/status invalid")
         }
         var moved: [String: Int] = [:]
         for m in r.objectValue("moved") { moved[m.key] = m.value.numberValue?.int64Value.map { Int($0) } ?? 0 }
-        self.init(id: try r.string("id"), tenantId: try r.string("tenantId"), kind: kind, status: status,
-                  fromModelId: r.optionalString("fromModelId"), fromModelName: try r.string("fromModelName"),
-                  fromProviderType: r.optionalString("fromProviderType"), toModelId: r.optionalString("toModelId"),
-                  toModelName: try r.string("toModelName"), toProviderType: r.optionalString("toProviderType"),
-                  entityTypes: r.strings("entityTypes"), affectedCount: try r.int("affectedCount"), moved: moved,
-                  issues: r.strings("issues"), errorMessage: r.optionalString("errorMessage"),
-                  initiatedBy: Initiator(json: r.objectValue("initiatedBy")), startedAt: try r.int64("startedAt"),
-                  completedAt: try r.int64("completedAt"))
+        self.init(
+            id: try r.string("id"), tenantId: try r.string("tenantId"), kind: kind, status: status,
+            fromModelId: r.optionalString("fromModelId"), fromModelName: try r.string("fromModelName"),
+            fromProviderType: r.optionalString("fromProviderType"), toModelId: r.optionalString("toModelId"),
+            toModelName: try r.string("toModelName"), toProviderType: r.optionalString("toProviderType"),
+            entityTypes: r.strings("entityTypes"), affectedCount: try r.int("affectedCount"), moved: moved,
+            issues: r.strings("issues"), errorMessage: r.optionalString("errorMessage"),
+            initiatedBy: Initiator(json: r.objectValue("initiatedBy")), startedAt: try r.int64("startedAt"),
+            completedAt: try r.int64("completedAt"))
         if let rb = o["revertedBy"]?.objectValue { revertedBy = Initiator(json: rb) }
         relatedMigrationId = r.optionalString("relatedMigrationId")
         if let moves = o["moves"]?.arrayValue {
@@ -131,14 +168,18 @@ public struct MigrationEntry: Sendable, Equatable {
                 guard let t = g["t"]?.stringValue, let at = g["at"]?.numberValue?.int64Value else { continue }
                 for id in g["ids"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
                     // Assistants' kwargs were reset: an absent entry means they were already empty.
-                    movedEntities.append(MovedEntity(entityType: t, entityId: id, oldKwargs: t == "assistants" ? (kwargs[id] ?? [:]) : nil, movedAt: at))
+                    movedEntities.append(
+                        MovedEntity(
+                            entityType: t, entityId: id, oldKwargs: t == "assistants" ? (kwargs[id] ?? [:]) : nil,
+                            movedAt: at))
                 }
             }
         } else {
             // The earlier form: one object per entity.
             movedEntities = (o["movedEntities"]?.arrayValue ?? []).compactMap { v in
                 guard let e = v.objectValue, let t = e["t"]?.stringValue, let id = e["id"]?.stringValue,
-                      let at = e["at"]?.numberValue?.int64Value else { return nil }
+                    let at = e["at"]?.numberValue?.int64Value
+                else { return nil }
                 return MovedEntity(entityType: t, entityId: id, oldKwargs: e["kw"]?.objectValue, movedAt: at)
             }
         }
@@ -160,23 +201,39 @@ public struct AuditEntry: Sendable, Equatable {
     public var description: String
     public var changes: JSONObject
 
-    public init(id: String, at: Millis, action: String, tenantId: String, actor: Initiator, entityType: String, entityId: String,
-                description: String, changes: JSONObject) {
-        self.id = id; self.at = at; self.action = action; self.tenantId = tenantId; self.actor = actor
-        self.entityType = entityType; self.entityId = entityId; self.description = description; self.changes = changes
+    public init(
+        id: String, at: Millis, action: String, tenantId: String, actor: Initiator, entityType: String,
+        entityId: String,
+        description: String, changes: JSONObject
+    ) {
+        self.id = id
+        self.at = at
+        self.action = action
+        self.tenantId = tenantId
+        self.actor = actor
+        self.entityType = entityType
+        self.entityId = entityId
+        self.description = description
+        self.changes = changes
     }
 
     public var record: JSONObject {
-        ["id": .string(id), "at": .number(JSONNumber(Int(at))), "action": .string(action), "tenantId": .string(tenantId),
-         "actor": actor.json, "entityType": .string(entityType), "entityId": .string(entityId),
-         "description": .string(description), "changes": .object(changes)]
+        [
+            "id": .string(id), "at": .number(JSONNumber(Int(at))), "action": .string(action),
+            "tenantId": .string(tenantId),
+            "actor": actor.json, "entityType": .string(entityType), "entityId": .string(entityId),
+            "description": .string(description), "changes": .object(changes),
+        ]
     }
 
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "audit")
-        self.init(id: try r.string("id"), at: try r.int64("at"), action: try r.string("action"), tenantId: try r.string("tenantId"),
-                  actor: Initiator(json: r.objectValue("actor")), entityType: try r.string("entityType"),
-                  entityId: try r.string("entityId"), description: try r.string("description"), changes: r.objectValue("changes"))
+        self.init(
+            id: try r.string("id"), at: try r.int64("at"), action: try r.string("action"),
+            tenantId: try r.string("tenantId"),
+            actor: Initiator(json: r.objectValue("actor")), entityType: try r.string("entityType"),
+            entityId: try r.string("entityId"), description: try r.string("description"),
+            changes: r.objectValue("changes"))
     }
 }
 

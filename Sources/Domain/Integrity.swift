@@ -43,21 +43,35 @@ extension PlatformState {
         }
         func template(_ id: String) -> Template? { overlay.templates[id] ?? templates[id] }
 
-        for case let v?? in overlay.classifications.values where !tenant(v.tenantId) { return "classification \(v.id) names a missing tenant" }
-        for case let v?? in overlay.providers.values where !tenant(v.tenantId) { return "provider \(v.id) names a missing tenant" }
+        for case let v?? in overlay.classifications.values where !tenant(v.tenantId) {
+            return "classification \(v.id) names a missing tenant"
+        }
+        for case let v?? in overlay.providers.values where !tenant(v.tenantId) {
+            return "provider \(v.id) names a missing tenant"
+        }
         for case let m?? in overlay.models.values {
             if !tenant(m.tenantId) { return "model \(m.id) names a missing tenant" }
-            guard let p = provider(m.providerId), p.tenantId == m.tenantId else { return "model \(m.id) names a missing provider" }
-            if let c = m.securityClassificationId, classification(c)?.tenantId != m.tenantId { return "model \(m.id) names a missing classification" }
+            guard let p = provider(m.providerId), p.tenantId == m.tenantId else {
+                return "model \(m.id) names a missing provider"
+            }
+            if let c = m.securityClassificationId, classification(c)?.tenantId != m.tenantId {
+                return "model \(m.id) names a missing classification"
+            }
             if let t = m.migratedToModelId, model(t) == nil { return "model \(m.id) is migrated to a missing model" }
         }
         for case let s?? in overlay.spaces.values {
             if !tenant(s.tenantId) { return "space \(s.id) names a missing tenant" }
-            if let c = s.securityClassificationId, classification(c)?.tenantId != s.tenantId { return "space \(s.id) names a missing classification" }
-            for m in s.modelIds where model(m)?.tenantId != s.tenantId { return "space \(s.id) enables a missing model \(m)" }
+            if let c = s.securityClassificationId, classification(c)?.tenantId != s.tenantId {
+                return "space \(s.id) names a missing classification"
+            }
+            for m in s.modelIds where model(m)?.tenantId != s.tenantId {
+                return "space \(s.id) enables a missing model \(m)"
+            }
         }
         for case let c?? in overlay.configs.values {
-            if model(c.completionModelId)?.tenantId != c.tenantId { return "\(c.kind.rawValue) \(c.id) uses a missing model" }
+            if model(c.completionModelId)?.tenantId != c.tenantId {
+                return "\(c.kind.rawValue) \(c.id) uses a missing model"
+            }
             if space(c.spaceId)?.tenantId != c.tenantId { return "\(c.kind.rawValue) \(c.id) is in a missing space" }
         }
         for (ids, to) in overlay.moves {
@@ -67,7 +81,9 @@ extension PlatformState {
                 // Without copying each configuration out of the table.
                 let same: Bool
                 if noOverlay || overlay.configs[id] == nil {
-                    guard let i = configs.index(forKey: id) else { return "configuration \(id) moved is missing or of another tenant" }
+                    guard let i = configs.index(forKey: id) else {
+                        return "configuration \(id) moved is missing or of another tenant"
+                    }
                     same = configs.values[i].tenantId == target.tenantId
                 } else {
                     same = overlay.configs[id]!?.tenantId == target.tenantId
@@ -77,17 +93,25 @@ extension PlatformState {
         }
         for (from, to, _) in overlay.migrations {
             guard let source = model(from) else { return "configuration is migrated from a missing model \(from)" }
-            guard let target = model(to), target.tenantId == source.tenantId else { return "configuration is migrated to a missing model \(to)" }
+            guard let target = model(to), target.tenantId == source.tenantId else {
+                return "configuration is migrated to a missing model \(to)"
+            }
         }
         // Removal checks below must see moved configurations where they went (only built when needed).
-        if !(overlay.moves.isEmpty && overlay.migrations.isEmpty) && overlay.models.values.contains(where: { $0 == nil }) {
+        if !(overlay.moves.isEmpty && overlay.migrations.isEmpty)
+            && overlay.models.values.contains(where: { $0 == nil })
+        {
             for (ids, to) in overlay.moves { for id in ids { overlay.moved[id] = to } }
             for (from, to, kinds) in overlay.migrations {
-                for id in configsByModel[from] ?? [] where configs[id].map({ kinds.contains($0.kind) }) ?? false { overlay.moved[id] = to }
+                for id in configsByModel[from] ?? [] where configs[id].map({ kinds.contains($0.kind) }) ?? false {
+                    overlay.moved[id] = to
+                }
             }
         }
         for case let t?? in overlay.templates.values {
-            if let m = t.completionModelId, model(m)?.tenantId != t.tenantId { return "template \(t.id) uses a missing model" }
+            if let m = t.completionModelId, model(m)?.tenantId != t.tenantId {
+                return "template \(t.id) uses a missing model"
+            }
         }
         for c in tx.changes {
             if case .recordQuestion(let m, _) = c, model(m) == nil { return "a question names a missing model \(m)" }
@@ -95,13 +119,23 @@ extension PlatformState {
         // Removals: nothing may still point at what goes.
         for (id, v) in overlay.models where v == nil && models[id] != nil {
             if !(questionTimes[id]?.isEmpty ?? true) { return "model \(id) still has questions" }
-            if configsByModel[id, default: []].contains(where: { config($0)?.completionModelId == id }) { return "model \(id) is still used by configuration" }
-            if templatesByModel[id, default: []].contains(where: { template($0)?.completionModelId == id }) { return "model \(id) is still used by a template" }
-            if migratedFrom[id, default: []].contains(where: { model($0)?.migratedToModelId == id }) { return "model \(id) is still a migration target" }
-            if spacesByModel[id, default: []].contains(where: { space($0)?.modelIds.contains(id) == true }) { return "model \(id) is still enabled in a space" }
+            if configsByModel[id, default: []].contains(where: { config($0)?.completionModelId == id }) {
+                return "model \(id) is still used by configuration"
+            }
+            if templatesByModel[id, default: []].contains(where: { template($0)?.completionModelId == id }) {
+                return "model \(id) is still used by a template"
+            }
+            if migratedFrom[id, default: []].contains(where: { model($0)?.migratedToModelId == id }) {
+                return "model \(id) is still a migration target"
+            }
+            if spacesByModel[id, default: []].contains(where: { space($0)?.modelIds.contains(id) == true }) {
+                return "model \(id) is still enabled in a space"
+            }
         }
         for (id, v) in overlay.spaces where v == nil && spaces[id] != nil {
-            if configsBySpace[id, default: []].contains(where: { config($0)?.spaceId == id }) { return "space \(id) still holds configuration" }
+            if configsBySpace[id, default: []].contains(where: { config($0)?.spaceId == id }) {
+                return "space \(id) still holds configuration"
+            }
         }
         return nil
     }

@@ -3,39 +3,65 @@
 extension PlatformState {
     public func invariantViolations() -> [String] {
         var out: [String] = []
-        for c in classifications.values where tenants[c.tenantId] == nil { out.append("classification \(c.id): missing tenant") }
+        for c in classifications.values where tenants[c.tenantId] == nil {
+            out.append("classification \(c.id): missing tenant")
+        }
         for p in providers.values where tenants[p.tenantId] == nil { out.append("provider \(p.id): missing tenant") }
         var defaults: [String: String] = [:]
         for m in models.values {
             if tenants[m.tenantId] == nil { out.append("model \(m.id): missing tenant") }
             if providers[m.providerId]?.tenantId != m.tenantId { out.append("model \(m.id): missing provider") }
-            if let c = m.securityClassificationId, classifications[c]?.tenantId != m.tenantId { out.append("model \(m.id): missing classification") }
-            if let t = m.migratedToModelId, models[t] == nil { out.append("model \(m.id): migrated to a missing model") }
+            if let c = m.securityClassificationId, classifications[c]?.tenantId != m.tenantId {
+                out.append("model \(m.id): missing classification")
+            }
+            if let t = m.migratedToModelId, models[t] == nil {
+                out.append("model \(m.id): migrated to a missing model")
+            }
             if m.isDefault && m.deletedAt == nil {
                 let key = m.tenantId + "/" + m.kind.rawValue
                 if let other = defaults[key] { out.append("models \(other) and \(m.id): two defaults for \(key)") }
                 defaults[key] = m.id
             }
-            if !(modelsByTenant[m.tenantId]?.contains(m.id) ?? false) { out.append("model \(m.id): missing from the tenant index") }
+            if !(modelsByTenant[m.tenantId]?.contains(m.id) ?? false) {
+                out.append("model \(m.id): missing from the tenant index")
+            }
         }
         for s in spaces.values {
-            for mid in s.modelIds where models[mid]?.tenantId != s.tenantId { out.append("space \(s.id): enables missing model \(mid)") }
-            for mid in s.modelIds where !(spacesByModel[mid]?.contains(s.id) ?? false) { out.append("space \(s.id): index misses model \(mid)") }
+            for mid in s.modelIds where models[mid]?.tenantId != s.tenantId {
+                out.append("space \(s.id): enables missing model \(mid)")
+            }
+            for mid in s.modelIds where !(spacesByModel[mid]?.contains(s.id) ?? false) {
+                out.append("space \(s.id): index misses model \(mid)")
+            }
             if Set(s.modelIds).count != s.modelIds.count { out.append("space \(s.id): a model is enabled twice") }
         }
         for c in configs.values {
-            if models[c.completionModelId]?.tenantId != c.tenantId { out.append("\(c.kind.rawValue) \(c.id): missing model") }
+            if models[c.completionModelId]?.tenantId != c.tenantId {
+                out.append("\(c.kind.rawValue) \(c.id): missing model")
+            }
             if spaces[c.spaceId]?.tenantId != c.tenantId { out.append("\(c.kind.rawValue) \(c.id): missing space") }
-            if !(configsByModel[c.completionModelId]?.contains(c.id) ?? false) { out.append("\(c.kind.rawValue) \(c.id): missing from the model index") }
+            if !(configsByModel[c.completionModelId]?.contains(c.id) ?? false) {
+                out.append("\(c.kind.rawValue) \(c.id): missing from the model index")
+            }
         }
         for t in templates.values {
-            if let m = t.completionModelId, models[m]?.tenantId != t.tenantId { out.append("template \(t.id): missing model") }
+            if let m = t.completionModelId, models[m]?.tenantId != t.tenantId {
+                out.append("template \(t.id): missing model")
+            }
         }
-        for (m, times) in questionTimes where !times.isEmpty && models[m] == nil { out.append("questions on missing model \(m)") }
-        for (m, ids) in configsByModel { for id in ids where configs[id]?.completionModelId != m { out.append("index: config \(id) under model \(m)") } }
+        for (m, times) in questionTimes where !times.isEmpty && models[m] == nil {
+            out.append("questions on missing model \(m)")
+        }
+        for (m, ids) in configsByModel {
+            for id in ids where configs[id]?.completionModelId != m {
+                out.append("index: config \(id) under model \(m)")
+            }
+        }
         for m in Set(usageByModel.keys).union(configsByModel.keys).sorted() {
             let recounted = ConfigUsage.recount((configsByModel[m] ?? []).compactMap { configs[$0] })
-            if (usageByModel[m] ?? ConfigUsage()) != recounted { out.append("usage of model \(m) disagrees with its configurations") }
+            if (usageByModel[m] ?? ConfigUsage()) != recounted {
+                out.append("usage of model \(m) disagrees with its configurations")
+            }
         }
         return out
     }

@@ -22,12 +22,14 @@ extension MigrationPlan {
     public func execution(state: PlatformState, now: Millis, historyId: String?) -> MigrationOutcome {
         var out = MigrationOutcome()
         for t in MigrationEntityType.allCases where entityTypes.contains(t) { out.moved[t.rawValue] = 0 }
-        let targetId = target.model.id, sourceId = source.model.id
+        let targetId = target.model.id
+        let sourceId = source.model.id
         for (kind, n) in zip([ConfigKind.assistant, .app, .service], configCounts) where configKinds.contains(kind) {
             out.moved[kind.entityType] = n
         }
         if configCount > 0 {
-            out.changes.append(.migrateConfigs(from: sourceId, to: targetId, kinds: configKinds, at: now, history: historyId))
+            out.changes.append(
+                .migrateConfigs(from: sourceId, to: targetId, kinds: configKinds, at: now, history: historyId))
         }
         var movedTemplateIds = Set<String>()
         for var t in templatesToMove {
@@ -35,14 +37,22 @@ extension MigrationPlan {
             t.updatedAt = now
             out.changes.append(.putTemplate(t))
             out.moved[t.kind.entityType, default: 0] += 1
-            out.movedEntities.append(MovedEntity(entityType: t.kind.entityType, entityId: t.id, oldKwargs: nil, movedAt: now))
+            out.movedEntities.append(
+                MovedEntity(entityType: t.kind.entityType, entityId: t.id, oldKwargs: nil, movedAt: now))
             movedTemplateIds.insert(t.id)
         }
-        let gaining = Set(spacesGainingTarget), removing = Set(sourceLinksToRemove)
+        let gaining = Set(spacesGainingTarget)
+        let removing = Set(sourceLinksToRemove)
         for sid in gaining.union(removing).sorted() {
             guard var s = state.spaces[sid] else { continue }
-            if gaining.contains(sid) { s.modelIds.append(targetId); out.linksAdded.append(sid) }
-            if removing.contains(sid) { s.modelIds.removeAll { $0 == sourceId }; out.linksRemoved.append(sid) }
+            if gaining.contains(sid) {
+                s.modelIds.append(targetId)
+                out.linksAdded.append(sid)
+            }
+            if removing.contains(sid) {
+                s.modelIds.removeAll { $0 == sourceId }
+                out.linksRemoved.append(sid)
+            }
             out.changes.append(.putSpace(s))
         }
         if !sourceLinksToRemove.isEmpty { out.moved[MigrationEntityType.spaces.rawValue] = sourceLinksToRemove.count }
@@ -100,7 +110,10 @@ public enum MigrationReverter {
         for m in e.movedEntities {
             switch m.entityType {
             case "assistants", "apps", "services":
-                guard var c = state.configs[m.entityId] else { out.skipped.append((m.entityType, m.entityId, "deleted")); continue }
+                guard var c = state.configs[m.entityId] else {
+                    out.skipped.append((m.entityType, m.entityId, "deleted"))
+                    continue
+                }
                 guard c.completionModelId == targetId, c.updatedAt == m.movedAt else {
                     out.skipped.append((m.entityType, m.entityId, "changed"))
                     continue
@@ -111,7 +124,10 @@ public enum MigrationReverter {
                 out.changes.append(.putConfig(c))
                 out.restored[m.entityType, default: 0] += 1
             default:
-                guard var t = state.templates[m.entityId] else { out.skipped.append((m.entityType, m.entityId, "deleted")); continue }
+                guard var t = state.templates[m.entityId] else {
+                    out.skipped.append((m.entityType, m.entityId, "deleted"))
+                    continue
+                }
                 guard t.completionModelId == targetId, t.updatedAt == m.movedAt else {
                     out.skipped.append((m.entityType, m.entityId, "changed"))
                     continue
@@ -122,7 +138,11 @@ public enum MigrationReverter {
                 out.restored[m.entityType, default: 0] += 1
             }
         }
-        let restoredIds = Set(out.changes.compactMap { if case .putConfig(let c) = $0 { return c.id }; return nil })
+        let restoredIds = Set(
+            out.changes.compactMap {
+                if case .putConfig(let c) = $0 { return c.id }
+                return nil
+            })
         if let targetId {
             for id in state.configsByModel[targetId] ?? [] where !restoredIds.contains(id) {
                 if let c = state.configs[id] { stillOnTarget[c.spaceId, default: 0] += 1 }

@@ -13,9 +13,16 @@ public struct ModelFacts: Sendable {
     public var deprecationDate: String?
     public var classificationLevel: Int?
     public var providerType: String?
-    public init(model: Model, isDeprecated: Bool, isRetiring: Bool, deprecationDate: String?, classificationLevel: Int?, providerType: String?) {
-        self.model = model; self.isDeprecated = isDeprecated; self.isRetiring = isRetiring
-        self.deprecationDate = deprecationDate; self.classificationLevel = classificationLevel; self.providerType = providerType
+    public init(
+        model: Model, isDeprecated: Bool, isRetiring: Bool, deprecationDate: String?, classificationLevel: Int?,
+        providerType: String?
+    ) {
+        self.model = model
+        self.isDeprecated = isDeprecated
+        self.isRetiring = isRetiring
+        self.deprecationDate = deprecationDate
+        self.classificationLevel = classificationLevel
+        self.providerType = providerType
     }
 }
 
@@ -90,9 +97,12 @@ public struct MigrationPlan: Sendable {
 
 /// Builds migration plans.
 public enum MigrationPlanner {
-    public static func plan(state: PlatformState, source: ModelFacts, target: ModelFacts, entityTypes: [MigrationEntityType]) -> MigrationPlan {
+    public static func plan(
+        state: PlatformState, source: ModelFacts, target: ModelFacts, entityTypes: [MigrationEntityType]
+    ) -> MigrationPlan {
         let types = Set(entityTypes)
-        let s = source.model, t = target.model
+        let s = source.model
+        let t = target.model
         let tenant = state.tenants[s.tenantId]
 
         // What would move, from the source's usage summary: no pass over its configurations, so a
@@ -119,67 +129,110 @@ public enum MigrationPlanner {
         let linksToRemove = types.contains(.spaces) ? sourceSpaces.sorted() : []
 
         // Issues, in table order within each severity.
-        var blockers: [MigrationIssue] = [], warnings: [MigrationIssue] = [], infos: [MigrationIssue] = []
-        if s.id == t.id { blockers.append(issue("same_model", .blocker, "The source and the target are the same model.", .null)) }
+        var blockers: [MigrationIssue] = []
+        var warnings: [MigrationIssue] = []
+        var infos: [MigrationIssue] = []
+        if s.id == t.id {
+            blockers.append(issue("same_model", .blocker, "The source and the target are the same model.", .null))
+        }
         if s.kind != t.kind {
-            blockers.append(issue("kind_mismatch", .blocker, "The source is a \(s.kind.rawValue) model and the target a \(t.kind.rawValue) model.",
-                                  ["from": .string(s.kind.rawValue), "to": .string(t.kind.rawValue)]))
+            blockers.append(
+                issue(
+                    "kind_mismatch", .blocker,
+                    "The source is a \(s.kind.rawValue) model and the target a \(t.kind.rawValue) model.",
+                    ["from": .string(s.kind.rawValue), "to": .string(t.kind.rawValue)]))
         }
         if let m = s.migratedToModelId {
-            blockers.append(issue("source_already_migrated", .blocker, "The source was already migrated; a model is migrated once.",
-                                  ["migratedToModelId": .string(m)]))
+            blockers.append(
+                issue(
+                    "source_already_migrated", .blocker, "The source was already migrated; a model is migrated once.",
+                    ["migratedToModelId": .string(m)]))
         }
         if let m = t.migratedToModelId {
-            blockers.append(issue("target_migrated", .blocker, "The target was itself migrated to another model.", ["migratedToModelId": .string(m)]))
+            blockers.append(
+                issue(
+                    "target_migrated", .blocker, "The target was itself migrated to another model.",
+                    ["migratedToModelId": .string(m)]))
         }
         if !t.isEnabled { blockers.append(issue("target_disabled", .blocker, "The target is not enabled.", .null)) }
         if tenant?.securityEnabled == true {
             let targetLevel = target.classificationLevel
             var failing: [String] = []
             for sid in involved {
-                guard let space = state.spaces[sid], let cid = space.securityClassificationId, let required = state.classifications[cid]?.level else { continue }
+                guard let space = state.spaces[sid], let cid = space.securityClassificationId,
+                    let required = state.classifications[cid]?.level
+                else { continue }
                 if targetLevel.map({ $0 < required }) ?? true { failing.append(sid) }
             }
             if !failing.isEmpty {
                 failing.sort()
-                blockers.append(issue("security_classification_insufficient", .blocker,
-                                      "\(failing.count) space(s) require a security classification above the target's.",
-                                      ["spaces": .int(failing.count), "spaceIds": .array(failing.map { .string($0) }), "targetLevel": .optionalInt(targetLevel)]))
+                blockers.append(
+                    issue(
+                        "security_classification_insufficient", .blocker,
+                        "\(failing.count) space(s) require a security classification above the target's.",
+                        [
+                            "spaces": .int(failing.count), "spaceIds": .array(failing.map { .string($0) }),
+                            "targetLevel": .optionalInt(targetLevel),
+                        ]))
             }
         }
         if target.isDeprecated {
-            warnings.append(issue("target_deprecated", .warning, "The target is deprecated.", ["deprecationDate": .optionalString(target.deprecationDate)]))
+            warnings.append(
+                issue(
+                    "target_deprecated", .warning, "The target is deprecated.",
+                    ["deprecationDate": .optionalString(target.deprecationDate)]))
         } else if target.isRetiring {
-            warnings.append(issue("target_retiring", .warning, "The target retires on \(target.deprecationDate ?? "?").",
-                                  ["deprecationDate": .optionalString(target.deprecationDate)]))
+            warnings.append(
+                issue(
+                    "target_retiring", .warning, "The target retires on \(target.deprecationDate ?? "?").",
+                    ["deprecationDate": .optionalString(target.deprecationDate)]))
         }
         if let a = s.maxInputTokens, let b = t.maxInputTokens, a > b {
-            warnings.append(issue("lower_token_limit", .warning, "The target accepts fewer input tokens (\(b) < \(a)).", ["source": .int(a), "target": .int(b)]))
+            warnings.append(
+                issue(
+                    "lower_token_limit", .warning, "The target accepts fewer input tokens (\(b) < \(a)).",
+                    ["source": .int(a), "target": .int(b)]))
         }
         if let a = s.family, let b = t.family, a != b {
-            warnings.append(issue("different_family", .warning, "The target is of another model family (\(a) → \(b)).", ["from": .string(a), "to": .string(b)]))
+            warnings.append(
+                issue(
+                    "different_family", .warning, "The target is of another model family (\(a) → \(b)).",
+                    ["from": .string(a), "to": .string(b)]))
         }
-        if s.vision && !t.vision { warnings.append(issue("lacks_vision", .warning, "The target has no vision.", .null)) }
-        if s.reasoning && !t.reasoning { warnings.append(issue("lacks_reasoning", .warning, "The target has no reasoning.", .null)) }
-        if s.toolCalling && !t.toolCalling { warnings.append(issue("lacks_tool_calling", .warning, "The target has no tool calling.", .null)) }
+        if s.vision && !t.vision {
+            warnings.append(issue("lacks_vision", .warning, "The target has no vision.", .null))
+        }
+        if s.reasoning && !t.reasoning {
+            warnings.append(issue("lacks_reasoning", .warning, "The target has no reasoning.", .null))
+        }
+        if s.toolCalling && !t.toolCalling {
+            warnings.append(issue("lacks_tool_calling", .warning, "The target has no tool calling.", .null))
+        }
         if types.contains(.assistants) {
             let withKwargs = usage.assistantsWithKwargs
             if withKwargs > 0 {
-                infos.append(issue("kwargs_reset", .info, "\(withKwargs) assistant(s) will have their kwargs reset to {} (the old values are kept in history).",
-                                   ["assistants": .int(withKwargs)]))
+                infos.append(
+                    issue(
+                        "kwargs_reset", .info,
+                        "\(withKwargs) assistant(s) will have their kwargs reset to {} (the old values are kept in history).",
+                        ["assistants": .int(withKwargs)]))
             }
         }
 
-        var plan = MigrationPlan(source: source, target: target, entityTypes: MigrationEntityType.allCases.filter { types.contains($0) },
-                                 issues: blockers + warnings + infos, configKinds: kinds, configCounts: counts,
-                                 templatesToMove: templates, sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
-                                 questionsKept: state.questionTimes[s.id]?.count ?? 0, planHash: "")
+        var plan = MigrationPlan(
+            source: source, target: target, entityTypes: MigrationEntityType.allCases.filter { types.contains($0) },
+            issues: blockers + warnings + infos, configKinds: kinds, configCounts: counts,
+            templatesToMove: templates, sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
+            questionsKept: state.questionTimes[s.id]?.count ?? 0, planHash: "")
         plan.configDigest = usage.digest(of: slots)
-        plan.planHash = hash(plan, state: state, involved: involved.sorted(), tenantSecured: tenant?.securityEnabled ?? false)
+        plan.planHash = hash(
+            plan, state: state, involved: involved.sorted(), tenantSecured: tenant?.securityEnabled ?? false)
         return plan
     }
 
-    private static func issue(_ code: String, _ severity: MigrationIssue.Severity, _ message: String, _ data: JSONValue) -> MigrationIssue {
+    private static func issue(
+        _ code: String, _ severity: MigrationIssue.Severity, _ message: String, _ data: JSONValue
+    ) -> MigrationIssue {
         MigrationIssue(code: code, severity: severity, message: message, data: data)
     }
 
@@ -189,12 +242,16 @@ public enum MigrationPlanner {
         var h = PlanHasher()
         func facts(_ f: ModelFacts) {
             let m = f.model
-            h.add("m", m.id, m.kind.rawValue, m.isEnabled, f.isDeprecated, f.isRetiring, f.deprecationDate ?? "-", m.migratedToModelId ?? "-",
-                  m.deletedAt.map(String.init) ?? "-", m.maxInputTokens.map(String.init) ?? "-", m.family ?? "-", m.vision, m.reasoning,
-                  m.toolCalling, f.classificationLevel.map(String.init) ?? "-")
+            h.add(
+                "m", m.id, m.kind.rawValue, m.isEnabled, f.isDeprecated, f.isRetiring, f.deprecationDate ?? "-",
+                m.migratedToModelId ?? "-",
+                m.deletedAt.map(String.init) ?? "-", m.maxInputTokens.map(String.init) ?? "-", m.family ?? "-",
+                m.vision, m.reasoning,
+                m.toolCalling, f.classificationLevel.map(String.init) ?? "-")
         }
         h.add("v1", p.entityTypes.map(\.rawValue).joined(separator: ","), tenantSecured)
-        facts(p.source); facts(p.target)
+        facts(p.source)
+        facts(p.target)
         // Moving entities in any order: each one hashed alone, the digests summed lane by lane.
         var sum = p.configDigest
         for t in p.templatesToMove {
@@ -203,7 +260,8 @@ public enum MigrationPlanner {
             sum = (sum.0 &+ e.lanes.0, sum.1 &+ e.lanes.1)
         }
         h.add("entities", Int64(bitPattern: sum.0), Int64(bitPattern: sum.1), p.configCount, p.templatesToMove.count)
-        h.add("links", p.sourceLinksToRemove.joined(separator: ","), "gain", p.spacesGainingTarget.joined(separator: ","))
+        h.add(
+            "links", p.sourceLinksToRemove.joined(separator: ","), "gain", p.spacesGainingTarget.joined(separator: ","))
         for sid in involved {
             let level = state.spaces[sid]?.securityClassificationId.flatMap { state.classifications[$0]?.level }
             h.add("s", sid, level.map(String.init) ?? "-")
@@ -241,7 +299,10 @@ struct PlanHasher {
 
     mutating func integer(_ i: Int64) {
         var v = UInt64(bitPattern: i)
-        for _ in 0..<8 { byteIn(UInt8(v & 0xff)); v >>= 8 }
+        for _ in 0..<8 {
+            byteIn(UInt8(v & 0xff))
+            v >>= 8
+        }
     }
 
     @inline(__always) mutating func byteIn(_ byte: UInt8) {
@@ -250,7 +311,10 @@ struct PlanHasher {
     }
     var lanes: (UInt64, UInt64) { (a, b) }
     var hex: String {
-        func h(_ v: UInt64) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: 16 - s.count) + s }
+        func h(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
         return h(a) + h(b)
     }
 }

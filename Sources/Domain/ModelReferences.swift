@@ -16,8 +16,10 @@ public struct ModelReferences: Sendable, Equatable {
 
     /// The `model_in_use` references (usage key names).
     public var activeReferences: [(String, Int)] {
-        [("assistants", assistants), ("apps", apps), ("services", services),
-         ("assistantTemplates", assistantTemplates), ("appTemplates", appTemplates)]
+        [
+            ("assistants", assistants), ("apps", apps), ("services", services),
+            ("assistantTemplates", assistantTemplates), ("appTemplates", appTemplates),
+        ]
     }
 
     /// Counts what references `modelId` in `state`.

@@ -48,8 +48,12 @@ public struct PlatformState: Sendable {
     mutating func apply(_ change: Change) {
         switch change {
         case .putTenant(let t): tenants[t.id] = t
-        case .putClassification(let c): classifications[c.id] = c; modelViewRevision &+= 1
-        case .putProvider(let p): providers[p.id] = p; modelViewRevision &+= 1
+        case .putClassification(let c):
+            classifications[c.id] = c
+            modelViewRevision &+= 1
+        case .putProvider(let p):
+            providers[p.id] = p
+            modelViewRevision &+= 1
         case .putModel(let m):
             modelViewRevision &+= 1
             if let old = models[m.id], let target = old.migratedToModelId { migratedFrom[target]?.remove(m.id) }
@@ -91,7 +95,11 @@ public struct PlatformState: Sendable {
             spaces.reserveCapacity(spaces.count + (counts["spaces"] ?? 0))
             for (key, n) in counts where key.hasPrefix("m:") || key.hasPrefix("s:") {
                 let id = String(key.dropFirst(2))
-                if key.hasPrefix("m:") { configsByModel[id, default: []].reserveCapacity(n) } else { configsBySpace[id, default: []].reserveCapacity(n) }
+                if key.hasPrefix("m:") {
+                    configsByModel[id, default: []].reserveCapacity(n)
+                } else {
+                    configsBySpace[id, default: []].reserveCapacity(n)
+                }
             }
         case .moveConfigs(let ids, let to, let at):
             move(ids, to: to, at: at)
@@ -151,7 +159,9 @@ public struct PlatformState: Sendable {
             let k = ConfigUsage.slot(of: c.kind)
             guard wanted[k] else { return false }
             if recording {
-                recorded[k].append(MovedEntity(entityType: typeNames[k], entityId: c.id, oldKwargs: k == 0 ? c.kwargs : nil, movedAt: at))
+                recorded[k].append(
+                    MovedEntity(
+                        entityType: typeNames[k], entityId: c.id, oldKwargs: k == 0 ? c.kwargs : nil, movedAt: at))
             }
             c.completionModelId = to
             c.updatedAt = at
@@ -164,13 +174,21 @@ public struct PlatformState: Sendable {
             guard let index = configs.index(forKey: id), step(&configs.values[index]) else { continue }
             movedIds.append(id)
         }
-        for k in 0..<3 where wanted[k] { ConfigUsage.transfer(slot: k, from: &sourceUsage, to: &targetUsage, movedDigest: movedDigests[k]) }
+        for k in 0..<3 where wanted[k] {
+            ConfigUsage.transfer(slot: k, from: &sourceUsage, to: &targetUsage, movedDigest: movedDigests[k])
+        }
         // The reference sets: when everything leaves, the source's set becomes the target's (or
         // joins it, hashing only the smaller of the two).
         var arriving = configsByModel.removeValue(forKey: to) ?? []
         if movedIds.count == ids.count {
             configsByModel[from] = []
-            if arriving.count < ids.count { var all = ids; all.formUnion(arriving); arriving = all } else { arriving.formUnion(ids) }
+            if arriving.count < ids.count {
+                var all = ids
+                all.formUnion(arriving)
+                arriving = all
+            } else {
+                arriving.formUnion(ids)
+            }
         } else {
             configsByModel[from]?.subtract(movedIds)
             arriving.formUnion(movedIds)
@@ -186,14 +204,21 @@ public struct PlatformState: Sendable {
     private mutating func remove(_ kind: EntityKind, _ id: String) {
         switch kind {
         case .tenant: tenants[id] = nil
-        case .classification: classifications[id] = nil; modelViewRevision &+= 1
-        case .provider: providers[id] = nil; modelViewRevision &+= 1
+        case .classification:
+            classifications[id] = nil
+            modelViewRevision &+= 1
+        case .provider:
+            providers[id] = nil
+            modelViewRevision &+= 1
         case .model:
             guard let m = models.removeValue(forKey: id) else { return }
             modelViewRevision &+= 1
             modelsByTenant[m.tenantId]?.remove(id)
             if let target = m.migratedToModelId { migratedFrom[target]?.remove(id) }
-            configsByModel[id] = nil; templatesByModel[id] = nil; spacesByModel[id] = nil; migratedFrom[id] = nil
+            configsByModel[id] = nil
+            templatesByModel[id] = nil
+            spacesByModel[id] = nil
+            migratedFrom[id] = nil
             usageByModel[id] = nil
             questionTimes[id] = nil
         case .space:
@@ -224,14 +249,19 @@ public struct PlatformState: Sendable {
     public func snapshotTransactions(batch: Int = 2000) -> [Transaction] {
         var out: [Transaction] = []
         // A size hint first, so loading allocates each table once instead of growing it.
-        var hint = ["configs": configs.count, "models": models.count, "templates": templates.count, "spaces": spaces.count]
+        var hint = [
+            "configs": configs.count, "models": models.count, "templates": templates.count, "spaces": spaces.count,
+        ]
         // Per-model and per-space index sizes too (the big sets): "m:<id>" and "s:<id>".
         for (m, ids) in configsByModel where ids.count >= 64 { hint["m:" + m] = ids.count }
         for (sp, ids) in configsBySpace where ids.count >= 64 { hint["s:" + sp] = ids.count }
         var current = Transaction([.reserve(hint)])
         func add(_ c: Change) {
             current.add(c)
-            if current.changes.count >= batch { out.append(current); current = Transaction() }
+            if current.changes.count >= batch {
+                out.append(current)
+                current = Transaction()
+            }
         }
         for t in tenants.values.sorted(by: { $0.id < $1.id }) { add(.putTenant(t)) }
         for c in classifications.values.sorted(by: { $0.id < $1.id }) { add(.putClassification(c)) }
@@ -240,8 +270,12 @@ public struct PlatformState: Sendable {
         for s in spaces.values.sorted(by: { $0.id < $1.id }) { add(.putSpace(s)) }
         for c in configs.values.sorted(by: { $0.id < $1.id }) { add(.putConfig(c)) }
         for t in templates.values.sorted(by: { $0.id < $1.id }) { add(.putTemplate(t)) }
-        for ids in migrationsByTenant.keys.sorted().map({ migrationsByTenant[$0]! }) { for id in ids { add(.putMigration(migrations[id]!)) } }
-        for ids in auditByTenant.keys.sorted().map({ auditByTenant[$0]! }) { for id in ids { add(.putAudit(audit[id]!)) } }
+        for ids in migrationsByTenant.keys.sorted().map({ migrationsByTenant[$0]! }) {
+            for id in ids { add(.putMigration(migrations[id]!)) }
+        }
+        for ids in auditByTenant.keys.sorted().map({ auditByTenant[$0]! }) {
+            for id in ids { add(.putAudit(audit[id]!)) }
+        }
         if let meta { add(.putMeta(meta)) }
         if !current.isEmpty { out.append(current) }
         return out
@@ -271,13 +305,17 @@ public struct PlatformState: Sendable {
         guard bytes.count >= 7 + idLength else { throw DecodeError("question record too short") }
         let model = String(decoding: bytes[3..<(3 + idLength)], as: UTF8.self)
         let countAt = 3 + idLength
-        let n = Int(bytes[countAt]) | Int(bytes[countAt + 1]) << 8 | Int(bytes[countAt + 2]) << 16 | Int(bytes[countAt + 3]) << 24
+        let n =
+            Int(bytes[countAt]) | Int(bytes[countAt + 1]) << 8 | Int(bytes[countAt + 2]) << 16 | Int(bytes[countAt + 3])
+            << 24
         let timesAt = countAt + 4
         guard bytes.count == timesAt + n * 8 else { throw DecodeError("question record length mismatch") }
         var times = questionTimes[model] ?? []
         times.reserveCapacity(times.count + n)
         bytes.withUnsafeBytes { raw in
-            for k in 0..<n { times.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: timesAt + k * 8, as: Int64.self))) }
+            for k in 0..<n {
+                times.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: timesAt + k * 8, as: Int64.self)))
+            }
         }
         questionTimes[model] = times
     }

@@ -3,7 +3,10 @@ public struct LifecycleCalendar: Sendable, Equatable {
     /// Today as days since the epoch.
     public var today: Int
     public var retiringWindowDays: Int
-    public init(today: Int, retiringWindowDays: Int = 90) { self.today = today; self.retiringWindowDays = retiringWindowDays }
+    public init(today: Int, retiringWindowDays: Int = 90) {
+        self.today = today
+        self.retiringWindowDays = retiringWindowDays
+    }
 }
 
 /// A model's effective lifecycle status; the first that holds, in this order.
@@ -29,7 +32,9 @@ public enum LifecycleRules {
     public static func status(of m: Model, deprecationDay: Int?, calendar: LifecycleCalendar) -> ModelStatus {
         if m.deletedAt != nil { return .deleted }
         if m.migratedToModelId != nil { return .migrated }
-        if isDeprecated(manual: m.manualDeprecated, deprecationDay: deprecationDay, calendar: calendar) { return .deprecated }
+        if isDeprecated(manual: m.manualDeprecated, deprecationDay: deprecationDay, calendar: calendar) {
+            return .deprecated
+        }
         if !m.isEnabled { return .disabled }
         if isRetiring(deprecationDay: deprecationDay, calendar: calendar) { return .retiring }
         return .active
@@ -45,7 +50,9 @@ public enum LifecycleRules {
     ///
     /// The model must be accessible; when the tenant has security enabled and the space is
     /// classified, the model's level must be at least the space's (an unclassified model fails).
-    public static func spaceRefusal(canAccess: Bool, securityEnabled: Bool, spaceLevel: Int?, modelLevel: Int?) -> String? {
+    public static func spaceRefusal(
+        canAccess: Bool, securityEnabled: Bool, spaceLevel: Int?, modelLevel: Int?
+    ) -> String? {
         if !canAccess { return "model_not_accessible" }
         if securityEnabled, let required = spaceLevel {
             guard let level = modelLevel else { return "model_unclassified" }

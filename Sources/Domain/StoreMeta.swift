@@ -10,7 +10,9 @@ public struct StoreMeta: Sendable, Equatable {
     public var lastCleanupAt: Millis?
 
     public init(createdAt: Millis, lastCleanup: JSONObject? = nil, lastCleanupAt: Millis? = nil) {
-        self.createdAt = createdAt; self.lastCleanup = lastCleanup; self.lastCleanupAt = lastCleanupAt
+        self.createdAt = createdAt
+        self.lastCleanup = lastCleanup
+        self.lastCleanupAt = lastCleanupAt
     }
 
     public var record: JSONObject {
@@ -22,7 +24,8 @@ public struct StoreMeta: Sendable, Equatable {
 
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "meta")
-        self.init(createdAt: try r.int64("createdAt"), lastCleanup: o["lastCleanup"]?.objectValue,
-                  lastCleanupAt: r.optionalInt64("lastCleanupAt"))
+        self.init(
+            createdAt: try r.int64("createdAt"), lastCleanup: o["lastCleanup"]?.objectValue,
+            lastCleanupAt: r.optionalInt64("lastCleanupAt"))
     }
 }

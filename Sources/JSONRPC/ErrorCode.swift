@@ -63,7 +63,8 @@ public struct ResponseError: Error, Sendable, Hashable {
     }
     /// -32602 with `data: {field, reason}`; `field` is a JSON pointer into params.
     public static func invalidParams(field: String, reason: String) -> ResponseError {
-        ResponseError(code: .invalidParams, message: "Invalid params", data: ["field": .string(field), "reason": .string(reason)])
+        ResponseError(
+            code: .invalidParams, message: "Invalid params", data: ["field": .string(field), "reason": .string(reason)])
     }
     public static func internalError(_ reason: String) -> ResponseError {
         ResponseError(code: .internalError, message: "Internal error", data: ["reason": .string(reason)])

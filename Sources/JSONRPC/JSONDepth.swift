@@ -9,8 +9,10 @@ public enum JSONDepth {
 
     /// The same over a buffer (not generic: this runs on every record the store writes).
     public static func maximum(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var depth = 0, deepest = 0
-        var inString = false, escaped = false
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
         for b in bytes {
             if inString {
                 if escaped {

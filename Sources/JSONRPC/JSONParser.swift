@@ -2,7 +2,10 @@
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public let offset: Int
     public let reason: String
-    public init(offset: Int, reason: String) { self.offset = offset; self.reason = reason }
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
     public var description: String { "\(reason) at byte \(offset)" }
 }
 
@@ -39,7 +42,9 @@ public struct JSONParser {
     }
 
     /// Parses one complete JSON text from a buffer the caller keeps alive for the call.
-    public static func parse(_ buf: UnsafeBufferPointer<UInt8>, options: Options = .default) throws(JSONParseError) -> JSONValue {
+    public static func parse(
+        _ buf: UnsafeBufferPointer<UInt8>, options: Options = .default
+    ) throws(JSONParseError) -> JSONValue {
         var p = JSONParser(buf, options)
         return try p.parseDocument()
     }
@@ -55,7 +60,10 @@ public struct JSONParser {
     private var depth = 0
     private var scratch: [UInt8] = []
 
-    private init(_ b: UnsafeBufferPointer<UInt8>, _ options: Options) { self.b = b; self.options = options }
+    private init(_ b: UnsafeBufferPointer<UInt8>, _ options: Options) {
+        self.b = b
+        self.options = options
+    }
 
     private func fail(_ reason: String, at offset: Int? = nil) -> JSONParseError {
         JSONParseError(offset: offset ?? i, reason: reason)
@@ -86,9 +94,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw fail("unexpected character, expected a value")
         }
@@ -113,7 +127,11 @@ public struct JSONParser {
         var members: [JSONObject.Member] = []
         var seen: Set<String>? = nil
         skipWhitespace()
-        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(JSONObject()) }
+        if i < b.count, b[i] == UInt8(ascii: "}") {
+            i += 1
+            depth -= 1
+            return .object(JSONObject())
+        }
         while true {
             skipWhitespace()
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
@@ -121,7 +139,9 @@ public struct JSONParser {
             let key = try parseString()
             if options.rejectDuplicateKeys {
                 if members.count < 12 {
-                    for m in members where m.key == key { throw fail("duplicate member name \"\(key)\"", at: keyOffset) }
+                    for m in members where m.key == key {
+                        throw fail("duplicate member name \"\(key)\"", at: keyOffset)
+                    }
                 } else {
                     if seen == nil { seen = Set(members.map(\.key)) }
                     if !seen!.insert(key).inserted { throw fail("duplicate member name \"\(key)\"", at: keyOffset) }
@@ -136,8 +156,14 @@ public struct JSONParser {
             if seen != nil { seen!.insert(key) }
             skipWhitespace()
             guard i < b.count else { throw fail("unexpected end of text inside an object") }
-            if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "}") { i += 1; break }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if b[i] == UInt8(ascii: "}") {
+                i += 1
+                break
+            }
             throw fail("expected ',' or '}' in an object")
         }
         depth -= 1
@@ -149,14 +175,24 @@ public struct JSONParser {
         i += 1
         var elements: [JSONValue] = []
         skipWhitespace()
-        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array([]) }
+        if i < b.count, b[i] == UInt8(ascii: "]") {
+            i += 1
+            depth -= 1
+            return .array([])
+        }
         while true {
             skipWhitespace()
             elements.append(try parseValue())
             skipWhitespace()
             guard i < b.count else { throw fail("unexpected end of text inside an array") }
-            if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "]") { i += 1; break }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if b[i] == UInt8(ascii: "]") {
+                i += 1
+                break
+            }
             throw fail("expected ',' or ']' in an array")
         }
         depth -= 1
@@ -222,7 +258,11 @@ public struct JSONParser {
                 return s
             }
             if c < 0x20 { throw fail("control character in a string must be escaped") }
-            if c != UInt8(ascii: "\\") { scratch.append(c); i += 1; continue }
+            if c != UInt8(ascii: "\\") {
+                scratch.append(c)
+                i += 1
+                continue
+            }
             i += 1
             guard i < b.count else { break }
             let e = b[i]
@@ -245,7 +285,9 @@ public struct JSONParser {
                     }
                     i += 2
                     let low = try hex4()
-                    guard low >= 0xDC00 && low <= 0xDFFF else { throw fail("high surrogate not followed by a low surrogate", at: escapeStart) }
+                    guard low >= 0xDC00 && low <= 0xDFFF else {
+                        throw fail("high surrogate not followed by a low surrogate", at: escapeStart)
+                    }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
                     throw fail("lone low surrogate \\u escape", at: escapeStart)
@@ -287,13 +329,17 @@ public struct JSONParser {
         switch s {
         case 0..<0x80: scratch.append(UInt8(s))
         case 0x80..<0x800:
-            scratch.append(UInt8(0xC0 | (s >> 6))); scratch.append(UInt8(0x80 | (s & 0x3F)))
+            scratch.append(UInt8(0xC0 | (s >> 6)))
+            scratch.append(UInt8(0x80 | (s & 0x3F)))
         case 0x800..<0x10000:
-            scratch.append(UInt8(0xE0 | (s >> 12))); scratch.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
+            scratch.append(UInt8(0xE0 | (s >> 12)))
+            scratch.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
             scratch.append(UInt8(0x80 | (s & 0x3F)))
         default:
-            scratch.append(UInt8(0xF0 | (s >> 18))); scratch.append(UInt8(0x80 | ((s >> 12) & 0x3F)))
-            scratch.append(UInt8(0x80 | ((s >> 6) & 0x3F))); scratch.append(UInt8(0x80 | (s & 0x3F)))
+            scratch.append(UInt8(0xF0 | (s >> 18)))
+            scratch.append(UInt8(0x80 | ((s >> 12) & 0x3F)))
+            scratch.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (s & 0x3F)))
         }
     }
 }

@@ -40,8 +40,14 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// A finite floating point number. Non-finite values have no JSON form and become `0`.
     public init(_ value: Double) {
-        if !value.isFinite { self.text = "0"; return }
-        if value == value.rounded(), abs(value) < 1e15 { self.text = String(Int64(value)); return }
+        if !value.isFinite {
+            self.text = "0"
+            return
+        }
+        if value == value.rounded(), abs(value) < 1e15 {
+            self.text = String(Int64(value))
+            return
+        }
         self.text = "\(value)"
     }
 
@@ -65,7 +71,10 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public struct Member: Sendable, Hashable {
         public var key: String
         public var value: JSONValue
-        public init(key: String, value: JSONValue) { self.key = key; self.value = value }
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// The members in order.
@@ -127,14 +136,35 @@ extension JSONValue {
     public static func optionalInt(_ v: Int?) -> JSONValue { v.map { .int($0) } ?? .null }
 
     /// The value with pre-serialized parts parsed back (for inspection, not for writing).
-    public var resolved: JSONValue { if case .serialized(let s) = self { return s.value }; return self }
+    public var resolved: JSONValue {
+        if case .serialized(let s) = self { return s.value }
+        return self
+    }
 
-    public var objectValue: JSONObject? { if case .object(let o) = resolved { return o }; return nil }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = resolved { return a }; return nil }
-    public var stringValue: String? { if case .string(let s) = resolved { return s }; return nil }
-    public var boolValue: Bool? { if case .bool(let b) = resolved { return b }; return nil }
-    public var numberValue: JSONNumber? { if case .number(let n) = resolved { return n }; return nil }
-    public var isNull: Bool { if case .null = resolved { return true }; return false }
+    public var objectValue: JSONObject? {
+        if case .object(let o) = resolved { return o }
+        return nil
+    }
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = resolved { return a }
+        return nil
+    }
+    public var stringValue: String? {
+        if case .string(let s) = resolved { return s }
+        return nil
+    }
+    public var boolValue: Bool? {
+        if case .bool(let b) = resolved { return b }
+        return nil
+    }
+    public var numberValue: JSONNumber? {
+        if case .number(let n) = resolved { return n }
+        return nil
+    }
+    public var isNull: Bool {
+        if case .null = resolved { return true }
+        return false
+    }
 
     /// Member access for objects; nil for other values or absent members.
     public subscript(key: String) -> JSONValue? { objectValue?[key] }

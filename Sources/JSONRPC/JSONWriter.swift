@@ -38,7 +38,10 @@ public struct JSONWriter {
         case .number(let n): appendASCII(n.text)
         case .string(let s): writeString(s)
         case .array(let a):
-            if a.isEmpty { appendASCII("[]"); return }
+            if a.isEmpty {
+                appendASCII("[]")
+                return
+            }
             bytes.append(UInt8(ascii: "["))
             level += 1
             for (k, e) in a.enumerated() {
@@ -50,7 +53,10 @@ public struct JSONWriter {
             newline()
             bytes.append(UInt8(ascii: "]"))
         case .object(let o):
-            if o.isEmpty { appendASCII("{}"); return }
+            if o.isEmpty {
+                appendASCII("{}")
+                return
+            }
             bytes.append(UInt8(ascii: "{"))
             level += 1
             var first = true
@@ -96,13 +102,27 @@ public struct JSONWriter {
                 if runStart < k { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<k])) }
                 runStart = k + 1
                 switch c {
-                case 0x22: bytes.append(0x5C); bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-                case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+                case 0x22:
+                    bytes.append(0x5C)
+                    bytes.append(0x22)
+                case 0x5C:
+                    bytes.append(0x5C)
+                    bytes.append(0x5C)
+                case 0x0A:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "n"))
+                case 0x0D:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "r"))
+                case 0x09:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "t"))
+                case 0x08:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "b"))
+                case 0x0C:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "f"))
                 default:
                     let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])

@@ -5,7 +5,9 @@ public struct Request: Sendable, Hashable {
     /// `params` as sent: an object or array; absent and `null` are both nil.
     public var params: JSONValue?
     public init(id: RequestID, method: String, params: JSONValue? = nil) {
-        self.id = id; self.method = method; self.params = params
+        self.id = id
+        self.method = method
+        self.params = params
     }
 }
 
@@ -13,7 +15,10 @@ public struct Request: Sendable, Hashable {
 public struct Notification: Sendable, Hashable {
     public var method: String
     public var params: JSONValue?
-    public init(method: String, params: JSONValue? = nil) { self.method = method; self.params = params }
+    public init(method: String, params: JSONValue? = nil) {
+        self.method = method
+        self.params = params
+    }
 }
 
 /// One element of what the client sent, classified.
@@ -38,7 +43,8 @@ public enum IncomingMessage: Sendable, Hashable {
         var version: JSONValue?
         var method: JSONValue?
         var params: JSONValue?
-        var hasResult = false, hasError = false
+        var hasResult = false
+        var hasError = false
         for m in o.members {
             switch m.key {
             case "id": idMember = m.value
@@ -65,7 +71,10 @@ public enum IncomingMessage: Sendable, Hashable {
             return
         }
         guard let method else {
-            if hasResult || hasError { self = .response(id: id); return }
+            if hasResult || hasError {
+                self = .response(id: id)
+                return
+            }
             self = .invalid(id: id ?? .null, error: .invalidRequest("\"method\" is missing"))
             return
         }
@@ -110,7 +119,10 @@ public enum IncomingPayload: Sendable, Hashable {
     /// Classifies an already parsed body.
     public init(value: JSONValue) {
         if case .array(let elements) = value {
-            if elements.isEmpty { self = .unreadable(.invalidRequest("an empty batch")); return }
+            if elements.isEmpty {
+                self = .unreadable(.invalidRequest("an empty batch"))
+                return
+            }
             self = .batch(elements.map(IncomingMessage.init))
         } else {
             self = .single(IncomingMessage(value))
@@ -122,22 +134,28 @@ public enum IncomingPayload: Sendable, Hashable {
 public enum OutgoingMessage {
     /// `{"jsonrpc":"2.0","id":…,"result":…}`
     public static func result(id: RequestID, _ result: JSONValue) -> JSONValue {
-        .object(JSONObject(members: [
-            .init(key: "jsonrpc", value: "2.0"), .init(key: "id", value: id.json), .init(key: "result", value: result),
-        ]))
+        .object(
+            JSONObject(members: [
+                .init(key: "jsonrpc", value: "2.0"), .init(key: "id", value: id.json),
+                .init(key: "result", value: result),
+            ]))
     }
 
     /// `{"jsonrpc":"2.0","id":…,"error":{…}}`
     public static func error(id: RequestID, _ error: ResponseError) -> JSONValue {
-        .object(JSONObject(members: [
-            .init(key: "jsonrpc", value: "2.0"), .init(key: "id", value: id.json), .init(key: "error", value: error.json),
-        ]))
+        .object(
+            JSONObject(members: [
+                .init(key: "jsonrpc", value: "2.0"), .init(key: "id", value: id.json),
+                .init(key: "error", value: error.json),
+            ]))
     }
 
     /// `{"jsonrpc":"2.0","method":…,"params":…}`
     public static func notification(method: String, params: JSONValue) -> JSONValue {
-        .object(JSONObject(members: [
-            .init(key: "jsonrpc", value: "2.0"), .init(key: "method", value: .string(method)), .init(key: "params", value: params),
-        ]))
+        .object(
+            JSONObject(members: [
+                .init(key: "jsonrpc", value: "2.0"), .init(key: "method", value: .string(method)),
+                .init(key: "params", value: params),
+            ]))
     }
 }

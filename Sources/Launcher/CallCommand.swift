@@ -35,13 +35,20 @@ enum CallCommand {
         let table = Launcher.methodTable(platform: platform, conformanceFixtures: false)
         let terminal = isatty(2) == 1
         let outbox = TerminalOutbox(showProgress: terminal)
-        let processor = MessageProcessor(table: table, outbox: outbox, actorValidator: DomainMethods.actorValidator(platform: platform))
+        let processor = MessageProcessor(
+            table: table, outbox: outbox, actorValidator: DomainMethods.actorValidator(platform: platform))
 
         var actor: JSONObject = ["userId": .string(o.user), "role": .string(o.role)]
         if let t = o.tenant { actor["tenantId"] = .string(t) }
         if let n = o.name { actor["name"] = .string(n) }
-        _ = processor.process(.single(.request(Request(id: .number(JSONNumber(0)), method: "initialize",
-                                                        params: ["processId": .null, "capabilities": [:], "initializationOptions": ["actor": .object(actor)]]))))
+        _ = processor.process(
+            .single(
+                .request(
+                    Request(
+                        id: .number(JSONNumber(0)), method: "initialize",
+                        params: [
+                            "processId": .null, "capabilities": [:], "initializationOptions": ["actor": .object(actor)],
+                        ]))))
         if let e = outbox.takeResponse()?["error"] {
             Launcher.writeStderr("model-lifecycle: the actor was refused: \(JSONWriter.string(e))\n")
             return 1
@@ -50,8 +57,9 @@ enum CallCommand {
 
         // Ask for progress when a person watches and the method reports it.
         if terminal, var p = params?.objectValue ?? (params == nil ? JSONObject() : nil),
-           let spec = table.specs.first(where: { $0.name == o.method }), case .named(let fields) = spec.params,
-           fields.contains(where: { $0.name == "workDoneToken" }), p["workDoneToken"] == nil {
+            let spec = table.specs.first(where: { $0.name == o.method }), case .named(let fields) = spec.params,
+            fields.contains(where: { $0.name == "workDoneToken" }), p["workDoneToken"] == nil
+        {
             p["workDoneToken"] = "cli"
             params = .object(p)
         }
@@ -80,7 +88,10 @@ final class TerminalOutbox: Outbox {
     init(showProgress: Bool) { self.showProgress = showProgress }
 
     func send(_ message: JSONValue) {
-        guard let method = message["method"]?.stringValue else { responses.append(message); return }
+        guard let method = message["method"]?.stringValue else {
+            responses.append(message)
+            return
+        }
         guard showProgress else { return }
         switch method {
         case "$/progress":
@@ -91,8 +102,9 @@ final class TerminalOutbox: Outbox {
             progressShown = true
         case LifecycleNotice.method:
             for m in message["params"]?["models"]?.arrayValue ?? [] {
-                Launcher.writeStderr("notice: \(m["name"]?.stringValue ?? "?") is \(m["status"]?.stringValue ?? "?")"
-                                     + " with \(m["activeReferences"]?.numberValue?.text ?? "?") active references\n")
+                Launcher.writeStderr(
+                    "notice: \(m["name"]?.stringValue ?? "?") is \(m["status"]?.stringValue ?? "?")"
+                        + " with \(m["activeReferences"]?.numberValue?.text ?? "?") active references\n")
             }
         default:
             break
@@ -102,7 +114,10 @@ final class TerminalOutbox: Outbox {
     func flush() {}
 
     func endProgressLine() {
-        if progressShown { Launcher.writeStderr("\r\u{1B}[2K"); progressShown = false }
+        if progressShown {
+            Launcher.writeStderr("\r\u{1B}[2K")
+            progressShown = false
+        }
     }
 
     func takeResponse() -> JSONValue? { responses.isEmpty ? nil : responses.removeFirst() }

@@ -104,7 +104,9 @@ public enum CommandLineParser {
             case "verify":
                 let rest = Array(args.dropFirst())
                 if rest.count == 2, rest[0] == "--store" { return .verify(store: rest[1]) }
-                if rest.count == 1, rest[0].hasPrefix("--store=") { return .verify(store: String(rest[0].dropFirst(8))) }
+                if rest.count == 1, rest[0].hasPrefix("--store=") {
+                    return .verify(store: String(rest[0].dropFirst(8)))
+                }
                 throw UsageError("verify takes --store DIR")
             case "cleanup":
                 return .cleanup(try parseCleanup(args.dropFirst()))
@@ -115,8 +117,12 @@ public enum CommandLineParser {
                 var rest = args.dropFirst()
                 while let a = rest.popFirst() {
                     switch a {
-                    case "--store": guard let v = rest.popFirst() else { throw UsageError("--store needs a value") }; d.store = v
-                    case "--catalog": guard let v = rest.popFirst() else { throw UsageError("--catalog needs a value") }; d.catalog = v
+                    case "--store":
+                        guard let v = rest.popFirst() else { throw UsageError("--store needs a value") }
+                        d.store = v
+                    case "--catalog":
+                        guard let v = rest.popFirst() else { throw UsageError("--catalog needs a value") }
+                        d.catalog = v
                     default: throw UsageError("demo takes --store DIR and --catalog FILE (got '\(a)')")
                     }
                 }
@@ -125,13 +131,16 @@ public enum CommandLineParser {
                 let rest = Array(args.dropFirst())
                 if rest.isEmpty { return .compact(store: nil) }
                 if rest.count == 2, rest[0] == "--store" { return .compact(store: rest[1]) }
-                if rest.count == 1, rest[0].hasPrefix("--store=") { return .compact(store: String(rest[0].dropFirst(8))) }
+                if rest.count == 1, rest[0].hasPrefix("--store=") {
+                    return .compact(store: String(rest[0].dropFirst(8)))
+                }
                 throw UsageError("compact takes --store DIR")
             case "openrpc":
                 let rest = Array(args.dropFirst())
                 if rest.isEmpty { return .openrpc(conformanceFixtures: false) }
                 if rest == ["--conformance-fixtures"] { return .openrpc(conformanceFixtures: true) }
-                throw UsageError("openrpc takes no arguments but --conformance-fixtures (got \(rest.joined(separator: " ")))")
+                throw UsageError(
+                    "openrpc takes no arguments but --conformance-fixtures (got \(rest.joined(separator: " ")))")
             default:
                 if !first.hasPrefix("-") { throw UsageError("unknown command '\(first)'") }
             }
@@ -143,7 +152,8 @@ public enum CommandLineParser {
             func integer(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
                 let v = try value()
                 guard let n = Int(v), range.contains(n) else {
-                    throw UsageError("\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(v)')")
+                    throw UsageError(
+                        "\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(v)')")
                 }
                 return n
             }
@@ -152,18 +162,23 @@ public enum CommandLineParser {
             case "--catalog": o.catalog = try value()
             case "--today":
                 let v = try value()
-                guard let d = Formats.parseDate(v) else { throw UsageError("--today takes a date YYYY-MM-DD (got '\(v)')") }
+                guard let d = Formats.parseDate(v) else {
+                    throw UsageError("--today takes a date YYYY-MM-DD (got '\(v)')")
+                }
                 o.today = d
             case "--retiring-window-days": o.retiringWindowDays = try integer(0...36_500)
             case "--cleanup-schedule":
                 let v = try value()
                 guard let schedule = CleanupSchedule(v) else {
-                    throw UsageError("--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got '\(v)')")
+                    throw UsageError(
+                        "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got '\(v)')")
                 }
                 o.cleanupSchedule = schedule
             case "--log-level":
                 let v = try value()
-                guard let l = Logger.Level(name: v) else { throw UsageError("--log-level takes error, warning, info or debug (got '\(v)')") }
+                guard let l = Logger.Level(name: v) else {
+                    throw UsageError("--log-level takes error, warning, info or debug (got '\(v)')")
+                }
                 o.logLevel = l
             case "--max-message-bytes": o.maxMessageBytes = try integer(1024...(1 << 40))
             case "--conformance-fixtures":
@@ -191,14 +206,20 @@ public enum CommandLineParser {
             switch arg {
             case "--as":
                 let r = try value()
-                guard ["member", "admin", "sysadmin"].contains(r) else { throw UsageError("--as takes member, admin or sysadmin (got '\(r)')") }
+                guard ["member", "admin", "sysadmin"].contains(r) else {
+                    throw UsageError("--as takes member, admin or sysadmin (got '\(r)')")
+                }
                 o.role = r
             case "--tenant": o.tenant = try value()
             case "--user": o.user = try value()
             case "--name": o.name = try value()
-            case "--store", "--catalog", "--today", "--retiring-window-days", "--log-level": serveArgs += [arg, try value()]
+            case "--store", "--catalog", "--today", "--retiring-window-days", "--log-level":
+                serveArgs += [arg, try value()]
             default:
-                if arg.hasPrefix("--") { throw UsageError("call takes METHOD [PARAMS_JSON] --as ROLE --tenant ID --user ID [--store DIR] (got '\(arg)')") }
+                if arg.hasPrefix("--") {
+                    throw UsageError(
+                        "call takes METHOD [PARAMS_JSON] --as ROLE --tenant ID --user ID [--store DIR] (got '\(arg)')")
+                }
                 positional.append(arg)
             }
         }
@@ -225,7 +246,9 @@ public enum CommandLineParser {
                 o.dryRun = true
             case "--limit":
                 let v = try value()
-                guard let n = Int(v), (1...500).contains(n) else { throw UsageError("--limit takes a whole number from 1 to 500 (got '\(v)')") }
+                guard let n = Int(v), (1...500).contains(n) else {
+                    throw UsageError("--limit takes a whole number from 1 to 500 (got '\(v)')")
+                }
                 o.limit = n
             default:
                 throw UsageError("cleanup takes --store DIR, --dry-run and --limit N (got '\(arg)')")
@@ -235,41 +258,41 @@ public enum CommandLineParser {
     }
 
     public static let usage = """
-    model-lifecycle: keeps the lifecycle of the AI models of a multi-tenant platform.
-    A JSON-RPC 2.0 server on stdin/stdout with LSP framing (Content-Length: N\\r\\n\\r\\n + JSON).
+        model-lifecycle: keeps the lifecycle of the AI models of a multi-tenant platform.
+        A JSON-RPC 2.0 server on stdin/stdout with LSP framing (Content-Length: N\\r\\n\\r\\n + JSON).
 
-    USAGE:
-      model-lifecycle [serve] [options]     serve the protocol on stdin/stdout (the default)
-      model-lifecycle verify --store DIR    check a store's integrity and invariants (exit 0 when sound)
-      model-lifecycle cleanup [--store DIR] [--dry-run] [--limit N]
-                                            one lifecycle cleanup run (for cron or a systemd timer);
-                                            prints the report as JSON (exit 0, 3 store, 4 run failed)
-      model-lifecycle call METHOD [PARAMS_JSON] [--as ROLE] [--tenant ID] [--user ID] [--store DIR]
-                                            one request (default --as sysadmin); the result on stdout
-                                            (pretty on a terminal), an error on stderr with exit 1
-      model-lifecycle demo [--store DIR]    seed a realistic platform and walk through the product
-      model-lifecycle compact [--store DIR] rewrite the store's snapshot now (writers also do it as
-                                            the journal grows); prints the files as JSON
-      model-lifecycle openrpc               print the OpenRPC document of every method
-      model-lifecycle --help | --version
+        USAGE:
+          model-lifecycle [serve] [options]     serve the protocol on stdin/stdout (the default)
+          model-lifecycle verify --store DIR    check a store's integrity and invariants (exit 0 when sound)
+          model-lifecycle cleanup [--store DIR] [--dry-run] [--limit N]
+                                                one lifecycle cleanup run (for cron or a systemd timer);
+                                                prints the report as JSON (exit 0, 3 store, 4 run failed)
+          model-lifecycle call METHOD [PARAMS_JSON] [--as ROLE] [--tenant ID] [--user ID] [--store DIR]
+                                                one request (default --as sysadmin); the result on stdout
+                                                (pretty on a terminal), an error on stderr with exit 1
+          model-lifecycle demo [--store DIR]    seed a realistic platform and walk through the product
+          model-lifecycle compact [--store DIR] rewrite the store's snapshot now (writers also do it as
+                                                the journal grows); prints the files as JSON
+          model-lifecycle openrpc               print the OpenRPC document of every method
+          model-lifecycle --help | --version
 
-    SERVE OPTIONS:
-      --store DIR                 store directory (default $MODEL_LIFECYCLE_STORE, else
-                                  $XDG_DATA_HOME/model-lifecycle, else ~/.local/share/model-lifecycle)
-      --catalog FILE              LiteLLM model cost map (default $MODEL_LIFECYCLE_CATALOG, else the
-                                  map of an installed litellm Python package, else none)
-      --today YYYY-MM-DD          the date for deprecated/retiring decisions (default: today, UTC)
-      --retiring-window-days N    how far ahead a deprecation date makes a model retiring (default 90)
-      --cleanup-schedule SPEC     when this process runs the lifecycle cleanup by itself: 'weekly sun
-                                  04:00' (the default), 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC)
-      --log-level LEVEL           error, warning, info (default) or debug; logs go to stderr
-      --max-message-bytes N       largest accepted message body (default 67108864)
-      --conformance-fixtures      also register the conformance test methods
+        SERVE OPTIONS:
+          --store DIR                 store directory (default $MODEL_LIFECYCLE_STORE, else
+                                      $XDG_DATA_HOME/model-lifecycle, else ~/.local/share/model-lifecycle)
+          --catalog FILE              LiteLLM model cost map (default $MODEL_LIFECYCLE_CATALOG, else the
+                                      map of an installed litellm Python package, else none)
+          --today YYYY-MM-DD          the date for deprecated/retiring decisions (default: today, UTC)
+          --retiring-window-days N    how far ahead a deprecation date makes a model retiring (default 90)
+          --cleanup-schedule SPEC     when this process runs the lifecycle cleanup by itself: 'weekly sun
+                                      04:00' (the default), 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC)
+          --log-level LEVEL           error, warning, info (default) or debug; logs go to stderr
+          --max-message-bytes N       largest accepted message body (default 67108864)
+          --conformance-fixtures      also register the conformance test methods
 
-    EXIT CODES:
-      0 exit or end of input after shutdown    1 exit or end of input without shutdown
-      2 unrecoverable framing error            3 store cannot be opened    64 usage error
+        EXIT CODES:
+          0 exit or end of input after shutdown    1 exit or end of input without shutdown
+          2 unrecoverable framing error            3 store cannot be opened    64 usage error
 
-    Protocol/README.md describes the protocol; Protocol/openrpc.json lists every method.
-    """
+        Protocol/README.md describes the protocol; Protocol/openrpc.json lists every method.
+        """
 }

@@ -18,7 +18,9 @@ enum Demo {
         let dir = o.store ?? (NSTemporaryDirectory() + "model-lifecycle-demo-" + String(getpid()))
         let temporary = o.store == nil
         defer { if temporary { try? FileManager.default.removeItem(atPath: dir) } }
-        if FileManager.default.fileExists(atPath: dir + "/journal-0") || FileManager.default.fileExists(atPath: dir + "/snapshot-1") {
+        if FileManager.default.fileExists(atPath: dir + "/journal-0")
+            || FileManager.default.fileExists(atPath: dir + "/snapshot-1")
+        {
             Launcher.writeStderr("model-lifecycle: demo needs a new store; \(dir) already holds one\n")
             return 64
         }
@@ -33,13 +35,18 @@ enum Demo {
         if source.path == nil {
             // No LiteLLM map on this machine: a small sample in its format, dated around today.
             let path = NSTemporaryDirectory() + "model-lifecycle-demo-catalog-" + String(getpid()) + ".json"
-            do { try Data(sample(today: Int(Platform.systemClock() / 86_400_000)).utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            do {
+                try Data(sample(today: Int(Platform.systemClock() / 86_400_000)).utf8).write(
+                    to: URL(fileURLWithPath: path))
+            } catch {
                 Launcher.writeStderr("model-lifecycle: cannot write a sample catalog: \(error)\n")
                 return 1
             }
             sampleCatalog = path
             source = CatalogSource(path: path, origin: "built-in sample")
-            say("No LiteLLM catalog found (--catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm): using a small built-in sample.")
+            say(
+                "No LiteLLM catalog found (--catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm): using a small built-in sample."
+            )
         }
         let catalogPath = source.path!
         let catalog: Catalog
@@ -53,32 +60,46 @@ enum Demo {
         // 1. Seed.
         let now = Platform.systemClock()
         let today = Int(now / 86_400_000)
-        say(style.title("model-lifecycle demo") + "  store \(dir)" + (temporary ? " (temporary)" : "") + ", catalog \(catalogPath) (\(catalog.modelCount) models)\n")
+        say(
+            style.title("model-lifecycle demo") + "  store \(dir)" + (temporary ? " (temporary)" : "")
+                + ", catalog \(catalogPath) (\(catalog.modelCount) models)\n")
         let demo: DemoPlatform
         do {
             let store = try JournalStore<PlatformState>(directory: dir)
-            let ids = Platform(store: FilePlatformStore(store), catalog: catalog, catalogSource: source, calendar: LifecycleCalendar(today: today))
+            let ids = Platform(
+                store: FilePlatformStore(store), catalog: catalog, catalogSource: source,
+                calendar: LifecycleCalendar(today: today))
             let showProgress = isatty(2) == 1
-            demo = try DemoPlatform.seed(store: store, catalog: catalog, today: today, now: now, newID: ids.newID) { done, total in
-                if showProgress { Launcher.writeStderr("\r\u{1B}[2Kimporting the demo platform… \(100 * done / max(total, 1))%") }
+            demo = try DemoPlatform.seed(store: store, catalog: catalog, today: today, now: now, newID: ids.newID) {
+                done, total in
+                if showProgress {
+                    Launcher.writeStderr("\r\u{1B}[2Kimporting the demo platform… \(100 * done / max(total, 1))%")
+                }
             }
             if showProgress { Launcher.writeStderr("\r\u{1B}[2K") }
         } catch {
             Launcher.writeStderr("model-lifecycle: cannot build the demo store: \(error)\n")
             return 3
         }
-        say("Seeded two tenants (Acme Health with security classifications, Globex Retail without) from real catalog entries:")
-        for (t, n) in demo.counts.sorted(by: { $0.key < $1.key }) { say("  \(t): \(n) assistants, apps and services; thousands of questions") }
+        say(
+            "Seeded two tenants (Acme Health with security classifications, Globex Retail without) from real catalog entries:"
+        )
+        for (t, n) in demo.counts.sorted(by: { $0.key < $1.key }) {
+            say("  \(t): \(n) assistants, apps and services; thousands of questions")
+        }
         say()
 
         // 2. Talk to a real server process.
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let admin: ChildSession, root: ChildSession
+        let admin: ChildSession
+        let root: ChildSession
         do {
-            admin = try ChildSession(executable: exe, arguments: ["--store", dir, "--catalog", catalogPath, "--log-level", "warning"],
-                                     actor: ["userId": "ada", "name": "Ada (Acme admin)", "tenantId": .string(demo.acme), "role": "admin"])
-            root = try ChildSession(executable: exe, arguments: ["--store", dir, "--catalog", catalogPath, "--log-level", "warning"],
-                                    actor: ["userId": "root", "name": "Platform operator", "role": "sysadmin"])
+            admin = try ChildSession(
+                executable: exe, arguments: ["--store", dir, "--catalog", catalogPath, "--log-level", "warning"],
+                actor: ["userId": "ada", "name": "Ada (Acme admin)", "tenantId": .string(demo.acme), "role": "admin"])
+            root = try ChildSession(
+                executable: exe, arguments: ["--store", dir, "--catalog", catalogPath, "--log-level", "warning"],
+                actor: ["userId": "root", "name": "Platform operator", "role": "sysadmin"])
         } catch {
             Launcher.writeStderr("model-lifecycle: cannot start the server: \(error)\n")
             return 1
@@ -87,7 +108,10 @@ enum Demo {
         let ok = walk.run()
         admin.close()
         root.close()
-        say(ok ? style.ok("\nEvery step behaved as the contract says.") : style.bad("\nA step did not behave as expected (see above)."))
+        say(
+            ok
+                ? style.ok("\nEvery step behaved as the contract says.")
+                : style.bad("\nA step did not behave as expected (see above)."))
         return ok ? 0 : 1
     }
 }
@@ -111,9 +135,11 @@ extension Demo {
         ]
         var o = JSONObject()
         for (name, provider, tokens, offset, successor, vision, reasoning) in rows {
-            var e: JSONObject = ["litellm_provider": .string(provider), "mode": "chat", "max_input_tokens": .int(tokens),
-                                 "max_output_tokens": 16_384, "supports_vision": .bool(vision), "supports_reasoning": .bool(reasoning),
-                                 "supports_function_calling": true]
+            var e: JSONObject = [
+                "litellm_provider": .string(provider), "mode": "chat", "max_input_tokens": .int(tokens),
+                "max_output_tokens": 16_384, "supports_vision": .bool(vision), "supports_reasoning": .bool(reasoning),
+                "supports_function_calling": true,
+            ]
             if let offset { e["deprecation_date"] = .string(date(offset)) }
             if let successor { e["successor_model"] = .string(successor) }
             o[name] = .object(e)
@@ -147,7 +173,8 @@ final class ChildSession {
     private(set) var notifications: [(String, JSONValue)] = []
 
     init(executable: String, arguments: [String], actor: JSONValue) throws {
-        let inPipe = Pipe(), outPipe = Pipe()
+        let inPipe = Pipe()
+        let outPipe = Pipe()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardInput = inPipe
@@ -156,7 +183,9 @@ final class ChildSession {
         try process.run()
         input = inPipe.fileHandleForWriting
         outputFD = outPipe.fileHandleForReading.fileDescriptor
-        let r = call("initialize", ["processId": .int(Int(getpid())), "capabilities": [:], "initializationOptions": ["actor": actor]])
+        let r = call(
+            "initialize",
+            ["processId": .int(Int(getpid())), "capabilities": [:], "initializationOptions": ["actor": actor]])
         if r["error"] != nil { throw DemoError("initialize refused: \(r)") }
         notify("initialized", [:])
     }
@@ -179,7 +208,10 @@ final class ChildSession {
         if params != .null { m["params"] = params }
         send(.object(m))
         while let message = nextMessage() {
-            if let m = message["method"]?.stringValue { notifications.append((m, message["params"] ?? .null)); continue }
+            if let m = message["method"]?.stringValue {
+                notifications.append((m, message["params"] ?? .null))
+                continue
+            }
             if message["id"] == .int(id) {
                 if let e = message["error"] { return ["error": e] }
                 return ["result": message["result"] ?? .null]
@@ -204,7 +236,8 @@ final class ChildSession {
 
     private func headerEnd() -> Int? {
         guard buffer.count >= 4 else { return nil }
-        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 { return i }
+        for i in 0...(buffer.count - 4)
+        where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 { return i }
         return nil
     }
 
@@ -214,7 +247,10 @@ final class ChildSession {
             .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) }
     }
 
-    func takeNotifications() -> [(String, JSONValue)] { defer { notifications = [] }; return notifications }
+    func takeNotifications() -> [(String, JSONValue)] {
+        defer { notifications = [] }
+        return notifications
+    }
 
     func close() {
         _ = call("shutdown", .null)

@@ -14,8 +14,12 @@ struct DemoPlatform {
 
     /// Real entries, chosen deterministically: deprecated, retiring and current chat models of
     /// OpenAI and Anthropic.
-    static func pick(from catalog: Catalog, today: Int) -> (deprecated: [CatalogEntry], retiring: [CatalogEntry], current: [CatalogEntry]) {
-        let special = ["audio", "realtime", "search", "transcribe", "tts", "ft:", "image", "preview", "codex", "computer"]
+    static func pick(
+        from catalog: Catalog, today: Int
+    ) -> (deprecated: [CatalogEntry], retiring: [CatalogEntry], current: [CatalogEntry]) {
+        let special = [
+            "audio", "realtime", "search", "transcribe", "tts", "ft:", "image", "preview", "codex", "computer",
+        ]
         let chat = catalog.entries.values.filter { e in
             (e.provider == "openai" || e.provider == "anthropic") && e.mode == "chat" && !e.key.contains("/")
                 && (e.maxInputTokens ?? 0) >= 8_000 && !special.contains { e.key.contains($0) }
@@ -26,13 +30,18 @@ struct DemoPlatform {
         let deprecated = unique.filter { ($0.deprecationDay ?? .max) <= today }
         let retiring = unique.filter { d in d.deprecationDay.map { $0 > today && $0 <= today + 90 } ?? false }
         let current = unique.filter { $0.deprecationDay == nil || $0.deprecationDay! > today + 90 }
-        let claude = current.filter { $0.provider == "anthropic" }, openai = current.filter { $0.provider == "openai" }
-        return (Array(deprecated.suffix(4)), Array(retiring.prefix(3)), Array(claude.suffix(8)) + Array(openai.suffix(12)))
+        let claude = current.filter { $0.provider == "anthropic" }
+        let openai = current.filter { $0.provider == "openai" }
+        return (
+            Array(deprecated.suffix(4)), Array(retiring.prefix(3)), Array(claude.suffix(8)) + Array(openai.suffix(12))
+        )
     }
 
     /// Builds the platform into `store`. `progress(done, total)` reports the import.
-    static func seed(store: JournalStore<PlatformState>, catalog: Catalog, today: Int, now: Millis,
-                     newID: () -> String, progress: (Int, Int) -> Void) throws -> DemoPlatform {
+    static func seed(
+        store: JournalStore<PlatformState>, catalog: Catalog, today: Int, now: Millis,
+        newID: () -> String, progress: (Int, Int) -> Void
+    ) throws -> DemoPlatform {
         var demo = DemoPlatform()
         var changes: [Change] = [.putMeta(StoreMeta(createdAt: now))]
         let (deprecated, retiring, current) = pick(from: catalog, today: today)
@@ -41,10 +50,15 @@ struct DemoPlatform {
         // successor (else a current model of the same line), one of another family, and one left
         // unclassified (which Acme's restricted spaces refuse).
         let picked = deprecated + retiring + current
-        guard let cast = retiring.first ?? deprecated.last else { throw DemoError("the catalog has no deprecated or retiring chat models") }
-        let successorKey = picked.first { e in cast.successorModel.map { e.key == $0 || $0.hasSuffix("/" + e.key) } ?? false }?.key
+        guard let cast = retiring.first ?? deprecated.last else {
+            throw DemoError("the catalog has no deprecated or retiring chat models")
+        }
+        let successorKey =
+            picked.first { e in cast.successorModel.map { e.key == $0 || $0.hasSuffix("/" + e.key) } ?? false }?.key
             ?? current.last { $0.key.hasPrefix(String(cast.key.prefix(5))) }?.key ?? current.last!.key
-        let otherKey = current.first { !$0.key.hasPrefix(String(cast.key.prefix(3))) && $0.key != successorKey }?.key ?? current.first!.key
+        let otherKey =
+            current.first { !$0.key.hasPrefix(String(cast.key.prefix(3))) && $0.key != successorKey }?.key
+            ?? current.first!.key
         let openKey = current.last { ![cast.key, successorKey, otherKey].contains($0.key) }?.key ?? current.first!.key
 
         for (tenantName, secured) in [("Acme Health", true), ("Globex Retail", false)] {
@@ -66,10 +80,17 @@ struct DemoPlatform {
             // Models: every picked entry, capabilities from the catalog, most classified Internal.
             var models: [(id: String, entry: CatalogEntry)] = []
             for (k, e) in (deprecated + retiring + current).enumerated() {
-                var m = Model(id: newID(), tenantId: tenant, kind: .completion, name: e.key, providerId: providers[e.provider ?? "openai"]!, createdAt: now + Millis(k))
-                m.family = e.key.contains("claude") ? "claude" : e.key.hasPrefix("gpt-4") ? "gpt-4" : e.key.contains("gpt") ? "gpt" : "openai-o"
-                m.maxInputTokens = e.maxInputTokens; m.maxOutputTokens = e.maxOutputTokens
-                m.vision = e.vision ?? false; m.reasoning = e.reasoning ?? false; m.toolCalling = e.toolCalling ?? false
+                var m = Model(
+                    id: newID(), tenantId: tenant, kind: .completion, name: e.key,
+                    providerId: providers[e.provider ?? "openai"]!, createdAt: now + Millis(k))
+                m.family =
+                    e.key.contains("claude")
+                    ? "claude" : e.key.hasPrefix("gpt-4") ? "gpt-4" : e.key.contains("gpt") ? "gpt" : "openai-o"
+                m.maxInputTokens = e.maxInputTokens
+                m.maxOutputTokens = e.maxOutputTokens
+                m.vision = e.vision ?? false
+                m.reasoning = e.reasoning ?? false
+                m.toolCalling = e.toolCalling ?? false
                 m.hosting = "cloud"
                 switch e.key {
                 case cast.key, successorKey, otherKey: m.securityClassificationId = levels[2]
@@ -86,10 +107,16 @@ struct DemoPlatform {
             for (k, name) in ["Research", "Support", "Clinical", "Marketing", "Engineering"].enumerated() {
                 let id = newID()
                 spaces.append(id)
-                let enabled = models.enumerated().filter { $0.offset % 5 != k % 5 || $0.offset < deprecated.count + retiring.count }.map(\.element.id)
+                let enabled = models.enumerated().filter {
+                    $0.offset % 5 != k % 5 || $0.offset < deprecated.count + retiring.count
+                }.map(\.element.id)
                 enabledIn[id] = Set(enabled)
-                changes.append(.putSpace(Space(id: id, tenantId: tenant, name: name, securityClassificationId: k == 2 ? levels[2] : k == 0 ? levels[1] : nil,
-                                               modelIds: enabled, createdAt: now)))
+                changes.append(
+                    .putSpace(
+                        Space(
+                            id: id, tenantId: tenant, name: name,
+                            securityClassificationId: k == 2 ? levels[2] : k == 0 ? levels[1] : nil,
+                            modelIds: enabled, createdAt: now)))
             }
             // Configuration: weighted towards the retiring and deprecated models (what needs migrating).
             let heavy = Array(models.prefix(deprecated.count + retiring.count)) + Array(usable.suffix(6))
@@ -104,14 +131,20 @@ struct DemoPlatform {
                     let s = candidates[k % candidates.count]
                     let id = newID()
                     configIDs.append((id, m.id))
-                    changes.append(.putConfig(ConfigItem(kind: kind, id: id, tenantId: tenant, spaceId: s, name: "\(kind.rawValue.capitalized) \(k + 1)",
-                                                         completionModelId: m.id, kwargs: kind == .assistant && k % 3 == 0 ? ["temperature": 0.3] : [:],
-                                                         createdBy: "demo", createdAt: now)))
+                    changes.append(
+                        .putConfig(
+                            ConfigItem(
+                                kind: kind, id: id, tenantId: tenant, spaceId: s,
+                                name: "\(kind.rawValue.capitalized) \(k + 1)",
+                                completionModelId: m.id,
+                                kwargs: kind == .assistant && k % 3 == 0 ? ["temperature": 0.3] : [:],
+                                createdBy: "demo", createdAt: now)))
                 }
             }
             for k in 0..<10 {
-                var t = Template(id: newID(), tenantId: tenant, kind: k % 2 == 0 ? .assistant : .app, name: "Template \(k + 1)",
-                                 completionModelId: model(k).id, kwargs: [:], createdAt: now)
+                var t = Template(
+                    id: newID(), tenantId: tenant, kind: k % 2 == 0 ? .assistant : .app, name: "Template \(k + 1)",
+                    completionModelId: model(k).id, kwargs: [:], createdAt: now)
                 if k == 9 { t.deletedAt = now }
                 changes.append(.putTemplate(t))
             }

@@ -11,7 +11,10 @@ struct Walkthrough {
     private var failures = 0
 
     init(style: Style, admin: ChildSession, root: ChildSession, demo: DemoPlatform) {
-        self.style = style; self.admin = admin; self.root = root; self.demo = demo
+        self.style = style
+        self.admin = admin
+        self.root = root
+        self.demo = demo
     }
 
     // MARK: printing
@@ -32,12 +35,18 @@ struct Walkthrough {
     private func answer(_ lines: [String]) { for l in lines { say("  <-- " + l) } }
 
     private mutating func expect(_ condition: Bool, _ what: String) {
-        if condition { say("      " + style.ok("✓ ") + what) } else { say("      " + style.bad("✗ ") + what); failures += 1 }
+        if condition {
+            say("      " + style.ok("✓ ") + what)
+        } else {
+            say("      " + style.bad("✗ ") + what)
+            failures += 1
+        }
     }
 
     private func errorLine(_ r: JSONValue) -> String {
         let e = r["error"]
-        return style.warn("error \(e?["code"]?.description ?? "?") \(e?["data"]?["code"]?.stringValue ?? "")") + ": " + (e?["message"]?.stringValue ?? "")
+        return style.warn("error \(e?["code"]?.description ?? "?") \(e?["data"]?["code"]?.stringValue ?? "")") + ": "
+            + (e?["message"]?.stringValue ?? "")
     }
 
     private func issues(_ list: JSONValue?) -> [String] {
@@ -48,108 +57,178 @@ struct Walkthrough {
         }
     }
 
-    private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count) }
+    private func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count)
+    }
 
     // MARK: the story
 
     mutating func run() -> Bool {
         section("An admin opens a session: the server warns about retiring models still in use")
         let info = show(admin, "catalog/info", [:])
-        answer(["catalog \(info["result"]?["path"]?.stringValue ?? "?"): \(info["result"]?["entries"]?.description ?? "?") entries"])
+        answer([
+            "catalog \(info["result"]?["path"]?.stringValue ?? "?"): \(info["result"]?["entries"]?.description ?? "?") entries"
+        ])
         let notices = admin.takeNotifications().filter { $0.0 == "models/lifecycleNotice" }
         for (_, params) in notices {
-            answer((params["models"]?.arrayValue ?? []).map {
-                "models/lifecycleNotice  \(pad($0["name"]?.stringValue ?? "", 28)) \(pad($0["status"]?.stringValue ?? "", 10)) "
-                    + "date \($0["deprecationDate"]?.stringValue ?? "-")  successor \($0["successorModel"]?.stringValue ?? "-")  "
-                    + "\($0["activeReferences"]?.description ?? "0") active references"
-            })
+            answer(
+                (params["models"]?.arrayValue ?? []).map {
+                    "models/lifecycleNotice  \(pad($0["name"]?.stringValue ?? "", 28)) \(pad($0["status"]?.stringValue ?? "", 10)) "
+                        + "date \($0["deprecationDate"]?.stringValue ?? "-")  successor \($0["successorModel"]?.stringValue ?? "-")  "
+                        + "\($0["activeReferences"]?.description ?? "0") active references"
+                })
         }
         expect(!notices.isEmpty, "an admin session hears about retiring or deprecated models in use")
 
         section("The models, with their lifecycle flags from the catalog")
         let list = show(admin, "models/list", ["limit": 50])
         let items = list["result"]?["items"]?.arrayValue ?? []
-        answer(["\(list["result"]?["total"]?.description ?? "?") models"] + items.filter { $0["status"] != "active" }.prefix(10).map {
-            "\(pad($0["name"]?.stringValue ?? "", 30)) \(pad($0["status"]?.stringValue ?? "", 10)) deprecation \($0["deprecationDate"]?.stringValue ?? "-")  canAccess \($0["canAccess"]?.description ?? "")"
-        } + ["… and \(items.filter { $0["status"] == "active" }.count) active ones"])
-        expect(items.contains { $0["status"] == "retiring" || $0["status"] == "deprecated" }, "retiring and deprecated models are flagged")
+        answer(
+            ["\(list["result"]?["total"]?.description ?? "?") models"]
+                + items.filter { $0["status"] != "active" }.prefix(10).map {
+                    "\(pad($0["name"]?.stringValue ?? "", 30)) \(pad($0["status"]?.stringValue ?? "", 10)) deprecation \($0["deprecationDate"]?.stringValue ?? "-")  canAccess \($0["canAccess"]?.description ?? "")"
+                } + ["… and \(items.filter { $0["status"] == "active" }.count) active ones"])
+        expect(
+            items.contains { $0["status"] == "retiring" || $0["status"] == "deprecated" },
+            "retiring and deprecated models are flagged")
 
         section("What should replace \(demo.retiringName)?")
         let suggestions = show(admin, "models/suggestReplacement", ["id": .string(demo.retiring), "limit": 5])
-        answer((suggestions["result"]?["items"]?.arrayValue ?? []).map {
-            "\(pad($0["name"]?.stringValue ?? "", 30)) canMigrate \($0["canMigrate"]?.description ?? "")  \(($0["reasons"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "; "))"
-        })
-        expect(!(suggestions["result"]?["items"]?.arrayValue ?? []).isEmpty, "ranked candidates, each with its preflight summary")
+        answer(
+            (suggestions["result"]?["items"]?.arrayValue ?? []).map {
+                "\(pad($0["name"]?.stringValue ?? "", 30)) canMigrate \($0["canMigrate"]?.description ?? "")  \(($0["reasons"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "; "))"
+            })
+        expect(
+            !(suggestions["result"]?["items"]?.arrayValue ?? []).isEmpty,
+            "ranked candidates, each with its preflight summary")
 
         section("Preflight against a model of another family: warnings that need confirmation")
-        let risky = show(admin, "migration/validate", ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.otherFamily)])
-        answer(["canMigrate \(risky["result"]?["canMigrate"]?.description ?? "?")  requiresConfirmation \(risky["result"]?["requiresConfirmation"]?.description ?? "?")"]
-               + issues(risky["result"]?["issues"]) + ["impact \(risky["result"]?["impact"]?.description ?? "")"])
-        expect(risky["result"]?["requiresConfirmation"] == true || risky["result"]?["canMigrate"] == false, "warnings (or blockers) are reported before anything changes")
+        let risky = show(
+            admin, "migration/validate",
+            ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.otherFamily)])
+        answer(
+            [
+                "canMigrate \(risky["result"]?["canMigrate"]?.description ?? "?")  requiresConfirmation \(risky["result"]?["requiresConfirmation"]?.description ?? "?")"
+            ]
+                + issues(risky["result"]?["issues"]) + ["impact \(risky["result"]?["impact"]?.description ?? "")"])
+        expect(
+            risky["result"]?["requiresConfirmation"] == true || risky["result"]?["canMigrate"] == false,
+            "warnings (or blockers) are reported before anything changes")
 
         section("Preflight against an unclassified model: a blocker nothing overrides")
-        let blocked = show(admin, "migration/validate", ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.unclassified)])
-        answer(["canMigrate \(blocked["result"]?["canMigrate"]?.description ?? "?")"] + issues(blocked["result"]?["issues"]))
-        let forced = show(admin, "migration/execute", ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.unclassified), "confirm": true])
+        let blocked = show(
+            admin, "migration/validate",
+            ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.unclassified)])
+        answer(
+            ["canMigrate \(blocked["result"]?["canMigrate"]?.description ?? "?")"]
+                + issues(blocked["result"]?["issues"]))
+        let forced = show(
+            admin, "migration/execute",
+            ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.unclassified), "confirm": true])
         answer([errorLine(forced)])
-        expect(forced["error"]?["data"]?["code"] == "migration_blocked" || blocked["result"]?["canMigrate"] == true,
-               "confirm: true does not override a blocker")
+        expect(
+            forced["error"]?["data"]?["code"] == "migration_blocked" || blocked["result"]?["canMigrate"] == true,
+            "confirm: true does not override a blocker")
 
         section("Migrate to the recommended replacement")
-        let plan = show(admin, "migration/validate", ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement)])
-        answer(issues(plan["result"]?["issues"]) + ["impact \(plan["result"]?["impact"]?.description ?? "")", "planHash \(plan["result"]?["planHash"]?.stringValue ?? "")"])
+        let plan = show(
+            admin, "migration/validate",
+            ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement)])
+        answer(
+            issues(plan["result"]?["issues"]) + [
+                "impact \(plan["result"]?["impact"]?.description ?? "")",
+                "planHash \(plan["result"]?["planHash"]?.stringValue ?? "")",
+            ])
         var migrationId: JSONValue = .null
         if plan["result"]?["canMigrate"] == true {
             if plan["result"]?["requiresConfirmation"] == true {
-                let refused = show(admin, "migration/execute", ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement)])
+                let refused = show(
+                    admin, "migration/execute",
+                    ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement)])
                 answer([errorLine(refused)])
                 expect(refused["error"]?["data"]?["code"] == "confirmation_required", "warnings need confirm: true")
             }
-            let done = show(admin, "migration/execute", ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement), "confirm": true,
-                                                         "expectedPlanHash": plan["result"]?["planHash"] ?? .null, "workDoneToken": "demo"])
+            let done = show(
+                admin, "migration/execute",
+                [
+                    "fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement), "confirm": true,
+                    "expectedPlanHash": plan["result"]?["planHash"] ?? .null, "workDoneToken": "demo",
+                ])
             migrationId = done["result"]?["migrationId"] ?? .null
-            answer(["completed: moved \(done["result"]?["moved"]?.description ?? "?"), total \(done["result"]?["total"]?.description ?? "?"), "
-                    + "sourceRetired \(done["result"]?["sourceRetired"]?.description ?? "?") in \(done["result"]?["durationMs"]?.description ?? "?") ms"])
+            answer([
+                "completed: moved \(done["result"]?["moved"]?.description ?? "?"), total \(done["result"]?["total"]?.description ?? "?"), "
+                    + "sourceRetired \(done["result"]?["sourceRetired"]?.description ?? "?") in \(done["result"]?["durationMs"]?.description ?? "?") ms"
+            ])
             let progress = admin.takeNotifications().filter { $0.0 == "$/progress" }.count
-            expect(done["result"]?["status"] == "completed", "one atomic, durable step (\(progress) progress notifications)")
+            expect(
+                done["result"]?["status"] == "completed",
+                "one atomic, durable step (\(progress) progress notifications)")
             let questions = show(admin, "questions/count", ["modelId": .string(demo.retiring)])
-            answer(["\(questions["result"]?["count"]?.description ?? "?") questions stay on \(demo.retiringName): questions are history"])
+            answer([
+                "\(questions["result"]?["count"]?.description ?? "?") questions stay on \(demo.retiringName): questions are history"
+            ])
         } else {
             expect(false, "the replacement can be migrated to")
         }
 
         section("History, then undo")
         let history = show(admin, "migration/history", ["modelId": .string(demo.retiring), "limit": 5])
-        answer((history["result"]?["items"]?.arrayValue ?? []).map {
-            "\($0["kind"]?.stringValue ?? "") \($0["status"]?.stringValue ?? "") \($0["fromModelName"]?.stringValue ?? "") → \($0["toModelName"]?.stringValue ?? "") "
-                + "moved \($0["movedCount"]?.description ?? "0") by \($0["initiatedBy"]?["name"]?.stringValue ?? "")"
-        })
+        answer(
+            (history["result"]?["items"]?.arrayValue ?? []).map {
+                "\($0["kind"]?.stringValue ?? "") \($0["status"]?.stringValue ?? "") \($0["fromModelName"]?.stringValue ?? "") → \($0["toModelName"]?.stringValue ?? "") "
+                    + "moved \($0["movedCount"]?.description ?? "0") by \($0["initiatedBy"]?["name"]?.stringValue ?? "")"
+            })
         let undo = show(admin, "migration/revert", ["migrationId": migrationId])
-        answer(undo["error"] != nil ? [errorLine(undo)] : ["restored \(undo["result"]?["restored"]?.description ?? "")  skipped \(undo["result"]?["skipped"]?.arrayValue?.count ?? 0)"])
+        answer(
+            undo["error"] != nil
+                ? [errorLine(undo)]
+                : [
+                    "restored \(undo["result"]?["restored"]?.description ?? "")  skipped \(undo["result"]?["skipped"]?.arrayValue?.count ?? 0)"
+                ])
         expect(undo["result"] != nil, "a completed migration can be reverted entity by entity")
-        let again = show(admin, "migration/execute", ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement), "confirm": true])
-        answer(["migrated again: total \(again["result"]?["total"]?.description ?? "?"), sourceRetired \(again["result"]?["sourceRetired"]?.description ?? "?")"])
+        let again = show(
+            admin, "migration/execute",
+            ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement), "confirm": true])
+        answer([
+            "migrated again: total \(again["result"]?["total"]?.description ?? "?"), sourceRetired \(again["result"]?["sourceRetired"]?.description ?? "?")"
+        ])
 
         section("Retire the old model")
         let deleted = show(admin, "models/delete", ["id": .string(demo.retiring)])
-        answer(deleted["error"] != nil ? [errorLine(deleted)] : ["soft-deleted: hidden from lists, history keeps its name"])
+        answer(
+            deleted["error"] != nil ? [errorLine(deleted)] : ["soft-deleted: hidden from lists, history keeps its name"]
+        )
         let dry = show(root, "lifecycle/cleanup", ["dryRun": true])
         let skipped = (dry["result"]?["skipped"]?.arrayValue ?? []).filter { $0["id"] == .string(demo.retiring) }
-        answer(["dry run: \(dry["result"]?["removed"]?.arrayValue?.count ?? 0) removed, \(dry["result"]?["skipped"]?.arrayValue?.count ?? 0) skipped"]
-               + skipped.map { "\($0["name"]?.stringValue ?? "") skipped: \($0["reason"]?.stringValue ?? "")" })
-        expect(skipped.first?["reason"] == "has_questions", "questions keep the model until data retention removes them")
+        answer(
+            [
+                "dry run: \(dry["result"]?["removed"]?.arrayValue?.count ?? 0) removed, \(dry["result"]?["skipped"]?.arrayValue?.count ?? 0) skipped"
+            ]
+                + skipped.map { "\($0["name"]?.stringValue ?? "") skipped: \($0["reason"]?.stringValue ?? "")" })
+        expect(
+            skipped.first?["reason"] == "has_questions", "questions keep the model until data retention removes them")
         let purge = show(admin, "questions/purge", ["before": "2999-01-01T00:00:00.000Z"])
         answer(["purged \(purge["result"]?["purged"]?.description ?? "?") questions (data retention)"])
         let cleanup = show(root, "lifecycle/cleanup", [:])
         let removed = (cleanup["result"]?["removed"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
-        answer(["removed \(removed.joined(separator: ", "))", "skipped \(cleanup["result"]?["skipped"]?.arrayValue?.count ?? 0)"])
+        answer([
+            "removed \(removed.joined(separator: ", "))",
+            "skipped \(cleanup["result"]?["skipped"]?.arrayValue?.count ?? 0)",
+        ])
         expect(removed.contains(demo.retiringName), "cleanup hard-deletes the retired model")
         let after = show(admin, "migration/history", ["migrationId": migrationId])
         let entry = after["result"]?["items"]?[0]
-        answer(["history entry: from \(entry?["fromModelName"]?.stringValue ?? "?") (id \(entry?["fromModelId"]?.description ?? "?")) → \(entry?["toModelName"]?.stringValue ?? "?")"])
-        expect(entry?["fromModelId"] == .null && entry?["fromModelName"]?.stringValue == demo.retiringName, "history outlives the model, names snapshotted")
+        answer([
+            "history entry: from \(entry?["fromModelName"]?.stringValue ?? "?") (id \(entry?["fromModelId"]?.description ?? "?")) → \(entry?["toModelName"]?.stringValue ?? "?")"
+        ])
+        expect(
+            entry?["fromModelId"] == .null && entry?["fromModelName"]?.stringValue == demo.retiringName,
+            "history outlives the model, names snapshotted")
         let audit = show(admin, "audit/list", ["limit": 10])
-        answer((audit["result"]?["items"]?.arrayValue ?? []).prefix(6).map { "\($0["action"]?.stringValue ?? "") — \($0["description"]?.stringValue ?? "")" })
+        answer(
+            (audit["result"]?["items"]?.arrayValue ?? []).prefix(6).map {
+                "\($0["action"]?.stringValue ?? "") — \($0["description"]?.stringValue ?? "")"
+            })
         return failures == 0
     }
 }

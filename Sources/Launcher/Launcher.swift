@@ -30,7 +30,9 @@ public enum Launcher {
             writeStdout("\(ServerInfo.current.name) \(ServerInfo.current.version)\n")
             return 0
         case .openrpc(let fixtures):
-            let doc = MessageProcessor(table: methodTable(platform: nil, conformanceFixtures: fixtures), outbox: CollectingOutbox()).openRPCDocument
+            let doc = MessageProcessor(
+                table: methodTable(platform: nil, conformanceFixtures: fixtures), outbox: CollectingOutbox()
+            ).openRPCDocument
             writeStdout(JSONWriter.string(doc, pretty: true) + "\n")
             return 0
         case .serve(let options):
@@ -58,8 +60,9 @@ public enum Launcher {
     }
 
     private static func documentationPlatform() -> Platform {
-        Platform(store: MemoryPlatformStore(), catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
-                        calendar: LifecycleCalendar(today: 0))
+        Platform(
+            store: MemoryPlatformStore(), catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
+            calendar: LifecycleCalendar(today: 0))
     }
 
     /// The store directory: `--store`, `$MODEL_LIFECYCLE_STORE`, `$XDG_DATA_HOME/model-lifecycle`,
@@ -72,34 +75,44 @@ public enum Launcher {
     }
 
     /// Opens the store and catalog of a serving process; a diagnostic and exit code on failure.
-    static func openPlatform(_ options: ServeOptions, mode: JournalStore<PlatformState>.Mode = .serve)
-        -> Result<Platform, StartupFailure> {
+    static func openPlatform(
+        _ options: ServeOptions, mode: JournalStore<PlatformState>.Mode = .serve
+    )
+        -> Result<Platform, StartupFailure>
+    {
         let env = ProcessInfo.processInfo.environment
         let dir = storeDirectory(flag: options.store, environment: env)
         let store: FilePlatformStore
         do { store = FilePlatformStore(try openStore(dir, mode: mode, environment: env)) } catch {
             return .failure(StartupFailure(exitCode: 3, message: storeFailure(error)))
         }
-        if let bytes = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init), bytes > 0 { store.compactionFloor = bytes }
+        if let bytes = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init), bytes > 0 {
+            store.compactionFloor = bytes
+        }
         let source = CatalogLoader.discover(flag: options.catalog, environment: env)
         var catalog = Catalog()
         if let path = source.path {
             switch CatalogLoader.load(path: path) {
             case .success(let c): catalog = c
-            case .failure(let e): return .failure(StartupFailure(exitCode: 64, message: "model-lifecycle: catalog \(path): \(e.description)\n"))
+            case .failure(let e):
+                return .failure(
+                    StartupFailure(exitCode: 64, message: "model-lifecycle: catalog \(path): \(e.description)\n"))
             }
         }
         let today = options.today ?? Int(Platform.systemClock() / 86_400_000)
-        let platform = Platform(store: store, catalog: catalog, catalogSource: source,
-                                calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays))
+        let platform = Platform(
+            store: store, catalog: catalog, catalogSource: source,
+            calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays))
         platform.cleanupSchedule = options.cleanupSchedule
         return .success(platform)
     }
 
     /// Opens a store for serving or writing, with `$MODEL_LIFECYCLE_LOCK_TIMEOUT_MS` applied from
     /// the start (opening a new store takes the lock too).
-    static func openStore(_ dir: String, mode: JournalStore<PlatformState>.Mode,
-                          environment env: [String: String]) throws(StoreError) -> JournalStore<PlatformState> {
+    static func openStore(
+        _ dir: String, mode: JournalStore<PlatformState>.Mode,
+        environment env: [String: String]
+    ) throws(StoreError) -> JournalStore<PlatformState> {
         let timeout = env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? 10_000
         return try JournalStore<PlatformState>(directory: dir, mode: mode, lockTimeoutMillis: timeout)
     }
@@ -112,8 +125,12 @@ public enum Launcher {
         do {
             let s = try openStore(dir, mode: .existing, environment: env)
             try s.compact()
-            writeStdout(JSONWriter.string(["store": .string(dir), "files": .array(s.files.map { .string($0) }),
-                                           "snapshotBytes": .int(s.snapshotBytes)], pretty: true) + "\n")
+            writeStdout(
+                JSONWriter.string(
+                    [
+                        "store": .string(dir), "files": .array(s.files.map { .string($0) }),
+                        "snapshotBytes": .int(s.snapshotBytes),
+                    ], pretty: true) + "\n")
             return 0
         } catch {
             writeStderr(storeFailure(error))
@@ -141,15 +158,19 @@ public enum Launcher {
         do throws(ServerError) {
             try CleanupService.ensureMeta(platform: platform)
             let terminal = isatty(2) == 1
-            let report = try CleanupService.run(platform: platform, actor: Initiator(userId: "cli", name: "model-lifecycle cleanup"),
-                                                dryRun: options.dryRun, limit: options.limit) { (done, total) throws(ServerError) in
+            let report = try CleanupService.run(
+                platform: platform, actor: Initiator(userId: "cli", name: "model-lifecycle cleanup"),
+                dryRun: options.dryRun, limit: options.limit
+            ) { (done, total) throws(ServerError) in
                 if terminal { writeStderr("\r\u{1B}[2Kcleanup: \(done) of \(total) candidates decided") }
             }
             if terminal { writeStderr("\r\u{1B}[2K") }
             writeStdout(JSONWriter.string(.object(report), pretty: true) + "\n")
             return 0
         } catch {
-            writeStderr("model-lifecycle: cleanup failed, nothing was changed: \(ErrorMapping.responseError(for: error).message)\n")
+            writeStderr(
+                "model-lifecycle: cleanup failed, nothing was changed: \(ErrorMapping.responseError(for: error).message)\n"
+            )
             return 4
         }
     }
@@ -179,10 +200,13 @@ public enum Launcher {
             "sound": .bool(violations.isEmpty), "store": .string(dir), "files": .array(store.files.map { .string($0) }),
             "tornTailBytes": .int(torn), "generation": .int(store.manifest.generation),
             "leftoverFiles": .array(store.leftovers.map { .string($0) }),
-            "layout": .string(store.foundEarlierLayout ? "earlier: no CURRENT file; the next serving process writes one" : "current"),
-            "counts": ["tenants": .int(s.tenants.count), "models": .int(s.models.count), "spaces": .int(s.spaces.count),
-                       "configurations": .int(s.configs.count), "templates": .int(s.templates.count),
-                       "questions": .int(s.questionTimes.values.reduce(0) { $0 + $1.count })],
+            "layout": .string(
+                store.foundEarlierLayout ? "earlier: no CURRENT file; the next serving process writes one" : "current"),
+            "counts": [
+                "tenants": .int(s.tenants.count), "models": .int(s.models.count), "spaces": .int(s.spaces.count),
+                "configurations": .int(s.configs.count), "templates": .int(s.templates.count),
+                "questions": .int(s.questionTimes.values.reduce(0) { $0 + $1.count }),
+            ],
             "violations": .array(violations.map { .string($0) }),
         ]
         writeStdout(JSONWriter.string(report, pretty: true) + "\n")
@@ -210,7 +234,9 @@ public enum Launcher {
             inputFD: 0, outputFD: protocolFD,
             limits: .init(maxHeaderBytes: 8 * 1024, maxBodyBytes: options.maxMessageBytes), log: log)
         for notice in platform.store.openingNotices { log.info(notice) }
-        log.debug("store \(platform.store.location); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)")
+        log.debug(
+            "store \(platform.store.location); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)"
+        )
         do throws(ServerError) { try CleanupService.ensureMeta(platform: platform) } catch {
             log.warning("cannot record the store's creation time: \(ErrorMapping.responseError(for: error).message)")
         }
@@ -222,16 +248,21 @@ public enum Launcher {
             do throws(ServerError) {
                 guard let report = try CleanupService.runIfDue(platform: platform) else { return }
                 let count = { (key: String) -> Int in report[key]?.arrayValue?.count ?? 0 }
-                log.info("scheduled cleanup: \(count("removed")) removed, \(count("skipped")) skipped, \(count("errors")) errors")
+                log.info(
+                    "scheduled cleanup: \(count("removed")) removed, \(count("skipped")) skipped, \(count("errors")) errors"
+                )
             } catch {
                 log.warning("scheduled cleanup failed, will retry: \(ErrorMapping.responseError(for: error).message)")
             }
         }
-        let extensions = StdioRuntime.Extensions(actorValidator: DomainMethods.actorValidator(platform: platform), afterInitialized: notices,
-                                                 periodic: platform.cleanupSchedule == .off ? nil : scheduledCleanup,
-                                                 idle: { platform.store.settle() })
-        let code = StdioRuntime.run(table: methodTable(platform: platform, conformanceFixtures: options.conformanceFixtures), configuration: config,
-                                    extensions: extensions)
+        let extensions = StdioRuntime.Extensions(
+            actorValidator: DomainMethods.actorValidator(platform: platform), afterInitialized: notices,
+            periodic: platform.cleanupSchedule == .off ? nil : scheduledCleanup,
+            idle: { platform.store.settle() })
+        let code = StdioRuntime.run(
+            table: methodTable(platform: platform, conformanceFixtures: options.conformanceFixtures),
+            configuration: config,
+            extensions: extensions)
         // The in-memory state is not freed one entity at a time on the way out: the process is
         // ending and the OS reclaims it at once (freeing 100k entities took ~80 ms).
         _ = Unmanaged.passRetained(platform)

@@ -38,11 +38,16 @@ public struct DomainMethod {
     var body: Body
 
     /// Declares a method. Tenant-scoped methods also accept `tenantId` (required for a sysadmin).
-    public init(_ name: String, _ access: Access, tenantScoped: Bool = true, summary: String, params: [Field] = [],
-                result: Schema, errors: [ErrorCode] = [], _ body: @escaping Body) {
+    public init(
+        _ name: String, _ access: Access, tenantScoped: Bool = true, summary: String, params: [Field] = [],
+        result: Schema, errors: [ErrorCode] = [], _ body: @escaping Body
+    ) {
         var fields = params
         if tenantScoped {
-            fields.append(.optional("tenantId", .uuid, "The tenant to act in: required for a sysadmin, optional (own tenant) otherwise."))
+            fields.append(
+                .optional(
+                    "tenantId", .uuid, "The tenant to act in: required for a sysadmin, optional (own tenant) otherwise."
+                ))
         }
         var allErrors: [ErrorCode] = [.unauthenticated, .forbidden]
         if tenantScoped { allErrors.append(.notFound) }
@@ -78,7 +83,9 @@ extension MethodTable {
                     } else if let requested, requested != tenantId {
                         throw .domain(.notFound(entity: "tenant", id: requested))
                     }
-                    guard state.tenants[tenantId] != nil else { throw .domain(.notFound(entity: "tenant", id: tenantId)) }
+                    guard state.tenants[tenantId] != nil else {
+                        throw .domain(.notFound(entity: "tenant", id: tenantId))
+                    }
                 }
                 return try body(Call(context: ctx, actor: actor, tenantId: tenantId, platform: platform))
             }

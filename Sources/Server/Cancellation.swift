@@ -28,7 +28,10 @@ public final class CancellationRegistry: @unchecked Sendable {
 
     private func isPending(_ id: RequestID) -> Bool {
         var i = head
-        while i < pending.count { if pending[i] == id { return true }; i += 1 }
+        while i < pending.count {
+            if pending[i] == id { return true }
+            i += 1
+        }
         return false
     }
 

@@ -3,9 +3,11 @@ import Domain
 /// Every domain method of this build, registered against a platform.
 public enum DomainMethods {
     public static func register(in table: inout MethodTable, platform: Platform) {
-        table.register(TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
-            + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all() + UsageMethods.all()
-            + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all(), platform: platform)
+        table.register(
+            TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
+                + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all()
+                + UsageMethods.all()
+                + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all(), platform: platform)
         table.registerServerNotification(LifecycleNotice.spec)
     }
 
@@ -14,7 +16,9 @@ public enum DomainMethods {
     public static func actorValidator(platform: Platform) -> @Sendable (ActorIdentity) -> ParamsError? {
         { actor in
             guard let tenantId = actor.tenantId else { return nil }
-            guard Formats.isLowercaseUUID(tenantId) else { return ParamsError("/initializationOptions/actor/tenantId", "must be a lowercase UUID") }
+            guard Formats.isLowercaseUUID(tenantId) else {
+                return ParamsError("/initializationOptions/actor/tenantId", "must be a lowercase UUID")
+            }
             guard let state = try? platform.read(), state.tenants[tenantId] != nil else {
                 return ParamsError("/initializationOptions/actor/tenantId", "no tenant with id \(tenantId)")
             }

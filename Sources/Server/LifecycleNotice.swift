@@ -10,7 +10,8 @@ public enum LifecycleNotice {
     /// (no such models, or the session is not an admin's).
     public static func params(for session: Session, platform: Platform) -> JSONValue? {
         guard let actor = session.actor, actor.role == .admin, let tenantId = actor.tenantId,
-              let state = try? platform.read() else { return nil }
+            let state = try? platform.read()
+        else { return nil }
         var models: [(String, JSONValue)] = []
         for id in state.modelsByTenant[tenantId] ?? [] {
             guard let m = state.models[id] else { continue }
@@ -18,21 +19,36 @@ public enum LifecycleNotice {
             guard life.status == .retiring || life.status == .deprecated else { continue }
             let active = ModelReferences.of(m.id, in: state).activeCount
             guard active > 0 else { continue }
-            models.append((m.name + "\u{0}" + m.id, [
-                "id": .string(m.id), "name": .string(m.name), "status": .string(life.status.rawValue),
-                "deprecationDate": .optionalString(life.entry?.deprecationDate), "successorModel": .optionalString(life.entry?.successorModel),
-                "activeReferences": .int(active)]))
+            models.append(
+                (
+                    m.name + "\u{0}" + m.id,
+                    [
+                        "id": .string(m.id), "name": .string(m.name), "status": .string(life.status.rawValue),
+                        "deprecationDate": .optionalString(life.entry?.deprecationDate),
+                        "successorModel": .optionalString(life.entry?.successorModel),
+                        "activeReferences": .int(active),
+                    ]
+                ))
         }
         guard !models.isEmpty else { return nil }
         return ["models": .array(models.sorted { $0.0 < $1.0 }.map(\.1))]
     }
 
     /// The published description of the notification (for the OpenRPC document).
-    static let spec = MethodSpec(method, kind: .notification,
-                                 summary: "Server → client, admin sessions only: the tenant's retiring or deprecated models that still have active references; sent after initialized and after catalog/reload.",
-                                 params: .named([.required("models", .array(.object([
-                                    .required("id", .uuid), .required("name", .string()),
-                                    .required("status", .enumeration(["retiring", "deprecated"])),
-                                    .required("deprecationDate", .nullable(.date)), .required("successorModel", .nullable(.string())),
-                                    .required("activeReferences", .integer(min: 1))])))]))
+    static let spec = MethodSpec(
+        method, kind: .notification,
+        summary:
+            "Server → client, admin sessions only: the tenant's retiring or deprecated models that still have active references; sent after initialized and after catalog/reload.",
+        params: .named([
+            .required(
+                "models",
+                .array(
+                    .object([
+                        .required("id", .uuid), .required("name", .string()),
+                        .required("status", .enumeration(["retiring", "deprecated"])),
+                        .required("deprecationDate", .nullable(.date)),
+                        .required("successorModel", .nullable(.string())),
+                        .required("activeReferences", .integer(min: 1)),
+                    ])))
+        ]))
 }

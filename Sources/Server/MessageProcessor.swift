@@ -23,8 +23,10 @@ public final class MessageProcessor: @unchecked Sendable {
         public var watchClientProcess: @Sendable (Int32) -> Void
         /// Notifications (`[method, params]`) to send once the session is initialized.
         public var afterInitialized: @Sendable (Session) -> [(String, JSONValue)]
-        public init(watchClientProcess: @escaping @Sendable (Int32) -> Void = { _ in },
-                    afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] }) {
+        public init(
+            watchClientProcess: @escaping @Sendable (Int32) -> Void = { _ in },
+            afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] }
+        ) {
             self.watchClientProcess = watchClientProcess
             self.afterInitialized = afterInitialized
         }
@@ -45,9 +47,11 @@ public final class MessageProcessor: @unchecked Sendable {
     private let silentProgress = WorkDoneProgress(token: nil, outbox: nil)
     private lazy var discoveryDocument: JSONValue = OpenRPCDocument.build(table: table, info: serverInfo)
 
-    public init(table: MethodTable, outbox: Outbox, cancellation: CancellationRegistry = CancellationRegistry(),
-                serverInfo: ServerInfo = .current, hooks: Hooks = Hooks(), log: Logger = .silent,
-                actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil) {
+    public init(
+        table: MethodTable, outbox: Outbox, cancellation: CancellationRegistry = CancellationRegistry(),
+        serverInfo: ServerInfo = .current, hooks: Hooks = Hooks(), log: Logger = .silent,
+        actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil
+    ) {
         var t = table
         for spec in LifecycleMethods.specs { t.registerBuiltin(spec) }
         for spec in LifecycleMethods.serverNotifications { t.registerServerNotification(spec) }
@@ -93,9 +97,14 @@ public final class MessageProcessor: @unchecked Sendable {
         case .unsupportedCharset(let charset):
             error = .parseError("unsupported charset \"\(charset)\": only utf-8 is accepted; the body was skipped")
         case .tooLarge(let length, let limit):
-            error = ResponseError(code: .invalidRequest, message: "Invalid Request",
-                                  data: ["reason": .string("message of \(length) bytes exceeds the limit of \(limit) bytes (--max-message-bytes); the body was skipped"),
-                                         "limit": .int(limit)])
+            error = ResponseError(
+                code: .invalidRequest, message: "Invalid Request",
+                data: [
+                    "reason": .string(
+                        "message of \(length) bytes exceeds the limit of \(limit) bytes (--max-message-bytes); the body was skipped"
+                    ),
+                    "limit": .int(limit),
+                ])
         }
         outbox.send(OutgoingMessage.error(id: .null, error))
     }
@@ -172,9 +181,10 @@ public final class MessageProcessor: @unchecked Sendable {
     }
 
     private func context(id: RequestID?, params: Params, token: JSONValue?) -> RequestContext {
-        RequestContext(id: id, params: params, session: session,
-                       cancellation: id.map { CancellationToken(registry: cancellation, id: $0) } ?? .none,
-                       progress: token.map { WorkDoneProgress(token: $0, outbox: outbox) } ?? silentProgress, outbox: outbox)
+        RequestContext(
+            id: id, params: params, session: session,
+            cancellation: id.map { CancellationToken(registry: cancellation, id: $0) } ?? .none,
+            progress: token.map { WorkDoneProgress(token: $0, outbox: outbox) } ?? silentProgress, outbox: outbox)
     }
 
     private func runLifecycleRequest(_ method: String, _ params: Params) -> Result<JSONValue, ServerError> {
@@ -204,8 +214,15 @@ public final class MessageProcessor: @unchecked Sendable {
     public func sendLog(_ level: Logger.Level, _ message: String) {
         log.log(level, message)
         let type: Int
-        switch level { case .error: type = 1; case .warning: type = 2; case .info: type = 3; case .debug: type = 4 }
-        outbox.send(OutgoingMessage.notification(method: "window/logMessage", params: ["type": .int(type), "message": .string(message)]))
+        switch level {
+        case .error: type = 1
+        case .warning: type = 2
+        case .info: type = 3
+        case .debug: type = 4
+        }
+        outbox.send(
+            OutgoingMessage.notification(
+                method: "window/logMessage", params: ["type": .int(type), "message": .string(message)]))
     }
 }
 

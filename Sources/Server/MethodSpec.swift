@@ -30,10 +30,18 @@ public struct MethodSpec: Sendable {
     /// right after it instead of every few messages.
     public var mayBlock = false
 
-    public init(_ name: String, kind: Kind = .request, summary: String, params: ParamsShape = .named([]),
-                result: Schema? = nil, errors: [ErrorCode] = [], mayBlock: Bool = false) {
-        self.name = name; self.kind = kind; self.summary = summary; self.params = params
-        self.result = result; self.errors = errors; self.authorize = nil; self.mayBlock = mayBlock
+    public init(
+        _ name: String, kind: Kind = .request, summary: String, params: ParamsShape = .named([]),
+        result: Schema? = nil, errors: [ErrorCode] = [], mayBlock: Bool = false
+    ) {
+        self.name = name
+        self.kind = kind
+        self.summary = summary
+        self.params = params
+        self.result = result
+        self.errors = errors
+        self.authorize = nil
+        self.mayBlock = mayBlock
     }
 
     /// Validates raw params against the declared shape; returns the params object to hand to the handler.

@@ -30,7 +30,8 @@ public struct MethodTable: Sendable {
 
     /// Publishes a notification the server sends to clients.
     public mutating func registerServerNotification(_ spec: MethodSpec) {
-        precondition(!serverNotifications.contains { $0.name == spec.name }, "notification \(spec.name) registered twice")
+        precondition(
+            !serverNotifications.contains { $0.name == spec.name }, "notification \(spec.name) registered twice")
         serverNotifications.append(spec)
         serverNotifications.sort { $0.name < $1.name }
     }

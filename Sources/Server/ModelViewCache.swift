@@ -32,15 +32,17 @@ final class ModelViewCache {
 
     /// The entry of model `id` in `state`, or nil when there is no such model.
     func entry(_ id: String, _ state: PlatformState, _ platform: Platform) -> Entry? {
-        let now = Stamp(loads: platform.store.reloads, revision: state.modelViewRevision, catalogLoadedAt: platform.catalogLoadedAt)
+        let now = Stamp(
+            loads: platform.store.reloads, revision: state.modelViewRevision, catalogLoadedAt: platform.catalogLoadedAt)
         if now != stamp {
             entries.removeAll(keepingCapacity: true)
             stamp = now
         }
         if let hit = entries[id] { return hit }
         guard let m = state.models[id] else { return nil }
-        let e = Entry(id: m.id, createdAt: m.createdAt, isDeleted: m.deletedAt != nil, kind: m.kind,
-                      status: Views.lifecycle(m, state, platform).status, view: SerializedJSON(Views.model(m, state, platform)))
+        let e = Entry(
+            id: m.id, createdAt: m.createdAt, isDeleted: m.deletedAt != nil, kind: m.kind,
+            status: Views.lifecycle(m, state, platform).status, view: SerializedJSON(Views.model(m, state, platform)))
         if entries.count > 50_000 { entries.removeAll(keepingCapacity: true) }  // bounded; rebuilt on demand
         entries[id] = e
         return e

@@ -15,22 +15,26 @@ public enum OpenRPCDocument {
                 m["params"] = .array([])
             case .named(let fields), .namedOpen(let fields):
                 m["paramStructure"] = "by-name"
-                m["params"] = .array(fields.map { f in
-                    var p: JSONObject = ["name": .string(f.name)]
-                    if !f.summary.isEmpty { p["summary"] = .string(f.summary) }
-                    p["required"] = .bool(f.required)
-                    p["schema"] = jsonSchema(f.schema, components: &components)
-                    return .object(p)
-                })
+                m["params"] = .array(
+                    fields.map { f in
+                        var p: JSONObject = ["name": .string(f.name)]
+                        if !f.summary.isEmpty { p["summary"] = .string(f.summary) }
+                        p["required"] = .bool(f.required)
+                        p["schema"] = jsonSchema(f.schema, components: &components)
+                        return .object(p)
+                    })
             }
             if spec.kind == .request, let result = spec.result {
-                m["result"] = ["name": .string(spec.name.replacingSlashes + "Result"),
-                               "schema": jsonSchema(result, components: &components)]
+                m["result"] = [
+                    "name": .string(spec.name.replacingSlashes + "Result"),
+                    "schema": jsonSchema(result, components: &components),
+                ]
             }
             if !spec.errors.isEmpty {
-                m["errors"] = .array(spec.errors.map { code in
-                    ["code": .int(code.rawValue), "message": .string(ApplicationErrorNames.name(of: code))]
-                })
+                m["errors"] = .array(
+                    spec.errors.map { code in
+                        ["code": .int(code.rawValue), "message": .string(ApplicationErrorNames.name(of: code))]
+                    })
             }
             if spec.kind == .notification { m["x-notification"] = true }
             if table.serverNotifications.contains(where: { $0.name == spec.name }) {
@@ -45,7 +49,8 @@ public enum OpenRPCDocument {
             "info": [
                 "title": .string(info.name),
                 "version": .string(info.version),
-                "description": "Keeps the lifecycle of the AI models of a multi-tenant platform. JSON-RPC 2.0 over stdio with LSP base-protocol framing. Protocol/README.md explains how to talk to it.",
+                "description":
+                    "Keeps the lifecycle of the AI models of a multi-tenant platform. JSON-RPC 2.0 over stdio with LSP base-protocol framing. Protocol/README.md explains how to talk to it.",
             ],
             "methods": .array(methods),
             "components": ["schemas": .object(sortedComponents)],
@@ -68,7 +73,10 @@ public enum OpenRPCDocument {
             return .object(o)
         case .string(let rule):
             var o: JSONObject = ["type": "string"]
-            if let allowed = rule.allowed { o["enum"] = .array(allowed.map { .string($0) }); return .object(o) }
+            if let allowed = rule.allowed {
+                o["enum"] = .array(allowed.map { .string($0) })
+                return .object(o)
+            }
             if rule.minLength > 0 { o["minLength"] = .int(rule.minLength) }
             o["maxLength"] = .int(rule.maxLength)
             if let f = rule.format {

@@ -7,19 +7,27 @@ import Domain
 /// cursor the server did not issue (or an edited one) is -32602.
 public enum Pagination {
     public static let limitField = Field.optional("limit", .integer(min: 1, max: 500), "Page size, 1–500 (default 50).")
-    public static let cursorField = Field.optional("cursor", .string(.init(maxLength: 200)), "The nextCursor of the previous page.")
+    public static let cursorField = Field.optional(
+        "cursor", .string(.init(maxLength: 200)), "The nextCursor of the previous page.")
 
     /// The list result shape `{items, total, nextCursor}` with items of the given schema.
     public static func listSchema(_ item: Schema) -> Schema {
-        .object([.required("items", .array(item)), .required("total", .integer(min: 0)),
-                 .required("nextCursor", .nullable(.string()))])
+        .object([
+            .required("items", .array(item)), .required("total", .integer(min: 0)),
+            .required("nextCursor", .nullable(.string())),
+        ])
     }
 
     public struct Key: Comparable, Sendable {
         public var createdAt: Millis
         public var id: String
-        public init(_ createdAt: Millis, _ id: String) { self.createdAt = createdAt; self.id = id }
-        public static func < (a: Key, b: Key) -> Bool { a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id }
+        public init(_ createdAt: Millis, _ id: String) {
+            self.createdAt = createdAt
+            self.id = id
+        }
+        public static func < (a: Key, b: Key) -> Bool {
+            a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id
+        }
     }
 
     static func encode(_ k: Key) -> String {
@@ -42,8 +50,10 @@ public enum Pagination {
     }
 
     /// One page of `items` (any order in; sorted by key out), rendered with `render`.
-    public static func page<T>(_ items: [T], key: (T) -> Key, params: Params, descending: Bool = false,
-                               render: (T) -> JSONValue) throws(ServerError) -> JSONValue {
+    public static func page<T>(
+        _ items: [T], key: (T) -> Key, params: Params, descending: Bool = false,
+        render: (T) -> JSONValue
+    ) throws(ServerError) -> JSONValue {
         let limit = params.optionalInt("limit") ?? 50
         var after: Key? = nil
         if let c = params.optionalString("cursor") {

@@ -10,7 +10,10 @@ public struct Params: Sendable {
     /// The raw params value (arrays for positional fixture methods).
     public let raw: JSONValue?
 
-    public init(object: JSONObject, raw: JSONValue? = nil) { self.object = object; self.raw = raw }
+    public init(object: JSONObject, raw: JSONValue? = nil) {
+        self.object = object
+        self.raw = raw
+    }
 
     public func has(_ name: String) -> Bool { object[name] != nil }
 
@@ -21,7 +24,9 @@ public struct Params: Sendable {
     public func optionalString(_ name: String) -> String? { object[name]?.stringValue }
 
     public func int(_ name: String) throws(ServerError) -> Int {
-        guard let v = object[name]?.numberValue?.int64Value else { throw .invalidParams("/" + name, "must be an integer") }
+        guard let v = object[name]?.numberValue?.int64Value else {
+            throw .invalidParams("/" + name, "must be an integer")
+        }
         return Int(v)
     }
     public func optionalInt(_ name: String) -> Int? { object[name]?.numberValue?.int64Value.map { Int($0) } }

@@ -10,7 +10,10 @@ public struct CatalogSource: Sendable, Equatable {
     public var path: String?
     /// `flag`, `environment`, `litellm-package` or `none`.
     public var origin: String
-    public init(path: String?, origin: String) { self.path = path; self.origin = origin }
+    public init(path: String?, origin: String) {
+        self.path = path
+        self.origin = origin
+    }
 }
 
 /// The services domain handlers use: the store, the catalog, the calendar, the clock and ids.
@@ -33,8 +36,10 @@ public final class Platform: @unchecked Sendable {
     let clock: @Sendable () -> Millis
     private var rng = SystemRandomNumberGenerator()
 
-    public init(store: any PlatformStore, catalog: Catalog, catalogSource: CatalogSource, calendar: LifecycleCalendar,
-                clock: @escaping @Sendable () -> Millis = Platform.systemClock) {
+    public init(
+        store: any PlatformStore, catalog: Catalog, catalogSource: CatalogSource, calendar: LifecycleCalendar,
+        clock: @escaping @Sendable () -> Millis = Platform.systemClock
+    ) {
         self.store = store
         self.catalog = catalog
         self.catalogSource = catalogSource
@@ -54,7 +59,8 @@ public final class Platform: @unchecked Sendable {
 
     /// A new lowercase random (version 4) UUID.
     public func newID() -> String {
-        var a = UInt64.random(in: .min ... .max, using: &rng), b = UInt64.random(in: .min ... .max, using: &rng)
+        var a = UInt64.random(in: .min ... .max, using: &rng)
+        var b = UInt64.random(in: .min ... .max, using: &rng)
         a = (a & ~0xF000) | 0x4000
         b = (b & ~(0xC << 60)) | (0x8 << 60)
         let hex = Array("0123456789abcdef".utf8)
@@ -62,8 +68,12 @@ public final class Platform: @unchecked Sendable {
         var k = 0
         for (i, word) in [a, b].enumerated() {
             for n in 0..<16 {
-                if (i == 0 && (n == 8 || n == 12)) || (i == 1 && n == 0) || (i == 1 && n == 4) { out[k] = UInt8(ascii: "-"); k += 1 }
-                out[k] = hex[Int((word >> UInt64(60 - n * 4)) & 0xF)]; k += 1
+                if (i == 0 && (n == 8 || n == 12)) || (i == 1 && n == 0) || (i == 1 && n == 4) {
+                    out[k] = UInt8(ascii: "-")
+                    k += 1
+                }
+                out[k] = hex[Int((word >> UInt64(60 - n * 4)) & 0xF)]
+                k += 1
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -91,9 +101,12 @@ public final class Platform: @unchecked Sendable {
     public func reloadCatalog() throws(ServerError) {
         guard let path = catalogSource.path else { return }
         switch CatalogLoader.load(path: path) {
-        case .success(let c): catalog = c; catalogLoadedAt = clock()
+        case .success(let c):
+            catalog = c
+            catalogLoadedAt = clock()
         case .failure(let e):
-            throw .requestFailed("the catalog \(path) cannot be loaded: \(e.description); the previous catalog stays in use")
+            throw .requestFailed(
+                "the catalog \(path) cannot be loaded: \(e.description); the previous catalog stays in use")
         }
     }
 
@@ -117,7 +130,9 @@ public enum CatalogLoader {
     /// Python), else none.
     public static func discover(flag: String?, environment: [String: String]) -> CatalogSource {
         if let flag { return CatalogSource(path: flag, origin: "flag") }
-        if let env = environment["MODEL_LIFECYCLE_CATALOG"], !env.isEmpty { return CatalogSource(path: env, origin: "environment") }
+        if let env = environment["MODEL_LIFECYCLE_CATALOG"], !env.isEmpty {
+            return CatalogSource(path: env, origin: "environment")
+        }
         var roots: [String] = []
         if let venv = environment["VIRTUAL_ENV"] { roots.append(venv + "/lib") }
         if let home = environment["HOME"] { roots.append(home + "/.local/lib") }
@@ -131,9 +146,12 @@ public enum CatalogLoader {
             guard let pythons = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
             for py in pythons.sorted().reversed() where py.hasPrefix("python3") {
                 for site in ["site-packages", "dist-packages"] {
-                    for file in ["model_prices_and_context_window_backup.json", "model_prices_and_context_window.json"] {
+                    for file in ["model_prices_and_context_window_backup.json", "model_prices_and_context_window.json"]
+                    {
                         let path = "\(root)/\(py)/\(site)/litellm/\(file)"
-                        if FileManager.default.fileExists(atPath: path) { return CatalogSource(path: path, origin: "litellm-package") }
+                        if FileManager.default.fileExists(atPath: path) {
+                            return CatalogSource(path: path, origin: "litellm-package")
+                        }
                     }
                 }
             }

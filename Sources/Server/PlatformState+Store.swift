@@ -17,14 +17,18 @@ extension PlatformState: StoreState {
 
     public static func decode(_ payload: ArraySlice<UInt8>) throws(StoreError) -> Decoded {
         if payload.first == UInt8(ascii: "Q") { return .questions(payload) }
-        do throws(DecodeError) { return .transaction(try Transaction(record: payload)) } catch { throw .invalidRecord(error.description) }
+        do throws(DecodeError) { return .transaction(try Transaction(record: payload)) } catch {
+            throw .invalidRecord(error.description)
+        }
     }
 
     public mutating func apply(decoded: Decoded) throws(StoreError) {
         switch decoded {
         case .transaction(let tx): apply(tx)
         case .questions(let payload):
-            do throws(DecodeError) { try applyQuestionRecord(payload) } catch { throw .invalidRecord(error.description) }
+            do throws(DecodeError) { try applyQuestionRecord(payload) } catch {
+                throw .invalidRecord(error.description)
+            }
         }
     }
 
@@ -33,7 +37,8 @@ extension PlatformState: StoreState {
         guard payload.first != UInt8(ascii: "Q") else { return }
         let depth = JSONDepth.maximum(in: payload)
         if depth > Transaction.writableDepth {
-            throw .invalidRecord("the record nests \(depth) levels, more than the \(Transaction.writableDepth) the store writes")
+            throw .invalidRecord(
+                "the record nests \(depth) levels, more than the \(Transaction.writableDepth) the store writes")
         }
     }
 

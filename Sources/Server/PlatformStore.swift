@@ -44,8 +44,10 @@ public final class FilePlatformStore: PlatformStore {
 
     /// Opens (serving: creating if needed) the store in `directory`.
     public convenience init(directory: String, lockTimeoutMillis: Int = 10_000) throws(StoreError) {
-        self.init(try JournalStore<PlatformState>(directory: directory, mode: .serve,
-                                                  lockTimeoutMillis: lockTimeoutMillis))
+        self.init(
+            try JournalStore<PlatformState>(
+                directory: directory, mode: .serve,
+                lockTimeoutMillis: lockTimeoutMillis))
     }
 
     public var location: String { journal.directory }
@@ -57,8 +59,11 @@ public final class FilePlatformStore: PlatformStore {
 
     public func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
         do {
-            return try journal.write { (state: PlatformState) throws(ServerError)
-                -> (record: [UInt8], apply: ((inout PlatformState) -> Void)?, result: R) in
+            return try journal.write {
+                (
+                    state: PlatformState
+                ) throws(ServerError)
+                    -> (record: [UInt8], apply: ((inout PlatformState) -> Void)?, result: R) in
                 let (tx, result) = try body(state)
                 return (tx.isEmpty ? [] : tx.record, { $0.apply(tx) }, result)
             }

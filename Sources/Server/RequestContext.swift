@@ -30,7 +30,10 @@ public final class WorkDoneProgress {
     private var state = 0  // 0 not begun, 1 begun, 2 ended
     private var lastPercentage = -1
 
-    init(token: JSONValue?, outbox: Outbox?) { self.token = token; self.outbox = outbox }
+    init(token: JSONValue?, outbox: Outbox?) {
+        self.token = token
+        self.outbox = outbox
+    }
 
     /// True when the client asked for progress.
     public var isRequested: Bool { token != nil }
@@ -65,7 +68,8 @@ public final class WorkDoneProgress {
 
     private func send(_ value: JSONObject) {
         guard let token, let outbox else { return }
-        outbox.send(OutgoingMessage.notification(method: "$/progress", params: ["token": token, "value": .object(value)]))
+        outbox.send(
+            OutgoingMessage.notification(method: "$/progress", params: ["token": token, "value": .object(value)]))
         outbox.flush()
     }
 }

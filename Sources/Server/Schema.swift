@@ -32,9 +32,14 @@ public indirect enum Schema: Sendable {
         public var allowed: [String]?
         /// Specific reasons for values that are refused on purpose (e.g. `questions` as a migration type).
         public var refused: [String: String]
-        public init(minLength: Int = 0, maxLength: Int = 10_000, format: StringFormat? = nil, allowed: [String]? = nil,
-                    refused: [String: String] = [:]) {
-            self.minLength = minLength; self.maxLength = maxLength; self.format = format; self.allowed = allowed
+        public init(
+            minLength: Int = 0, maxLength: Int = 10_000, format: StringFormat? = nil, allowed: [String]? = nil,
+            refused: [String: String] = [:]
+        ) {
+            self.minLength = minLength
+            self.maxLength = maxLength
+            self.format = format
+            self.allowed = allowed
             self.refused = refused
         }
     }
@@ -63,7 +68,10 @@ public struct Field: Sendable {
     public var required: Bool
     public var summary: String
     public init(_ name: String, _ schema: Schema, required: Bool = false, _ summary: String = "") {
-        self.name = name; self.schema = schema; self.required = required; self.summary = summary
+        self.name = name
+        self.schema = schema
+        self.required = required
+        self.summary = summary
     }
     /// A required member.
     public static func required(_ name: String, _ schema: Schema, _ summary: String = "") -> Field {
@@ -97,7 +105,9 @@ extension Schema {
             guard case .string(let s) = value else { return .init(pointer, "must be a string, not \(value.typeName)") }
             return rule.check(s, at: pointer)
         case .integer(let min, let max):
-            guard case .number(let n) = value else { return .init(pointer, "must be an integer, not \(value.typeName)") }
+            guard case .number(let n) = value else {
+                return .init(pointer, "must be an integer, not \(value.typeName)")
+            }
             guard let v = n.int64Value else { return .init(pointer, "must be an integer") }
             if let min, v < min { return .init(pointer, "must be at least \(min)") }
             if let max, v > max { return .init(pointer, "must be at most \(max)") }
@@ -141,7 +151,9 @@ extension Schema {
 extension Schema.StringRule {
     func check(_ s: String, at pointer: String) -> ParamsError? {
         let length = s.count
-        if length < minLength { return .init(pointer, minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters") }
+        if length < minLength {
+            return .init(pointer, minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters")
+        }
         if length > maxLength { return .init(pointer, "must have at most \(maxLength) characters") }
         if let why = refused[s] { return .init(pointer, why) }
         if let allowed, !allowed.contains(s) {
@@ -151,7 +163,10 @@ extension Schema.StringRule {
             switch format {
             case .uuid: if !Formats.isLowercaseUUID(s) { return .init(pointer, "must be a lowercase UUID") }
             case .date: if Formats.parseDate(s) == nil { return .init(pointer, "must be a date YYYY-MM-DD") }
-            case .timestamp: if Formats.parseTimestamp(s) == nil { return .init(pointer, "must be an ISO 8601 UTC timestamp ending in Z") }
+            case .timestamp:
+                if Formats.parseTimestamp(s) == nil {
+                    return .init(pointer, "must be an ISO 8601 UTC timestamp ending in Z")
+                }
             }
         }
         return nil
@@ -163,7 +178,10 @@ public struct ParamsError: Error, Sendable, Equatable {
     /// JSON pointer into params ("" is params itself).
     public var field: String
     public var reason: String
-    public init(_ field: String, _ reason: String) { self.field = field; self.reason = reason }
+    public init(_ field: String, _ reason: String) {
+        self.field = field
+        self.reason = reason
+    }
 }
 
 /// JSON Pointer (RFC 6901) helpers.

@@ -7,25 +7,34 @@ extension ErrorMapping {
     static func responseError(for error: DomainError) -> ResponseError {
         switch error {
         case .unauthenticated:
-            return app(.unauthenticated, "The session has no actor: pass initializationOptions.actor to initialize", [:])
+            return app(
+                .unauthenticated, "The session has no actor: pass initializationOptions.actor to initialize", [:])
         case .forbidden(let method, let role):
-            return app(.forbidden, "Role \(role.rawValue) may not call \(method)", ["method": .string(method), "role": .string(role.rawValue)])
+            return app(
+                .forbidden, "Role \(role.rawValue) may not call \(method)",
+                ["method": .string(method), "role": .string(role.rawValue)])
         case .notFound(let entity, let id):
             return app(.notFound, "No \(entity) with id \(id)", ["entity": .string(entity), "id": .string(id)])
         case .conflict(let reason):
             return app(.conflict, reason, ["reason": .string(reason)])
         case .modelInUse(let refs):
             let total = refs.reduce(0) { $0 + $1.1 }
-            return app(.modelInUse, "The model is still referenced (\(total) references)",
-                       ["references": .object(JSONObject(members: refs.map { .init(key: $0.0, value: .int($0.1)) }))])
+            return app(
+                .modelInUse, "The model is still referenced (\(total) references)",
+                ["references": .object(JSONObject(members: refs.map { .init(key: $0.0, value: .int($0.1)) }))])
         case .modelUnavailable(let reason, let modelId):
-            return app(.modelUnavailable, "The model cannot be used here: \(reason)", ["reason": .string(reason), "modelId": .string(modelId)])
+            return app(
+                .modelUnavailable, "The model cannot be used here: \(reason)",
+                ["reason": .string(reason), "modelId": .string(modelId)])
         case .migrationBlocked(let issues):
             return app(.migrationBlocked, "The migration is blocked: " + codes(issues), ["issues": .array(issues)])
         case .confirmationRequired(let issues):
-            return app(.confirmationRequired, "The migration has warnings and needs confirm: true: " + codes(issues), ["issues": .array(issues)])
+            return app(
+                .confirmationRequired, "The migration has warnings and needs confirm: true: " + codes(issues),
+                ["issues": .array(issues)])
         case .stalePlan(let hash):
-            return app(.stalePlan, "The plan changed since it was validated; validate again", ["planHash": .string(hash)])
+            return app(
+                .stalePlan, "The plan changed since it was validated; validate again", ["planHash": .string(hash)])
         case .revertRefused(let reason):
             return app(.revertRefused, "The migration cannot be reverted: \(reason)", ["reason": .string(reason)])
         case .storeUnavailable(let reason):

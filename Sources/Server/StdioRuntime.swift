@@ -21,7 +21,10 @@ public enum StdioRuntime {
         public var limits: FrameParser.Limits
         public var log: Logger
         public init(inputFD: Int32, outputFD: Int32, limits: FrameParser.Limits = .init(), log: Logger = .silent) {
-            self.inputFD = inputFD; self.outputFD = outputFD; self.limits = limits; self.log = log
+            self.inputFD = inputFD
+            self.outputFD = outputFD
+            self.limits = limits
+            self.log = log
         }
     }
 
@@ -37,12 +40,17 @@ public enum StdioRuntime {
         /// Work the worker runs whenever it has answered everything queued and flushed the answers
         /// (the platform applies a large commit's in-memory update here, after its answer left).
         public var idle: (@Sendable () -> Void)?
-        public init(actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil,
-                    afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] },
-                    periodic: (@Sendable () -> Void)? = nil, periodicInterval: Double = 30,
-                    idle: (@Sendable () -> Void)? = nil) {
-            self.actorValidator = actorValidator; self.afterInitialized = afterInitialized
-            self.periodic = periodic; self.periodicInterval = periodicInterval; self.idle = idle
+        public init(
+            actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil,
+            afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] },
+            periodic: (@Sendable () -> Void)? = nil, periodicInterval: Double = 30,
+            idle: (@Sendable () -> Void)? = nil
+        ) {
+            self.actorValidator = actorValidator
+            self.afterInitialized = afterInitialized
+            self.periodic = periodic
+            self.periodicInterval = periodicInterval
+            self.idle = idle
         }
     }
 
@@ -58,16 +66,20 @@ public enum StdioRuntime {
 
     /// Serves until `exit`, end of input, a fatal framing error, a closed output or the client's
     /// death; returns the process exit code (contract §1).
-    public static func run(table: MethodTable, configuration: Configuration, extensions: Extensions = Extensions()) -> Int32 {
+    public static func run(
+        table: MethodTable, configuration: Configuration, extensions: Extensions = Extensions()
+    ) -> Int32 {
         let log = configuration.log
         let inbox = BlockingQueue<InboxItem>()
         let cancellation = CancellationRegistry()
         let channel = OutputChannel(fd: configuration.outputFD) { inbox.push(.outputClosed) }
         let outbox = ChannelOutbox(channel: channel)
-        let hooks = MessageProcessor.Hooks(watchClientProcess: { pid in watch(pid: pid, inbox: inbox) },
-                                           afterInitialized: extensions.afterInitialized)
-        let processor = MessageProcessor(table: table, outbox: outbox, cancellation: cancellation, hooks: hooks, log: log,
-                                         actorValidator: extensions.actorValidator)
+        let hooks = MessageProcessor.Hooks(
+            watchClientProcess: { pid in watch(pid: pid, inbox: inbox) },
+            afterInitialized: extensions.afterInitialized)
+        let processor = MessageProcessor(
+            table: table, outbox: outbox, cancellation: cancellation, hooks: hooks, log: log,
+            actorValidator: extensions.actorValidator)
         if extensions.periodic != nil { startTicking(every: extensions.periodicInterval, inbox: inbox) }
 
         InputReader.start(fd: configuration.inputFD, limits: configuration.limits) { report in
@@ -109,10 +121,14 @@ public enum StdioRuntime {
                 // every 16 of them.
                 handled += 1
                 if processor.lastRequestWasSlow {
-                    outbox.flush(); lastFlush = monotonicMillis()
+                    outbox.flush()
+                    lastFlush = monotonicMillis()
                 } else if handled & 15 == 0 {
                     let now = monotonicMillis()
-                    if now - lastFlush >= 2 { outbox.flush(); lastFlush = now }
+                    if now - lastFlush >= 2 {
+                        outbox.flush()
+                        lastFlush = now
+                    }
                 }
                 switch item {
                 case .tick:
@@ -160,7 +176,9 @@ public enum StdioRuntime {
     }
 
     /// Marks request ids pending and applies cancels, on the reader thread.
-    private static func collect(_ payload: IncomingPayload, requestIDs: inout [RequestID], cancellation: CancellationRegistry) {
+    private static func collect(
+        _ payload: IncomingPayload, requestIDs: inout [RequestID], cancellation: CancellationRegistry
+    ) {
         func visit(_ m: IncomingMessage) {
             switch m {
             case .request(let r): requestIDs.append(r.id)

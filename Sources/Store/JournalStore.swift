@@ -72,8 +72,10 @@ public final class JournalStore<State: StoreState> {
     /// Opens the store at `directory` and loads its state. Serving, a missing or empty directory
     /// becomes a new store; verifying, it is `noStore`. Nothing is ever repaired at open: a torn
     /// final record is only cut off by the next write.
-    public init(directory: String, mode: Mode = .serve, lockTimeoutMillis: Int = 10_000,
-                fileSystem: any StoreFileSystem = PosixFileSystem()) throws(StoreError) {
+    public init(
+        directory: String, mode: Mode = .serve, lockTimeoutMillis: Int = 10_000,
+        fileSystem: any StoreFileSystem = PosixFileSystem()
+    ) throws(StoreError) {
         self.directory = directory
         self.mode = mode
         self.lockTimeoutMillis = lockTimeoutMillis
@@ -189,16 +191,20 @@ public final class JournalStore<State: StoreState> {
             defer { f.close() }
             bytes = try f.readAll()
             guard bytes.count == expected.bytes else {
-                throw .damaged(file: path(name), offset: min(bytes.count, expected.bytes),
-                               reason: "the snapshot has \(bytes.count) bytes, CURRENT says \(expected.bytes)")
+                throw .damaged(
+                    file: path(name), offset: min(bytes.count, expected.bytes),
+                    reason: "the snapshot has \(bytes.count) bytes, CURRENT says \(expected.bytes)")
             }
             if let actual = SnapshotSummary.of(bytes), actual != expected {
-                throw .damaged(file: path(name), offset: 0, reason: "the snapshot's records do not match CURRENT "
-                               + "(\(actual.records) records, \(expected.records) expected)")
+                throw .damaged(
+                    file: path(name), offset: 0,
+                    reason: "the snapshot's records do not match CURRENT "
+                        + "(\(actual.records) records, \(expected.records) expected)")
             }
-            try RecordPipeline.forEach(recordsOf: bytes, path: path(name),
-                                       decode: { (payload) throws(StoreError) in try State.decode(payload) },
-                                       apply: { (decoded) throws(StoreError) in try fresh.apply(decoded: decoded) })
+            try RecordPipeline.forEach(
+                recordsOf: bytes, path: path(name),
+                decode: { (payload) throws(StoreError) in try State.decode(payload) },
+                apply: { (decoded) throws(StoreError) in try fresh.apply(decoded: decoded) })
         }
         let writable = mode != .verify && dir.readOnlyReason == nil
         var file: any StoreFile
@@ -335,8 +341,9 @@ public final class JournalStore<State: StoreState> {
                 try openCurrentGeneration()
                 return try readJournal(repairTail: repairTail)
             }
-            throw .damaged(file: path(manifest.journalName), offset: 0,
-                           reason: "the journal was removed or replaced while CURRENT still names it")
+            throw .damaged(
+                file: path(manifest.journalName), offset: 0,
+                reason: "the journal was removed or replaced while CURRENT still names it")
         }
         try readJournal(repairTail: repairTail)
     }
@@ -412,7 +419,8 @@ public final class JournalStore<State: StoreState> {
                 try journal.write(bytes, at: journalOffset)
                 try journal.sync()
             } catch {
-                broken = "fsync of the journal failed twice (\(error)); the last write may or may not be durable "
+                broken =
+                    "fsync of the journal failed twice (\(error)); the last write may or may not be durable "
                     + "and no further write is accepted: restart the server"
                 // journalOffset stays before the record: this process reads it back as others do.
                 throw .unavailable(reason: broken!)
@@ -536,8 +544,9 @@ public final class JournalStore<State: StoreState> {
     private func underLock<R>(_ body: () throws -> R) throws -> R {
         if holdsLock { return try body() }
         guard try dir.lockExclusive(timeoutMillis: lockTimeoutMillis) else {
-            throw StoreError.unavailable(reason: "the store at \(directory) is locked by another process for more than "
-                                         + "\(lockTimeoutMillis) ms")
+            throw StoreError.unavailable(
+                reason: "the store at \(directory) is locked by another process for more than "
+                    + "\(lockTimeoutMillis) ms")
         }
         holdsLock = true
         defer {
@@ -550,8 +559,9 @@ public final class JournalStore<State: StoreState> {
     private func locked(_ body: () throws(StoreError) -> Void) throws(StoreError) {
         if holdsLock { return try body() }
         guard try dir.lockExclusive(timeoutMillis: lockTimeoutMillis) else {
-            throw .unavailable(reason: "the store at \(directory) is locked by another process for more than "
-                               + "\(lockTimeoutMillis) ms")
+            throw .unavailable(
+                reason: "the store at \(directory) is locked by another process for more than "
+                    + "\(lockTimeoutMillis) ms")
         }
         holdsLock = true
         defer {

@@ -69,8 +69,8 @@ public struct Manifest: Sendable, Equatable {
         if lines[2] != "snapshot none" {
             let s = lines[2].split(separator: " ").map(String.init)
             guard s.count == 8, s[0] == "snapshot", s[1] == StoreLayout.snapshotName(generation), s[2] == "bytes",
-                  let bytes = Int(s[3]), bytes >= 0, s[4] == "records", let records = Int(s[5]), records >= 0,
-                  s[6] == "digest", let digest = UInt32(s[7], radix: 16)
+                let bytes = Int(s[3]), bytes >= 0, s[4] == "records", let records = Int(s[5]), records >= 0,
+                s[6] == "digest", let digest = UInt32(s[7], radix: 16)
             else { return .failure(ManifestProblem("bad snapshot line")) }
             snapshot = SnapshotSummary(bytes: bytes, records: records, digest: digest)
         }

@@ -28,11 +28,14 @@ public final class PosixFileSystem: StoreFileSystem {
             throw .cannotOpen(path: path, reason: Self.errorText())
         }
         // The new directory's name is an entry of its parent: durable only once the parent is synced.
-        let p = Glibc.open(parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let p = Glibc.open(
+            parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if p >= 0 {
             let synced = fsync(p) == 0
             Glibc.close(p)
-            if !synced { throw .cannotOpen(path: path, reason: "cannot sync its parent directory: \(Self.errorText())") }
+            if !synced {
+                throw .cannotOpen(path: path, reason: "cannot sync its parent directory: \(Self.errorText())")
+            }
         }
     }
 
@@ -141,7 +144,8 @@ final class PosixDirectory: StoreDirectory {
             return "the store directory \(path) was removed, moved or replaced"
         }
         if forWriting && lockFD >= 0 {
-            var held = stat(), named = stat()
+            var held = stat()
+            var named = stat()
             fstat(lockFD, &held)
             if fstatat(fd, "lock", &named, AT_SYMLINK_NOFOLLOW) != 0 || named.st_ino != held.st_ino {
                 return "the store's lock file \(path)/lock was removed or replaced"
@@ -152,7 +156,8 @@ final class PosixDirectory: StoreDirectory {
 
     func isCurrent(_ name: String, _ file: any StoreFile) throws(StoreError) -> Bool {
         guard let file = file as? PosixFile else { return false }
-        var held = stat(), named = stat()
+        var held = stat()
+        var named = stat()
         if fstat(file.fd, &held) != 0 { throw .io(path: "\(path)/\(name)", reason: PosixFileSystem.errorText()) }
         guard held.st_nlink > 0, fstatat(fd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
         return named.st_ino == held.st_ino && named.st_dev == held.st_dev

@@ -32,7 +32,9 @@ public enum Record {
     /// Reads the record starting at `offset` of `bytes`.
     public static func decode(_ bytes: [UInt8], at offset: Int) -> Decoded {
         guard bytes.count - offset >= headerSize else { return .incomplete }
-        let m = read32(bytes, offset), length = Int(read32(bytes, offset + 4)), stored = read32(bytes, offset + 8)
+        let m = read32(bytes, offset)
+        let length = Int(read32(bytes, offset + 4))
+        let stored = read32(bytes, offset + 8)
         guard m == magic else { return .damaged("bad record marker") }
         guard bytes.count - offset - headerSize >= length else { return .incomplete }
         let payload = bytes[(offset + headerSize)..<(offset + headerSize + length)]
@@ -83,7 +85,8 @@ public struct CRC32 {
             while i + 8 <= n {
                 let lo = buf.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian ^ c
                 let hi = buf.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self).littleEndian
-                c = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                c =
+                    t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
                     ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
                     ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]

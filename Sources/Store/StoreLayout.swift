@@ -61,8 +61,10 @@ public enum StoreLayout {
 
     /// Checks `names` against `manifest`; returns the leftovers a compaction may remove.
     /// `size(name)` gives a file's size (nil if it vanished meanwhile).
-    public static func check(names: [String], manifest m: Manifest,
-                             size: (String) -> Int?) -> Result<[String], Problem> {
+    public static func check(
+        names: [String], manifest m: Manifest,
+        size: (String) -> Int?
+    ) -> Result<[String], Problem> {
         let n = m.generation
         var leftovers: [String] = []
         if !names.contains(m.journalName) {
@@ -118,7 +120,8 @@ public enum StoreLayout {
         switch check(names: names, manifest: assumed, size: size) {
         case .success: return .success(g)
         case .failure(let p):
-            let reason = "CURRENT is missing, and as a store of an earlier version at generation \(g): \(p.file): \(p.reason)"
+            let reason =
+                "CURRENT is missing, and as a store of an earlier version at generation \(g): \(p.file): \(p.reason)"
             return .failure(Problem(file: Manifest.fileName, reason: reason))
         }
     }

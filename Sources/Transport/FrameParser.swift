@@ -96,7 +96,8 @@ public struct FrameParser: Sendable {
                     if let charset, !Self.isUTF8(charset) {
                         state = .skipping(remaining: length, reason: .unsupportedCharset(charset))
                     } else if length > limits.maxBodyBytes {
-                        state = .skipping(remaining: length, reason: .tooLarge(length: length, limit: limits.maxBodyBytes))
+                        state = .skipping(
+                            remaining: length, reason: .tooLarge(length: length, limit: limits.maxBodyBytes))
                     } else {
                         state = .body(length: length, charset: charset)
                         buffer.reserveCapacity(start + length)
@@ -131,15 +132,22 @@ public struct FrameParser: Sendable {
         case .header where start == buffer.count: return nil
         case .header: return FramingError(streamOffset: consumed, reason: "input ended inside a header block")
         case .body(let length, _):
-            return FramingError(streamOffset: frameStart, reason: "input ended after \(buffer.count - start) of \(length) body bytes")
+            return FramingError(
+                streamOffset: frameStart, reason: "input ended after \(buffer.count - start) of \(length) body bytes")
         case .skipping(let remaining, _):
-            return FramingError(streamOffset: frameStart, reason: "input ended with \(remaining) bytes of a skipped body missing")
+            return FramingError(
+                streamOffset: frameStart, reason: "input ended with \(remaining) bytes of a skipped body missing")
         }
     }
 
-    private mutating func advance(_ n: Int) { start += n; consumed += n }
+    private mutating func advance(_ n: Int) {
+        start += n
+        consumed += n
+    }
 
-    private enum HeaderOutcome { case needMore, fatal(String), parsed(length: Int, charset: String?, headerLength: Int) }
+    private enum HeaderOutcome {
+        case needMore, fatal(String), parsed(length: Int, charset: String?, headerLength: Int)
+    }
 
     private static let contentLengthName = Array("content-length".utf8)
     private static let contentTypeName = Array("content-type".utf8)
@@ -163,8 +171,14 @@ public struct FrameParser: Sendable {
         var end = -1
         var k = start
         while k + 3 < limit {
-            if buffer[k + 3] != 0x0A { k += 1; continue }
-            if buffer[k] == 0x0D, buffer[k + 1] == 0x0A, buffer[k + 2] == 0x0D { end = k; break }
+            if buffer[k + 3] != 0x0A {
+                k += 1
+                continue
+            }
+            if buffer[k] == 0x0D, buffer[k + 1] == 0x0A, buffer[k + 2] == 0x0D {
+                end = k
+                break
+            }
             k += 1
         }
         if end < 0 {
@@ -189,7 +203,9 @@ public struct FrameParser: Sendable {
             if nameBytes.isEmpty || nameBytes.contains(where: { $0 == 0x20 || $0 == 0x09 }) {
                 return .fatal("malformed header name (\(Self.preview(line)))")
             }
-            let name = Self.equalsIgnoringCase(nameBytes, Self.contentLengthName) ? "content-length"
+            let name =
+                Self.equalsIgnoringCase(nameBytes, Self.contentLengthName)
+                ? "content-length"
                 : Self.equalsIgnoringCase(nameBytes, Self.contentTypeName) ? "content-type" : ""
             switch name {
             case "content-length":
@@ -212,7 +228,8 @@ public struct FrameParser: Sendable {
     }
 
     private static func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var lo = s.startIndex, hi = s.endIndex
+        var lo = s.startIndex
+        var hi = s.endIndex
         while lo < hi, s[lo] == 0x20 || s[lo] == 0x09 { lo += 1 }
         while hi > lo, s[hi - 1] == 0x20 || s[hi - 1] == 0x09 { hi -= 1 }
         return s[lo..<hi]
@@ -264,11 +281,20 @@ public enum FrameEncoder {
     public static func append(body: [UInt8], to out: inout [UInt8]) {
         // Bytes only (no String building): this runs once per message.
         out.append(contentsOf: prefix)
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = body.count, count = 0
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8,
+                UInt8, UInt8, UInt8, UInt8
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = body.count
+        var count = 0
         withUnsafeMutableBytes(of: &digits) { d in
-            repeat { d[19 - count] = UInt8(48 + n % 10); n /= 10; count += 1 } while n > 0
+            repeat {
+                d[19 - count] = UInt8(48 + n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
             out.append(contentsOf: d[(20 - count)...])
         }
         out.append(contentsOf: suffix)

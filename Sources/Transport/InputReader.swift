@@ -40,7 +40,10 @@ public enum InputReader {
                 var fatal = false
                 while let e = parser.next() {
                     events.append(e)
-                    if case .fatal = e { fatal = true; break }
+                    if case .fatal = e {
+                        fatal = true
+                        break
+                    }
                 }
                 if !events.isEmpty { deliver(.events(events)) }
                 if fatal { return }

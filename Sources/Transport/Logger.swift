@@ -9,7 +9,12 @@ public struct Logger: Sendable {
         case error = 0, warning, info, debug
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
         public var name: String {
-            switch self { case .error: "error"; case .warning: "warning"; case .info: "info"; case .debug: "debug" }
+            switch self {
+            case .error: "error"
+            case .warning: "warning"
+            case .info: "info"
+            case .debug: "debug"
+            }
         }
         /// Parses `error`, `warning` (or `warn`), `info`, `debug`.
         public init?(name: String) {
@@ -26,7 +31,10 @@ public struct Logger: Sendable {
     public var level: Level
     private let fd: Int32
 
-    public init(level: Level = .info, fd: Int32 = 2) { self.level = level; self.fd = fd }
+    public init(level: Level = .info, fd: Int32 = 2) {
+        self.level = level
+        self.fd = fd
+    }
 
     /// A logger that writes nothing.
     public static let silent = Logger(level: .error, fd: -1)
@@ -51,7 +59,10 @@ public enum FileOutput {
             var off = 0
             while off < u.count {
                 let n = write(fd, u.baseAddress! + off, u.count - off)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                if n <= 0 {
+                    if n < 0 && errno == EINTR { continue }
+                    return
+                }
                 off += n
             }
         }

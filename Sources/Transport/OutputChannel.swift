@@ -74,7 +74,10 @@ public final class OutputChannel: @unchecked Sendable {
 
             condition.lock()
             writing = false
-            if !ok { closed = true; queue.removeAll() }
+            if !ok {
+                closed = true
+                queue.removeAll()
+            }
             condition.broadcast()
             condition.unlock()
             if !ok {
@@ -89,7 +92,10 @@ public final class OutputChannel: @unchecked Sendable {
             var offset = 0
             while offset < raw.count {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n > 0 { offset += n; continue }
+                if n > 0 {
+                    offset += n
+                    continue
+                }
                 if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
                 return false
             }

@@ -13,23 +13,32 @@ struct Bench {
     private var bigStore: BenchStore?
 
     init(binary: String, selfPath: String, work: String, quick: Bool) {
-        self.binary = binary; self.selfPath = selfPath; self.work = work; self.quick = quick
+        self.binary = binary
+        self.selfPath = selfPath
+        self.work = work
+        self.quick = quick
     }
 
     var bulk: Int { quick ? 5_000 : 50_000 }
     var questions: Int { quick ? 100_000 : 1_000_000 }
 
     var figures: [(String, (inout Bench) throws -> [Row])] {
-        [("throughput", { try $0.throughput() }), ("list", { try $0.list() }), ("migrate", { try $0.migrate() }),
-         ("open", { try $0.open() }), ("write", { try $0.write() }), ("scaling", { try $0.scaling() }), ("latency", { try $0.latency() })]
+        [
+            ("throughput", { try $0.throughput() }), ("list", { try $0.list() }), ("migrate", { try $0.migrate() }),
+            ("open", { try $0.open() }), ("write", { try $0.write() }), ("scaling", { try $0.scaling() }),
+            ("latency", { try $0.latency() }),
+        ]
     }
 
-    static func admin(_ tenant: String) -> String { #"{"userId":"bench","name":"Bench","tenantId":"\#(tenant)","role":"admin"}"# }
+    static func admin(_ tenant: String) -> String {
+        #"{"userId":"bench","name":"Bench","tenantId":"\#(tenant)","role":"admin"}"#
+    }
 
     /// The big store (generated once per run), copied for each use that changes it.
     mutating func big() throws -> BenchStore {
         if let bigStore { return bigStore }
-        FileHandle.standardError.write(Data("  generating the store: \(2 * bulk + 100) assistants, \(questions) questions…\n".utf8))
+        FileHandle.standardError.write(
+            Data("  generating the store: \(2 * bulk + 100) assistants, \(questions) questions…\n".utf8))
         let s = try BenchStore.generate(at: work + "/big", bulk: bulk, questions: questions)
         bigStore = s
         return s
@@ -43,7 +52,8 @@ struct Bench {
         var reader = FrameReader(fd: child.output)
         // Only `initialize` (no `initialized`, so no greeting): the first frame back is its answer
         // (the echo returns the request itself), then exactly one frame per request.
-        child.write(frame(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"processId":null,"capabilities":{}}}"#))
+        child.write(
+            frame(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"processId":null,"capabilities":{}}}"#))
         _ = reader.next()
         var wire: [UInt8] = []
         wire.reserveCapacity(n * 64)
@@ -70,18 +80,26 @@ struct Bench {
         // Each contender runs three times, interleaved, and keeps its best rate: on a shared
         // 2-core machine a single run of either side varied by ±30% (a neighbour's burst), which
         // made the ratio swing from 3.2 to 7.1 between consecutive runs.
-        var ours = 0.0, ceiling = 0.0, peer = 0.0
+        var ours = 0.0
+        var ceiling = 0.0
+        var peer = 0.0
         let rounds = 3
         for _ in 0..<rounds {
-            ours = max(ours, try pipeRequests([binary, "--store", store, "--conformance-fixtures", "--log-level", "error"], n: n))
+            ours = max(
+                ours,
+                try pipeRequests([binary, "--store", store, "--conformance-fixtures", "--log-level", "error"], n: n))
             ceiling = max(ceiling, try pipeRequests([selfPath, "echo-server"], n: n))
             peer = max(peer, try pipeRequests([python, peerScript], n: n))
         }
         func rate(_ r: Double) -> String { String(format: "%.0f req/s", r) }
         return [
-            Row(figure: "trivial requests/s (\(n) piped, best of \(rounds))", value: rate(ours), baseline: "python-lsp-jsonrpc " + rate(peer),
+            Row(
+                figure: "trivial requests/s (\(n) piped, best of \(rounds))", value: rate(ours),
+                baseline: "python-lsp-jsonrpc " + rate(peer),
                 ratio: ours / peer, target: "≥ 5×", pass: ours / peer >= 5),
-            Row(figure: "trivial requests/s vs framing ceiling", value: rate(ours), baseline: "Content-Length echo " + rate(ceiling),
+            Row(
+                figure: "trivial requests/s vs framing ceiling", value: rate(ours),
+                baseline: "Content-Length echo " + rate(ceiling),
                 ratio: ours / ceiling, target: "≥ 0.5", pass: ours / ceiling >= 0.5),
         ]
     }
@@ -93,10 +111,14 @@ struct Bench {
         var body: [UInt8] = []
         for _ in 0..<10 { body = try server.call("models/list", #"{"limit":500}"#).1 }
         var lines: [UInt8] = []
-        for k in 0..<repeats { lines += frame(#"{"jsonrpc":"2.0","id":\#(10_000 + k),"method":"models/list","params":{"limit":500}}"#) }
+        for k in 0..<repeats {
+            lines += frame(#"{"jsonrpc":"2.0","id":\#(10_000 + k),"method":"models/list","params":{"limit":500}}"#)
+        }
         let t = now()
         let writer = server.child.writeInBackground(lines)
-        for k in 0..<repeats { guard server.reader.response(id: 10_000 + k) != nil else { throw BenchError("models/list unanswered") } }
+        for k in 0..<repeats {
+            guard server.reader.response(id: 10_000 + k) != nil else { throw BenchError("models/list unanswered") }
+        }
         let ours = (now() - t) / Double(repeats)
         _ = writer
         _ = server.stop()
@@ -107,30 +129,44 @@ struct Bench {
         let path = work + "/list-result.json"
         try result.write(toFile: path, atomically: true, encoding: .utf8)
         let dumps = try baselines.python(Baselines.jsonDumps, [path, String(repeats)])
-        return [Row(figure: "models/list of 500 models, per request", value: ms(ours), baseline: "json.dumps of the result " + ms(dumps),
-                    ratio: ours / dumps, target: "≤ 0.33", pass: ours / dumps <= 1.0 / 3)]
+        return [
+            Row(
+                figure: "models/list of 500 models, per request", value: ms(ours),
+                baseline: "json.dumps of the result " + ms(dumps),
+                ratio: ours / dumps, target: "≤ 0.33", pass: ours / dumps <= 1.0 / 3)
+        ]
     }
 
     mutating func migrate() throws -> [Row] {
         let s = try big().copy(to: work + "/migrate-store")
         let server = try Server(binary: binary, store: s.directory, actor: Self.admin(s.tenant))
-        let (ours, _) = try server.call("migration/execute", #"{"fromModelId":"\#(s.models["a"]!)","toModelId":"\#(s.models["b"]!)","entityTypes":["assistants"]}"#)
+        let (ours, _) = try server.call(
+            "migration/execute",
+            #"{"fromModelId":"\#(s.models["a"]!)","toModelId":"\#(s.models["b"]!)","entityTypes":["assistants"]}"#)
         // The answer is durable before the server updates its in-memory tables; the request after
         // it waits for that update. Shown for honesty, with no target of its own.
         let (next, _) = try server.call("usage/stats", #"{"modelId":"\#(s.models["b"]!)"}"#)
         _ = server.stop()
-        let sqlite = try baselines.python(Baselines.sqliteMigration, [work + "/migrate.sqlite", String(bulk), String(questions), "a"])
-        return [Row(figure: "migrate \(bulk) assistants (store \(2 * bulk + 100), \(questions) questions)", value: ms(ours),
-                    baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: ours / sqlite, target: "≤ 0.2", pass: ours / sqlite <= 0.2),
-                Row(figure: "  … and the next request's answer after it", value: ms(ours + next),
-                    baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: (ours + next) / sqlite, target: "(info)", pass: true)]
+        let sqlite = try baselines.python(
+            Baselines.sqliteMigration, [work + "/migrate.sqlite", String(bulk), String(questions), "a"])
+        return [
+            Row(
+                figure: "migrate \(bulk) assistants (store \(2 * bulk + 100), \(questions) questions)", value: ms(ours),
+                baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: ours / sqlite, target: "≤ 0.2",
+                pass: ours / sqlite <= 0.2),
+            Row(
+                figure: "  … and the next request's answer after it", value: ms(ours + next),
+                baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: (ours + next) / sqlite,
+                target: "(info)", pass: true),
+        ]
     }
 
     mutating func open() throws -> [Row] {
         let s = try big()
         let json = work + "/records.json"
         try s.writeJSON(to: json)
-        var best = Double.infinity, peak = 0
+        var best = Double.infinity
+        var peak = 0
         for _ in 0..<3 {
             let t = now()
             let server = try Server(binary: binary, store: s.directory, actor: Self.admin(s.tenant))
@@ -141,9 +177,13 @@ struct Bench {
         let loads = try baselines.python(Baselines.jsonLoads, [json])
         let mb = Double(peak) / 1_048_576
         return [
-            Row(figure: "cold open, spawn to first models/list", value: ms(best), baseline: "json.loads of the records " + ms(loads),
+            Row(
+                figure: "cold open, spawn to first models/list", value: ms(best),
+                baseline: "json.loads of the records " + ms(loads),
                 ratio: best / loads, target: "≤ 0.5", pass: best / loads <= 0.5),
-            Row(figure: "cold open peak memory", value: String(format: "%.0f MB", mb), baseline: "-", ratio: mb / 250, target: "≤ 250 MB", pass: mb <= 250),
+            Row(
+                figure: "cold open peak memory", value: String(format: "%.0f MB", mb), baseline: "-", ratio: mb / 250,
+                target: "≤ 250 MB", pass: mb <= 250),
         ]
     }
 
@@ -153,30 +193,44 @@ struct Bench {
         let n = quick ? 100 : 500
         var total = 0.0
         for k in 0..<n {
-            total += try server.call("assistants/update", #"{"id":"\#(s.assistantsOnD[k % 100])","name":"renamed-\#(k)"}"#).0
+            total += try server.call(
+                "assistants/update", #"{"id":"\#(s.assistantsOnD[k % 100])","name":"renamed-\#(k)"}"#
+            ).0
         }
         _ = server.stop()
         let ours = total / Double(n)
         let fsyncTime = baselines.fsyncAppend(times: n)
-        return [Row(figure: "one small write (assistants/update), durable", value: ms(ours), baseline: "fsync'd 4 KiB append " + ms(fsyncTime),
-                    ratio: ours / fsyncTime, target: "≤ 3×", pass: ours / fsyncTime <= 3)]
+        return [
+            Row(
+                figure: "one small write (assistants/update), durable", value: ms(ours),
+                baseline: "fsync'd 4 KiB append " + ms(fsyncTime),
+                ratio: ours / fsyncTime, target: "≤ 3×", pass: ours / fsyncTime <= 3)
+        ]
     }
 
     mutating func scaling() throws -> [Row] {
         func migrate100(_ s: BenchStore) throws -> Double {
             let server = try Server(binary: binary, store: s.directory, actor: Self.admin(s.tenant))
-            let t = try server.call("migration/execute", #"{"fromModelId":"\#(s.models["d"]!)","toModelId":"\#(s.models["e"]!)","entityTypes":["assistants"]}"#).0
+            let t = try server.call(
+                "migration/execute",
+                #"{"fromModelId":"\#(s.models["d"]!)","toModelId":"\#(s.models["e"]!)","entityTypes":["assistants"]}"#
+            ).0
             _ = server.stop()
             return t
         }
         let small = try BenchStore.generate(at: work + "/small-store", bulk: 450, questions: 0)
-        var inSmall = Double.infinity, inBig = Double.infinity
+        var inSmall = Double.infinity
+        var inBig = Double.infinity
         for k in 0..<3 {
             inSmall = min(inSmall, try migrate100(try small.copy(to: work + "/small-\(k)")))
             inBig = min(inBig, try migrate100(try big().copy(to: work + "/big-\(k)")))
         }
-        return [Row(figure: "migrate 100 assistants: big store vs 1,000", value: ms(inBig), baseline: "store of 1,000 " + ms(inSmall),
-                    ratio: inBig / inSmall, target: "≤ 2×", pass: inBig / inSmall <= 2)]
+        return [
+            Row(
+                figure: "migrate 100 assistants: big store vs 1,000", value: ms(inBig),
+                baseline: "store of 1,000 " + ms(inSmall),
+                ratio: inBig / inSmall, target: "≤ 2×", pass: inBig / inSmall <= 2)
+        ]
     }
 
     mutating func latency() throws -> [Row] {
@@ -200,8 +254,12 @@ struct Bench {
             }
         }
         let load = Thread {
-            _ = try? writer.call("migration/execute", #"{"fromModelId":"\#(s.models["a"]!)","toModelId":"\#(s.models["b"]!)","entityTypes":["assistants"]}"#)
-            _ = try? writer.call("migration/execute", #"{"fromModelId":"\#(s.models["c"]!)","toModelId":"\#(s.models["e"]!)","entityTypes":["assistants"]}"#)
+            _ = try? writer.call(
+                "migration/execute",
+                #"{"fromModelId":"\#(s.models["a"]!)","toModelId":"\#(s.models["b"]!)","entityTypes":["assistants"]}"#)
+            _ = try? writer.call(
+                "migration/execute",
+                #"{"fromModelId":"\#(s.models["c"]!)","toModelId":"\#(s.models["e"]!)","entityTypes":["assistants"]}"#)
         }
         var busy: [Double] = []
         let files = { (try? FileManager.default.contentsOfDirectory(atPath: s.directory)) ?? [] }
@@ -217,8 +275,14 @@ struct Bench {
         _ = writer.stop()
         _ = reader.stop()
         let compacted = files().filter { $0.hasPrefix("snapshot-") } != generationBefore
-        let p50 = percentile(idle, 0.5), p99 = percentile(busy, 0.99)
-        return [Row(figure: "models/get p99 under migration\(compacted ? " + compaction" : " (no compaction!)") elsewhere", value: ms(p99),
-                    baseline: "idle p50 " + ms(p50) + " (\(busy.count) requests)", ratio: p99 / p50, target: "≤ 10×", pass: p99 / p50 <= 10)]
+        let p50 = percentile(idle, 0.5)
+        let p99 = percentile(busy, 0.99)
+        return [
+            Row(
+                figure: "models/get p99 under migration\(compacted ? " + compaction" : " (no compaction!)") elsewhere",
+                value: ms(p99),
+                baseline: "idle p50 " + ms(p50) + " (\(busy.count) requests)", ratio: p99 / p50, target: "≤ 10×",
+                pass: p99 / p50 <= 10)
+        ]
     }
 }

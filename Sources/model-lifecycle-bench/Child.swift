@@ -11,7 +11,8 @@ final class Child: @unchecked Sendable {
     let output: Int32
 
     init(_ argv: [String], environment: [String: String]? = nil) throws {
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+        var inPipe: [Int32] = [0, 0]
+        var outPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { throw BenchError("pipe failed") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -26,16 +27,22 @@ final class Child: @unchecked Sendable {
         var child: pid_t = 0
         let rc = posix_spawn(&child, argv[0], &actions, nil, &cArgs, &cEnv)
         posix_spawn_file_actions_destroy(&actions)
-        close(inPipe[0]); close(outPipe[1])
+        close(inPipe[0])
+        close(outPipe[1])
         guard rc == 0 else { throw BenchError("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
-        pid = child; input = inPipe[1]; output = outPipe[0]
+        pid = child
+        input = inPipe[1]
+        output = outPipe[0]
     }
 
     func write(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(input, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; return }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
             offset += n
         }
     }
@@ -65,10 +72,16 @@ struct FrameReader {
     private var buffer: [UInt8] = []
     private var start = 0
 
-    init(fd: Int32) { self.fd = fd; buffer.reserveCapacity(1 << 20) }
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 20)
+    }
 
     private mutating func fill() -> Bool {
-        if start > 0 && start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+        if start > 0 && start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
         if n <= 0 { return false }
@@ -81,7 +94,10 @@ struct FrameReader {
         while true {
             if let (bodyStart, length) = header(), buffer.count - bodyStart >= length {
                 start = bodyStart + length
-                if start > (1 << 20) { buffer.removeFirst(start); start = 0 }
+                if start > (1 << 20) {
+                    buffer.removeFirst(start)
+                    start = 0
+                }
                 return true
             }
             if !fill() { return false }
@@ -94,7 +110,10 @@ struct FrameReader {
             if let (bodyStart, length) = header(), buffer.count - bodyStart >= length {
                 let body = Array(buffer[bodyStart..<(bodyStart + length)])
                 start = bodyStart + length
-                if start > (1 << 20) { buffer.removeFirst(start); start = 0 }
+                if start > (1 << 20) {
+                    buffer.removeFirst(start)
+                    start = 0
+                }
                 return body
             }
             if !fill() { return nil }
@@ -111,9 +130,13 @@ struct FrameReader {
             }
             // "Content-Length: " (case-insensitive first letter check is enough for these servers)
             if (b == 67 || b == 99) && i + 16 <= buffer.count && buffer[i + 14] == 58 {
-                var j = i + 15, n = 0
+                var j = i + 15
+                var n = 0
                 while j < buffer.count && buffer[j] == 32 { j += 1 }
-                while j < buffer.count && buffer[j] >= 48 && buffer[j] <= 57 { n = n * 10 + Int(buffer[j] - 48); j += 1 }
+                while j < buffer.count && buffer[j] >= 48 && buffer[j] <= 57 {
+                    n = n * 10 + Int(buffer[j] - 48)
+                    j += 1
+                }
                 length = n
                 i = j
                 continue
@@ -128,7 +151,9 @@ struct FrameReader {
         let needles = [Array("\"id\":\(id),".utf8), Array("\"id\":\(id)}".utf8), Array("\"id\": \(id),".utf8)]
         while let body = next() {
             let head = body.prefix(80)
-            if needles.contains(where: { Self.find($0, in: head) }) && !Self.find(Array("\"method\"".utf8), in: head) { return body }
+            if needles.contains(where: { Self.find($0, in: head) }) && !Self.find(Array("\"method\"".utf8), in: head) {
+                return body
+            }
         }
         return nil
     }

@@ -32,35 +32,51 @@ struct BenchStore {
         try? FileManager.default.removeItem(atPath: dir)
         let ids = Ids()
         let now: Millis = 1_764_000_000_000
-        let tenant = ids.next(), provider = ids.next()
+        let tenant = ids.next()
+        let provider = ids.next()
         var changes: [Change] = [
             .putMeta(StoreMeta(createdAt: Platform.systemClock())),
             .putTenant(Tenant(id: tenant, name: "Bench", securityEnabled: false, createdAt: now)),
             .putProvider(Provider(id: provider, tenantId: tenant, name: "OpenAI", providerType: "openai")),
         ]
         var models: [String: String] = [:]
-        for (role, name) in [("a", "gpt-4-0613"), ("b", "gpt-4o-2024-08-06"), ("c", "gpt-4-turbo"), ("d", "gpt-3.5-turbo"), ("e", "gpt-4o-mini")] {
+        for (role, name) in [
+            ("a", "gpt-4-0613"), ("b", "gpt-4o-2024-08-06"), ("c", "gpt-4-turbo"), ("d", "gpt-3.5-turbo"),
+            ("e", "gpt-4o-mini"),
+        ] {
             let id = ids.next()
             models[role] = id
             var m = Model(id: id, tenantId: tenant, kind: .completion, name: name, providerId: provider, createdAt: now)
-            m.family = "gpt-4"; m.maxInputTokens = 128_000; m.toolCalling = true
+            m.family = "gpt-4"
+            m.maxInputTokens = 128_000
+            m.toolCalling = true
             changes.append(.putModel(m))
         }
         for k in 0..<extraModels {
-            var m = Model(id: ids.next(), tenantId: tenant, kind: .completion, name: "model-\(k)", providerId: provider, createdAt: now + Millis(k))
-            m.family = "family-\(k % 7)"; m.maxInputTokens = 8192 * (1 + k % 16); m.vision = k % 2 == 0; m.nickname = "Model \(k)"
+            var m = Model(
+                id: ids.next(), tenantId: tenant, kind: .completion, name: "model-\(k)", providerId: provider,
+                createdAt: now + Millis(k))
+            m.family = "family-\(k % 7)"
+            m.maxInputTokens = 8192 * (1 + k % 16)
+            m.vision = k % 2 == 0
+            m.nickname = "Model \(k)"
             changes.append(.putModel(m))
         }
         let spaces = (0..<100).map { _ in ids.next() }
         for (k, s) in spaces.enumerated() {
-            changes.append(.putSpace(Space(id: s, tenantId: tenant, name: "space-\(k)", securityClassificationId: nil,
-                                           modelIds: [models["a"]!, models["c"]!, models["d"]!], createdAt: now)))
+            changes.append(
+                .putSpace(
+                    Space(
+                        id: s, tenantId: tenant, name: "space-\(k)", securityClassificationId: nil,
+                        modelIds: [models["a"]!, models["c"]!, models["d"]!], createdAt: now)))
         }
         let store = try JournalStore<PlatformState>(directory: dir)
         func commit() throws {
             guard !changes.isEmpty else { return }
             let tx = Transaction(changes)
-            try store.write { (_: PlatformState) throws(StoreError) -> (record: [UInt8], result: Void) in (tx.record, ()) }
+            try store.write { (_: PlatformState) throws(StoreError) -> (record: [UInt8], result: Void) in
+                (tx.record, ())
+            }
             changes.removeAll(keepingCapacity: true)
         }
         var onD: [String] = []
@@ -69,9 +85,12 @@ struct BenchStore {
             for k in 0..<n {
                 let id = ids.next()
                 if role == "d" { onD.append(id) }
-                changes.append(.putConfig(ConfigItem(kind: .assistant, id: id, tenantId: tenant, spaceId: spaces[k % spaces.count],
-                                                     name: "assistant-\(role)-\(k)", completionModelId: models[role]!,
-                                                     kwargs: k % 3 == 0 ? ["temperature": 0.7] : [:], createdBy: "bench", createdAt: now)))
+                changes.append(
+                    .putConfig(
+                        ConfigItem(
+                            kind: .assistant, id: id, tenantId: tenant, spaceId: spaces[k % spaces.count],
+                            name: "assistant-\(role)-\(k)", completionModelId: models[role]!,
+                            kwargs: k % 3 == 0 ? ["temperature": 0.7] : [:], createdBy: "bench", createdAt: now)))
                 count += 1
                 if changes.count >= 20_000 { try commit() }
             }
@@ -82,7 +101,9 @@ struct BenchStore {
         }
         try commit()
         try store.compact()
-        return BenchStore(directory: dir, tenant: tenant, models: models, assistantsOnD: onD, assistantCount: count, questionCount: questions)
+        return BenchStore(
+            directory: dir, tenant: tenant, models: models, assistantsOnD: onD, assistantCount: count,
+            questionCount: questions)
     }
 
     /// The store's records as one JSON file: every entity's journal form and every question as

@@ -23,7 +23,8 @@ final class Server: @unchecked Sendable {
     init(binary: String, store: String, actor: String, extra: [String] = []) throws {
         child = try Child([binary, "--store", store, "--log-level", "error"] + extra)
         reader = FrameReader(fd: child.output)
-        let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"capabilities":{},"initializationOptions":{"actor":\#(actor)}}}"#
+        let initialize =
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"capabilities":{},"initializationOptions":{"actor":\#(actor)}}}"#
         child.write(frame(initialize) + frame(#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#))
         guard reader.response(id: 1) != nil else { throw BenchError("the server did not answer initialize") }
     }
@@ -48,9 +49,11 @@ final class Server: @unchecked Sendable {
     /// the parent's high-water mark from before its `exec`.)
     func stop() -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8)) ?? ""
-        let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+        let hwm =
+            status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
             .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
-        child.write(frame(#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#) + frame(#"{"jsonrpc":"2.0","method":"exit"}"#))
+        child.write(
+            frame(#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#) + frame(#"{"jsonrpc":"2.0","method":"exit"}"#))
         child.closeInput()
         while reader.next() != nil {}
         _ = child.wait()

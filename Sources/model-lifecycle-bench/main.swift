@@ -9,14 +9,15 @@ import Glibc
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "echo-server" { exit(EchoServer.run()) }
 if arguments.contains("--help") {
-    print("""
-    model-lifecycle-bench [--quick] [--binary PATH] [--work DIR] [--only NAME]
-      Measures the release model-lifecycle binary against baselines run in the same process.
-      --quick     smaller data and fewer repetitions (under a minute)
-      --binary    the server to measure (default: model-lifecycle next to this executable)
-      --work      scratch directory (default: $TMPDIR/model-lifecycle-bench)
-      --only      run one figure: throughput, list, migrate, open, write, scaling, latency
-    """)
+    print(
+        """
+        model-lifecycle-bench [--quick] [--binary PATH] [--work DIR] [--only NAME]
+          Measures the release model-lifecycle binary against baselines run in the same process.
+          --quick     smaller data and fewer repetitions (under a minute)
+          --binary    the server to measure (default: model-lifecycle next to this executable)
+          --work      scratch directory (default: $TMPDIR/model-lifecycle-bench)
+          --only      run one figure: throughput, list, migrate, open, write, scaling, latency
+        """)
     exit(0)
 }
 func option(_ name: String) -> String? {
@@ -41,10 +42,17 @@ for (name, run) in bench.figures where only == nil || only == name {
 }
 let widths = [46, 16, 34, 8, 8, 5]
 func line(_ cells: [String]) -> String {
-    zip(cells, widths).map { $0.0.padding(toLength: max($0.1, $0.0.count), withPad: " ", startingAt: 0) }.joined(separator: " | ")
+    zip(cells, widths).map { $0.0.padding(toLength: max($0.1, $0.0.count), withPad: " ", startingAt: 0) }.joined(
+        separator: " | ")
 }
 print(line(["figure", "value", "baseline (same run)", "ratio", "target", "pass"]))
 print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "-|-"))
-for r in rows { print(line([r.figure, r.value, r.baseline, r.ratio.isNaN ? "-" : String(format: "%.2f", r.ratio), r.target, r.pass ? "yes" : "NO"])) }
+for r in rows {
+    print(
+        line([
+            r.figure, r.value, r.baseline, r.ratio.isNaN ? "-" : String(format: "%.2f", r.ratio), r.target,
+            r.pass ? "yes" : "NO",
+        ]))
+}
 print(String(format: "\n%@ run, %.0f s, %@", quick ? "quick" : "full", now() - started, binary))
 exit(rows.allSatisfy(\.pass) ? 0 : 1)

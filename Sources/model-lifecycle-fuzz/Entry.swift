@@ -16,9 +16,11 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// SwiftPM names an executable's entry point after its target; under libFuzzer it hands control
 /// to libFuzzer's driver.
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
 
 @_cdecl("model_lifecycle_fuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
@@ -45,7 +47,8 @@ struct Replay {
     static func main() {
         let args = Array(CommandLine.arguments.dropFirst())
         guard let name = args.first, let target = FuzzTargets.named(name) else {
-            FileHandle.standardError.write(Data("usage: model-lifecycle-fuzz frames|json|dispatch [--mutations N] CORPUS…\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: model-lifecycle-fuzz frames|json|dispatch [--mutations N] CORPUS…\n".utf8))
             exit(64)
         }
         var mutations = 0
@@ -58,7 +61,9 @@ struct Replay {
         for p in paths {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else { continue }
-            let files = isDir.boolValue ? ((try? FileManager.default.contentsOfDirectory(atPath: p)) ?? []).sorted().map { p + "/" + $0 } : [p]
+            let files =
+                isDir.boolValue
+                ? ((try? FileManager.default.contentsOfDirectory(atPath: p)) ?? []).sorted().map { p + "/" + $0 } : [p]
             for f in files { if let d = FileManager.default.contents(atPath: f) { inputs.append([UInt8](d)) } }
         }
         for input in inputs { target(input) }
@@ -67,7 +72,8 @@ struct Replay {
             var x = inputs[k % inputs.count]
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
                 switch Int.random(in: 0..<4, using: &rng) {
-                case 0 where !x.isEmpty: x[Int.random(in: 0..<x.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+                case 0 where !x.isEmpty:
+                    x[Int.random(in: 0..<x.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
                 case 1: x.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0...x.count, using: &rng))
                 case 2 where !x.isEmpty: x.remove(at: Int.random(in: 0..<x.count, using: &rng))
                 default: x += x.prefix(Int.random(in: 0...min(16, x.count), using: &rng))
@@ -75,7 +81,8 @@ struct Replay {
             }
             target(x)
         }
-        FileHandle.standardOutput.write(Data("\(name): \(inputs.count) corpus inputs and \(mutations) mutations, no property violated\n".utf8))
+        FileHandle.standardOutput.write(
+            Data("\(name): \(inputs.count) corpus inputs and \(mutations) mutations, no property violated\n".utf8))
     }
 }
 #endif

@@ -54,17 +54,26 @@ enum FuzzTargets {
     static func dispatch(_ data: [UInt8]) {
         let f = Fixture.shared
         let outbox = CollectingOutbox()
-        let processor = MessageProcessor(table: f.table, outbox: outbox, actorValidator: DomainMethods.actorValidator(platform: f.platform))
-        _ = processor.process(IncomingPayload(body: Array(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"fuzz","role":"sysadmin"}}}}"#.utf8)))
-        _ = processor.process(IncomingPayload(body: Array(#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#.utf8)))
+        let processor = MessageProcessor(
+            table: f.table, outbox: outbox, actorValidator: DomainMethods.actorValidator(platform: f.platform))
+        _ = processor.process(
+            IncomingPayload(
+                body: Array(
+                    #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"fuzz","role":"sysadmin"}}}}"#
+                        .utf8)))
+        _ = processor.process(
+            IncomingPayload(body: Array(#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#.utf8)))
         _ = outbox.takeMessages()
         _ = processor.process(IncomingPayload(body: data))
         for m in outbox.takeMessages() {
             for one in m.arrayValue ?? [m] {
                 precondition(one["jsonrpc"] == "2.0", "an answer without jsonrpc 2.0")
                 precondition(one["method"] != nil || one["id"] != nil, "an answer without id")
-                precondition((one["result"] != nil) != (one["error"] != nil) || one["method"] != nil, "result xor error")
-                if let code = one["error"]?["code"] { precondition(code.numberValue != nil, "a non-numeric error code") }
+                precondition(
+                    (one["result"] != nil) != (one["error"] != nil) || one["method"] != nil, "result xor error")
+                if let code = one["error"]?["code"] {
+                    precondition(code.numberValue != nil, "a non-numeric error code")
+                }
             }
         }
         f.checks += 1
@@ -86,21 +95,34 @@ enum FuzzTargets {
             try? FileManager.default.removeItem(atPath: dir)
             let store = FilePlatformStore(try! JournalStore<PlatformState>(directory: dir))
             store.compactionFloor = 1 << 20
-            platform = Platform(store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
-                                calendar: LifecycleCalendar(today: 20_000))
+            platform = Platform(
+                store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
+                calendar: LifecycleCalendar(today: 20_000))
             var table = MethodTable()
             DomainMethods.register(in: &table, platform: platform)
             ConformanceFixtures.register(in: &table)
             self.table = table
-            let t = "00000000-0000-4000-8000-000000000001", p = "00000000-0000-4000-8000-000000000002"
-            var changes: [Change] = [.putTenant(Tenant(id: t, name: "Fuzz", securityEnabled: true, createdAt: 0)),
-                                     .putProvider(Provider(id: p, tenantId: t, name: "P", providerType: "openai")),
-                                     .putClassification(Classification(id: "00000000-0000-4000-8000-000000000003", tenantId: t, name: "C", level: 2))]
+            let t = "00000000-0000-4000-8000-000000000001"
+            let p = "00000000-0000-4000-8000-000000000002"
+            var changes: [Change] = [
+                .putTenant(Tenant(id: t, name: "Fuzz", securityEnabled: true, createdAt: 0)),
+                .putProvider(Provider(id: p, tenantId: t, name: "P", providerType: "openai")),
+                .putClassification(
+                    Classification(id: "00000000-0000-4000-8000-000000000003", tenantId: t, name: "C", level: 2)),
+            ]
             for k in 0..<3 {
-                changes.append(.putModel(Model(id: "00000000-0000-4000-8000-00000000001\(k)", tenantId: t, kind: .completion, name: "m\(k)", providerId: p, createdAt: 0)))
+                changes.append(
+                    .putModel(
+                        Model(
+                            id: "00000000-0000-4000-8000-00000000001\(k)", tenantId: t, kind: .completion,
+                            name: "m\(k)", providerId: p, createdAt: 0)))
             }
-            changes.append(.putSpace(Space(id: "00000000-0000-4000-8000-000000000020", tenantId: t, name: "S", securityClassificationId: nil,
-                                           modelIds: ["00000000-0000-4000-8000-000000000010"], createdAt: 0)))
+            changes.append(
+                .putSpace(
+                    Space(
+                        id: "00000000-0000-4000-8000-000000000020", tenantId: t, name: "S",
+                        securityClassificationId: nil,
+                        modelIds: ["00000000-0000-4000-8000-000000000010"], createdAt: 0)))
             try! platform.write { _ throws(ServerError) in (Transaction(changes), ()) }
         }
     }

@@ -22,11 +22,12 @@ final class CleanupScheduleTests: XCTestCase {
             ("weekly thu 00:00", "1970-01-01T00:00:00.000Z", "1970-01-08T00:00:00.000Z"),  // the epoch was a Thursday
             ("daily 02:30", "2026-11-25T02:29:00.000Z", "2026-11-25T02:30:00.000Z"),
             ("daily 02:30", "2026-11-25T02:30:00.000Z", "2026-11-26T02:30:00.000Z"),
-            ("daily 00:00", "2028-02-28T12:00:00.000Z", "2028-02-29T00:00:00.000Z"),   // leap day
+            ("daily 00:00", "2028-02-28T12:00:00.000Z", "2028-02-29T00:00:00.000Z"),  // leap day
             ("off", "2026-11-25T00:00:00.000Z", nil),
         ]
         for r in rows {
-            XCTAssertEqual(text(CleanupSchedule(r.schedule)!.next(after: t(r.after))), r.next, "\(r.schedule) after \(r.after)")
+            XCTAssertEqual(
+                text(CleanupSchedule(r.schedule)!.next(after: t(r.after))), r.next, "\(r.schedule) after \(r.after)")
         }
     }
 
@@ -36,15 +37,22 @@ final class CleanupScheduleTests: XCTestCase {
         XCTAssertFalse(s.isDue(now: created, lastRunAt: nil, storeCreatedAt: created), "never immediately")
         XCTAssertFalse(s.isDue(now: t("2026-11-29T03:59:59.999Z"), lastRunAt: nil, storeCreatedAt: created))
         XCTAssertTrue(s.isDue(now: t("2026-11-29T04:00:00.000Z"), lastRunAt: nil, storeCreatedAt: created))
-        XCTAssertFalse(s.isDue(now: t("2026-11-29T05:00:00.000Z"), lastRunAt: t("2026-11-29T04:00:00.500Z"), storeCreatedAt: created),
-                       "ran this week already")
-        XCTAssertTrue(s.isDue(now: t("2026-12-20T10:00:00.000Z"), lastRunAt: t("2026-11-29T04:00:00.500Z"), storeCreatedAt: created),
-                      "missed runs: one run at the next start")
+        XCTAssertFalse(
+            s.isDue(
+                now: t("2026-11-29T05:00:00.000Z"), lastRunAt: t("2026-11-29T04:00:00.500Z"), storeCreatedAt: created),
+            "ran this week already")
+        XCTAssertTrue(
+            s.isDue(
+                now: t("2026-12-20T10:00:00.000Z"), lastRunAt: t("2026-11-29T04:00:00.500Z"), storeCreatedAt: created),
+            "missed runs: one run at the next start")
         XCTAssertFalse(CleanupSchedule.off.isDue(now: .max / 2, lastRunAt: nil, storeCreatedAt: 0))
     }
 
     func testRejectedTexts() {
-        for bad in ["", "weekly", "weekly sun", "weekly sun 4:00", "weekly xyz 04:00", "daily 24:00", "daily 12:60", "hourly", "off now"] {
+        for bad in [
+            "", "weekly", "weekly sun", "weekly sun 4:00", "weekly xyz 04:00", "daily 24:00", "daily 12:60", "hourly",
+            "off now",
+        ] {
             XCTAssertNil(CleanupSchedule(bad), bad)
         }
     }
@@ -54,15 +62,18 @@ final class CleanupPlannerTests: XCTestCase {
     var state = PlatformState()
 
     override func setUp() {
-        state.apply(Transaction([
-            .putTenant(Tenant(id: "t", name: "T", securityEnabled: false, createdAt: 0)),
-            .putProvider(Provider(id: "p", tenantId: "t", name: "P", providerType: "openai")),
-            .putSpace(Space(id: "s", tenantId: "t", name: "S", securityClassificationId: nil, createdAt: 0)),
-        ]))
+        state.apply(
+            Transaction([
+                .putTenant(Tenant(id: "t", name: "T", securityEnabled: false, createdAt: 0)),
+                .putProvider(Provider(id: "p", tenantId: "t", name: "P", providerType: "openai")),
+                .putSpace(Space(id: "s", tenantId: "t", name: "S", securityClassificationId: nil, createdAt: 0)),
+            ]))
     }
 
     @discardableResult
-    private func model(_ id: String, deletedAt: Millis? = nil, migratedTo: String? = nil, migratedAt: Millis? = nil) -> Model {
+    private func model(
+        _ id: String, deletedAt: Millis? = nil, migratedTo: String? = nil, migratedAt: Millis? = nil
+    ) -> Model {
         var m = Model(id: id, tenantId: "t", kind: .completion, name: "model-" + id, providerId: "p", createdAt: 0)
         m.deletedAt = deletedAt
         m.migratedToModelId = migratedTo
@@ -72,7 +83,8 @@ final class CleanupPlannerTests: XCTestCase {
     }
 
     private func template(_ id: String, on model: String, deleted: Bool) {
-        var t = Template(id: id, tenantId: "t", kind: .assistant, name: id, completionModelId: model, kwargs: [:], createdAt: 0)
+        var t = Template(
+            id: id, tenantId: "t", kind: .assistant, name: id, completionModelId: model, kwargs: [:], createdAt: 0)
         t.deletedAt = deleted ? 1 : nil
         state.apply(Transaction([.putTemplate(t)]))
     }
@@ -100,8 +112,9 @@ final class CleanupPlannerTests: XCTestCase {
         template("active-template", on: "pinned", deleted: false)
         let out = cleanup()
         XCTAssertEqual(out.removed.map(\.id), [])
-        XCTAssertEqual(out.skipped.map { "\($0.model.id):\($0.reason.rawValue)" },
-                       ["questions:has_questions", "held:migration_target", "holder:has_questions", "pinned:active_references"])
+        XCTAssertEqual(
+            out.skipped.map { "\($0.model.id):\($0.reason.rawValue)" },
+            ["questions:has_questions", "held:migration_target", "holder:has_questions", "pinned:active_references"])
     }
 
     func testASoftDeletedTemplateDoesNotPinAndIsRepointedToTheReplacement() {
@@ -119,7 +132,7 @@ final class CleanupPlannerTests: XCTestCase {
 
     func testAChainCollapsesInOneRunWhateverTheOrder() {
         model("c")
-        model("b", migratedTo: "c", migratedAt: 1)   // retired first, but a points at it
+        model("b", migratedTo: "c", migratedAt: 1)  // retired first, but a points at it
         model("a", migratedTo: "b", migratedAt: 2)
         template("t", on: "a", deleted: true)
         let out = cleanup()
@@ -133,11 +146,19 @@ final class CleanupPlannerTests: XCTestCase {
     func testHistoryIdsAreNulledAndLinksRemoved() {
         model("new")
         model("old", deletedAt: 5)
-        state.apply(Transaction([.putSpace(Space(id: "s", tenantId: "t", name: "S", securityClassificationId: nil, modelIds: ["old", "new"], createdAt: 0))]))
-        let entry = MigrationEntry(id: "h", tenantId: "t", kind: .migration, status: .completed, fromModelId: "old", fromModelName: "model-old",
-                                   fromProviderType: "openai", toModelId: "new", toModelName: "model-new", toProviderType: "openai",
-                                   entityTypes: [], affectedCount: 0, moved: [:], issues: [], errorMessage: nil,
-                                   initiatedBy: Initiator(userId: "u", name: nil), startedAt: 0, completedAt: 0)
+        state.apply(
+            Transaction([
+                .putSpace(
+                    Space(
+                        id: "s", tenantId: "t", name: "S", securityClassificationId: nil, modelIds: ["old", "new"],
+                        createdAt: 0))
+            ]))
+        let entry = MigrationEntry(
+            id: "h", tenantId: "t", kind: .migration, status: .completed, fromModelId: "old",
+            fromModelName: "model-old",
+            fromProviderType: "openai", toModelId: "new", toModelName: "model-new", toProviderType: "openai",
+            entityTypes: [], affectedCount: 0, moved: [:], issues: [], errorMessage: nil,
+            initiatedBy: Initiator(userId: "u", name: nil), startedAt: 0, completedAt: 0)
         state.apply(Transaction([.putMigration(entry)]))
         var after = state
         after.apply(Transaction(cleanup().changes))
@@ -155,10 +176,18 @@ final class CleanupPlannerTests: XCTestCase {
         model("ok", deletedAt: 1)
         model("bad", deletedAt: 2)
         model("fine", deletedAt: 3)
-        let out = CleanupPlanner.run(state: state, limit: 500, now: 9, extraChanges: { m in
-            m.id == "bad" ? [.putConfig(ConfigItem(kind: .app, id: "x", tenantId: "t", spaceId: "s", name: "x", completionModelId: "missing",
-                                                   kwargs: [:], createdBy: "u", createdAt: 0))] : []
-        }, checkpoint: { (_: Int, _: Int) throws(Never) in })
+        let out = CleanupPlanner.run(
+            state: state, limit: 500, now: 9,
+            extraChanges: { m in
+                m.id == "bad"
+                    ? [
+                        .putConfig(
+                            ConfigItem(
+                                kind: .app, id: "x", tenantId: "t", spaceId: "s", name: "x",
+                                completionModelId: "missing",
+                                kwargs: [:], createdBy: "u", createdAt: 0))
+                    ] : []
+            }, checkpoint: { (_: Int, _: Int) throws(Never) in })
         XCTAssertEqual(out.removed.map(\.id), ["ok", "fine"])
         XCTAssertEqual(out.errors.map(\.model.id), ["bad"])
     }

@@ -7,7 +7,9 @@ final class FormatsTests: XCTestCase {
             XCTAssertEqual(Formats.parseDate(s).map(Formats.formatDate), s)
         }
         XCTAssertEqual(Formats.parseDate("1970-01-02"), 1)
-        for s in ["2023-02-29", "2026-00-10", "2026-1-01", "2026/01/01", "20260101xx"] { XCTAssertNil(Formats.parseDate(s), s) }
+        for s in ["2023-02-29", "2026-00-10", "2026-1-01", "2026/01/01", "20260101xx"] {
+            XCTAssertNil(Formats.parseDate(s), s)
+        }
     }
 
     func testTimestamps() {
@@ -30,6 +32,7 @@ final class FormatsTests: XCTestCase {
     func testUpdatesWithinOneMillisecondStillMoveUpdatedAtForward() {
         XCTAssertEqual(Formats.nextUpdate(after: 100, now: 100), 101)
         XCTAssertEqual(Formats.nextUpdate(after: 100, now: 250), 250)
-        XCTAssertEqual(Formats.nextUpdate(after: 300, now: 250), 301, "a clock that went back never makes a change look older")
+        XCTAssertEqual(
+            Formats.nextUpdate(after: 300, now: 250), 301, "a clock that went back never makes a change look older")
     }
 }

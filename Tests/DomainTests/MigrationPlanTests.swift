@@ -15,37 +15,55 @@ final class MigrationPlanTests: XCTestCase {
         var retiring: Set<String> = []
 
         init(securityEnabled: Bool = true) {
-            source = Model(id: "src", tenantId: "t", kind: .completion, name: "old-model", providerId: "p", createdAt: 0)
-            target = Model(id: "dst", tenantId: "t", kind: .completion, name: "new-model", providerId: "p", createdAt: 0)
-            state.apply(Transaction([
-                .putTenant(Tenant(id: "t", name: "T", securityEnabled: securityEnabled, createdAt: 0)),
-                .putProvider(Provider(id: "p", tenantId: "t", name: "P", providerType: "openai")),
-                .putClassification(Classification(id: "low", tenantId: "t", name: "Low", level: 1)),
-                .putClassification(Classification(id: "high", tenantId: "t", name: "High", level: 3)),
-            ]))
+            source = Model(
+                id: "src", tenantId: "t", kind: .completion, name: "old-model", providerId: "p", createdAt: 0)
+            target = Model(
+                id: "dst", tenantId: "t", kind: .completion, name: "new-model", providerId: "p", createdAt: 0)
+            state.apply(
+                Transaction([
+                    .putTenant(Tenant(id: "t", name: "T", securityEnabled: securityEnabled, createdAt: 0)),
+                    .putProvider(Provider(id: "p", tenantId: "t", name: "P", providerType: "openai")),
+                    .putClassification(Classification(id: "low", tenantId: "t", name: "Low", level: 1)),
+                    .putClassification(Classification(id: "high", tenantId: "t", name: "High", level: 3)),
+                ]))
             commitModels()
         }
 
         mutating func commitModels() { state.apply(Transaction([.putModel(source), .putModel(target)])) }
 
         func facts(_ m: Model) -> ModelFacts {
-            ModelFacts(model: m, isDeprecated: deprecated.contains(m.id), isRetiring: retiring.contains(m.id),
-                       deprecationDate: retiring.contains(m.id) || deprecated.contains(m.id) ? "2026-12-01" : nil,
-                       classificationLevel: m.securityClassificationId.flatMap { state.classifications[$0]?.level },
-                       providerType: "openai")
+            ModelFacts(
+                model: m, isDeprecated: deprecated.contains(m.id), isRetiring: retiring.contains(m.id),
+                deprecationDate: retiring.contains(m.id) || deprecated.contains(m.id) ? "2026-12-01" : nil,
+                classificationLevel: m.securityClassificationId.flatMap { state.classifications[$0]?.level },
+                providerType: "openai")
         }
 
         mutating func space(_ id: String, classification: String?, models: [String]) {
-            state.apply(Transaction([.putSpace(Space(id: id, tenantId: "t", name: id, securityClassificationId: classification, modelIds: models, createdAt: 0))]))
+            state.apply(
+                Transaction([
+                    .putSpace(
+                        Space(
+                            id: id, tenantId: "t", name: id, securityClassificationId: classification, modelIds: models,
+                            createdAt: 0))
+                ]))
         }
 
-        mutating func config(_ id: String, _ kind: ConfigKind, space: String, model: String = "src", kwargs: JSONObject = [:]) {
-            state.apply(Transaction([.putConfig(ConfigItem(kind: kind, id: id, tenantId: "t", spaceId: space, name: id, completionModelId: model,
-                                                            kwargs: kwargs, createdBy: "u", createdAt: 0))]))
+        mutating func config(
+            _ id: String, _ kind: ConfigKind, space: String, model: String = "src", kwargs: JSONObject = [:]
+        ) {
+            state.apply(
+                Transaction([
+                    .putConfig(
+                        ConfigItem(
+                            kind: kind, id: id, tenantId: "t", spaceId: space, name: id, completionModelId: model,
+                            kwargs: kwargs, createdBy: "u", createdAt: 0))
+                ]))
         }
 
         mutating func template(_ id: String, _ kind: TemplateKind, deleted: Bool = false) {
-            var t = Template(id: id, tenantId: "t", kind: kind, name: id, completionModelId: "src", kwargs: [:], createdAt: 0)
+            var t = Template(
+                id: id, tenantId: "t", kind: kind, name: id, completionModelId: "src", kwargs: [:], createdAt: 0)
             t.deletedAt = deleted ? 5 : nil
             state.apply(Transaction([.putTemplate(t)]))
         }
@@ -59,10 +77,11 @@ final class MigrationPlanTests: XCTestCase {
 
     /// An empty completed history entry for a migration src → dst.
     static func historyEntry(_ id: String) -> MigrationEntry {
-        MigrationEntry(id: id, tenantId: "t", kind: .migration, status: .completed, fromModelId: "src", fromModelName: "old-model",
-                       fromProviderType: nil, toModelId: "dst", toModelName: "new-model", toProviderType: nil, entityTypes: [],
-                       affectedCount: 0, moved: [:], issues: [], errorMessage: nil, initiatedBy: Initiator(userId: "u", name: nil),
-                       startedAt: 100, completedAt: 100)
+        MigrationEntry(
+            id: id, tenantId: "t", kind: .migration, status: .completed, fromModelId: "src", fromModelName: "old-model",
+            fromProviderType: nil, toModelId: "dst", toModelName: "new-model", toProviderType: nil, entityTypes: [],
+            affectedCount: 0, moved: [:], issues: [], errorMessage: nil, initiatedBy: Initiator(userId: "u", name: nil),
+            startedAt: 100, completedAt: 100)
     }
 
     // MARK: each code alone
@@ -77,19 +96,84 @@ final class MigrationPlanTests: XCTestCase {
     func testEachCodeAlone() {
         let rows: [(code: String, severity: MigrationIssue.Severity, setUp: (inout World) -> Void)] = [
             ("same_model", .blocker, { $0.target = $0.source }),
-            ("kind_mismatch", .blocker, { $0.target.kind = .embedding; $0.commitModels() }),
-            ("source_already_migrated", .blocker, { $0.source.migratedToModelId = "dst"; $0.commitModels() }),
-            ("target_migrated", .blocker, { $0.target.migratedToModelId = "src"; $0.commitModels() }),
-            ("target_disabled", .blocker, { $0.target.isEnabled = false; $0.commitModels() }),
-            ("security_classification_insufficient", .blocker, { $0.space("vault", classification: "high", models: ["src"]) }),
+            (
+                "kind_mismatch", .blocker,
+                {
+                    $0.target.kind = .embedding
+                    $0.commitModels()
+                }
+            ),
+            (
+                "source_already_migrated", .blocker,
+                {
+                    $0.source.migratedToModelId = "dst"
+                    $0.commitModels()
+                }
+            ),
+            (
+                "target_migrated", .blocker,
+                {
+                    $0.target.migratedToModelId = "src"
+                    $0.commitModels()
+                }
+            ),
+            (
+                "target_disabled", .blocker,
+                {
+                    $0.target.isEnabled = false
+                    $0.commitModels()
+                }
+            ),
+            (
+                "security_classification_insufficient", .blocker,
+                { $0.space("vault", classification: "high", models: ["src"]) }
+            ),
             ("target_deprecated", .warning, { $0.deprecated.insert("dst") }),
             ("target_retiring", .warning, { $0.retiring.insert("dst") }),
-            ("lower_token_limit", .warning, { $0.source.maxInputTokens = 128_000; $0.target.maxInputTokens = 8_000; $0.commitModels() }),
-            ("different_family", .warning, { $0.source.family = "gpt-4"; $0.target.family = "claude"; $0.commitModels() }),
-            ("lacks_vision", .warning, { $0.source.vision = true; $0.commitModels() }),
-            ("lacks_reasoning", .warning, { $0.source.reasoning = true; $0.commitModels() }),
-            ("lacks_tool_calling", .warning, { $0.source.toolCalling = true; $0.commitModels() }),
-            ("kwargs_reset", .info, { $0.space("s", classification: nil, models: ["src"]); $0.config("a", .assistant, space: "s", kwargs: ["temperature": 1]) }),
+            (
+                "lower_token_limit", .warning,
+                {
+                    $0.source.maxInputTokens = 128_000
+                    $0.target.maxInputTokens = 8_000
+                    $0.commitModels()
+                }
+            ),
+            (
+                "different_family", .warning,
+                {
+                    $0.source.family = "gpt-4"
+                    $0.target.family = "claude"
+                    $0.commitModels()
+                }
+            ),
+            (
+                "lacks_vision", .warning,
+                {
+                    $0.source.vision = true
+                    $0.commitModels()
+                }
+            ),
+            (
+                "lacks_reasoning", .warning,
+                {
+                    $0.source.reasoning = true
+                    $0.commitModels()
+                }
+            ),
+            (
+                "lacks_tool_calling", .warning,
+                {
+                    $0.source.toolCalling = true
+                    $0.commitModels()
+                }
+            ),
+            (
+                "kwargs_reset", .info,
+                {
+                    $0.space("s", classification: nil, models: ["src"])
+                    $0.config("a", .assistant, space: "s", kwargs: ["temperature": 1])
+                }
+            ),
         ]
         for row in rows {
             var w = World()
@@ -98,15 +182,18 @@ final class MigrationPlanTests: XCTestCase {
             XCTAssertEqual(codes(p), [row.code], row.code)
             XCTAssertEqual(p.issues.first?.severity, row.severity, row.code)
             XCTAssertEqual(p.canMigrate, row.severity != .blocker, row.code)
-            XCTAssertEqual(p.requiresConfirmation, row.severity == .warning, "\(row.code): info never requires confirmation")
+            XCTAssertEqual(
+                p.requiresConfirmation, row.severity == .warning, "\(row.code): info never requires confirmation")
             XCTAssertFalse(p.issues.first?.message.isEmpty ?? true)
         }
     }
 
     func testIssueDataFollowsTheTable() {
         var w = World()
-        w.source.maxInputTokens = 200; w.target.maxInputTokens = 100
-        w.source.family = "a"; w.target.family = "b"
+        w.source.maxInputTokens = 200
+        w.target.maxInputTokens = 100
+        w.source.family = "a"
+        w.target.family = "b"
         w.source.vision = true
         w.commitModels()
         w.retiring.insert("dst")
@@ -121,20 +208,28 @@ final class MigrationPlanTests: XCTestCase {
 
     func testBlockersComeFirstThenWarningsThenInfoInTableOrder() {
         var w = World()
-        w.source.toolCalling = true; w.source.vision = true; w.source.family = "x"; w.target.family = "y"
+        w.source.toolCalling = true
+        w.source.vision = true
+        w.source.family = "x"
+        w.target.family = "y"
         w.target.isEnabled = false
         w.source.migratedToModelId = "elsewhere"
         w.commitModels()
         w.deprecated.insert("dst")
         w.space("s", classification: "high", models: ["src"])
         w.config("a", .assistant, space: "s", kwargs: ["top_p": 0.5])
-        XCTAssertEqual(codes(w.plan()), ["source_already_migrated", "target_disabled", "security_classification_insufficient",
-                                         "target_deprecated", "different_family", "lacks_vision", "lacks_tool_calling", "kwargs_reset"])
+        XCTAssertEqual(
+            codes(w.plan()),
+            [
+                "source_already_migrated", "target_disabled", "security_classification_insufficient",
+                "target_deprecated", "different_family", "lacks_vision", "lacks_tool_calling", "kwargs_reset",
+            ])
     }
 
     func testDeprecatedAndRetiringNeverAppearTogether() {
         var w = World()
-        w.deprecated.insert("dst"); w.retiring.insert("dst")
+        w.deprecated.insert("dst")
+        w.retiring.insert("dst")
         XCTAssertEqual(codes(w.plan()), ["target_deprecated"])
     }
 
@@ -143,7 +238,8 @@ final class MigrationPlanTests: XCTestCase {
     func testEqualOrMissingTokenLimitsDoNotWarn() {
         for (a, b) in [(8_000, 8_000), (8_000, 16_000)] as [(Int?, Int?)] + [(nil, 10), (10, nil)] {
             var w = World()
-            w.source.maxInputTokens = a; w.target.maxInputTokens = b
+            w.source.maxInputTokens = a
+            w.target.maxInputTokens = b
             w.commitModels()
             XCTAssertEqual(codes(w.plan()), [], "\(String(describing: a)) → \(String(describing: b))")
         }
@@ -151,7 +247,10 @@ final class MigrationPlanTests: XCTestCase {
 
     func testGainedCapabilitiesNeverWarn() {
         var w = World()
-        w.target.vision = true; w.target.reasoning = true; w.target.toolCalling = true; w.target.maxInputTokens = 1_000_000
+        w.target.vision = true
+        w.target.reasoning = true
+        w.target.toolCalling = true
+        w.target.maxInputTokens = 1_000_000
         w.source.maxInputTokens = 1
         w.commitModels()
         XCTAssertEqual(codes(w.plan()), [])
@@ -237,11 +336,19 @@ final class MigrationPlanTests: XCTestCase {
         w.template("t2", .assistant, deleted: true)
         w.template("t3", .app)
         w.state.apply(Transaction([.recordQuestion(modelId: "src", at: 1), .recordQuestion(modelId: "src", at: 2)]))
-        XCTAssertEqual(w.plan().impact, ["assistants": 1, "apps": 1, "services": 1, "assistantTemplates": 2, "appTemplates": 1,
-                                         "spaces": 2, "spacesGainingTarget": 2, "questionsKept": 2])
-        XCTAssertEqual(w.plan([.apps]).impact, ["assistants": 0, "apps": 1, "services": 0, "assistantTemplates": 0, "appTemplates": 0,
-                                                "spaces": 0, "spacesGainingTarget": 2, "questionsKept": 2],
-                       "s1 still gains the target (source enabled there); s3 holds the moving app")
+        XCTAssertEqual(
+            w.plan().impact,
+            [
+                "assistants": 1, "apps": 1, "services": 1, "assistantTemplates": 2, "appTemplates": 1,
+                "spaces": 2, "spacesGainingTarget": 2, "questionsKept": 2,
+            ])
+        XCTAssertEqual(
+            w.plan([.apps]).impact,
+            [
+                "assistants": 0, "apps": 1, "services": 0, "assistantTemplates": 0, "appTemplates": 0,
+                "spaces": 0, "spacesGainingTarget": 2, "questionsKept": 2,
+            ],
+            "s1 still gains the target (source enabled there); s3 holds the moving app")
         XCTAssertEqual(w.plan([.apps]).affectedCount, 1)
     }
 
@@ -260,8 +367,20 @@ final class MigrationPlanTests: XCTestCase {
         let changes: [(String, (inout World) -> Void)] = [
             ("another assistant", { $0.config("b", .assistant, space: "s") }),
             ("kwargs set", { $0.config("a", .assistant, space: "s", kwargs: ["t": 1]) }),
-            ("target disabled", { $0.target.isEnabled = false; $0.commitModels() }),
-            ("target capability", { $0.target.maxInputTokens = 5; $0.commitModels() }),
+            (
+                "target disabled",
+                {
+                    $0.target.isEnabled = false
+                    $0.commitModels()
+                }
+            ),
+            (
+                "target capability",
+                {
+                    $0.target.maxInputTokens = 5
+                    $0.commitModels()
+                }
+            ),
             ("target retiring", { $0.retiring.insert("dst") }),
             ("space classified", { $0.space("s", classification: "low", models: ["src"]) }),
             ("target enabled in the space", { $0.space("s", classification: nil, models: ["src", "dst"]) }),
@@ -291,14 +410,17 @@ final class MigrationPlanTests: XCTestCase {
         XCTAssertEqual(after.configs["a"]?.completionModelId, "dst")
         XCTAssertEqual(after.configs["a"]?.kwargs, [:])
         let undo = after.migrations["h"]?.movedEntities ?? []
-        XCTAssertEqual(undo.first { $0.entityId == "a" }?.oldKwargs, ["temperature": 0.3], "the history keeps the old kwargs")
+        XCTAssertEqual(
+            undo.first { $0.entityId == "a" }?.oldKwargs, ["temperature": 0.3], "the history keeps the old kwargs")
         XCTAssertEqual(Set(undo.map(\.entityId)), ["a", "b", "t1"], "every moved entity is in the undo list")
         XCTAssertEqual(after.templates["t1"]?.completionModelId, "dst", "soft-deleted templates move too")
         XCTAssertEqual(after.spaces["s1"]?.modelIds, ["dst"])
         XCTAssertEqual(after.questionTimes["src"]?.count, 1, "questions stay on the source")
         XCTAssertTrue(out.sourceRetired)
         XCTAssertEqual(after.models["src"]?.migratedToModelId, "dst")
-        XCTAssertEqual(out.moved, ["assistants": 1, "apps": 1, "services": 0, "assistantTemplates": 1, "appTemplates": 0, "spaces": 1])
+        XCTAssertEqual(
+            out.moved,
+            ["assistants": 1, "apps": 1, "services": 0, "assistantTemplates": 1, "appTemplates": 0, "spaces": 1])
         XCTAssertEqual(after.invariantViolations(), [])
     }
 
@@ -313,7 +435,8 @@ final class MigrationPlanTests: XCTestCase {
         XCTAssertFalse(out.sourceRetired)
         XCTAssertNil(after.models["src"]?.migratedToModelId)
         XCTAssertEqual(after.configs["b"]?.completionModelId, "src")
-        XCTAssertEqual(after.spaces["s1"]?.modelIds, ["src", "dst"], "links stay unless spaces is selected; the target is added")
+        XCTAssertEqual(
+            after.spaces["s1"]?.modelIds, ["src", "dst"], "links stay unless spaces is selected; the target is added")
         XCTAssertEqual(out.moved, ["assistants": 1])
     }
 }

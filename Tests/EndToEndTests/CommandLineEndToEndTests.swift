@@ -7,7 +7,10 @@ final class CommandLineEndToEndTests: XCTestCase {
     private func run(_ args: [String]) throws -> (Int32, String, String) {
         let s = try ServerProcess(args)
         s.closeStdin()
-        guard let exit = s.waitForExit() else { XCTFail("no exit"); return (-1, "", "") }
+        guard let exit = s.waitForExit() else {
+            XCTFail("no exit")
+            return (-1, "", "")
+        }
         usleep(50_000)
         return (exit.status, "", s.stderrText)
     }
@@ -26,13 +29,16 @@ final class CommandLineEndToEndTests: XCTestCase {
 
     /// `Protocol/openrpc.json` is exactly what `rpc.discover` returns.
     func testPublishedOpenRPCDocumentMatchesRpcDiscover() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Protocol/openrpc.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Protocol/openrpc.json")
         let published = try JSONParser.parse([UInt8](try Data(contentsOf: url)))
         let s = try ServerProcess([])
         s.initialize()
         s.request(1, "rpc.discover")
         guard let (r, _) = s.response(to: 1) else { return }
-        XCTAssertEqual(r["result"], published, "Protocol/openrpc.json is stale: regenerate it with `model-lifecycle openrpc > Protocol/openrpc.json`")
+        XCTAssertEqual(
+            r["result"], published,
+            "Protocol/openrpc.json is stale: regenerate it with `model-lifecycle openrpc > Protocol/openrpc.json`")
     }
 
     /// Every method the server offers has a description in `Protocol/` (a page per group).
@@ -40,7 +46,8 @@ final class CommandLineEndToEndTests: XCTestCase {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Protocol")
         let published = try JSONParser.parse([UInt8](try Data(contentsOf: root.appendingPathComponent("openrpc.json"))))
         var text = try String(contentsOf: root.appendingPathComponent("SPEC.md"), encoding: .utf8)
-        for page in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("methods").path) where page.hasSuffix(".md") {
+        for page in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("methods").path)
+        where page.hasSuffix(".md") {
             text += try String(contentsOf: root.appendingPathComponent("methods/" + page), encoding: .utf8)
         }
         let names = ((published["methods"]?.arrayValue ?? []) + (published["x-server-notifications"]?.arrayValue ?? []))
@@ -50,7 +57,8 @@ final class CommandLineEndToEndTests: XCTestCase {
             let group = String(name.split(separator: "/").first ?? "")
             let verb = String(name.split(separator: "/").last ?? "")
             let headings = text.split(separator: "\n").filter { $0.hasPrefix("## ") }
-            let described = text.contains("`\(name)") || headings.contains { $0 == "## \(name)" || $0.hasPrefix("## \(name) ") }
+            let described =
+                text.contains("`\(name)") || headings.contains { $0 == "## \(name)" || $0.hasPrefix("## \(name) ") }
                 || headings.contains { $0.contains("\(group)/*") } && text.contains("`\(verb)")
             XCTAssertTrue(described, "\(name) is not described in Protocol/")
         }
@@ -64,7 +72,9 @@ final class CommandLineEndToEndTests: XCTestCase {
         XCTAssertEqual(c.waitForExit()?.status, 0)
         usleep(20_000)
         let report = try JSONParser.parse(Array(c.rawStdout))
-        XCTAssertTrue(report["files"]?.arrayValue?.contains { $0.stringValue?.hasSuffix("/snapshot-1") == true } ?? false, "\(report)")
+        XCTAssertTrue(
+            report["files"]?.arrayValue?.contains { $0.stringValue?.hasSuffix("/snapshot-1") == true } ?? false,
+            "\(report)")
         XCTAssertEqual(s.call("tenants/list")["total"], 5, "the serving process switches to the new generation")
         s.call("tenants/create", ["name": "after"])
         s.stop()

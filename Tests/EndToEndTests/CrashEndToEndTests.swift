@@ -25,8 +25,12 @@ final class CrashEndToEndTests: XCTestCase {
             if tenant.isEmpty { tenant = s.call("tenants/create", ["name": "Crash"]).id }
             var wire: [UInt8] = []
             for k in 0..<400 {
-                wire += ServerProcess.frame(["jsonrpc": "2.0", "id": .int(k), "method": "providers/create",
-                                             "params": ["tenantId": .string(tenant), "name": .string("p-\(round)-\(k)"), "providerType": "vllm"]])
+                wire += ServerProcess.frame([
+                    "jsonrpc": "2.0", "id": .int(k), "method": "providers/create",
+                    "params": [
+                        "tenantId": .string(tenant), "name": .string("p-\(round)-\(k)"), "providerType": "vllm",
+                    ],
+                ])
             }
             s.sendRaw(wire)
             usleep(UInt32.random(in: 1_000...60_000, using: &rng))

@@ -34,7 +34,9 @@ final class LargeMigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(percentages, percentages.sorted(), "percentages never go back")
         XCTAssertGreaterThan(progress.count, 4, "a large migration reports as it goes")
         XCTAssertEqual(s.call("usage/stats", ["modelId": .string(big.target)])["assistants"], .int(Self.size))
-        XCTAssertEqual(s.call("usage/stats", ["modelId": .string(big.target)])["apps"], .int(Self.size / 3), "the filler is untouched")
+        XCTAssertEqual(
+            s.call("usage/stats", ["modelId": .string(big.target)])["apps"], .int(Self.size / 3),
+            "the filler is untouched")
         s.stop()
         XCTAssertEqual(try StoreSeeder.journalRecordCount(big.store), 1, "one commit, not \(Self.size)")
         print("migrated \(Self.size) assistants in \(String(format: "%.2f", seconds)) s (debug build)")
@@ -45,10 +47,19 @@ final class LargeMigrationEndToEndTests: XCTestCase {
         let s = try admin(big)
         // Pipelined in one write: the reads arrive before the migration's answer has left, so the
         // server must apply the commit (answered once durable) before it answers them.
-        s.sendRaw(ServerProcess.frame(["jsonrpc": "2.0", "id": 1, "method": "migration/execute", "params": executeParams(big)])
-                  + ServerProcess.frame(["jsonrpc": "2.0", "id": 2, "method": "usage/stats", "params": ["modelId": .string(big.target)]])
-                  + ServerProcess.frame(["jsonrpc": "2.0", "id": 3, "method": "models/get", "params": ["id": .string(big.source)]]))
-        guard let (migrated, _) = s.response(to: 1), let (stats, _) = s.response(to: 2), let (source, _) = s.response(to: 3) else { return }
+        s.sendRaw(
+            ServerProcess.frame([
+                "jsonrpc": "2.0", "id": 1, "method": "migration/execute", "params": executeParams(big),
+            ])
+                + ServerProcess.frame([
+                    "jsonrpc": "2.0", "id": 2, "method": "usage/stats", "params": ["modelId": .string(big.target)],
+                ])
+                + ServerProcess.frame([
+                    "jsonrpc": "2.0", "id": 3, "method": "models/get", "params": ["id": .string(big.source)],
+                ]))
+        guard let (migrated, _) = s.response(to: 1), let (stats, _) = s.response(to: 2),
+            let (source, _) = s.response(to: 3)
+        else { return }
         XCTAssertEqual(migrated["result"]?["moved"]?["assistants"], 5_000, "\(migrated)")
         XCTAssertEqual(stats["result"]?["assistants"], 5_000)
         XCTAssertEqual(source["result"]?["migratedToModelId"], .string(big.target))
@@ -89,7 +100,8 @@ final class LargeMigrationEndToEndTests: XCTestCase {
     }
 
     func testAKilledLargeMigrationIsEntirelyAppliedOrNotAtAll() throws {
-        var applied = 0, absent = 0
+        var applied = 0
+        var absent = 0
         var rng = SystemRandomNumberGenerator()
         for round in 0..<6 {
             let big = try StoreSeeder.bigTenant(assistants: 10_000, spaces: 20)
@@ -101,7 +113,9 @@ final class LargeMigrationEndToEndTests: XCTestCase {
             _ = s.waitForExit()
 
             let v = try ServerProcess(["verify", "--store", big.store])
-            XCTAssertEqual(v.waitForExit()?.status, 0, "verify after kill \(round): \(String(decoding: v.rawStdout, as: UTF8.self))")
+            XCTAssertEqual(
+                v.waitForExit()?.status, 0,
+                "verify after kill \(round): \(String(decoding: v.rawStdout, as: UTF8.self))")
 
             let check = try admin(big)
             let onSource = check.call("usage/stats", ["modelId": .string(big.source)])["assistants"]
@@ -150,17 +164,24 @@ final class LargeCleanupEndToEndTests: XCTestCase {
 
             let check = try ServerProcess([], store: big.store)
             check.initialize(actor: RegistryEndToEndTests.sysadmin)
-            let templates = check.call("templates/list", ["tenantId": .string(big.tenant), "includeDeleted": true, "limit": 500])["items"]?.arrayValue ?? []
+            let templates =
+                check.call("templates/list", ["tenantId": .string(big.tenant), "includeDeleted": true, "limit": 500])[
+                    "items"]?.arrayValue ?? []
             let repointed = templates.filter { $0["completionModelId"] == .null }.count
-            let history = check.call("migration/history", ["tenantId": .string(big.tenant), "limit": 500])["items"]?.arrayValue ?? []
+            let history =
+                check.call("migration/history", ["tenantId": .string(big.tenant), "limit": 500])["items"]?.arrayValue
+                ?? []
             let detached = history.filter { $0["fromModelId"] == .null }.count
-            let audits = check.call("audit/list", ["tenantId": .string(big.tenant), "action": "model.hard_deleted", "limit": 500])["total"]
+            let audits = check.call(
+                "audit/list", ["tenantId": .string(big.tenant), "action": "model.hard_deleted", "limit": 500])["total"]
             if models == 2 {
                 outcomes["removed", default: 0] += 1
                 XCTAssertEqual(repointed, 500)
                 XCTAssertEqual(detached, 500, "history ids nulled with the models")
                 XCTAssertEqual(audits, 500)
-                XCTAssertEqual(check.call("lifecycle/status", ["tenantId": .string(big.tenant)])["lastRun"]?["removed"]?.arrayValue?.count, 500)
+                XCTAssertEqual(
+                    check.call("lifecycle/status", ["tenantId": .string(big.tenant)])["lastRun"]?["removed"]?
+                        .arrayValue?.count, 500)
             } else {
                 outcomes["present", default: 0] += 1
                 XCTAssertEqual(models, 502, "round \(round): a partial cleanup")

@@ -25,8 +25,12 @@ final class MigrationEndToEndTests: XCTestCase {
 
     // MARK: helpers
 
-    private func model(_ name: String, _ extra: JSONObject = [:], on server: ServerProcess? = nil, provider p: String? = nil) -> String {
-        var params: JSONObject = ["kind": "completion", "name": .string(name), "providerId": .string(p ?? provider), "family": "gpt-4"]
+    private func model(
+        _ name: String, _ extra: JSONObject = [:], on server: ServerProcess? = nil, provider p: String? = nil
+    ) -> String {
+        var params: JSONObject = [
+            "kind": "completion", "name": .string(name), "providerId": .string(p ?? provider), "family": "gpt-4",
+        ]
         for m in extra { params[m.key] = m.value }
         let r = (server ?? admin).call("models/create", .object(params))
         XCTAssertNil(r["error"], "\(r)")
@@ -37,22 +41,36 @@ final class MigrationEndToEndTests: XCTestCase {
         var p: JSONObject = ["name": .string(name)]
         if let classification { p["securityClassificationId"] = .string(classification) }
         let s = admin.call("spaces/create", .object(p)).id
-        for m in models { XCTAssertNil(admin.call("spaces/enableModel", ["spaceId": .string(s), "modelId": .string(m)])["error"]) }
+        for m in models {
+            XCTAssertNil(admin.call("spaces/enableModel", ["spaceId": .string(s), "modelId": .string(m)])["error"])
+        }
         return s
     }
 
     private func config(_ group: String, in space: String, model: String, kwargs: JSONObject = [:]) -> String {
-        let r = admin.call("\(group)/create", ["spaceId": .string(space), "name": .string(group + "-" + UUID().uuidString.prefix(4)),
-                                                "completionModelId": .string(model), "kwargs": .object(kwargs)])
+        let r = admin.call(
+            "\(group)/create",
+            [
+                "spaceId": .string(space), "name": .string(group + "-" + UUID().uuidString.prefix(4)),
+                "completionModelId": .string(model), "kwargs": .object(kwargs),
+            ])
         XCTAssertNil(r["error"], "\(r)")
         return r.id
     }
 
     private func template(_ kind: String, model: String) -> String {
-        admin.call("templates/create", ["kind": .string(kind), "name": .string(kind + "-" + UUID().uuidString.prefix(4)), "completionModelId": .string(model)]).id
+        admin.call(
+            "templates/create",
+            [
+                "kind": .string(kind), "name": .string(kind + "-" + UUID().uuidString.prefix(4)),
+                "completionModelId": .string(model),
+            ]
+        ).id
     }
 
-    private func migrate(_ from: String, _ to: String, _ extra: JSONObject = [:], on server: ServerProcess? = nil) -> JSONValue {
+    private func migrate(
+        _ from: String, _ to: String, _ extra: JSONObject = [:], on server: ServerProcess? = nil
+    ) -> JSONValue {
         var p: JSONObject = ["fromModelId": .string(from), "toModelId": .string(to)]
         for m in extra { p[m.key] = m.value }
         return (server ?? admin).call("migration/execute", .object(p))
@@ -69,7 +87,9 @@ final class MigrationEndToEndTests: XCTestCase {
     }
 
     private func modelOf(_ group: String, _ id: String) -> JSONValue? {
-        admin.call("\(group)/get", group == "templates" ? ["id": .string(id), "includeDeleted": true] : ["id": .string(id)])["completionModelId"]
+        admin.call(
+            "\(group)/get", group == "templates" ? ["id": .string(id), "includeDeleted": true] : ["id": .string(id)])[
+                "completionModelId"]
     }
 
     /// One of everything on `source`: the platform of contract §5's example.
@@ -85,15 +105,19 @@ final class MigrationEndToEndTests: XCTestCase {
         e.target = model("gpt-4o-2024-08-06")
         e.s1 = space("Research", enabling: [e.source])
         e.s2 = space("Support", enabling: [e.source, e.target])
-        e.assistants = [config("assistants", in: e.s1, model: e.source, kwargs: ["temperature": 0.2]),
-                        config("assistants", in: e.s2, model: e.source, kwargs: ["top_p": 0.9]),
-                        config("assistants", in: e.s2, model: e.source)]
+        e.assistants = [
+            config("assistants", in: e.s1, model: e.source, kwargs: ["temperature": 0.2]),
+            config("assistants", in: e.s2, model: e.source, kwargs: ["top_p": 0.9]),
+            config("assistants", in: e.s2, model: e.source),
+        ]
         e.apps = [config("apps", in: e.s1, model: e.source), config("apps", in: e.s2, model: e.source)]
         e.services = [config("services", in: e.s1, model: e.source)]
         e.assistantTemplates = [template("assistant", model: e.source), template("assistant", model: e.source)]
         admin.call("templates/delete", ["id": .string(e.assistantTemplates[1])])
         e.appTemplates = [template("app", model: e.source)]
-        for _ in 0..<5 { admin.call("questions/record", ["completionModelId": .string(e.source), "tokensIn": 10, "tokensOut": 20]) }
+        for _ in 0..<5 {
+            admin.call("questions/record", ["completionModelId": .string(e.source), "tokensIn": 10, "tokensOut": 20])
+        }
         return e
     }
 
@@ -106,13 +130,19 @@ final class MigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(v["requiresConfirmation"], false)
         XCTAssertEqual(v["issues"]?.arrayValue?.map { $0["code"] }, ["kwargs_reset"])
         XCTAssertEqual(v["issues"]?[0]?["data"], ["assistants": 2])
-        XCTAssertEqual(v["impact"], ["assistants": 3, "apps": 2, "services": 1, "assistantTemplates": 2, "appTemplates": 1,
-                                     "spaces": 2, "spacesGainingTarget": 1, "questionsKept": 5])
+        XCTAssertEqual(
+            v["impact"],
+            [
+                "assistants": 3, "apps": 2, "services": 1, "assistantTemplates": 2, "appTemplates": 1,
+                "spaces": 2, "spacesGainingTarget": 1, "questionsKept": 5,
+            ])
         XCTAssertEqual(validate(e.source, e.target)["planHash"], v["planHash"], "stable while nothing changes")
 
         let r = migrate(e.source, e.target, ["expectedPlanHash": v["planHash"]!])
         XCTAssertEqual(r["status"], "completed", "\(r)")
-        XCTAssertEqual(r["moved"], ["assistants": 3, "apps": 2, "services": 1, "assistantTemplates": 2, "appTemplates": 1, "spaces": 2])
+        XCTAssertEqual(
+            r["moved"],
+            ["assistants": 3, "apps": 2, "services": 1, "assistantTemplates": 2, "appTemplates": 1, "spaces": 2])
         XCTAssertEqual(r["total"], 11)
         XCTAssertEqual(r["sourceRetired"], true)
 
@@ -123,7 +153,8 @@ final class MigrationEndToEndTests: XCTestCase {
         for t in e.assistantTemplates + e.appTemplates { XCTAssertEqual(modelOf("templates", t), .string(e.target)) }
         XCTAssertEqual(admin.call("spaces/get", ["id": .string(e.s1)])["modelIds"], [.string(e.target)])
         XCTAssertEqual(admin.call("spaces/get", ["id": .string(e.s2)])["modelIds"], [.string(e.target)])
-        XCTAssertEqual(admin.call("questions/count", ["modelId": .string(e.source)])["count"], 5, "questions are history")
+        XCTAssertEqual(
+            admin.call("questions/count", ["modelId": .string(e.source)])["count"], 5, "questions are history")
         let source = admin.call("models/get", ["id": .string(e.source)])
         XCTAssertEqual(source["migratedToModelId"], .string(e.target))
         XCTAssertEqual(source["status"], "migrated")
@@ -140,7 +171,8 @@ final class MigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(h[0]["errorMessage"], .null)
         XCTAssertEqual(h[0]["initiatedBy"], ["userId": "ada", "name": "Ada"])
         XCTAssertEqual(h[0]["revertedBy"], .null)
-        XCTAssertEqual(h[0]["entityTypes"], ["assistants", "apps", "services", "assistantTemplates", "appTemplates", "spaces"])
+        XCTAssertEqual(
+            h[0]["entityTypes"], ["assistants", "apps", "services", "assistantTemplates", "appTemplates", "spaces"])
 
         let audit = admin.call("audit/list", ["action": "model.migrated"])["items"]?.arrayValue ?? []
         XCTAssertEqual(audit.count, 1)
@@ -150,10 +182,14 @@ final class MigrationEndToEndTests: XCTestCase {
 
     func testProgressRunsFromBeginToEndBeforeTheResponse() {
         let e = estate()
-        admin.request(77, "migration/execute", ["fromModelId": .string(e.source), "toModelId": .string(e.target), "workDoneToken": "mig-1"])
+        admin.request(
+            77, "migration/execute",
+            ["fromModelId": .string(e.source), "toModelId": .string(e.target), "workDoneToken": "mig-1"])
         guard let (response, before) = admin.response(to: 77) else { return }
         XCTAssertEqual(response["result"]?["status"], "completed")
-        let kinds = before.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "mig-1" }.compactMap { $0["params"]?["value"]?["kind"]?.stringValue }
+        let kinds = before.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "mig-1" }.compactMap {
+            $0["params"]?["value"]?["kind"]?.stringValue
+        }
         XCTAssertEqual(kinds.first, "begin")
         XCTAssertEqual(kinds.last, "end")
         XCTAssertEqual(kinds.filter { $0 == "begin" || $0 == "end" }.count, 2)
@@ -188,7 +224,9 @@ final class MigrationEndToEndTests: XCTestCase {
 
         let entries = history()
         XCTAssertEqual(entries.map { $0["status"] }, ["failed", "failed", "failed"])
-        XCTAssertEqual(entries.map { $0["toModelName"] }, ["gpt-4o-2024-08-06", "claude-3-5-sonnet", "disabled-target"], "newest first")
+        XCTAssertEqual(
+            entries.map { $0["toModelName"] }, ["gpt-4o-2024-08-06", "claude-3-5-sonnet", "disabled-target"],
+            "newest first")
         XCTAssertEqual(entries[2]["issues"], ["target_disabled", "kwargs_reset"])
         for entry in entries {
             XCTAssertNotEqual(entry["errorMessage"], .null)
@@ -196,7 +234,9 @@ final class MigrationEndToEndTests: XCTestCase {
         }
         for a in e.assistants { XCTAssertEqual(modelOf("assistants", a), .string(e.source)) }
         XCTAssertEqual(admin.call("models/get", ["id": .string(e.source)])["migratedToModelId"], .null)
-        XCTAssertEqual(admin.call("audit/list", ["action": "model.migrated"])["items"], [], "refused attempts write no audit entry")
+        XCTAssertEqual(
+            admin.call("audit/list", ["action": "model.migrated"])["items"], [], "refused attempts write no audit entry"
+        )
 
         let confirmed = migrate(e.source, otherFamily, ["confirm": true])
         XCTAssertEqual(confirmed["status"], "completed", "confirm: true accepts the warnings")
@@ -225,8 +265,9 @@ final class MigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(r["sourceRetired"], false)
         for a in e.apps { XCTAssertEqual(modelOf("apps", a), .string(e.source)) }
         XCTAssertEqual(modelOf("templates", e.assistantTemplates[0]), .string(e.source))
-        XCTAssertEqual(admin.call("spaces/get", ["id": .string(e.s1)])["modelIds"], [.string(e.source), .string(e.target)],
-                       "links stay without spaces; the target is enabled where the source was")
+        XCTAssertEqual(
+            admin.call("spaces/get", ["id": .string(e.s1)])["modelIds"], [.string(e.source), .string(e.target)],
+            "links stay without spaces; the target is enabled where the source was")
         XCTAssertEqual(admin.call("models/get", ["id": .string(e.source)])["migratedToModelId"], .null)
         XCTAssertEqual(history().first?["entityTypes"], ["assistants", "appTemplates"])
         XCTAssertEqual(history().first?["affectedCount"], 4)
@@ -247,7 +288,8 @@ final class MigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(migrate(e.source, third).errorCode, "migration_blocked")
         XCTAssertEqual(validate(third, e.source)["issues"]?[0]?["code"], "target_migrated")
         XCTAssertNil(admin.call("migration/revert", ["migrationId": first["migrationId"]!])["error"])
-        XCTAssertEqual(migrate(e.source, third)["status"], "completed", "after a revert the source may be migrated again")
+        XCTAssertEqual(
+            migrate(e.source, third)["status"], "completed", "after a revert the source may be migrated again")
     }
 
     // MARK: security
@@ -286,18 +328,24 @@ final class MigrationEndToEndTests: XCTestCase {
         let theirs = model("gpt-4-0613", on: other, provider: otherProvider)
         let theirSpace = other.call("spaces/create", ["name": "Theirs"]).id
         other.call("spaces/enableModel", ["spaceId": .string(theirSpace), "modelId": .string(theirs)])
-        let theirAssistant = other.call("assistants/create", ["spaceId": .string(theirSpace), "name": "B", "completionModelId": .string(theirs)]).id
+        let theirAssistant = other.call(
+            "assistants/create", ["spaceId": .string(theirSpace), "name": "B", "completionModelId": .string(theirs)]
+        ).id
 
         let r = migrate(e.source, e.target)
         XCTAssertEqual(r["total"], 11)
-        XCTAssertEqual(other.call("assistants/get", ["id": .string(theirAssistant)])["completionModelId"], .string(theirs))
+        XCTAssertEqual(
+            other.call("assistants/get", ["id": .string(theirAssistant)])["completionModelId"], .string(theirs))
         XCTAssertEqual(other.call("models/get", ["id": .string(theirs)])["migratedToModelId"], .null)
         XCTAssertEqual(other.call("migration/history", ["migrationId": r["migrationId"]!]).errorCode, "not_found")
         XCTAssertEqual(history(on: other), [])
-        XCTAssertEqual(migrate(theirs, e.target, on: other).errorCode, "not_found", "another tenant's model does not exist here")
+        XCTAssertEqual(
+            migrate(theirs, e.target, on: other).errorCode, "not_found", "another tenant's model does not exist here")
         XCTAssertEqual(migrate(e.source, theirs).errorCode, "not_found")
         XCTAssertEqual(other.call("migration/revert", ["migrationId": r["migrationId"]!]).errorCode, "not_found")
-        XCTAssertEqual(root.call("migration/history", ["tenantId": .string(tenant)])["items"]?.arrayValue?.count, 1, "a sysadmin sees it with tenantId")
+        XCTAssertEqual(
+            root.call("migration/history", ["tenantId": .string(tenant)])["items"]?.arrayValue?.count, 1,
+            "a sysadmin sees it with tenantId")
         other.stop()
     }
 
@@ -313,19 +361,27 @@ final class MigrationEndToEndTests: XCTestCase {
 
         let undo = admin.call("migration/revert", ["migrationId": mid])
         XCTAssertEqual(undo["revertedMigrationId"], mid)
-        XCTAssertEqual(undo["restored"], ["appTemplates": 1, "apps": 1, "assistantTemplates": 2, "assistants": 2, "services": 1])
-        XCTAssertEqual(Set(undo["skipped"]?.arrayValue ?? []), [
-            ["entityType": "assistants", "entityId": .string(e.assistants[1]), "reason": "changed"],
-            ["entityType": "apps", "entityId": .string(e.apps[0]), "reason": "deleted"]])
+        XCTAssertEqual(
+            undo["restored"], ["appTemplates": 1, "apps": 1, "assistantTemplates": 2, "assistants": 2, "services": 1])
+        XCTAssertEqual(
+            Set(undo["skipped"]?.arrayValue ?? []),
+            [
+                ["entityType": "assistants", "entityId": .string(e.assistants[1]), "reason": "changed"],
+                ["entityType": "apps", "entityId": .string(e.apps[0]), "reason": "deleted"],
+            ])
 
         XCTAssertEqual(modelOf("assistants", e.assistants[0]), .string(e.source))
-        XCTAssertEqual(admin.call("assistants/get", ["id": .string(e.assistants[0])])["kwargs"], ["temperature": 0.2], "old kwargs come back")
+        XCTAssertEqual(
+            admin.call("assistants/get", ["id": .string(e.assistants[0])])["kwargs"], ["temperature": 0.2],
+            "old kwargs come back")
         XCTAssertEqual(modelOf("assistants", e.assistants[1]), .string(e.target), "changed since: left alone")
         XCTAssertEqual(modelOf("templates", e.assistantTemplates[1]), .string(e.source))
         XCTAssertEqual(admin.call("models/get", ["id": .string(e.source)])["migratedToModelId"], .null)
         // s1 had no target before and nothing there uses it now: the added link goes; s2 keeps the renamed assistant on the target.
         XCTAssertEqual(admin.call("spaces/get", ["id": .string(e.s1)])["modelIds"], [.string(e.source)])
-        XCTAssertEqual(Set(admin.call("spaces/get", ["id": .string(e.s2)])["modelIds"]?.arrayValue ?? []), [.string(e.source), .string(e.target)])
+        XCTAssertEqual(
+            Set(admin.call("spaces/get", ["id": .string(e.s2)])["modelIds"]?.arrayValue ?? []),
+            [.string(e.source), .string(e.target)])
 
         let entries = history()
         XCTAssertEqual(entries.map { $0["kind"] }, ["revert", "migration"])
@@ -338,7 +394,9 @@ final class MigrationEndToEndTests: XCTestCase {
         let twice = admin.call("migration/revert", ["migrationId": mid])
         XCTAssertEqual(twice.errorCode, "revert_refused")
         XCTAssertEqual(twice["error"]?["data"]?["reason"], "already_reverted")
-        XCTAssertEqual(admin.call("migration/revert", ["migrationId": undo["migrationId"]!])["error"]?["data"]?["reason"], "not_a_migration")
+        XCTAssertEqual(
+            admin.call("migration/revert", ["migrationId": undo["migrationId"]!])["error"]?["data"]?["reason"],
+            "not_a_migration")
     }
 
     func testRevertIsRefusedForFailedAttemptsAndDeletedSources() {
@@ -346,14 +404,18 @@ final class MigrationEndToEndTests: XCTestCase {
         let failed = migrate(e.source, model("off", ["isEnabled": false]))
         XCTAssertEqual(failed.errorCode, "migration_blocked")
         let failedId = history()[0]["migrationId"]!
-        XCTAssertEqual(admin.call("migration/revert", ["migrationId": failedId])["error"]?["data"]?["reason"], "not_completed")
+        XCTAssertEqual(
+            admin.call("migration/revert", ["migrationId": failedId])["error"]?["data"]?["reason"], "not_completed")
 
         let done = migrate(e.source, e.target)
-        XCTAssertNil(admin.call("models/delete", ["id": .string(e.source)])["error"], "a retired source can be soft-deleted")
+        XCTAssertNil(
+            admin.call("models/delete", ["id": .string(e.source)])["error"], "a retired source can be soft-deleted")
         let refused = admin.call("migration/revert", ["migrationId": done["migrationId"]!])
         XCTAssertEqual(refused.errorCode, "revert_refused")
         XCTAssertEqual(refused["error"]?["data"]?["reason"], "source_deleted")
-        XCTAssertEqual(admin.call("migration/revert", ["migrationId": .string(UUID().uuidString.lowercased())]).errorCode, "not_found")
+        XCTAssertEqual(
+            admin.call("migration/revert", ["migrationId": .string(UUID().uuidString.lowercased())]).errorCode,
+            "not_found")
     }
 
     // MARK: history
@@ -403,22 +465,31 @@ final class MigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(items.last?["canMigrate"], false)
         XCTAssertEqual(items[1]["issueCodes"], ["different_family"])
         XCTAssertFalse(items.contains { $0["modelId"] == .string(source) }, "the source is never listed")
-        XCTAssertEqual(admin.call("models/suggestReplacement", ["id": .string(source), "limit": 1])["items"]?.arrayValue?.count, 1)
+        XCTAssertEqual(
+            admin.call("models/suggestReplacement", ["id": .string(source), "limit": 1])["items"]?.arrayValue?.count, 1)
     }
 
     func testTheCatalogSuccessorRanksFirstEvenWithWarnings() throws {
-        guard let catalog = RegistryEndToEndTests.catalogPath else { throw XCTSkip("../shared/data/litellm_model_prices.json is absent") }
+        guard let catalog = RegistryEndToEndTests.catalogPath else {
+            throw XCTSkip("../shared/data/litellm_model_prices.json is absent")
+        }
         let store = root.storeDirectory
         let withCatalog = try ServerProcess(["--catalog", catalog], store: store)
         withCatalog.initialize(actor: RegistryEndToEndTests.admin(tenant))
         let entry = withCatalog.call("catalog/lookup", ["name": "gpt-4-0613", "providerType": "openai"])
-        guard let successor = entry["successorModel"]?.stringValue else { withCatalog.stop(); throw XCTSkip("catalog has no successor for gpt-4-0613") }
+        guard let successor = entry["successorModel"]?.stringValue else {
+            withCatalog.stop()
+            throw XCTSkip("catalog has no successor for gpt-4-0613")
+        }
         let source = model("gpt-4-0613", on: withCatalog)
         _ = model("aaa-same-family", on: withCatalog)
-        _ = model(successor.split(separator: "/").last.map(String.init) ?? successor, ["family": "other"], on: withCatalog)
+        _ = model(
+            successor.split(separator: "/").last.map(String.init) ?? successor, ["family": "other"], on: withCatalog)
         let items = withCatalog.call("models/suggestReplacement", ["id": .string(source)])["items"]?.arrayValue ?? []
         XCTAssertEqual(items.first?["name"]?.stringValue, successor.split(separator: "/").last.map(String.init))
-        XCTAssertTrue(items.first?["reasons"]?.arrayValue?.contains { $0.stringValue?.hasPrefix("catalog successor") == true } ?? false)
+        XCTAssertTrue(
+            items.first?["reasons"]?.arrayValue?.contains { $0.stringValue?.hasPrefix("catalog successor") == true }
+                ?? false)
         withCatalog.stop()
     }
 }

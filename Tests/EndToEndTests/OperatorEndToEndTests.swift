@@ -4,7 +4,9 @@ import JSONRPC
 
 /// The operator's commands: `demo` runs unattended, `call` makes one request.
 final class OperatorEndToEndTests: XCTestCase {
-    private func run(_ args: [String], cwd: String? = nil, environment: [String: String]? = nil) throws -> (status: Int32, out: String, err: String) {
+    private func run(
+        _ args: [String], cwd: String? = nil, environment: [String: String]? = nil
+    ) throws -> (status: Int32, out: String, err: String) {
         let p = try ServerProcess(args, environment: environment, currentDirectory: cwd)
         let exit = p.waitForExit(timeout: 60)
         usleep(50_000)
@@ -12,13 +14,17 @@ final class OperatorEndToEndTests: XCTestCase {
     }
 
     func testTheDemoWalksThroughTheProductUnattended() throws {
-        guard let catalog = RegistryEndToEndTests.catalogPath else { throw XCTSkip("../shared/data/litellm_model_prices.json is absent") }
+        guard let catalog = RegistryEndToEndTests.catalogPath else {
+            throw XCTSkip("../shared/data/litellm_model_prices.json is absent")
+        }
         let r = try run(["demo", "--catalog", catalog])
         XCTAssertEqual(r.status, 0, r.out + r.err)
         XCTAssertTrue(r.out.contains("Every step behaved as the contract says."), r.out)
         XCTAssertFalse(r.out.contains("\u{1B}["), "no colour when stdout is not a terminal")
-        for method in ["models/list", "models/suggestReplacement", "migration/validate", "migration/execute", "migration/history",
-                       "migration/revert", "models/delete", "lifecycle/cleanup"] {
+        for method in [
+            "models/list", "models/suggestReplacement", "migration/validate", "migration/execute", "migration/history",
+            "migration/revert", "models/delete", "lifecycle/cleanup",
+        ] {
             XCTAssertTrue(r.out.contains("--> [admin] \(method)") || r.out.contains("--> [sysadmin] \(method)"), method)
         }
     }
@@ -29,7 +35,9 @@ final class OperatorEndToEndTests: XCTestCase {
         env["VIRTUAL_ENV"] = nil
         env["PYENV_ROOT"] = "/nonexistent"
         let r = try run(["demo"], cwd: NSTemporaryDirectory(), environment: env)
-        if r.out.contains("catalog ../shared") || r.out.contains("site-packages") { throw XCTSkip("a catalog was found on this machine") }
+        if r.out.contains("catalog ../shared") || r.out.contains("site-packages") {
+            throw XCTSkip("a catalog was found on this machine")
+        }
         XCTAssertEqual(r.status, 0, r.out + r.err)
         XCTAssertTrue(r.out.contains("using a small built-in sample"), r.out)
         XCTAssertTrue(r.out.contains("Every step behaved as the contract says."), r.out)
@@ -43,7 +51,9 @@ final class OperatorEndToEndTests: XCTestCase {
         XCTAssertEqual(tenant["name"], "Acme")
         XCTAssertFalse(created.out.contains("\n  "), "compact JSON when piped")
 
-        let listed = try run(["call", "models/list", "--as", "admin", "--tenant", tenant.id, "--user", "ada", "--store", store])
+        let listed = try run([
+            "call", "models/list", "--as", "admin", "--tenant", tenant.id, "--user", "ada", "--store", store,
+        ])
         XCTAssertEqual(listed.status, 0, listed.err)
         XCTAssertEqual(try JSONParser.parse(Array(listed.out.utf8))["total"], 0)
 
@@ -57,8 +67,13 @@ final class OperatorEndToEndTests: XCTestCase {
         XCTAssertTrue(forbidden.err.contains("forbidden"), forbidden.err)
 
         XCTAssertEqual(try run(["call", "tenants/create", "{not json", "--store", store]).status, 64)
-        XCTAssertEqual(try run(["call", "models/list", "--as", "admin", "--store", store]).status, 64, "an admin needs --tenant")
-        XCTAssertEqual(try run(["call", "models/list", "--as", "admin", "--tenant", "00000000-0000-4000-8000-000000000000", "--store", store]).status, 1,
-                       "an unknown tenant is refused")
+        XCTAssertEqual(
+            try run(["call", "models/list", "--as", "admin", "--store", store]).status, 64, "an admin needs --tenant")
+        XCTAssertEqual(
+            try run([
+                "call", "models/list", "--as", "admin", "--tenant", "00000000-0000-4000-8000-000000000000", "--store",
+                store,
+            ]).status, 1,
+            "an unknown tenant is refused")
     }
 }

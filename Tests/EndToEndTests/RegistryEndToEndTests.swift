@@ -5,16 +5,24 @@ import JSONRPC
 /// Tenants, classifications, providers, models and the catalog through the real binary.
 final class RegistryEndToEndTests: XCTestCase {
     static let sysadmin: JSONValue = ["userId": "root", "name": "Root", "role": "sysadmin"]
-    static func admin(_ tenant: String) -> JSONValue { ["userId": "ada", "name": "Ada", "tenantId": .string(tenant), "role": "admin"] }
-    static func member(_ tenant: String) -> JSONValue { ["userId": "max", "tenantId": .string(tenant), "role": "member"] }
+    static func admin(_ tenant: String) -> JSONValue {
+        ["userId": "ada", "name": "Ada", "tenantId": .string(tenant), "role": "admin"]
+    }
+    static func member(_ tenant: String) -> JSONValue {
+        ["userId": "max", "tenantId": .string(tenant), "role": "member"]
+    }
 
     static var catalogPath: String? {
-        let p = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/litellm_model_prices.json").standardized.path
+        let p = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../../shared/data/litellm_model_prices.json"
+        ).standardized.path
         return FileManager.default.fileExists(atPath: p) ? p : nil
     }
 
     /// A store with one tenant (created by a sysadmin session that has ended).
-    private func storeWithTenant(_ name: String = "Acme", security: Bool = false) throws -> (store: String, tenant: String) {
+    private func storeWithTenant(
+        _ name: String = "Acme", security: Bool = false
+    ) throws -> (store: String, tenant: String) {
         let s = try ServerProcess([])
         s.initialize(actor: Self.sysadmin)
         let t = s.call("tenants/create", ["name": .string(name), "securityEnabled": .bool(security)])
@@ -27,7 +35,9 @@ final class RegistryEndToEndTests: XCTestCase {
         let a = try ServerProcess([], store: store)
         a.initialize(actor: Self.admin(tenant))
         let provider = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
-        let model = a.call("models/create", ["kind": "completion", "name": "gpt-4o", "providerId": .string(provider.id), "family": "gpt"])
+        let model = a.call(
+            "models/create",
+            ["kind": "completion", "name": "gpt-4o", "providerId": .string(provider.id), "family": "gpt"])
         a.stop()
         let b = try ServerProcess([], store: store)
         b.initialize(actor: Self.admin(tenant))
@@ -44,14 +54,18 @@ final class RegistryEndToEndTests: XCTestCase {
         let anonymous = try ServerProcess([], store: store)
         anonymous.initialize()
         XCTAssertEqual(anonymous.call("models/list").errorCode, "unauthenticated")
-        XCTAssertEqual(anonymous.call("models/list", ["bogus": 1]).errorCode, "unauthenticated", "authentication comes before params")
+        XCTAssertEqual(
+            anonymous.call("models/list", ["bogus": 1]).errorCode, "unauthenticated",
+            "authentication comes before params")
         anonymous.stop()
 
         let member = try ServerProcess([], store: store)
         member.initialize(actor: Self.member(tenant))
         XCTAssertEqual(member.call("models/list")["total"], 0)
         let unknown = "00000000-0000-4000-8000-000000000000"
-        XCTAssertEqual(member.call("models/delete", ["id": .string(unknown)]).errorCode, "forbidden", "the role is checked before the lookup")
+        XCTAssertEqual(
+            member.call("models/delete", ["id": .string(unknown)]).errorCode, "forbidden",
+            "the role is checked before the lookup")
         XCTAssertEqual(member.call("classifications/create", ["name": "x", "level": 1]).errorCode, "forbidden")
         XCTAssertEqual(member.call("tenants/list").errorCode, "forbidden")
         member.stop()
@@ -74,7 +88,8 @@ final class RegistryEndToEndTests: XCTestCase {
 
     func testInitializeRefusesAnActorOfAnUnknownTenant() throws {
         let s = try ServerProcess([])
-        s.request(1, "initialize", ["initializationOptions": ["actor": Self.admin("00000000-0000-4000-8000-000000000000")]])
+        s.request(
+            1, "initialize", ["initializationOptions": ["actor": Self.admin("00000000-0000-4000-8000-000000000000")]])
         let r = s.response(to: 1)?.0
         XCTAssertEqual(r?["error"]?["code"], -32602)
         XCTAssertEqual(r?["error"]?["data"]?["field"], "/initializationOptions/actor/tenantId")
@@ -85,8 +100,11 @@ final class RegistryEndToEndTests: XCTestCase {
         let root = try ServerProcess([], store: store)
         root.initialize(actor: Self.sysadmin)
         let globex = root.call("tenants/create", ["name": "Globex"]).id
-        let p = root.call("providers/create", ["tenantId": .string(globex), "name": "OpenAI", "providerType": "openai"])
-        let m = root.call("models/create", ["tenantId": .string(globex), "kind": "completion", "name": "gpt-4o", "providerId": .string(p.id)])
+        let p = root.call(
+            "providers/create", ["tenantId": .string(globex), "name": "OpenAI", "providerType": "openai"])
+        let m = root.call(
+            "models/create",
+            ["tenantId": .string(globex), "kind": "completion", "name": "gpt-4o", "providerId": .string(p.id)])
         root.stop()
 
         let a = try ServerProcess([], store: store)
@@ -96,8 +114,10 @@ final class RegistryEndToEndTests: XCTestCase {
         XCTAssertEqual(get["error"]?["data"]?["entity"], "model")
         XCTAssertEqual(get["error"]?["data"]?["id"], .string(m.id))
         XCTAssertEqual(a.call("models/list")["total"], 0)
-        XCTAssertEqual(a.call("models/create", ["kind": "completion", "name": "x", "providerId": .string(p.id)])["error"]?["data"]?["entity"], "provider",
-                       "a foreign provider is not_found, never forbidden")
+        XCTAssertEqual(
+            a.call("models/create", ["kind": "completion", "name": "x", "providerId": .string(p.id)])["error"]?[
+                "data"]?["entity"], "provider",
+            "a foreign provider is not_found, never forbidden")
         XCTAssertEqual(a.call("models/list", ["tenantId": .string(globex)]).errorCode, "not_found")
         a.stop()
     }
@@ -110,11 +130,17 @@ final class RegistryEndToEndTests: XCTestCase {
         XCTAssertEqual(a.call("classifications/create", ["name": "Secret", "level": 1]).errorCode, "conflict")
         let p = a.call("providers/create", ["name": "Azure", "providerType": "azure"])
         let bad: [(JSONValue, String)] = [
-            (["kind": "completion", "name": "m", "providerId": .string(p.id), "confirmMigration": true], "/confirmMigration"),
+            (
+                ["kind": "completion", "name": "m", "providerId": .string(p.id), "confirmMigration": true],
+                "/confirmMigration"
+            ),
             (["kind": "chat", "name": "m", "providerId": .string(p.id)], "/kind"),
             (["kind": "completion", "name": "", "providerId": .string(p.id)], "/name"),
             (["kind": "completion", "name": "m", "providerId": "not-a-uuid"], "/providerId"),
-            (["kind": "completion", "name": "m", "providerId": .string(p.id), "maxInputTokens": "lots"], "/maxInputTokens"),
+            (
+                ["kind": "completion", "name": "m", "providerId": .string(p.id), "maxInputTokens": "lots"],
+                "/maxInputTokens"
+            ),
             (["kind": "completion", "providerId": .string(p.id)], "/name"),
         ]
         for (params, field) in bad {
@@ -131,12 +157,17 @@ final class RegistryEndToEndTests: XCTestCase {
         let a = try ServerProcess([], store: store)
         a.initialize(actor: Self.admin(tenant))
         let p = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
-        let one = a.call("models/create", ["kind": "completion", "name": "a", "providerId": .string(p.id), "isDefault": true])
-        let emb = a.call("models/create", ["kind": "embedding", "name": "e", "providerId": .string(p.id), "isDefault": true])
-        let two = a.call("models/create", ["kind": "completion", "name": "b", "providerId": .string(p.id), "isDefault": true])
-        XCTAssertEqual(a.call("models/get", ["id": .string(one.id)])["isDefault"], false, "the new default takes the flag")
+        let one = a.call(
+            "models/create", ["kind": "completion", "name": "a", "providerId": .string(p.id), "isDefault": true])
+        let emb = a.call(
+            "models/create", ["kind": "embedding", "name": "e", "providerId": .string(p.id), "isDefault": true])
+        let two = a.call(
+            "models/create", ["kind": "completion", "name": "b", "providerId": .string(p.id), "isDefault": true])
+        XCTAssertEqual(
+            a.call("models/get", ["id": .string(one.id)])["isDefault"], false, "the new default takes the flag")
         XCTAssertEqual(a.call("models/get", ["id": .string(two.id)])["isDefault"], true)
-        XCTAssertEqual(a.call("models/get", ["id": .string(emb.id)])["isDefault"], true, "another kind keeps its default")
+        XCTAssertEqual(
+            a.call("models/get", ["id": .string(emb.id)])["isDefault"], true, "another kind keeps its default")
         a.stop()
     }
 
@@ -146,7 +177,11 @@ final class RegistryEndToEndTests: XCTestCase {
         a.initialize(actor: Self.admin(tenant))
         let p = a.call("providers/create", ["name": "vLLM", "providerType": "vllm"])
         var created: [String] = []
-        for k in 0..<7 { created.append(a.call("models/create", ["kind": "completion", "name": .string("m\(k)"), "providerId": .string(p.id)]).id) }
+        for k in 0..<7 {
+            created.append(
+                a.call("models/create", ["kind": "completion", "name": .string("m\(k)"), "providerId": .string(p.id)])
+                    .id)
+        }
         var seen: [String] = []
         var cursor: JSONValue = .null
         repeat {
@@ -176,7 +211,9 @@ final class RegistryEndToEndTests: XCTestCase {
         let all = a.call("models/list", ["includeDeleted": true])
         XCTAssertEqual(all["total"], 1)
         XCTAssertEqual(all["items"]?.arrayValue?.first?["status"], "deleted")
-        XCTAssertEqual(a.call("models/delete", ["id": .string(m.id), "force": true]).errorCode, "forbidden", "force is for sysadmins")
+        XCTAssertEqual(
+            a.call("models/delete", ["id": .string(m.id), "force": true]).errorCode, "forbidden",
+            "force is for sysadmins")
         a.stop()
     }
 
@@ -189,7 +226,9 @@ final class RegistryEndToEndTests: XCTestCase {
             defer { s.stop() }
             if s.call("providers/list")["total"] == 0 {
                 let p = s.call("providers/create", ["name": "Azure AI", "providerType": "azure_ai"])
-                let m = s.call("models/create", ["kind": "completion", "name": "claude-haiku-4-5", "providerId": .string(p.id), "vision": false])
+                let m = s.call(
+                    "models/create",
+                    ["kind": "completion", "name": "claude-haiku-4-5", "providerId": .string(p.id), "vision": false])
                 XCTAssertEqual(m["vision"], false, "given fields win over the catalog")
                 XCTAssertEqual(m["toolCalling"], true, "omitted fields come from the catalog")
                 XCTAssertEqual(m["successorModel"], "azure_ai/claude-haiku-5-5")
@@ -198,7 +237,9 @@ final class RegistryEndToEndTests: XCTestCase {
             XCTAssertEqual(info["entries"], 4778)
             XCTAssertEqual(info["withDeprecationDate"], 924)
             XCTAssertEqual(info["withSuccessor"], 446)
-            XCTAssertEqual(s.call("catalog/lookup", ["name": "claude-haiku-4-5", "providerType": "azure_ai"])["deprecationDate"], "2026-11-15")
+            XCTAssertEqual(
+                s.call("catalog/lookup", ["name": "claude-haiku-4-5", "providerType": "azure_ai"])["deprecationDate"],
+                "2026-11-15")
             XCTAssertEqual(s.call("catalog/lookup", ["name": "no-such-model"]), .null)
             return s.call("models/list")["items"]?.arrayValue?.first ?? .null
         }
@@ -234,28 +275,40 @@ final class RegistryEndToEndTests: XCTestCase {
 
     func testTwoProcessesOnOneStoreSeeEachOthersWrites() throws {
         let (store, tenant) = try storeWithTenant()
-        let a = try ServerProcess([], store: store), b = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant)); b.initialize(actor: Self.admin(tenant))
+        let a = try ServerProcess([], store: store)
+        let b = try ServerProcess([], store: store)
+        a.initialize(actor: Self.admin(tenant))
+        b.initialize(actor: Self.admin(tenant))
         let p = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
         XCTAssertEqual(b.call("providers/get", ["id": .string(p.id)])["name"], "OpenAI", "b reads what a committed")
-        XCTAssertEqual(b.call("providers/create", ["name": "OpenAI", "providerType": "openai"]).errorCode, "conflict",
-                       "b's write sees a's commit")
+        XCTAssertEqual(
+            b.call("providers/create", ["name": "OpenAI", "providerType": "openai"]).errorCode, "conflict",
+            "b's write sees a's commit")
         for k in 0..<20 {
             let (w, _) = k % 2 == 0 ? (a, b) : (b, a)
-            XCTAssertNotNil(w.call("models/create", ["kind": "completion", "name": .string("m\(k)"), "providerId": .string(p.id)])["id"])
+            XCTAssertNotNil(
+                w.call("models/create", ["kind": "completion", "name": .string("m\(k)"), "providerId": .string(p.id)])[
+                    "id"])
         }
         XCTAssertEqual(a.call("models/list")["total"], 20)
         XCTAssertEqual(b.call("models/list")["total"], 20)
-        a.stop(); b.stop()
+        a.stop()
+        b.stop()
     }
     func testListedViewsFollowEveryChangeTheyShowFromThisProcessOrAnother() throws {
         let (store, tenant) = try storeWithTenant("Acme", security: true)
-        let a = try ServerProcess([], store: store), b = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant)); b.initialize(actor: Self.admin(tenant))
+        let a = try ServerProcess([], store: store)
+        let b = try ServerProcess([], store: store)
+        a.initialize(actor: Self.admin(tenant))
+        b.initialize(actor: Self.admin(tenant))
         let p = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
         let c = a.call("classifications/create", ["name": "Internal", "level": 2])
-        let m = a.call("models/create", ["kind": "completion", "name": "gpt-4o", "providerId": .string(p.id),
-                                         "securityClassificationId": .string(c.id)])
+        let m = a.call(
+            "models/create",
+            [
+                "kind": "completion", "name": "gpt-4o", "providerId": .string(p.id),
+                "securityClassificationId": .string(c.id),
+            ])
         func listed(_ s: ServerProcess) -> JSONValue { s.call("models/list")["items"]?[0] ?? .null }
         XCTAssertEqual(listed(a)["providerType"], "openai")
         XCTAssertEqual(listed(b)["name"], "gpt-4o", "both processes have rendered (and cached) the view")
@@ -268,6 +321,7 @@ final class RegistryEndToEndTests: XCTestCase {
         a.call("classifications/update", ["id": .string(c.id), "level": 5])
         XCTAssertEqual(listed(b)["securityClassification"]?["level"], 5, "a classification change too")
         XCTAssertEqual(b.call("models/get", ["id": .string(m.id)]), listed(b), "models/get shows the same view")
-        a.stop(); b.stop()
+        a.stop()
+        b.stop()
     }
 }

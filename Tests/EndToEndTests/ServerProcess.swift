@@ -9,7 +9,9 @@ import JSONRPC
 final class ServerProcess: @unchecked Sendable {
     /// `$MODEL_LIFECYCLE_BINARY`, else the binary built next to this test executable.
     static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_BINARY"] { return URL(fileURLWithPath: path) }
+        if let path = ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_BINARY"] {
+            return URL(fileURLWithPath: path)
+        }
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return exe.deletingLastPathComponent().appendingPathComponent("model-lifecycle")
     }
@@ -35,8 +37,10 @@ final class ServerProcess: @unchecked Sendable {
         return path
     }
 
-    init(_ arguments: [String] = ["--conformance-fixtures"], store: String? = nil, environment: [String: String]? = nil,
-         currentDirectory: String? = nil, executable: String? = nil) throws {
+    init(
+        _ arguments: [String] = ["--conformance-fixtures"], store: String? = nil, environment: [String: String]? = nil,
+        currentDirectory: String? = nil, executable: String? = nil
+    ) throws {
         signal(SIGPIPE, SIG_IGN)  // writing to a server that has exited must fail the write, not kill the tests
         process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.binary
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
@@ -45,7 +49,9 @@ final class ServerProcess: @unchecked Sendable {
             storeDirectory = args[i + 1]
         } else {
             storeDirectory = store ?? Self.temporaryStore()
-            if executable == nil && !["--version", "--help", "openrpc", "verify"].contains(args.first ?? "") { args += ["--store", storeDirectory] }
+            if executable == nil && !["--version", "--help", "openrpc", "verify"].contains(args.first ?? "") {
+                args += ["--store", storeDirectory]
+            }
         }
         process.arguments = args
         var env = environment ?? ProcessInfo.processInfo.environment
@@ -56,12 +62,22 @@ final class ServerProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         try process.run()
-        startDraining(stdoutPipe.fileHandleForReading, stopWhen: { [self] in
-            lock.lock(); defer { lock.unlock() }
-            return stdoutCloseRequested
-        }) { [self] chunk in
+        startDraining(
+            stdoutPipe.fileHandleForReading,
+            stopWhen: { [self] in
+                lock.lock()
+                defer { lock.unlock() }
+                return stdoutCloseRequested
+            }
+        ) { [self] chunk in
             lock.lock()
-            if chunk.isEmpty { stdoutClosed = true } else { allStdout.append(contentsOf: chunk); outBuffer.append(contentsOf: chunk); parseFrames() }
+            if chunk.isEmpty {
+                stdoutClosed = true
+            } else {
+                allStdout.append(contentsOf: chunk)
+                outBuffer.append(contentsOf: chunk)
+                parseFrames()
+            }
             lock.broadcast()
             lock.unlock()
         }
@@ -73,16 +89,25 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
-    private func startDraining(_ handle: FileHandle, stopWhen: @escaping @Sendable () -> Bool = { false },
-                               _ sink: @escaping @Sendable ([UInt8]) -> Void) {
+    private func startDraining(
+        _ handle: FileHandle, stopWhen: @escaping @Sendable () -> Bool = { false },
+        _ sink: @escaping @Sendable ([UInt8]) -> Void
+    ) {
         let fd = handle.fileDescriptor
         Thread.detachNewThread {
             var buf = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                if stopWhen() { try? handle.close(); sink([]); return }
+                if stopWhen() {
+                    try? handle.close()
+                    sink([])
+                    return
+                }
                 let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
                 if n < 0 && errno == EINTR { continue }
-                if n <= 0 { sink([]); return }
+                if n <= 0 {
+                    sink([])
+                    return
+                }
                 sink(Array(buf[0..<n]))
             }
         }
@@ -109,7 +134,8 @@ final class ServerProcess: @unchecked Sendable {
 
     private func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
         guard hay.count >= needle.count else { return nil }
-        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i }
+        for i in 0...(hay.count - needle.count)
+        where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i }
         return nil
     }
 
@@ -150,13 +176,19 @@ final class ServerProcess: @unchecked Sendable {
     func closeStdin() { try? stdinPipe.fileHandleForWriting.close() }
     /// Stops reading the server's stdout: the drain thread closes the pipe after its next read
     /// (closing it under a blocked read would let the descriptor number be reused meanwhile).
-    func closeStdout() { lock.lock(); stdoutCloseRequested = true; lock.unlock() }
+    func closeStdout() {
+        lock.lock()
+        stdoutCloseRequested = true
+        lock.unlock()
+    }
     private var stdoutCloseRequested = false
 
     // MARK: receiving
 
     /// Waits for the response with this id; returns it with everything that came before it.
-    func response(to id: JSONValue, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line) -> (JSONValue, [JSONValue])? {
+    func response(
+        to id: JSONValue, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line
+    ) -> (JSONValue, [JSONValue])? {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
         defer { lock.unlock() }
@@ -168,7 +200,9 @@ final class ServerProcess: @unchecked Sendable {
                 return (r, before)
             }
             if stdoutClosed || !lock.wait(until: deadline) {
-                XCTFail("no response to \(id) (stdout closed: \(stdoutClosed)); stderr: \(String(decoding: stderrBytes, as: UTF8.self))", file: file, line: line)
+                XCTFail(
+                    "no response to \(id) (stdout closed: \(stdoutClosed)); stderr: \(String(decoding: stderrBytes, as: UTF8.self))",
+                    file: file, line: line)
                 return nil
             }
         }
@@ -198,24 +232,31 @@ final class ServerProcess: @unchecked Sendable {
     /// Removes and returns the first received message matching `predicate`, leaving the others
     /// (a response that arrived right behind a notification must stay for `response(to:)`).
     func take(where predicate: (JSONValue) -> Bool) -> JSONValue? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard let k = messages.firstIndex(where: predicate) else { return nil }
         return messages.remove(at: k)
     }
 
     /// Everything received and not yet taken.
     func takeMessages() -> [JSONValue] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let m = messages
         messages.removeAll()
         return m
     }
 
     /// Everything written to stdout (for commands that print rather than speak the protocol).
-    var rawStdout: [UInt8] { lock.lock(); defer { lock.unlock() }; return allStdout }
+    var rawStdout: [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return allStdout
+    }
 
     var stderrText: String {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return String(decoding: stderrBytes, as: UTF8.self)
     }
 
@@ -225,7 +266,10 @@ final class ServerProcess: @unchecked Sendable {
     func waitForExit(timeout: TimeInterval = 10) -> (status: Int32, bySignal: Bool)? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate(); return nil }
+        if process.isRunning {
+            process.terminate()
+            return nil
+        }
         lock.lock()
         let drained = Date().addingTimeInterval(5)
         while !(stderrClosed && stdoutClosed) && lock.wait(until: drained) {}
@@ -241,7 +285,9 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Sends a request and waits for its response; returns `result` or `error`.
     @discardableResult
-    func call(_ method: String, _ params: JSONValue = [:], file: StaticString = #filePath, line: UInt = #line) -> JSONValue {
+    func call(
+        _ method: String, _ params: JSONValue = [:], file: StaticString = #filePath, line: UInt = #line
+    ) -> JSONValue {
         nextID += 1
         let id = nextID
         request(id, method, params)
@@ -276,10 +322,15 @@ final class TemporaryStores: NSObject, XCTestObservation, @unchecked Sendable {
     private let lock = NSLock()
     private var paths: [String] = []
 
-    func register(_ path: String) { lock.lock(); paths.append(path); lock.unlock() }
+    func register(_ path: String) {
+        lock.lock()
+        paths.append(path)
+        lock.unlock()
+    }
 
     func testBundleDidFinish(_ testBundle: Bundle) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         for p in paths { try? FileManager.default.removeItem(atPath: p) }
         paths.removeAll()
     }

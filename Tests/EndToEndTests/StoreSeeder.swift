@@ -19,58 +19,90 @@ enum StoreSeeder {
 
     static func id() -> String { UUID().uuidString.lowercased() }
 
-    static func bigTenant(assistants: Int, spaces spaceCount: Int = 10, questions: Int = 0, filler: Int = 0, retired: Int = 0,
-                          createdAt: Millis? = nil, store: String = ServerProcess.temporaryStore()) throws -> BigTenant {
+    static func bigTenant(
+        assistants: Int, spaces spaceCount: Int = 10, questions: Int = 0, filler: Int = 0, retired: Int = 0,
+        createdAt: Millis? = nil, store: String = ServerProcess.temporaryStore()
+    ) throws -> BigTenant {
         let now: Millis = 1_764_000_000_000
-        let tenant = id(), provider = id(), source = id(), target = id()
+        let tenant = id()
+        let provider = id()
+        let source = id()
+        let target = id()
         var changes: [Change] = [
-            .putMeta(StoreMeta(createdAt: createdAt ?? Platform.systemClock())),  // by default created just now: no cleanup is due
+            // By default created just now: no cleanup is due.
+            .putMeta(StoreMeta(createdAt: createdAt ?? Platform.systemClock())),
             .putTenant(Tenant(id: tenant, name: "Big", securityEnabled: false, createdAt: now)),
             .putProvider(Provider(id: provider, tenantId: tenant, name: "OpenAI", providerType: "openai")),
         ]
         for (mid, name) in [(source, "gpt-4-0613"), (target, "gpt-4o-2024-08-06")] {
-            var m = Model(id: mid, tenantId: tenant, kind: .completion, name: name, providerId: provider, createdAt: now)
+            var m = Model(
+                id: mid, tenantId: tenant, kind: .completion, name: name, providerId: provider, createdAt: now)
             m.family = "gpt-4"
             changes.append(.putModel(m))
         }
         let spaces = (0..<spaceCount).map { _ in id() }
         for (k, s) in spaces.enumerated() {
-            changes.append(.putSpace(Space(id: s, tenantId: tenant, name: "space-\(k)", securityClassificationId: nil, modelIds: [source], createdAt: now)))
+            changes.append(
+                .putSpace(
+                    Space(
+                        id: s, tenantId: tenant, name: "space-\(k)", securityClassificationId: nil, modelIds: [source],
+                        createdAt: now)))
         }
         for k in 0..<assistants {
-            changes.append(.putConfig(ConfigItem(kind: .assistant, id: id(), tenantId: tenant, spaceId: spaces[k % spaceCount], name: "assistant-\(k)",
-                                                 completionModelId: source, kwargs: k % 2 == 0 ? ["temperature": 0.5] : [:],
-                                                 createdBy: "seed", createdAt: now)))
+            changes.append(
+                .putConfig(
+                    ConfigItem(
+                        kind: .assistant, id: id(), tenantId: tenant, spaceId: spaces[k % spaceCount],
+                        name: "assistant-\(k)",
+                        completionModelId: source, kwargs: k % 2 == 0 ? ["temperature": 0.5] : [:],
+                        createdBy: "seed", createdAt: now)))
         }
         // Unrelated configuration on the target in a space of its own: makes the snapshot larger than
         // the migration's journal record, so no compaction hides what the journal received.
         if filler > 0 {
             let fillerSpace = id()
-            changes.append(.putSpace(Space(id: fillerSpace, tenantId: tenant, name: "filler", securityClassificationId: nil, modelIds: [target], createdAt: now)))
+            changes.append(
+                .putSpace(
+                    Space(
+                        id: fillerSpace, tenantId: tenant, name: "filler", securityClassificationId: nil,
+                        modelIds: [target], createdAt: now)))
             for k in 0..<filler {
-                changes.append(.putConfig(ConfigItem(kind: .app, id: id(), tenantId: tenant, spaceId: fillerSpace, name: "filler-app-\(k)-" + String(repeating: "x", count: 700),
-                                                     completionModelId: target, kwargs: [:], createdBy: "seed", createdAt: now)))
+                changes.append(
+                    .putConfig(
+                        ConfigItem(
+                            kind: .app, id: id(), tenantId: tenant, spaceId: fillerSpace,
+                            name: "filler-app-\(k)-" + String(repeating: "x", count: 700),
+                            completionModelId: target, kwargs: [:], createdBy: "seed", createdAt: now)))
             }
         }
         // Soft-deleted models, each with a soft-deleted template, a migration history entry naming it
         // and a space link (as a store that was never cleaned up looks).
         for k in 0..<retired {
             let mid = id()
-            var m = Model(id: mid, tenantId: tenant, kind: .completion, name: "retired-\(k)", providerId: provider, createdAt: now)
+            var m = Model(
+                id: mid, tenantId: tenant, kind: .completion, name: "retired-\(k)", providerId: provider, createdAt: now
+            )
             m.deletedAt = now + Millis(k)
             changes.append(.putModel(m))
-            var t = Template(id: id(), tenantId: tenant, kind: .app, name: "old-template-\(k)", completionModelId: mid, kwargs: [:], createdAt: now)
+            var t = Template(
+                id: id(), tenantId: tenant, kind: .app, name: "old-template-\(k)", completionModelId: mid, kwargs: [:],
+                createdAt: now)
             t.deletedAt = now
             changes.append(.putTemplate(t))
-            changes.append(.putMigration(MigrationEntry(id: id(), tenantId: tenant, kind: .migration, status: .failed, fromModelId: mid,
-                                                        fromModelName: m.name, fromProviderType: "openai", toModelId: target,
-                                                        toModelName: "gpt-4o-2024-08-06", toProviderType: "openai", entityTypes: ["apps"],
-                                                        affectedCount: 0, moved: [:], issues: ["target_disabled"], errorMessage: "blocked",
-                                                        initiatedBy: Initiator(userId: "seed", name: nil), startedAt: now, completedAt: now)))
+            changes.append(
+                .putMigration(
+                    MigrationEntry(
+                        id: id(), tenantId: tenant, kind: .migration, status: .failed, fromModelId: mid,
+                        fromModelName: m.name, fromProviderType: "openai", toModelId: target,
+                        toModelName: "gpt-4o-2024-08-06", toProviderType: "openai", entityTypes: ["apps"],
+                        affectedCount: 0, moved: [:], issues: ["target_disabled"], errorMessage: "blocked",
+                        initiatedBy: Initiator(userId: "seed", name: nil), startedAt: now, completedAt: now)))
         }
         for k in 0..<questions { changes.append(.recordQuestion(modelId: source, at: now + Millis(k))) }
         let journal = try JournalStore<PlatformState>(directory: store)
-        try journal.write { (_: PlatformState) throws(StoreError) -> (record: [UInt8], result: Void) in (Transaction(changes).record, ()) }
+        try journal.write { (_: PlatformState) throws(StoreError) -> (record: [UInt8], result: Void) in
+            (Transaction(changes).record, ())
+        }
         try journal.compact()  // as a long-lived store looks: a snapshot and a short journal
         return BigTenant(store: store, tenant: tenant, source: source, target: target, spaces: spaces)
     }
@@ -80,8 +112,12 @@ enum StoreSeeder {
         let journal = try JournalStore<PlatformState>(directory: store, mode: .verify)
         guard let path = journal.files.first(where: { $0.contains("journal-") }) else { return 0 }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        var offset = 0, count = 0
-        while offset < bytes.count, case .record(_, let next) = Record.decode(bytes, at: offset) { count += 1; offset = next }
+        var offset = 0
+        var count = 0
+        while offset < bytes.count, case .record(_, let next) = Record.decode(bytes, at: offset) {
+            count += 1
+            offset = next
+        }
         return count
     }
 

@@ -14,7 +14,9 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
     }
 
     /// Runs a command of the binary to its end: exit status, stdout, stderr.
-    private func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, out: String, err: String) {
+    private func run(
+        _ arguments: [String], environment: [String: String]? = nil
+    ) throws -> (status: Int32, out: String, err: String) {
         let p = try ServerProcess(arguments, environment: environment)
         let status = p.waitForExit(timeout: 60)?.status ?? -1
         return (status, String(decoding: p.rawStdout, as: UTF8.self), p.stderrText)
@@ -33,12 +35,16 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         for _ in 0..<3 { XCTAssertEqual(try run(["compact", "--store", store]).status, 0) }
         XCTAssertNotNil(idle.call("tenants/create", ["name": "after-three-compactions"])["id"])
         let other = try server(store)
-        XCTAssertEqual(tenantNames(other), ["before", "after-three-compactions"], "a fresh process sees the idle one's write")
-        XCTAssertEqual(idle.call("tenants/create", ["name": "before"]).errorCode, "conflict",
-                       "the idle process knows every name another generation holds")
+        XCTAssertEqual(
+            tenantNames(other), ["before", "after-three-compactions"], "a fresh process sees the idle one's write")
+        XCTAssertEqual(
+            idle.call("tenants/create", ["name": "before"]).errorCode, "conflict",
+            "the idle process knows every name another generation holds")
         XCTAssertNotNil(other.call("tenants/create", ["name": "from-the-other"])["id"])
         XCTAssertEqual(try run(["compact", "--store", store]).status, 0)
-        XCTAssertEqual(tenantNames(idle), ["before", "after-three-compactions", "from-the-other"], "and reads what others wrote since")
+        XCTAssertEqual(
+            tenantNames(idle), ["before", "after-three-compactions", "from-the-other"],
+            "and reads what others wrote since")
         idle.stop()
         other.stop()
         let v = try run(["verify", "--store", store])
@@ -63,11 +69,15 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         admin.initialize(actor: RegistryEndToEndTests.admin(tenant))
         let provider = admin.call("providers/create", ["name": "OpenAI", "providerType": "openai"]).id
         func model(_ name: String) -> String {
-            admin.call("models/create", ["kind": "completion", "name": .string(name), "providerId": .string(provider)]).id
+            admin.call("models/create", ["kind": "completion", "name": .string(name), "providerId": .string(provider)])
+                .id
         }
-        let old = model("gpt-old"), new = model("gpt-new")
+        let old = model("gpt-old")
+        let new = model("gpt-new")
         let space = admin.call("spaces/create", ["name": "S"]).id
-        for m in [old, new] { XCTAssertNil(admin.call("spaces/enableModel", ["spaceId": .string(space), "modelId": .string(m)])["error"]) }
+        for m in [old, new] {
+            XCTAssertNil(admin.call("spaces/enableModel", ["spaceId": .string(space), "modelId": .string(m)])["error"])
+        }
         let member = try ServerProcess([], store: store)
         member.initialize(actor: RegistryEndToEndTests.member(tenant))
         // The request is 2 levels (request, params) around kwargs: 126 is the deepest a request may nest.
@@ -75,28 +85,51 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         var accepted = 0
         for (k, group) in ["assistants", "apps", "services"].enumerated() {
             for levels in (deepest - 4)...deepest {
-                let r = member.call("\(group)/create", ["spaceId": .string(space), "name": .string("\(group)-\(levels)"),
-                                                        "completionModelId": .string(old), "kwargs": nested(levels)])
+                let r = member.call(
+                    "\(group)/create",
+                    [
+                        "spaceId": .string(space), "name": .string("\(group)-\(levels)"),
+                        "completionModelId": .string(old), "kwargs": nested(levels),
+                    ])
                 XCTAssertNotNil(r["id"], "\(group) with kwargs \(levels) deep: \(r)")
                 accepted += 1
-                if k == 0 { XCTAssertNotNil(member.call("\(group)/update", ["id": r["id"] ?? .null, "kwargs": nested(levels)])["id"]) }
+                if k == 0 {
+                    XCTAssertNotNil(
+                        member.call("\(group)/update", ["id": r["id"] ?? .null, "kwargs": nested(levels)])["id"])
+                }
             }
         }
-        member.request(9_999, "assistants/create", ["spaceId": .string(space), "name": "too-deep", "completionModelId": .string(old),
-                                                    "kwargs": nested(deepest + 1)])
-        XCTAssertTrue(member.waitFor { $0["error"]?["code"] == -32700 }, "one level deeper is the request's own refusal")
-        let template = admin.call("templates/create", ["kind": "assistant", "name": "T", "completionModelId": .string(old),
-                                                       "kwargs": nested(deepest)])
+        member.request(
+            9_999, "assistants/create",
+            [
+                "spaceId": .string(space), "name": "too-deep", "completionModelId": .string(old),
+                "kwargs": nested(deepest + 1),
+            ])
+        XCTAssertTrue(
+            member.waitFor { $0["error"]?["code"] == -32700 }, "one level deeper is the request's own refusal")
+        let template = admin.call(
+            "templates/create",
+            [
+                "kind": "assistant", "name": "T", "completionModelId": .string(old),
+                "kwargs": nested(deepest),
+            ])
         XCTAssertNotNil(template["id"], "\(template)")
         let reader = try server(store)
-        XCTAssertEqual(reader.call("assistants/list", ["tenantId": .string(tenant), "limit": 100])["items"]?.arrayValue?.count,
-                       accepted / 3, "another process reads every accepted request back")
-        XCTAssertEqual(admin.call("migration/execute", ["fromModelId": .string(old), "toModelId": .string(new),
-                                                         "confirm": true])["status"], "completed")
+        XCTAssertEqual(
+            reader.call("assistants/list", ["tenantId": .string(tenant), "limit": 100])["items"]?.arrayValue?.count,
+            accepted / 3, "another process reads every accepted request back")
+        XCTAssertEqual(
+            admin.call(
+                "migration/execute",
+                [
+                    "fromModelId": .string(old), "toModelId": .string(new),
+                    "confirm": true,
+                ])["status"], "completed")
         XCTAssertEqual(try run(["compact", "--store", store]).status, 0, "the snapshot after a migration is readable")
         let fresh = try server(store)
-        XCTAssertEqual(fresh.call("assistants/list", ["tenantId": .string(tenant), "limit": 100])["items"]?.arrayValue?.count,
-                       accepted / 3)
+        XCTAssertEqual(
+            fresh.call("assistants/list", ["tenantId": .string(tenant), "limit": 100])["items"]?.arrayValue?.count,
+            accepted / 3)
         for s in [root, admin, member, reader, fresh] { s.stop() }
         let v = try run(["verify", "--store", store])
         XCTAssertEqual(v.status, 0, v.out + v.err)
@@ -133,19 +166,32 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
     func testDamagedMissingOrStrayGenerationFilesRefuseToOpen() throws {
         let cases: [(String, String, (String) -> Void)] = [
             ("the snapshot is emptied", "snapshot-1", { self.truncate($0 + "/snapshot-1", to: 0) }),
-            ("the snapshot is cut at a record boundary", "snapshot-1", { store in
-                let size = (try? FileManager.default.attributesOfItem(atPath: store + "/snapshot-1")[.size] as? Int) ?? 0
-                self.truncate(store + "/snapshot-1", to: size - 1)
-            }),
+            (
+                "the snapshot is cut at a record boundary", "snapshot-1",
+                { store in
+                    let size =
+                        (try? FileManager.default.attributesOfItem(atPath: store + "/snapshot-1")[.size] as? Int) ?? 0
+                    self.truncate(store + "/snapshot-1", to: size - 1)
+                }
+            ),
             ("the snapshot is deleted", "snapshot-1", { unlink($0 + "/snapshot-1") }),
             ("the journal is deleted", "journal-1", { unlink($0 + "/journal-1") }),
-            ("a stray empty journal of a far generation appears", "journal-9", { close(open($0 + "/journal-9", O_CREAT | O_RDWR, 0o600)) }),
-            ("a snapshot of generation 0, which never has one, appears", "snapshot-0", { store in
-                _ = try? FileManager.default.copyItem(atPath: store + "/snapshot-1", toPath: store + "/snapshot-0")
-            }),
-            ("a non-empty journal of the next generation appears", "journal-2", { store in
-                _ = try? FileManager.default.copyItem(atPath: store + "/journal-1", toPath: store + "/journal-2")
-            }),
+            (
+                "a stray empty journal of a far generation appears", "journal-9",
+                { close(open($0 + "/journal-9", O_CREAT | O_RDWR, 0o600)) }
+            ),
+            (
+                "a snapshot of generation 0, which never has one, appears", "snapshot-0",
+                { store in
+                    _ = try? FileManager.default.copyItem(atPath: store + "/snapshot-1", toPath: store + "/snapshot-0")
+                }
+            ),
+            (
+                "a non-empty journal of the next generation appears", "journal-2",
+                { store in
+                    _ = try? FileManager.default.copyItem(atPath: store + "/journal-1", toPath: store + "/journal-2")
+                }
+            ),
             ("CURRENT is emptied", "CURRENT", { self.truncate($0 + "/CURRENT", to: 0) }),
             ("CURRENT is torn", "CURRENT", { self.truncate($0 + "/CURRENT", to: 40) }),
         ]
@@ -169,7 +215,8 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         s.stop()
         XCTAssertEqual(try run(["compact", "--store", store]).status, 0)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: store))
-        XCTAssertEqual(names, ["CURRENT", "lock", "snapshot-2", "journal-2"], "the next compaction removed the leftovers")
+        XCTAssertEqual(
+            names, ["CURRENT", "lock", "snapshot-2", "journal-2"], "the next compaction removed the leftovers")
     }
 
     func testAStoreOfTheEarlierLayoutIsOpenedAndGivenACurrentFile() throws {
@@ -194,7 +241,8 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         XCTAssertEqual(b.status, 3)
         XCTAssertTrue(b.out.contains("noStore") && b.err.contains("no store files"), b.out + b.err)
         XCTAssertFalse(b.out.contains("damage"), "an empty folder is not damage")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: missing), [], "verify wrote nothing, not even a lock")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: missing), [], "verify wrote nothing, not even a lock")
         for command in ["compact", "cleanup"] {
             let c = try run([command, "--store", missing + "-typo"])
             XCTAssertEqual(c.status, 3, "\(command) of a mistyped path: \(c.err)")
@@ -218,7 +266,8 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
             XCTAssertTrue("\(w)".contains("removed, moved or replaced"), "\(w)")
             XCTAssertEqual(s.call("tenants/list").errorCode, "store_unavailable", "nor are reads served from it")
             s.stop()
-            XCTAssertFalse(FileManager.default.fileExists(atPath: store + "/CURRENT"), "nothing was written at the path either")
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: store + "/CURRENT"), "nothing was written at the path either")
             let back = try server(store + ".moved")
             XCTAssertEqual(tenantNames(back), ["kept"])
             back.stop()
@@ -255,8 +304,9 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         let mount = store + ".ro"
         TemporaryStores.shared.register(mount)
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: false)
-        let bind = try run(["-c", "mount --bind \"$0\" \"$1\" && mount -o remount,bind,ro \"$1\"", store, mount],
-                           environment: nil, shell: true)
+        let bind = try run(
+            ["-c", "mount --bind \"$0\" \"$1\" && mount -o remount,bind,ro \"$1\"", store, mount],
+            environment: nil, shell: true)
         guard bind.status == 0 else { throw XCTSkip("cannot make a read-only bind mount here: \(bind.err)") }
         defer { _ = try? run(["-c", "umount \"$0\"", mount], environment: nil, shell: true) }
         let reader = try ServerProcess(["--cleanup-schedule", "off"], store: mount)
@@ -276,7 +326,9 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         earlier.stop()
     }
 
-    private func run(_ arguments: [String], environment: [String: String]?, shell: Bool) throws -> (status: Int32, out: String, err: String) {
+    private func run(
+        _ arguments: [String], environment: [String: String]?, shell: Bool
+    ) throws -> (status: Int32, out: String, err: String) {
         let p = try ServerProcess(arguments, environment: environment, executable: "/bin/sh")
         let status = p.waitForExit(timeout: 60)?.status ?? -1
         return (status, String(decoding: p.rawStdout, as: UTF8.self), p.stderrText)

@@ -21,7 +21,8 @@ final class TranscriptTests: XCTestCase {
     }
 
     static var protocolDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Protocol").standardized
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Protocol")
+            .standardized
     }
 
     static func transcripts() throws -> [Transcript] {
@@ -35,9 +36,18 @@ final class TranscriptTests: XCTestCase {
             let text = try String(contentsOf: file, encoding: .utf8)
             var current: Transcript?
             for (k, line) in text.components(separatedBy: "\n").enumerated() {
-                if line.hasPrefix("```transcript") { current = Transcript(file: file.lastPathComponent, line: k + 1, lines: []); continue }
-                if line.hasPrefix("```"), let t = current { out.append(t); current = nil; continue }
-                if current != nil, !line.trimmingCharacters(in: .whitespaces).isEmpty { current!.lines.append((k + 1, line)) }
+                if line.hasPrefix("```transcript") {
+                    current = Transcript(file: file.lastPathComponent, line: k + 1, lines: [])
+                    continue
+                }
+                if line.hasPrefix("```"), let t = current {
+                    out.append(t)
+                    current = nil
+                    continue
+                }
+                if current != nil, !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    current!.lines.append((k + 1, line))
+                }
             }
         }
         return out
@@ -79,8 +89,10 @@ final class TranscriptTests: XCTestCase {
                     _ = server.takeMessages()
                 }
                 opened = true
-                if message["method"] == "initialize", case .object(var o) = message, var params = o["params"]?.objectValue,
-                   params["initializationOptions"] == nil {
+                if message["method"] == "initialize", case .object(var o) = message,
+                    var params = o["params"]?.objectValue,
+                    params["initializationOptions"] == nil
+                {
                     params["initializationOptions"] = ["actor": actor]
                     o["params"] = .object(params)
                     server.send(.object(o))
@@ -93,12 +105,17 @@ final class TranscriptTests: XCTestCase {
                 let actual: JSONValue
                 if let method = pattern["method"] {
                     guard server.waitFor(timeout: 10, { $0["method"] == method }),
-                          let n = server.take(where: { $0["method"] == method }) else {
-                        XCTFail("\(at): no \(method) notification"); return
+                        let n = server.take(where: { $0["method"] == method })
+                    else {
+                        XCTFail("\(at): no \(method) notification")
+                        return
                     }
                     actual = n
                 } else {
-                    guard let id = lastRequestID, let (r, _) = server.response(to: id) else { XCTFail("\(at): no response"); return }
+                    guard let id = lastRequestID, let (r, _) = server.response(to: id) else {
+                        XCTFail("\(at): no response")
+                        return
+                    }
                     actual = r
                 }
                 if let why = match(pattern, actual, &bindings, path: "") {
@@ -122,13 +139,16 @@ final class TranscriptTests: XCTestCase {
         switch v {
         case .string(let s) where s.hasPrefix("$"): return b[String(s.dropFirst())] ?? v
         case .array(let a): return .array(a.map { substitute($0, b) })
-        case .object(let o): return .object(JSONObject(members: o.members.map { .init(key: $0.key, value: substitute($0.value, b)) }))
+        case .object(let o):
+            return .object(JSONObject(members: o.members.map { .init(key: $0.key, value: substitute($0.value, b)) }))
         default: return v
         }
     }
 
     /// nil when `actual` matches `pattern`; else why not.
-    private func match(_ pattern: JSONValue, _ actual: JSONValue, _ b: inout [String: JSONValue], path: String) -> String? {
+    private func match(
+        _ pattern: JSONValue, _ actual: JSONValue, _ b: inout [String: JSONValue], path: String
+    ) -> String? {
         switch pattern {
         case .string(let s) where s.hasPrefix("$"):
             let name = String(s.dropFirst())
@@ -137,7 +157,8 @@ final class TranscriptTests: XCTestCase {
             return nil
         case .string("<any>"): return nil
         case .string("<uuid>"): return actual.stringValue.map { $0.count == 36 } == true ? nil : "\(path): not a uuid"
-        case .string("<timestamp>"): return actual.stringValue?.hasSuffix("Z") == true ? nil : "\(path): not a timestamp"
+        case .string("<timestamp>"):
+            return actual.stringValue?.hasSuffix("Z") == true ? nil : "\(path): not a timestamp"
         case .object(let o):
             guard case .object(let a) = actual else { return "\(path): not an object" }
             for m in o.members {
@@ -147,7 +168,9 @@ final class TranscriptTests: XCTestCase {
             return nil
         case .array(let p):
             guard case .array(let a) = actual, a.count == p.count else { return "\(path): array of another length" }
-            for (k, (x, y)) in zip(p, a).enumerated() { if let why = match(x, y, &b, path: path + "/\(k)") { return why } }
+            for (k, (x, y)) in zip(p, a).enumerated() {
+                if let why = match(x, y, &b, path: path + "/\(k)") { return why }
+            }
             return nil
         default:
             return pattern.isSameValue(as: actual) ? nil : "\(path): expected \(pattern), got \(actual)"

@@ -69,7 +69,10 @@ final class TransportEndToEndTests: XCTestCase {
         s.initialize()
         var wire: [UInt8] = []
         for k in 1...100 {
-            wire += ServerProcess.frame(["jsonrpc": "2.0", "id": .int(k), "method": "fixtures/echo", "params": ["k": .int(k), "text": .string("héllo 🚀 \(k)")]])
+            wire += ServerProcess.frame([
+                "jsonrpc": "2.0", "id": .int(k), "method": "fixtures/echo",
+                "params": ["k": .int(k), "text": .string("héllo 🚀 \(k)")],
+            ])
         }
         s.sendRaw(wire)
         for k in 1...100 {
@@ -87,10 +90,17 @@ final class TransportEndToEndTests: XCTestCase {
         // nobody reads. A server that blocks its reader on its writer deadlocks here.
         let payload = JSONValue.string(String(repeating: "x", count: 64 * 1024))
         var wire: [UInt8] = []
-        for k in 1...400 { wire += ServerProcess.frame(["jsonrpc": "2.0", "id": .int(k), "method": "fixtures/echo", "params": [payload]]) }
+        for k in 1...400 {
+            wire += ServerProcess.frame([
+                "jsonrpc": "2.0", "id": .int(k), "method": "fixtures/echo", "params": [payload],
+            ])
+        }
         let written = expectation(description: "all requests written")
         let all = wire
-        DispatchQueue.global().async { s.sendRaw(all); written.fulfill() }
+        DispatchQueue.global().async {
+            s.sendRaw(all)
+            written.fulfill()
+        }
         wait(for: [written], timeout: 60)
         for k in 1...400 { XCTAssertNotNil(s.response(to: .int(k))) }
     }

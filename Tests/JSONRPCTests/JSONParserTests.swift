@@ -11,8 +11,9 @@ final class JSONParserTests: XCTestCase {
     }
 
     private func rejects(_ bytes: [UInt8], _ why: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try JSONParser.parse(bytes), "accepted \(why): \(String(decoding: bytes, as: UTF8.self).debugDescription)",
-                             file: file, line: line)
+        XCTAssertThrowsError(
+            try JSONParser.parse(bytes), "accepted \(why): \(String(decoding: bytes, as: UTF8.self).debugDescription)",
+            file: file, line: line)
     }
     private func rejects(_ text: String, _ why: String, file: StaticString = #filePath, line: UInt = #line) {
         rejects(Array(text.utf8), why, file: file, line: line)

@@ -6,17 +6,22 @@ final class MessageTests: XCTestCase {
     private func classify(_ text: String) -> IncomingPayload { IncomingPayload(body: Array(text.utf8)) }
 
     func testRequestsAndNotifications() {
-        XCTAssertEqual(classify(#"{"jsonrpc":"2.0","id":1,"method":"m","params":[1]}"#),
-                       .single(.request(Request(id: .number(JSONNumber(1)), method: "m", params: [1]))))
+        XCTAssertEqual(
+            classify(#"{"jsonrpc":"2.0","id":1,"method":"m","params":[1]}"#),
+            .single(.request(Request(id: .number(JSONNumber(1)), method: "m", params: [1]))))
         XCTAssertEqual(classify(#"{"jsonrpc":"2.0","method":"m"}"#), .single(.notification(Notification(method: "m"))))
-        XCTAssertEqual(classify(#"{"jsonrpc":"2.0","id":null,"method":"m"}"#),
-                       .single(.request(Request(id: .null, method: "m"))), "id null is still a request")
-        XCTAssertEqual(classify(#"{"jsonrpc":"2.0","id":"7","method":"m","params":null}"#),
-                       .single(.request(Request(id: .string("7"), method: "m"))), "params null is treated as absent")
+        XCTAssertEqual(
+            classify(#"{"jsonrpc":"2.0","id":null,"method":"m"}"#),
+            .single(.request(Request(id: .null, method: "m"))), "id null is still a request")
+        XCTAssertEqual(
+            classify(#"{"jsonrpc":"2.0","id":"7","method":"m","params":null}"#),
+            .single(.request(Request(id: .string("7"), method: "m"))), "params null is treated as absent")
     }
 
     func testIdsKeepTheirType() {
-        guard case .single(.request(let r)) = classify(#"{"jsonrpc":"2.0","id":1.50,"method":"m"}"#) else { return XCTFail() }
+        guard case .single(.request(let r)) = classify(#"{"jsonrpc":"2.0","id":1.50,"method":"m"}"#) else {
+            return XCTFail()
+        }
         XCTAssertEqual(r.id.json, .number(JSONNumber(validatedText: "1.50")))
         XCTAssertNotEqual(RequestID.string("1"), RequestID.number(JSONNumber(1)))
     }
@@ -49,8 +54,10 @@ final class MessageTests: XCTestCase {
     }
 
     func testStrayResponsesAreRecognised() {
-        XCTAssertEqual(classify(#"{"jsonrpc":"2.0","id":3,"result":1}"#), .single(.response(id: .number(JSONNumber(3)))))
-        XCTAssertEqual(classify(#"{"jsonrpc":"2.0","id":3,"error":{"code":1,"message":"x"}}"#),
-                       .single(.response(id: .number(JSONNumber(3)))))
+        XCTAssertEqual(
+            classify(#"{"jsonrpc":"2.0","id":3,"result":1}"#), .single(.response(id: .number(JSONNumber(3)))))
+        XCTAssertEqual(
+            classify(#"{"jsonrpc":"2.0","id":3,"error":{"code":1,"message":"x"}}"#),
+            .single(.response(id: .number(JSONNumber(3)))))
     }
 }

@@ -21,16 +21,24 @@ final class CleanupScheduleServiceTests: XCTestCase {
     override func setUpWithError() throws {
         dir = NSTemporaryDirectory() + "cleanup-schedule-" + UUID().uuidString.lowercased()
         let clock = self.clock
-        platform = Platform(store: try FilePlatformStore(directory: dir), catalog: Catalog(),
-                            catalogSource: CatalogSource(path: nil, origin: "none"), calendar: LifecycleCalendar(today: 0),
-                            clock: { clock.now })
+        platform = Platform(
+            store: try FilePlatformStore(directory: dir), catalog: Catalog(),
+            catalogSource: CatalogSource(path: nil, origin: "none"), calendar: LifecycleCalendar(today: 0),
+            clock: { clock.now })
         try platform.write { _ throws(ServerError) in
-            var gone = Model(id: "00000000-0000-4000-8000-00000000000b", tenantId: "00000000-0000-4000-8000-00000000000a", kind: .completion,
-                             name: "retired", providerId: "00000000-0000-4000-8000-00000000000c", createdAt: 0)
+            var gone = Model(
+                id: "00000000-0000-4000-8000-00000000000b", tenantId: "00000000-0000-4000-8000-00000000000a",
+                kind: .completion,
+                name: "retired", providerId: "00000000-0000-4000-8000-00000000000c", createdAt: 0)
             gone.deletedAt = 1
-            return (Transaction([.putTenant(Tenant(id: gone.tenantId, name: "T", securityEnabled: false, createdAt: 0)),
-                                 .putProvider(Provider(id: gone.providerId, tenantId: gone.tenantId, name: "P", providerType: "openai")),
-                                 .putModel(gone)]), ())
+            return (
+                Transaction([
+                    .putTenant(Tenant(id: gone.tenantId, name: "T", securityEnabled: false, createdAt: 0)),
+                    .putProvider(
+                        Provider(id: gone.providerId, tenantId: gone.tenantId, name: "P", providerType: "openai")),
+                    .putModel(gone),
+                ]), ()
+            )
         }
     }
 
@@ -38,9 +46,18 @@ final class CleanupScheduleServiceTests: XCTestCase {
 
     private func status() throws -> JSONValue {
         let outbox = CollectingOutbox()
-        let p = MessageProcessor(table: Launcher.methodTable(platform: platform, conformanceFixtures: false), outbox: outbox)
-        _ = p.process(IncomingPayload(body: Array(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"r","role":"sysadmin"}}}}"#.utf8)))
-        _ = p.process(IncomingPayload(body: Array(#"{"jsonrpc":"2.0","id":1,"method":"lifecycle/status","params":{"tenantId":"00000000-0000-4000-8000-00000000000a"}}"#.utf8)))
+        let p = MessageProcessor(
+            table: Launcher.methodTable(platform: platform, conformanceFixtures: false), outbox: outbox)
+        _ = p.process(
+            IncomingPayload(
+                body: Array(
+                    #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"r","role":"sysadmin"}}}}"#
+                        .utf8)))
+        _ = p.process(
+            IncomingPayload(
+                body: Array(
+                    #"{"jsonrpc":"2.0","id":1,"method":"lifecycle/status","params":{"tenantId":"00000000-0000-4000-8000-00000000000a"}}"#
+                        .utf8)))
         return outbox.takeMessages().last?["result"] ?? .null
     }
 
@@ -74,9 +91,10 @@ final class CleanupScheduleServiceTests: XCTestCase {
 
     func testAnotherProcessThatRanItFirstMeansThisOneDoesNot() throws {
         try CleanupService.ensureMeta(platform: platform)
-        let other = Platform(store: try FilePlatformStore(directory: dir), catalog: Catalog(),
-                             catalogSource: CatalogSource(path: nil, origin: "none"), calendar: LifecycleCalendar(today: 0),
-                             clock: { [clock] in clock.now })
+        let other = Platform(
+            store: try FilePlatformStore(directory: dir), catalog: Catalog(),
+            catalogSource: CatalogSource(path: nil, origin: "none"), calendar: LifecycleCalendar(today: 0),
+            clock: { [clock] in clock.now })
         clock.set("2026-11-29T04:00:00.000Z")
         XCTAssertNotNil(try CleanupService.runIfDue(platform: other))
         XCTAssertNil(try CleanupService.runIfDue(platform: platform), "the due check is repeated under the write lock")

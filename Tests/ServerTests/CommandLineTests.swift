@@ -19,8 +19,11 @@ final class CommandLineTests: XCTestCase {
         expected.logLevel = .debug
         expected.maxMessageBytes = 2048
         expected.conformanceFixtures = true
-        let args = ["serve", "--store", "/tmp/s", "--catalog=c.json", "--today", "2026-01-31", "--retiring-window-days", "30",
-                    "--cleanup-schedule", "off", "--log-level", "debug", "--max-message-bytes", "2048", "--conformance-fixtures"]
+        let args = [
+            "serve", "--store", "/tmp/s", "--catalog=c.json", "--today", "2026-01-31", "--retiring-window-days", "30",
+            "--cleanup-schedule", "off", "--log-level", "debug", "--max-message-bytes", "2048",
+            "--conformance-fixtures",
+        ]
         XCTAssertEqual(try CommandLineParser.parse(args), .serve(expected))
     }
 
@@ -30,16 +33,30 @@ final class CommandLineTests: XCTestCase {
             (["frobnicate"], "unknown command 'frobnicate'"),
             (["--store"], "--store needs a value"),
             (["--today", "2026-13-01"], "--today takes a date YYYY-MM-DD (got '2026-13-01')"),
-            (["--retiring-window-days", "-1"], "--retiring-window-days takes a whole number from 0 to 36500 (got '-1')"),
+            (
+                ["--retiring-window-days", "-1"],
+                "--retiring-window-days takes a whole number from 0 to 36500 (got '-1')"
+            ),
             (["--log-level", "loud"], "--log-level takes error, warning, info or debug (got 'loud')"),
-            (["--max-message-bytes", "12"], "--max-message-bytes takes a whole number from 1024 to 1099511627776 (got '12')"),
-            (["--cleanup-schedule", "monthly"], "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got 'monthly')"),
-            (["--cleanup-schedule", "daily 24:00"], "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got 'daily 24:00')"),
+            (
+                ["--max-message-bytes", "12"],
+                "--max-message-bytes takes a whole number from 1024 to 1099511627776 (got '12')"
+            ),
+            (
+                ["--cleanup-schedule", "monthly"],
+                "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got 'monthly')"
+            ),
+            (
+                ["--cleanup-schedule", "daily 24:00"],
+                "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got 'daily 24:00')"
+            ),
             (["cleanup", "--limit", "0"], "--limit takes a whole number from 1 to 500 (got '0')"),
             (["cleanup", "--force"], "cleanup takes --store DIR, --dry-run and --limit N (got '--force')"),
         ]
         for (args, message) in bad {
-            XCTAssertThrowsError(try CommandLineParser.parse(args)) { XCTAssertEqual(($0 as? UsageError)?.message, message) }
+            XCTAssertThrowsError(try CommandLineParser.parse(args)) {
+                XCTAssertEqual(($0 as? UsageError)?.message, message)
+            }
         }
     }
 
@@ -55,8 +72,11 @@ final class CommandLineTests: XCTestCase {
     func testTheCleanupCommand() throws {
         var o = CleanupOptions()
         XCTAssertEqual(try CommandLineParser.parse(["cleanup"]), .cleanup(o))
-        o.store = "/s"; o.dryRun = true; o.limit = 20
-        XCTAssertEqual(try CommandLineParser.parse(["cleanup", "--store", "/s", "--dry-run", "--limit=20"]), .cleanup(o))
+        o.store = "/s"
+        o.dryRun = true
+        o.limit = 20
+        XCTAssertEqual(
+            try CommandLineParser.parse(["cleanup", "--store", "/s", "--dry-run", "--limit=20"]), .cleanup(o))
         XCTAssertEqual(try CommandLineParser.parse(["compact", "--store", "/s"]), .compact(store: "/s"))
         XCTAssertThrowsError(try CommandLineParser.parse(["compact", "--force"]))
     }

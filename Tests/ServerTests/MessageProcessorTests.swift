@@ -13,7 +13,9 @@ final class MessageProcessorTests: XCTestCase {
     override func setUp() {
         outbox = CollectingOutbox()
         registry = CancellationRegistry()
-        processor = MessageProcessor(table: Launcher.methodTable(platform: nil, conformanceFixtures: true), outbox: outbox, cancellation: registry)
+        processor = MessageProcessor(
+            table: Launcher.methodTable(platform: nil, conformanceFixtures: true), outbox: outbox,
+            cancellation: registry)
     }
 
     @discardableResult
@@ -22,12 +24,15 @@ final class MessageProcessorTests: XCTestCase {
     }
 
     private func initialize(_ options: String = "") {
-        send(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"processId":null,"capabilities":{}\#(options)}}"#)
+        send(
+            #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"processId":null,"capabilities":{}\#(options)}}"#)
         XCTAssertNotNil(outbox.takeMessages().first?["result"]?["capabilities"])
     }
 
     func testInitializeListsEveryMethod() {
-        send(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{},"trace":"off"}}"#)
+        send(
+            #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{},"trace":"off"}}"#
+        )
         let result = outbox.takeMessages().first?["result"]
         XCTAssertEqual(result?["capabilities"]?["protocolVersion"], "1")
         let methods = result?["capabilities"]?["methods"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -37,12 +42,20 @@ final class MessageProcessorTests: XCTestCase {
     }
 
     func testActorValidation() {
-        send(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"u","role":"owner"}}}}"#)
+        send(
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"u","role":"owner"}}}}"#
+        )
         XCTAssertEqual(outbox.takeMessages().first?["error"]?["data"]?["field"], "/initializationOptions/actor/role")
-        send(#"{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"u","role":"admin"}}}}"#)
-        XCTAssertEqual(outbox.takeMessages().first?["error"]?["data"]?["field"], "/initializationOptions/actor/tenantId")
-        XCTAssertEqual(processor.session.phase, .awaitingInitialize, "a failed initialize leaves the session uninitialized")
-        send(#"{"jsonrpc":"2.0","id":3,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"u","role":"sysadmin"}}}}"#)
+        send(
+            #"{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"u","role":"admin"}}}}"#
+        )
+        XCTAssertEqual(
+            outbox.takeMessages().first?["error"]?["data"]?["field"], "/initializationOptions/actor/tenantId")
+        XCTAssertEqual(
+            processor.session.phase, .awaitingInitialize, "a failed initialize leaves the session uninitialized")
+        send(
+            #"{"jsonrpc":"2.0","id":3,"method":"initialize","params":{"initializationOptions":{"actor":{"userId":"u","role":"sysadmin"}}}}"#
+        )
         XCTAssertNotNil(outbox.takeMessages().first?["result"])
         XCTAssertEqual(processor.session.actor, ActorIdentity(userId: "u", role: .sysadmin))
     }
@@ -76,7 +89,9 @@ final class MessageProcessorTests: XCTestCase {
 
     func testBatchesAnswerInOneArray() {
         initialize()
-        send(#"[{"jsonrpc":"2.0","id":1,"method":"get_data"},{"jsonrpc":"2.0","method":"update"},{"jsonrpc":"2.0","id":2,"method":"subtract","params":[5,3]}]"#)
+        send(
+            #"[{"jsonrpc":"2.0","id":1,"method":"get_data"},{"jsonrpc":"2.0","method":"update"},{"jsonrpc":"2.0","id":2,"method":"subtract","params":[5,3]}]"#
+        )
         let sent = outbox.takeMessages()
         XCTAssertEqual(sent.count, 1)
         XCTAssertEqual(sent.first?.arrayValue?.count, 2)
@@ -113,7 +128,10 @@ final class MessageProcessorTests: XCTestCase {
         let doc = outbox.takeMessages().first?["result"]
         XCTAssertEqual(doc?["openrpc"], "1.3.2")
         let names = doc?["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-        XCTAssertEqual(names, Launcher.methodTable(platform: nil, conformanceFixtures: true).names.union(LifecycleMethods.specs.map(\.name)))
+        XCTAssertEqual(
+            names,
+            Launcher.methodTable(platform: nil, conformanceFixtures: true).names.union(
+                LifecycleMethods.specs.map(\.name)))
         XCTAssertEqual(doc, processor.openRPCDocument)
     }
 }

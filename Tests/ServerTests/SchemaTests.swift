@@ -4,18 +4,20 @@ import JSONRPC
 
 /// Params are checked member by member; errors point at the offending member.
 final class SchemaTests: XCTestCase {
-    let spec = MethodSpec("things/create", summary: "test", params: .named([
-        .required("name", .name(max: 5)),
-        .optional("id", .uuid),
-        .optional("count", .integer(min: 1, max: 500)),
-        .optional("kind", .enumeration(["a", "b"])),
-        .optional("on", .date),
-        .optional("at", .timestamp),
-        .optional("tags", .array(.string(), maxItems: 2)),
-        .optional("nested", .object([.required("flag", .boolean)])),
-        .optional("kwargs", .anyObject),
-        .optional("maybe", .nullable(.integer())),
-    ]))
+    let spec = MethodSpec(
+        "things/create", summary: "test",
+        params: .named([
+            .required("name", .name(max: 5)),
+            .optional("id", .uuid),
+            .optional("count", .integer(min: 1, max: 500)),
+            .optional("kind", .enumeration(["a", "b"])),
+            .optional("on", .date),
+            .optional("at", .timestamp),
+            .optional("tags", .array(.string(), maxItems: 2)),
+            .optional("nested", .object([.required("flag", .boolean)])),
+            .optional("kwargs", .anyObject),
+            .optional("maybe", .nullable(.integer())),
+        ]))
 
     private func error(_ params: JSONValue?) -> ParamsError? {
         if case .failure(let e) = spec.validate(params) { return e }
@@ -23,9 +25,12 @@ final class SchemaTests: XCTestCase {
     }
 
     func testValidParamsPass() {
-        XCTAssertNil(error(["name": "abc", "id": "0f8fad5b-d9cb-469f-a165-70867728950e", "count": 500, "kind": "b",
-                            "on": "2024-02-29", "at": "2026-11-25T06:30:00.123Z", "tags": ["x"], "nested": ["flag": true],
-                            "kwargs": ["temperature": 0.2], "maybe": nil]))
+        XCTAssertNil(
+            error([
+                "name": "abc", "id": "0f8fad5b-d9cb-469f-a165-70867728950e", "count": 500, "kind": "b",
+                "on": "2024-02-29", "at": "2026-11-25T06:30:00.123Z", "tags": ["x"], "nested": ["flag": true],
+                "kwargs": ["temperature": 0.2], "maybe": nil,
+            ]))
     }
 
     func testEachViolationNamesItsField() {

@@ -22,13 +22,16 @@ final class StoreReadBackPropertyTests: XCTestCase {
         dir = NSTemporaryDirectory() + "model-lifecycle-readback-" + UUID().uuidString.lowercased()
         let store = try FilePlatformStore(directory: dir)
         fileStore = store
-        platform = Platform(store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
-                            calendar: LifecycleCalendar(today: 20_000))
+        platform = Platform(
+            store: store, catalog: Catalog(), catalogSource: CatalogSource(path: nil, origin: "none"),
+            calendar: LifecycleCalendar(today: 20_000))
         var table = MethodTable()
         DomainMethods.register(in: &table, platform: platform)
-        processor = MessageProcessor(table: table, outbox: outbox, actorValidator: DomainMethods.actorValidator(platform: platform))
+        processor = MessageProcessor(
+            table: table, outbox: outbox, actorValidator: DomainMethods.actorValidator(platform: platform))
         send("initialize", ["initializationOptions": ["actor": ["userId": "prop", "role": "sysadmin"]]])
-        processor.process(IncomingPayload(body: JSONWriter.serialize(["jsonrpc": "2.0", "method": "initialized", "params": [:]])))
+        processor.process(
+            IncomingPayload(body: JSONWriter.serialize(["jsonrpc": "2.0", "method": "initialized", "params": [:]])))
         _ = outbox.takeMessages()
     }
 
@@ -37,8 +40,12 @@ final class StoreReadBackPropertyTests: XCTestCase {
     @discardableResult
     private func send(_ method: String, _ params: JSONValue) -> JSONValue {
         nextID += 1
-        processor.process(IncomingPayload(body: JSONWriter.serialize(["jsonrpc": "2.0", "id": .int(nextID), "method": .string(method),
-                                                                      "params": params])))
+        processor.process(
+            IncomingPayload(
+                body: JSONWriter.serialize([
+                    "jsonrpc": "2.0", "id": .int(nextID), "method": .string(method),
+                    "params": params,
+                ])))
         return outbox.takeMessages().first { $0["id"] == .int(nextID) } ?? .null
     }
 
@@ -68,42 +75,63 @@ final class StoreReadBackPropertyTests: XCTestCase {
 
     private func name(_ rng: inout SplitMix64) -> JSONValue {
         let pieces = ["a", "Ω", "名前", "🧪", " ", "\u{200B}", "x"]
-        return .string((0..<Int.random(in: 1...60, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        return .string(
+            (0..<Int.random(in: 1...60, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
     }
 
     func testEveryAcceptedRequestIsReadBackAfterReopenAndCompaction() throws {
-        let seed = ProcessInfo.processInfo.environment["STORE_PROPERTY_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...1_000_000)
+        let seed =
+            ProcessInfo.processInfo.environment["STORE_PROPERTY_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 1...1_000_000)
         let steps = ProcessInfo.processInfo.environment["STORE_PROPERTY_STEPS"].flatMap(Int.init) ?? 300
         print("StoreReadBackPropertyTests seed \(seed), \(steps) steps")
         var rng = SplitMix64(seed: seed)
         let tenant = send("tenants/create", ["name": "Readback"])["result"]?["id"] ?? .null
-        let provider = send("providers/create", ["tenantId": tenant, "name": "P", "providerType": "openai"])["result"]?["id"] ?? .null
+        let provider =
+            send("providers/create", ["tenantId": tenant, "name": "P", "providerType": "openai"])["result"]?["id"]
+            ?? .null
         let models = (0..<2).map { k in
-            send("models/create", ["tenantId": tenant, "kind": "completion", "name": .string("m\(k)"), "providerId": provider])["result"]?["id"] ?? .null
+            send(
+                "models/create",
+                ["tenantId": tenant, "kind": "completion", "name": .string("m\(k)"), "providerId": provider])[
+                    "result"]?["id"] ?? .null
         }
         let space = send("spaces/create", ["tenantId": tenant, "name": "S"])["result"]?["id"] ?? .null
         for m in models { send("spaces/enableModel", ["tenantId": tenant, "spaceId": space, "modelId": m]) }
         var configs: [(group: String, id: JSONValue)] = []
-        var accepted = 0, reopened = 0
+        var accepted = 0
+        var reopened = 0
         for step in 0..<steps {
             let r: JSONValue
             switch Int.random(in: 0..<10, using: &rng) {
             case 0...3:
                 let group = ["assistants", "apps", "services"].randomElement(using: &rng)!
-                r = send("\(group)/create", ["tenantId": tenant, "spaceId": space, "name": name(&rng),
-                                             "completionModelId": models.randomElement(using: &rng)!, "kwargs": kwargs(&rng)])
+                r = send(
+                    "\(group)/create",
+                    [
+                        "tenantId": tenant, "spaceId": space, "name": name(&rng),
+                        "completionModelId": models.randomElement(using: &rng)!, "kwargs": kwargs(&rng),
+                    ])
                 if let id = r["result"]?["id"] { configs.append((group, id)) }
             case 4, 5:
                 guard let c = configs.randomElement(using: &rng) else { continue }
-                r = send("\(c.group)/update", ["tenantId": tenant, "id": c.id, "kwargs": kwargs(&rng), "name": name(&rng)])
+                r = send(
+                    "\(c.group)/update", ["tenantId": tenant, "id": c.id, "kwargs": kwargs(&rng), "name": name(&rng)])
             case 6:
-                r = send("templates/create", ["tenantId": tenant, "kind": "assistant", "name": name(&rng),
-                                              "completionModelId": models[0], "kwargs": kwargs(&rng)])
+                r = send(
+                    "templates/create",
+                    [
+                        "tenantId": tenant, "kind": "assistant", "name": name(&rng),
+                        "completionModelId": models[0], "kwargs": kwargs(&rng),
+                    ])
             case 7:
                 let (from, to) = Bool.random(using: &rng) ? (models[0], models[1]) : (models[1], models[0])
-                r = send("migration/execute", ["tenantId": tenant, "fromModelId": from, "toModelId": to, "confirm": true])
+                r = send(
+                    "migration/execute", ["tenantId": tenant, "fromModelId": from, "toModelId": to, "confirm": true])
             case 8:
-                r = send("classifications/create", ["tenantId": tenant, "name": name(&rng), "level": .int(Int.random(in: 0...5, using: &rng))])
+                r = send(
+                    "classifications/create",
+                    ["tenantId": tenant, "name": name(&rng), "level": .int(Int.random(in: 0...5, using: &rng))])
             default:
                 r = send("tenants/create", ["name": name(&rng)])
             }
@@ -123,9 +151,12 @@ final class StoreReadBackPropertyTests: XCTestCase {
     /// Another process opens the files and agrees; the store compacts; a third open agrees again.
     private func reopenAndCompact(seed: UInt64, step: Int) throws {
         let live = try platform.read()
-        func counts(_ s: PlatformState) -> [Int] { [s.tenants.count, s.configs.count, s.templates.count, s.migrations.count, s.audit.count] }
+        func counts(_ s: PlatformState) -> [Int] {
+            [s.tenants.count, s.configs.count, s.templates.count, s.migrations.count, s.audit.count]
+        }
         let other = try JournalStore<PlatformState>(directory: dir, mode: .verify)
-        XCTAssertEqual(counts(other.state), counts(live), "another process reads the journal back (seed \(seed), step \(step))")
+        XCTAssertEqual(
+            counts(other.state), counts(live), "another process reads the journal back (seed \(seed), step \(step))")
         try fileStore.journal.compact()
         let after = try JournalStore<PlatformState>(directory: dir, mode: .verify)
         XCTAssertEqual(counts(after.state), counts(live), "and the snapshot (seed \(seed), step \(step))")

@@ -75,15 +75,20 @@ final class FaultInjectionTests: XCTestCase {
                     try s.write { _ in (Array(entry.utf8), ()) }
                     outcome.acknowledged.append(entry)
                 } catch {
-                    if case .kill(let k, _) = fault, k == p, outcome.inFlight == nil, crashed.contains(p) { outcome.inFlight = entry }
-                    if case .machineCrash(let at) = fault, at >= before, outcome.inFlight == nil { outcome.inFlight = entry }
+                    if case .kill(let k, _) = fault, k == p, outcome.inFlight == nil, crashed.contains(p) {
+                        outcome.inFlight = entry
+                    }
+                    if case .machineCrash(let at) = fault, at >= before, outcome.inFlight == nil {
+                        outcome.inFlight = entry
+                    }
                 }
             case .refresh(let p):
                 actor = p
                 guard let s = stores[p], (try? s.refresh()) != nil else { continue }
                 let seen = s.state.entries.filter { $0 != outcome.inFlight }
                 if seen != outcome.acknowledged {
-                    outcome.problems.append("process \(p) refreshed to \(s.state.entries), acknowledged \(outcome.acknowledged)")
+                    outcome.problems.append(
+                        "process \(p) refreshed to \(s.state.entries), acknowledged \(outcome.acknowledged)")
                 }
             case .compact(let p):
                 actor = p
@@ -106,8 +111,11 @@ final class FaultInjectionTests: XCTestCase {
         }
         let entries = s.state.entries
         let withoutInFlight = entries.filter { $0 != outcome.inFlight }
-        XCTAssertEqual(withoutInFlight, outcome.acknowledged, "\(what): every acknowledged write, in order, and nothing else")
-        if !allowInFlight, let w = outcome.inFlight { XCTAssertFalse(entries.contains(w), "\(what): the failed write \(w) is absent") }
+        XCTAssertEqual(
+            withoutInFlight, outcome.acknowledged, "\(what): every acknowledged write, in order, and nothing else")
+        if !allowInFlight, let w = outcome.inFlight {
+            XCTAssertFalse(entries.contains(w), "\(what): the failed write \(w) is absent")
+        }
         do {
             try s.write { _ in (Array("after".utf8), ()) }
             try s.compact()
@@ -122,8 +130,11 @@ final class FaultInjectionTests: XCTestCase {
         var out: [(String, MemoryFileSystem)] = []
         for entriesDurable in [true, false] {
             for contents in [MemoryFileSystem.Contents.durable, .visible, .torn] {
-                out.append(("reboot (entries \(entriesDurable ? "synced" : "as changed"), data \(contents))",
-                            fs.crashImage(entriesDurable: entriesDurable, contents: contents, seed: UInt64(out.count + 1))))
+                out.append(
+                    (
+                        "reboot (entries \(entriesDurable ? "synced" : "as changed"), data \(contents))",
+                        fs.crashImage(entriesDurable: entriesDurable, contents: contents, seed: UInt64(out.count + 1))
+                    ))
             }
         }
         return out
@@ -139,11 +150,15 @@ final class FaultInjectionTests: XCTestCase {
     func testAMachineCrashAtAnyOperationRecoversEveryAcknowledgedWrite() {
         let n = operations
         XCTAssertGreaterThan(n, 100)
-        print("fault injection: \(n) operations, a machine crash at each, \(images(of: MemoryFileSystem()).count) reboot images")
+        print(
+            "fault injection: \(n) operations, a machine crash at each, \(images(of: MemoryFileSystem()).count) reboot images"
+        )
         for k in 0..<n {
             let outcome = run(.machineCrash(at: k))
             XCTAssertEqual(outcome.problems, [], "crash at \(k)")
-            for (what, image) in images(of: outcome.fs) { check(image, outcome, allowInFlight: true, "crash at operation \(k), \(what)") }
+            for (what, image) in images(of: outcome.fs) {
+                check(image, outcome, allowInFlight: true, "crash at operation \(k), \(what)")
+            }
         }
     }
 
@@ -153,8 +168,9 @@ final class FaultInjectionTests: XCTestCase {
             for k in 0..<n {
                 let outcome = run(.kill(process: p, at: k))
                 XCTAssertEqual(outcome.problems, [], "process \(p) killed at \(k)")
-                check(outcome.fs.crashImage(entriesDurable: false, contents: .visible), outcome, allowInFlight: true,
-                      "process \(p) killed at operation \(k), no reboot")
+                check(
+                    outcome.fs.crashImage(entriesDurable: false, contents: .visible), outcome, allowInFlight: true,
+                    "process \(p) killed at operation \(k), no reboot")
                 for (what, image) in images(of: outcome.fs) {
                     check(image, outcome, allowInFlight: true, "process \(p) killed at operation \(k), then \(what)")
                 }
@@ -167,8 +183,9 @@ final class FaultInjectionTests: XCTestCase {
         for k in 0..<n {
             let outcome = run(.ioError(at: k))
             XCTAssertEqual(outcome.problems, [], "I/O error at \(k)")
-            check(outcome.fs.crashImage(entriesDurable: false, contents: .visible), outcome, allowInFlight: false,
-                  "I/O error at operation \(k), no reboot")
+            check(
+                outcome.fs.crashImage(entriesDurable: false, contents: .visible), outcome, allowInFlight: false,
+                "I/O error at operation \(k), no reboot")
             for (what, image) in images(of: outcome.fs) {
                 check(image, outcome, allowInFlight: false, "I/O error at operation \(k), then \(what)")
             }
@@ -196,7 +213,10 @@ final class FaultInjectionTests: XCTestCase {
         try writer.write { _ in (Array("3rd".utf8), ()) }
         try reader.refresh()
         XCTAssertEqual(reader.state.entries, ["first", "a-long-second-record", "3rd"])
-        XCTAssertEqual(try JournalStore<EntryLog>(directory: path, fileSystem: fs.crashImage(entriesDurable: true, contents: .durable))
+        XCTAssertEqual(
+            try JournalStore<EntryLog>(
+                directory: path, fileSystem: fs.crashImage(entriesDurable: true, contents: .durable)
+            )
             .state.entries, ["first", "a-long-second-record", "3rd"], "and it is durable")
     }
 

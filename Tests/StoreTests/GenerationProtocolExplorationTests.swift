@@ -57,7 +57,9 @@ final class GenerationProtocolExplorationTests: XCTestCase {
             guard let next = Self.nextPrefix(after: run.choices, bound: bound) else { break }
             prefix = next
         }
-        print("explored \(summary.executions) schedules (\(summary.steps) steps) of \(scripts.count) processes, preemption bound \(bound)")
+        print(
+            "explored \(summary.executions) schedules (\(summary.steps) steps) of \(scripts.count) processes, preemption bound \(bound)"
+        )
         return summary
     }
 
@@ -165,7 +167,9 @@ private final class Execution: @unchecked Sendable {
                     try store.refresh()
                     let seen = Set(store.state.entries)
                     for w in acknowledged where w.at < began && !seen.contains(w.entry) {
-                        problems.append("process \(pid) refreshed at step \(began) without \(w.entry), acknowledged at step \(w.at)")
+                        problems.append(
+                            "process \(pid) refreshed at step \(began) without \(w.entry), acknowledged at step \(w.at)"
+                        )
                     }
                     if seen.count != store.state.entries.count { problems.append("process \(pid) sees a write twice") }
                 case .compact:
@@ -189,14 +193,17 @@ private final class Execution: @unchecked Sendable {
             while parked.count + finished.count < scripts.count { condition.wait() }
             var options = parked.filter { $0.value() }.map(\.key).sorted()
             if options.isEmpty {
-                if !parked.isEmpty { problems.append("deadlock: processes \(parked.keys.sorted()) wait for each other") }
+                if !parked.isEmpty {
+                    problems.append("deadlock: processes \(parked.keys.sorted()) wait for each other")
+                }
                 break
             }
             if let p = previous, let i = options.firstIndex(of: p) { options.insert(options.remove(at: i), at: 0) }
             let step = choices.count
             let chosen = step < forced.count && options.contains(forced[step]) ? forced[step] : options[0]
-            let choice = GenerationProtocolExplorationTests.Choice(options: options, chosen: chosen, previous: previous,
-                                                                   preemptionsBefore: preemptions)
+            let choice = GenerationProtocolExplorationTests.Choice(
+                options: options, chosen: chosen, previous: previous,
+                preemptionsBefore: preemptions)
             preemptions += choice.costs(chosen)
             choices.append(choice)
             previous = chosen
@@ -217,7 +224,9 @@ private final class Execution: @unchecked Sendable {
         guard problems.isEmpty else { return }
         fs.hook = { _ in }
         let expected = Set(acknowledged.map(\.entry))
-        for (what, image) in [("the files", fs), ("a crash image", fs.crashImage(entriesDurable: true, contents: .durable))] {
+        for (what, image) in [
+            ("the files", fs), ("a crash image", fs.crashImage(entriesDurable: true, contents: .durable)),
+        ] {
             do {
                 let s = try JournalStore<EntryLog>(directory: path, fileSystem: image)
                 let entries = s.state.entries

@@ -8,10 +8,15 @@ struct EntryLog: StoreState {
     init() {}
     mutating func apply(_ payload: ArraySlice<UInt8>) throws(StoreError) {
         let text = String(decoding: payload, as: UTF8.self)
-        if text.hasPrefix("bulk:") { entries.append(contentsOf: text.dropFirst(5).split(separator: ",").map(String.init)) }
-        else { entries.append(text) }
+        if text.hasPrefix("bulk:") {
+            entries.append(contentsOf: text.dropFirst(5).split(separator: ",").map(String.init))
+        } else {
+            entries.append(text)
+        }
     }
-    func snapshotRecords() -> [[UInt8]] { entries.isEmpty ? [] : [Array(("bulk:" + entries.joined(separator: ",")).utf8)] }
+    func snapshotRecords() -> [[UInt8]] {
+        entries.isEmpty ? [] : [Array(("bulk:" + entries.joined(separator: ",")).utf8)]
+    }
 }
 
 struct Refused: Error {}
@@ -36,7 +41,8 @@ final class JournalStoreTests: XCTestCase {
     func testCommittedWritesSurviveReopen() throws {
         do {
             let s = try open()
-            try commit(s, "a"); try commit(s, "b")
+            try commit(s, "a")
+            try commit(s, "b")
         }
         XCTAssertEqual(try open().state.entries, ["a", "b"])
     }
@@ -46,7 +52,9 @@ final class JournalStoreTests: XCTestCase {
         let attrs = try FileManager.default.attributesOfItem(atPath: dir)
         XCTAssertEqual((attrs[.posixPermissions] as? NSNumber)?.intValue, 0o700)
         for f in try FileManager.default.contentsOfDirectory(atPath: dir) {
-            let mode = (try FileManager.default.attributesOfItem(atPath: dir + "/" + f)[.posixPermissions] as? NSNumber)?.intValue ?? 0
+            let mode =
+                (try FileManager.default.attributesOfItem(atPath: dir + "/" + f)[.posixPermissions] as? NSNumber)?
+                .intValue ?? 0
             XCTAssertEqual(mode & 0o077, 0, "\(f) must have no group or other permission bits")
         }
     }
@@ -59,7 +67,8 @@ final class JournalStoreTests: XCTestCase {
     func testARefusedTransactionWritesNothing() throws {
         let s = try open()
         try commit(s, "a")
-        XCTAssertThrowsError(try s.write { (_: EntryLog) throws(Refused) -> (record: [UInt8], result: Void) in throw Refused() })
+        XCTAssertThrowsError(
+            try s.write { (_: EntryLog) throws(Refused) -> (record: [UInt8], result: Void) in throw Refused() })
         XCTAssertEqual(s.state.entries, ["a"])
         XCTAssertEqual(try open().state.entries, ["a"])
     }
@@ -68,8 +77,15 @@ final class JournalStoreTests: XCTestCase {
         let s = try open()
         let applied = Counter()
         func commitDecoded(_ entry: String) throws {
-            try s.write { (_: EntryLog) throws(Refused) -> (record: [UInt8], apply: ((inout EntryLog) -> Void)?, result: Void) in
-                (Array(entry.utf8), { applied.count += 1; $0.entries.append(entry) }, ())
+            try s.write {
+                (_: EntryLog) throws(Refused) -> (record: [UInt8], apply: ((inout EntryLog) -> Void)?, result: Void) in
+                (
+                    Array(entry.utf8),
+                    {
+                        applied.count += 1
+                        $0.entries.append(entry)
+                    }, ()
+                )
             }
         }
         try commitDecoded("a")
@@ -84,7 +100,11 @@ final class JournalStoreTests: XCTestCase {
     }
 
     func testATornFinalRecordIsDropped() throws {
-        do { let s = try open(); try commit(s, "a"); try commit(s, "b") }
+        do {
+            let s = try open()
+            try commit(s, "a")
+            try commit(s, "b")
+        }
         let full = try Data(contentsOf: URL(fileURLWithPath: journal))
         for cut in [1, 5, 12, 13] {
             try full.dropLast(cut).write(to: URL(fileURLWithPath: journal))
@@ -100,7 +120,11 @@ final class JournalStoreTests: XCTestCase {
     }
 
     func testDamageInTheMiddleIsRefusedWithFileAndOffset() throws {
-        do { let s = try open(); try commit(s, "first"); try commit(s, "second") }
+        do {
+            let s = try open()
+            try commit(s, "first")
+            try commit(s, "second")
+        }
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: journal)))
         bytes[Record.headerSize + 1] ^= 0xFF  // flip a byte of the first payload
         try Data(bytes).write(to: URL(fileURLWithPath: journal))
@@ -110,7 +134,8 @@ final class JournalStoreTests: XCTestCase {
     }
 
     func testTwoInstancesSeeEachOthersCommits() throws {
-        let a = try open(), b = try open()
+        let a = try open()
+        let b = try open()
         try commit(a, "from-a")
         try commit(b, "from-b")
         XCTAssertEqual(b.state.entries, ["from-a", "from-b"], "a writer reads what others appended first")
@@ -119,7 +144,8 @@ final class JournalStoreTests: XCTestCase {
     }
 
     func testCompactionStartsANewGenerationOthersFollow() throws {
-        let a = try open(), b = try open()
+        let a = try open()
+        let b = try open()
         for k in 0..<10 { try commit(a, "e\(k)") }
         try a.compact()
         XCTAssertEqual(a.journalBytes, 0)
@@ -136,9 +162,11 @@ final class JournalStoreTests: XCTestCase {
         XCTAssertEqual(r.count, 17)
         XCTAssertEqual(Record.decode(r, at: 0), .record(payload: Array("hello".utf8)[...], next: 17))
         XCTAssertEqual(Record.decode(Array(r.dropLast()), at: 0), .incomplete)
-        var bad = r; bad[14] ^= 1
+        var bad = r
+        bad[14] ^= 1
         XCTAssertEqual(Record.decode(bad, at: 0), .damaged("checksum mismatch"))
-        var crc = CRC32(); crc.update(Array("123456789".utf8))
+        var crc = CRC32()
+        crc.update(Array("123456789".utf8))
         XCTAssertEqual(crc.value, 0xCBF4_3926, "the IEEE check value")
     }
 }

@@ -77,23 +77,29 @@ final class MemoryFileSystem: StoreFileSystem, @unchecked Sendable {
             let fresh = Node()
             let source = entriesDurable ? node.durableEntries : node.entries
             for (name, inode) in source {
-                let copy = copied[ObjectIdentifier(inode)] ?? {
-                    let data: [UInt8]
-                    switch contents {
-                    case .durable: data = inode.durable
-                    case .visible: data = inode.data
-                    case .torn:
-                        if inode.data.count > inode.durable.count && inode.data.starts(with: inode.durable) {
-                            data = Array(inode.data.prefix(inode.durable.count + Int.random(in: 0...(inode.data.count - inode.durable.count),
-                                                                                           using: &rng)))
-                        } else {
-                            data = Bool.random(using: &rng) ? inode.data : inode.durable
+                let copy =
+                    copied[ObjectIdentifier(inode)]
+                    ?? {
+                        let data: [UInt8]
+                        switch contents {
+                        case .durable: data = inode.durable
+                        case .visible: data = inode.data
+                        case .torn:
+                            if inode.data.count > inode.durable.count && inode.data.starts(with: inode.durable) {
+                                data = Array(
+                                    inode.data.prefix(
+                                        inode.durable.count
+                                            + Int.random(
+                                                in: 0...(inode.data.count - inode.durable.count),
+                                                using: &rng)))
+                            } else {
+                                data = Bool.random(using: &rng) ? inode.data : inode.durable
+                            }
                         }
-                    }
-                    let c = Inode(data: data, durable: data)
-                    copied[ObjectIdentifier(inode)] = c
-                    return c
-                }()
+                        let c = Inode(data: data, durable: data)
+                        copied[ObjectIdentifier(inode)] = c
+                        return c
+                    }()
                 fresh.entries[name] = copy
                 fresh.durableEntries[name] = copy
             }
@@ -216,7 +222,9 @@ final class MemoryFile: StoreFile {
 
     func truncate(to size: Int) throws(StoreError) {
         try fs.perform("truncate", name)
-        if size < inode.data.count { inode.data.removeLast(inode.data.count - size) } else {
+        if size < inode.data.count {
+            inode.data.removeLast(inode.data.count - size)
+        } else {
             inode.data += [UInt8](repeating: 0, count: size - inode.data.count)
         }
     }
@@ -228,4 +236,3 @@ final class MemoryFile: StoreFile {
 
     func close() {}
 }
-

@@ -5,7 +5,8 @@ import XCTest
 /// what a sequential reader gets, damage included.
 final class RecordPipelineTests: XCTestCase {
     private func file(_ payloads: [String]) -> (bytes: [UInt8], offsets: [Int]) {
-        var bytes: [UInt8] = [], offsets: [Int] = []
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
         for p in payloads {
             offsets.append(bytes.count)
             bytes += Record.encode(Array(p.utf8))
@@ -16,9 +17,10 @@ final class RecordPipelineTests: XCTestCase {
     private func walk(_ bytes: [UInt8], lead: Int = 3) -> (applied: [String], error: StoreError?) {
         var applied: [String] = []
         do {
-            try RecordPipeline.forEach(recordsOf: bytes, path: "snap", lead: lead,
-                                       decode: { (p) throws(StoreError) in String(decoding: p, as: UTF8.self) },
-                                       apply: { (s) throws(StoreError) in applied.append(s) })
+            try RecordPipeline.forEach(
+                recordsOf: bytes, path: "snap", lead: lead,
+                decode: { (p) throws(StoreError) in String(decoding: p, as: UTF8.self) },
+                apply: { (s) throws(StoreError) in applied.append(s) })
             return (applied, nil)
         } catch {
             return (applied, error)
@@ -52,13 +54,17 @@ final class RecordPipelineTests: XCTestCase {
     func testADecodeOrApplyFailureStopsTheWalkWithoutHanging() {
         let payloads = (0..<200).map { "record-\($0)" }
         var applied = 0
-        XCTAssertThrowsError(try RecordPipeline.forEach(recordsOf: file(payloads).bytes, path: "snap", lead: 2,
-                                                        decode: { (p) throws(StoreError) in
-                                                            if String(decoding: p, as: UTF8.self) == "record-150" { throw .invalidRecord("bad") }
-                                                            return p.count },
-                                                        apply: { (_: Int) throws(StoreError) in
-                                                            applied += 1
-                                                            if applied == 10 { throw .invalidRecord("refused") } }))
+        XCTAssertThrowsError(
+            try RecordPipeline.forEach(
+                recordsOf: file(payloads).bytes, path: "snap", lead: 2,
+                decode: { (p) throws(StoreError) in
+                    if String(decoding: p, as: UTF8.self) == "record-150" { throw .invalidRecord("bad") }
+                    return p.count
+                },
+                apply: { (_: Int) throws(StoreError) in
+                    applied += 1
+                    if applied == 10 { throw .invalidRecord("refused") }
+                }))
         XCTAssertEqual(applied, 10)
     }
 }

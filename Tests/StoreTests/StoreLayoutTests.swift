@@ -14,19 +14,27 @@ final class StoreLayoutTests: XCTestCase {
     }
 
     func testLeftoversOfOneCompactionEitherSideAreAllowed() {
-        let names = ["CURRENT", "journal-3", "snapshot-3", "journal-2", "snapshot-2", "snapshot-4", "snapshot-4.tmp",
-                     "journal-4", "CURRENT.tmp"]
-        XCTAssertEqual(Set(try check(names).get()), ["journal-2", "snapshot-2", "snapshot-4", "snapshot-4.tmp", "journal-4",
-                                                   "CURRENT.tmp"])
+        let names = [
+            "CURRENT", "journal-3", "snapshot-3", "journal-2", "snapshot-2", "snapshot-4", "snapshot-4.tmp",
+            "journal-4", "CURRENT.tmp",
+        ]
+        XCTAssertEqual(
+            Set(try check(names).get()),
+            [
+                "journal-2", "snapshot-2", "snapshot-4", "snapshot-4.tmp", "journal-4",
+                "CURRENT.tmp",
+            ])
     }
 
     func testMissingStrayOrWrittenFilesAreRefused() {
         XCTAssertEqual(try? check(["CURRENT", "snapshot-3"]).get(), nil, "the journal is missing")
         XCTAssertEqual(try? check(["CURRENT", "journal-3"]).get(), nil, "the snapshot is missing")
         XCTAssertEqual(try? check(["CURRENT", "journal-3", "snapshot-3", "journal-9"]).get(), nil, "a far generation")
-        XCTAssertEqual(try? check(["CURRENT", "journal-3", "snapshot-3", "journal-1"]).get(), nil, "two generations back")
-        XCTAssertEqual(try? check(["CURRENT", "journal-3", "snapshot-3", "journal-4"], sizes: ["journal-4": 12]).get(), nil,
-                       "a next journal that was written to")
+        XCTAssertEqual(
+            try? check(["CURRENT", "journal-3", "snapshot-3", "journal-1"]).get(), nil, "two generations back")
+        XCTAssertEqual(
+            try? check(["CURRENT", "journal-3", "snapshot-3", "journal-4"], sizes: ["journal-4": 12]).get(), nil,
+            "a next journal that was written to")
     }
 
     func testGenerationZeroHasNoSnapshot() {
@@ -56,9 +64,13 @@ final class StoreLayoutTests: XCTestCase {
             (["journal-0", "snapshot-1", "journal-1"], 1),
         ]
         for (names, generation) in states {
-            XCTAssertEqual(try? StoreLayout.legacyGeneration(names + ["lock"], size: { _ in 5 }).get(), generation, "\(names)")
+            XCTAssertEqual(
+                try? StoreLayout.legacyGeneration(names + ["lock"], size: { _ in 5 }).get(), generation, "\(names)")
         }
-        for names in [["snapshot-2"], ["journal-2"], ["journal-2", "snapshot-2", "journal-7"], ["journal-1", "snapshot-1", "snapshot-0"]] {
+        for names in [
+            ["snapshot-2"], ["journal-2"], ["journal-2", "snapshot-2", "journal-7"],
+            ["journal-1", "snapshot-1", "snapshot-0"],
+        ] {
             XCTAssertNil(try? StoreLayout.legacyGeneration(names, size: { _ in 5 }).get(), "\(names)")
         }
     }
@@ -66,9 +78,13 @@ final class StoreLayoutTests: XCTestCase {
     func testAManifestReadsBackAndRefusesEveryDamage() throws {
         let bytes = at3.encoded
         XCTAssertEqual(try Manifest.parse(bytes).get(), at3)
-        XCTAssertEqual(try Manifest.parse(Manifest(generation: 0, snapshot: nil).encoded).get(), Manifest(generation: 0, snapshot: nil))
+        XCTAssertEqual(
+            try Manifest.parse(Manifest(generation: 0, snapshot: nil).encoded).get(),
+            Manifest(generation: 0, snapshot: nil))
         XCTAssertNil(try? Manifest.parse([]).get(), "empty")
-        for cut in 1..<bytes.count { XCTAssertNil(try? Manifest.parse(Array(bytes.prefix(cut))).get(), "cut at \(cut)") }
+        for cut in 1..<bytes.count {
+            XCTAssertNil(try? Manifest.parse(Array(bytes.prefix(cut))).get(), "cut at \(cut)")
+        }
         for i in bytes.indices {
             var flipped = bytes
             flipped[i] ^= 0x01

@@ -6,26 +6,38 @@ import JSONRPC
 /// The frame parser gives the same events however the input is split.
 final class FrameParserTests: XCTestCase {
     /// Feeds `wire` in pieces of the given sizes (cycled) and collects every event, then `finish`.
-    static func events(_ wire: [UInt8], pieces: [Int], limits: FrameParser.Limits = .init()) -> ([FrameEvent], FramingError?) {
+    static func events(
+        _ wire: [UInt8], pieces: [Int], limits: FrameParser.Limits = .init()
+    ) -> ([FrameEvent], FramingError?) {
         var parser = FrameParser(limits: limits)
         var out: [FrameEvent] = []
-        var offset = 0, k = 0
+        var offset = 0
+        var k = 0
         outer: while offset < wire.count {
             let n = min(max(1, pieces[k % pieces.count]), wire.count - offset)
             parser.append(wire[offset..<(offset + n)])
-            offset += n; k += 1
+            offset += n
+            k += 1
             while let e = parser.next() {
                 out.append(e)
                 if case .fatal = e { break outer }
             }
         }
-        return (out, out.last.map { if case .fatal = $0 { return true }; return false } == true ? nil : parser.finish())
+        return (
+            out,
+            out.last.map {
+                if case .fatal = $0 { return true }
+                return false
+            } == true ? nil : parser.finish()
+        )
     }
 
     /// Asserts whole, byte-by-byte and several random chunkings agree, and returns the events.
     @discardableResult
-    static func verify(_ wire: [UInt8], limits: FrameParser.Limits = .init(), file: StaticString = #filePath,
-                       line: UInt = #line) -> ([FrameEvent], FramingError?) {
+    static func verify(
+        _ wire: [UInt8], limits: FrameParser.Limits = .init(), file: StaticString = #filePath,
+        line: UInt = #line
+    ) -> ([FrameEvent], FramingError?) {
         let whole = events(wire, pieces: [max(1, wire.count)], limits: limits)
         let drip = events(wire, pieces: [1], limits: limits)
         XCTAssertEqual(drip.0, whole.0, "byte-by-byte differs", file: file, line: line)
@@ -50,7 +62,8 @@ final class FrameParserTests: XCTestCase {
     func testManyFramesInOneRead() {
         let wire = frame("[1]") + frame("[2]") + frame("\"héllo 🚀\"")
         let (events, _) = Self.verify(wire)
-        XCTAssertEqual(events, [.message(Array("[1]".utf8)), .message(Array("[2]".utf8)), .message(Array("\"héllo 🚀\"".utf8))])
+        XCTAssertEqual(
+            events, [.message(Array("[1]".utf8)), .message(Array("[2]".utf8)), .message(Array("\"héllo 🚀\"".utf8))])
     }
 
     func testHeaderRules() {
@@ -97,7 +110,9 @@ final class FrameParserTests: XCTestCase {
     func testOversizedBodyIsSkippedWithoutStoringIt() {
         let limits = FrameParser.Limits(maxHeaderBytes: 8192, maxBodyBytes: 10)
         let wire = frame(String(repeating: "x", count: 50)) + frame("{}")
-        XCTAssertEqual(Self.verify(wire, limits: limits).0, [.rejected(.tooLarge(length: 50, limit: 10)), .message(Array("{}".utf8))])
+        XCTAssertEqual(
+            Self.verify(wire, limits: limits).0,
+            [.rejected(.tooLarge(length: 50, limit: 10)), .message(Array("{}".utf8))])
     }
 
     func testEndOfInputInsideAFrame() {
@@ -107,7 +122,9 @@ final class FrameParserTests: XCTestCase {
     }
 
     func testZeroLengthBody() {
-        XCTAssertEqual(Self.verify(Array("Content-Length: 0\r\n\r\n".utf8) + frame("{}")).0, [.message([]), .message(Array("{}".utf8))])
+        XCTAssertEqual(
+            Self.verify(Array("Content-Length: 0\r\n\r\n".utf8) + frame("{}")).0,
+            [.message([]), .message(Array("{}".utf8))])
     }
 
     func testLargeBodyInSmallReads() {
@@ -119,7 +136,8 @@ final class FrameParserTests: XCTestCase {
     /// Every framing vector of the shared conformance suite that expects replies parses to at
     /// least one event the same way in every chunking; the fatal ones are fatal in every chunking.
     func testSharedFramingVectorsInEveryChunking() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/conformance/lsp-framing-cases.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../../shared/conformance/lsp-framing-cases.json")
         guard let data = try? Data(contentsOf: url) else {
             throw XCTSkip("../shared/conformance is absent; skipping the shared framing vectors")
         }
@@ -129,9 +147,13 @@ final class FrameParserTests: XCTestCase {
         for c in cases {
             let name = c["name"]?.stringValue ?? "?"
             let wire: [UInt8]
-            if let text = c["wire"]?.stringValue { wire = Array(text.utf8) } else {
+            if let text = c["wire"]?.stringValue {
+                wire = Array(text.utf8)
+            } else {
                 let hex = Array((c["wire_hex"]?.stringValue ?? "").utf8)
-                wire = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+                wire = stride(from: 0, to: hex.count, by: 2).map {
+                    UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)!
+                }
             }
             let (events, _) = Self.verify(wire)
             let expect = c["expect"]

@@ -4,7 +4,9 @@ import Domain
 /// Tenant-scoped lookups: absent and other tenants' things are both `not_found`.
 extension PlatformState {
     func classification(_ id: String, in tenant: String) throws(ServerError) -> Classification {
-        guard let c = classifications[id], c.tenantId == tenant else { throw .domain(.notFound(entity: "classification", id: id)) }
+        guard let c = classifications[id], c.tenantId == tenant else {
+            throw .domain(.notFound(entity: "classification", id: id))
+        }
         return c
     }
     func provider(_ id: String, in tenant: String) throws(ServerError) -> Provider {
@@ -23,7 +25,9 @@ extension PlatformState {
         return s
     }
     func config(_ id: String, kind: ConfigKind, in tenant: String) throws(ServerError) -> ConfigItem {
-        guard let c = configs[id], c.kind == kind, c.tenantId == tenant else { throw .domain(.notFound(entity: kind.rawValue, id: id)) }
+        guard let c = configs[id], c.kind == kind, c.tenantId == tenant else {
+            throw .domain(.notFound(entity: kind.rawValue, id: id))
+        }
         return c
     }
     func template(_ id: String, in tenant: String, includeDeleted: Bool = false) throws(ServerError) -> Template {

@@ -18,10 +18,17 @@ enum ModelMethods {
 
     static func all() -> [DomainMethod] {
         [
-            DomainMethod("models/list", .anyActor, summary: "The tenant's models, oldest first; soft-deleted ones only with includeDeleted.",
-                         params: [.optional("includeDeleted", .boolean), .optional("kind", .enumeration(ModelKind.allCases.map(\.rawValue))),
-                                  .optional("status", .enumeration(ModelStatus.allCases.map(\.rawValue))), Pagination.limitField, Pagination.cursorField],
-                         result: Pagination.listSchema(EntitySchemas.model)) { call throws(ServerError) in
+            DomainMethod(
+                "models/list", .anyActor,
+                summary: "The tenant's models, oldest first; soft-deleted ones only with includeDeleted.",
+                params: [
+                    .optional("includeDeleted", .boolean),
+                    .optional("kind", .enumeration(ModelKind.allCases.map(\.rawValue))),
+                    .optional("status", .enumeration(ModelStatus.allCases.map(\.rawValue))), Pagination.limitField,
+                    Pagination.cursorField,
+                ],
+                result: Pagination.listSchema(EntitySchemas.model)
+            ) { call throws(ServerError) in
                 let state = try call.platform.read()
                 let includeDeleted = call.params.bool("includeDeleted", default: false)
                 let kind = call.params.optionalString("kind")
@@ -32,44 +39,71 @@ enum ModelMethods {
                 items.reserveCapacity(ids.count)
                 for id in ids {
                     guard let e = call.platform.modelViews.entry(id, state, call.platform) else { continue }
-                    if (includeDeleted || !e.isDeleted) && (kind == nil || e.kind.rawValue == kind) && (status == nil || e.status.rawValue == status) {
+                    if (includeDeleted || !e.isDeleted) && (kind == nil || e.kind.rawValue == kind)
+                        && (status == nil || e.status.rawValue == status)
+                    {
                         items.append(e)
                     }
                 }
-                return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, params: call.params) { .serialized($0.view) }
+                return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, params: call.params) {
+                    .serialized($0.view)
+                }
             },
-            DomainMethod("models/get", .anyActor, summary: "One model with its lifecycle status.", params: [Fields.id],
-                         result: EntitySchemas.model) { call throws(ServerError) in
+            DomainMethod(
+                "models/get", .anyActor, summary: "One model with its lifecycle status.", params: [Fields.id],
+                result: EntitySchemas.model
+            ) { call throws(ServerError) in
                 let state = try call.platform.read()
-                return call.platform.modelViews.view(try state.model(call.params.id, in: call.tenantId), state, call.platform)
+                return call.platform.modelViews.view(
+                    try state.model(call.params.id, in: call.tenantId), state, call.platform)
             },
-            DomainMethod("models/create", .admin, summary: "Creates a model. Capability fields left out are filled from the catalog entry when one matches; given fields win.",
-                         params: [.required("kind", .enumeration(ModelKind.allCases.map(\.rawValue))), .required("name", .name()),
-                                  .required("providerId", .uuid)] + capabilityFields,
-                         result: EntitySchemas.model, errors: [.conflict]) { call throws(ServerError) in
+            DomainMethod(
+                "models/create", .admin,
+                summary:
+                    "Creates a model. Capability fields left out are filled from the catalog entry when one matches; given fields win.",
+                params: [
+                    .required("kind", .enumeration(ModelKind.allCases.map(\.rawValue))), .required("name", .name()),
+                    .required("providerId", .uuid),
+                ] + capabilityFields,
+                result: EntitySchemas.model, errors: [.conflict]
+            ) { call throws(ServerError) in
                 try call.platform.write { state throws(ServerError) in
                     let provider = try state.provider(try call.params.string("providerId"), in: call.tenantId)
                     let name = try call.params.string("name")
                     if state.modelNameTaken(name, providerId: provider.id, tenantId: call.tenantId) {
-                        throw .domain(.conflict(reason: "provider \(provider.name) already has a model named \"\(name)\""))
+                        throw .domain(
+                            .conflict(reason: "provider \(provider.name) already has a model named \"\(name)\""))
                     }
-                    var m = Model(id: call.platform.newID(), tenantId: call.tenantId, kind: ModelKind(rawValue: try call.params.string("kind"))!,
-                                  name: name, providerId: provider.id, createdAt: call.platform.now)
+                    var m = Model(
+                        id: call.platform.newID(), tenantId: call.tenantId,
+                        kind: ModelKind(rawValue: try call.params.string("kind"))!,
+                        name: name, providerId: provider.id, createdAt: call.platform.now)
                     if let entry = call.platform.catalog.lookup(providerType: provider.providerType, name: name) {
-                        m.maxInputTokens = entry.maxInputTokens; m.maxOutputTokens = entry.maxOutputTokens
-                        m.vision = entry.vision ?? false; m.reasoning = entry.reasoning ?? false; m.toolCalling = entry.toolCalling ?? false
+                        m.maxInputTokens = entry.maxInputTokens
+                        m.maxOutputTokens = entry.maxOutputTokens
+                        m.vision = entry.vision ?? false
+                        m.reasoning = entry.reasoning ?? false
+                        m.toolCalling = entry.toolCalling ?? false
                     }
                     var tx = Transaction()
                     try apply(call.params, to: &m, state: state, tx: &tx)
                     tx.add(.putModel(m))
-                    tx.add(AuditLog.entry(call, action: "model.created", model: m, description: "Created \(m.kind.rawValue) model \(m.name)",
-                                          changes: ["name": .string(m.name), "kind": .string(m.kind.rawValue), "providerId": .string(m.providerId)]))
+                    tx.add(
+                        AuditLog.entry(
+                            call, action: "model.created", model: m,
+                            description: "Created \(m.kind.rawValue) model \(m.name)",
+                            changes: [
+                                "name": .string(m.name), "kind": .string(m.kind.rawValue),
+                                "providerId": .string(m.providerId),
+                            ]))
                     return (tx, Views.model(m, state, call.platform))
                 }
             },
-            DomainMethod("models/update", .admin, summary: "Changes a model's name or capability fields.",
-                         params: [Fields.id, .optional("name", .name())] + capabilityFields,
-                         result: EntitySchemas.model, errors: [.conflict]) { call throws(ServerError) in
+            DomainMethod(
+                "models/update", .admin, summary: "Changes a model's name or capability fields.",
+                params: [Fields.id, .optional("name", .name())] + capabilityFields,
+                result: EntitySchemas.model, errors: [.conflict]
+            ) { call throws(ServerError) in
                 try call.platform.write { state throws(ServerError) in
                     var m = try state.model(call.params.id, in: call.tenantId)
                     let before = m
@@ -85,16 +119,25 @@ enum ModelMethods {
                     if changes.isEmpty { return (Transaction(), Views.model(before, state, call.platform)) }
                     m.updatedAt = Formats.nextUpdate(after: m.updatedAt, now: call.platform.now)
                     tx.add(.putModel(m))
-                    tx.add(AuditLog.entry(call, action: "model.updated", model: m, description: "Updated model \(m.name)", changes: changes))
+                    tx.add(
+                        AuditLog.entry(
+                            call, action: "model.updated", model: m, description: "Updated model \(m.name)",
+                            changes: changes))
                     return (tx, Views.model(m, state, call.platform))
                 }
             },
-            DomainMethod("models/delete", .admin, summary: "Soft-deletes a model no active configuration uses and removes its space links. A sysadmin's force: true hard-deletes it now.",
-                         params: [Fields.id, .optional("force", .boolean, "Sysadmin only: hard delete now.")],
-                         result: .object([.required("id", .uuid), .required("deleted", .enumeration(["soft", "hard"]))]),
-                         errors: [.modelInUse]) { call throws(ServerError) in
+            DomainMethod(
+                "models/delete", .admin,
+                summary:
+                    "Soft-deletes a model no active configuration uses and removes its space links. A sysadmin's force: true hard-deletes it now.",
+                params: [Fields.id, .optional("force", .boolean, "Sysadmin only: hard delete now.")],
+                result: .object([.required("id", .uuid), .required("deleted", .enumeration(["soft", "hard"]))]),
+                errors: [.modelInUse]
+            ) { call throws(ServerError) in
                 let force = call.params.bool("force", default: false)
-                if force && call.actor.role != .sysadmin { throw .domain(.forbidden(method: "models/delete with force", role: call.actor.role)) }
+                if force && call.actor.role != .sysadmin {
+                    throw .domain(.forbidden(method: "models/delete with force", role: call.actor.role))
+                }
                 return try call.platform.write { state throws(ServerError) in
                     let m = try state.model(call.params.id, in: call.tenantId, includeDeleted: force)
                     let usage = ModelReferences.of(m.id, in: state)
@@ -107,7 +150,10 @@ enum ModelMethods {
                     if force {
                         // As cleanup removes a model: soft-deleted templates repointed, history ids nulled, links removed.
                         var tx = Transaction(CleanupPlanner.removal(of: m, in: state, now: call.platform.now))
-                        tx.add(AuditLog.entry(call, action: "model.hard_deleted", model: m, description: "Hard-deleted model \(m.name) (force)"))
+                        tx.add(
+                            AuditLog.entry(
+                                call, action: "model.hard_deleted", model: m,
+                                description: "Hard-deleted model \(m.name) (force)"))
                         return (tx, ["id": .string(m.id), "deleted": "hard"])
                     }
                     var tx = Transaction()
@@ -121,8 +167,10 @@ enum ModelMethods {
                     deleted.isDefault = false
                     deleted.updatedAt = deleted.deletedAt!
                     tx.add(.putModel(deleted))
-                    tx.add(AuditLog.entry(call, action: "model.deleted", model: m, description: "Deleted model \(m.name)",
-                                          changes: ["deletedAt": Views.time(deleted.deletedAt)]))
+                    tx.add(
+                        AuditLog.entry(
+                            call, action: "model.deleted", model: m, description: "Deleted model \(m.name)",
+                            changes: ["deletedAt": Views.time(deleted.deletedAt)]))
                     return (tx, ["id": .string(m.id), "deleted": "soft"])
                 }
             },
