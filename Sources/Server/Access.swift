@@ -73,21 +73,23 @@ extension MethodTable {
             let scoped = m.tenantScoped
             register(m.spec) { ctx throws(ServerError) in
                 guard let actor = ctx.session.actor else { throw .domain(.unauthenticated) }
-                let state = try platform.read()
-                var tenantId = actor.tenantId ?? ""
-                if scoped {
-                    let requested = ctx.params.optionalString("tenantId")
-                    if actor.role == .sysadmin {
-                        guard let requested else { throw .invalidParams("/tenantId", "is required for a sysadmin") }
-                        tenantId = requested
-                    } else if let requested, requested != tenantId {
-                        throw .domain(.notFound(entity: "tenant", id: requested))
+                return try platform.handlingRequest { () throws(ServerError) in
+                    let state = try platform.read()
+                    var tenantId = actor.tenantId ?? ""
+                    if scoped {
+                        let requested = ctx.params.optionalString("tenantId")
+                        if actor.role == .sysadmin {
+                            guard let requested else { throw .invalidParams("/tenantId", "is required for a sysadmin") }
+                            tenantId = requested
+                        } else if let requested, requested != tenantId {
+                            throw .domain(.notFound(entity: "tenant", id: requested))
+                        }
+                        guard state.tenants[tenantId] != nil else {
+                            throw .domain(.notFound(entity: "tenant", id: tenantId))
+                        }
                     }
-                    guard state.tenants[tenantId] != nil else {
-                        throw .domain(.notFound(entity: "tenant", id: tenantId))
-                    }
+                    return try body(Call(context: ctx, actor: actor, tenantId: tenantId, platform: platform))
                 }
-                return try body(Call(context: ctx, actor: actor, tenantId: tenantId, platform: platform))
             }
         }
     }

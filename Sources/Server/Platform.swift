@@ -79,15 +79,35 @@ public final class Platform: @unchecked Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The state with every commit of every process so far.
+    /// The state with every commit of every process so far (as of the start of the request being
+    /// handled: one request reads the store once, however many times its handler asks).
     public func read() throws(ServerError) -> PlatformState {
-        try store.read()
+        if let requestState { return requestState }
+        let state = try store.read()
+        if inRequest { requestState = state }
+        return state
+    }
+
+    private var inRequest = false
+    private var requestState: PlatformState?
+
+    /// Runs one request's handler: reads within it share one refresh of the store, and a write
+    /// drops what was read.
+    func handlingRequest<R>(_ body: () throws(ServerError) -> R) throws(ServerError) -> R {
+        inRequest = true
+        defer {
+            inRequest = false
+            requestState = nil
+        }
+        return try body()
     }
 
     /// One atomic, durable transaction. `body` sees the latest state, serialized with every other
     /// writer, and returns the changes and a result, or throws and nothing is written. A
     /// transaction that would break referential integrity is refused, whatever the backend.
     public func write<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
+        requestState = nil
+        defer { requestState = nil }
         let result = try store.commit { (state: PlatformState) throws(ServerError) -> (Transaction, R) in
             let (tx, result) = try body(state)
             if let v = state.violation(of: tx) { throw .internalError("refused by the store's integrity rules: \(v)") }
