@@ -288,10 +288,11 @@ public final class JournalStore<State: StoreState> {
 
     /// Applies every whole record after `journalOffset`. With `repairTail` (only under the
     /// exclusive lock) a torn tail is cut off; without it, reading stops before it.
-    private func readJournal(repairTail: Bool) throws(StoreError) {
+    private func readJournal(repairTail: Bool, knownSize: Int? = nil) throws(StoreError) {
         settle()
         guard let journal else { return }
-        let size = try journal.size()
+        var size = 0
+        if let knownSize { size = knownSize } else { size = try journal.size() }
         if size < journalOffset {
             let reason = "the journal shrank from \(journalOffset) to \(size) bytes: records already read are gone"
             throw .damaged(file: path(manifest.journalName), offset: size, reason: reason)
@@ -299,7 +300,7 @@ public final class JournalStore<State: StoreState> {
         guard size > journalOffset else { return }
         for attempt in 0..<2 {
             let base = journalOffset
-            let bytes = try journal.read(from: base, count: try journal.size() - base)
+            let bytes = try journal.read(from: base, count: (attempt == 0 ? size : try journal.size()) - base)
             let end = try JournalScan.scan(bytes) { (payload, next) throws(StoreError) in
                 try current.apply(payload)
                 journalOffset = base + next
@@ -333,9 +334,12 @@ public final class JournalStore<State: StoreState> {
         guard let m = try readManifest() ?? (manifestIsSynthesized ? manifest : nil) else {
             throw .damaged(file: path(Manifest.fileName), offset: 0, reason: "CURRENT was removed")
         }
-        if m != manifest {
+        guard m == manifest else {
             try openCurrentGeneration()
-        } else if let journal, try !dir.isCurrent(manifest.journalName, journal) {
+            return try readJournal(repairTail: repairTail)
+        }
+        guard let journal else { return }
+        guard let size = try dir.sizeIfCurrent(manifest.journalName, journal) else {
             // A compaction may have replaced CURRENT and removed the journal since it was read.
             guard try readManifest() == m else {
                 try openCurrentGeneration()
@@ -345,7 +349,7 @@ public final class JournalStore<State: StoreState> {
                 file: path(manifest.journalName), offset: 0,
                 reason: "the journal was removed or replaced while CURRENT still names it")
         }
-        try readJournal(repairTail: repairTail)
+        try readJournal(repairTail: repairTail, knownSize: size)
     }
 
     /// Brings the state up to date with what other processes committed.

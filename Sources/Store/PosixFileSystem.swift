@@ -154,13 +154,15 @@ final class PosixDirectory: StoreDirectory {
         return nil
     }
 
-    func isCurrent(_ name: String, _ file: any StoreFile) throws(StoreError) -> Bool {
-        guard let file = file as? PosixFile else { return false }
+    func sizeIfCurrent(_ name: String, _ file: any StoreFile) throws(StoreError) -> Int? {
+        guard let file = file as? PosixFile else { return nil }
         var held = stat()
         var named = stat()
         if fstat(file.fd, &held) != 0 { throw .io(path: "\(path)/\(name)", reason: PosixFileSystem.errorText()) }
-        guard held.st_nlink > 0, fstatat(fd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
-        return named.st_ino == held.st_ino && named.st_dev == held.st_dev
+        guard held.st_nlink > 0, fstatat(fd, name, &named, AT_SYMLINK_NOFOLLOW) == 0,
+            named.st_ino == held.st_ino, named.st_dev == held.st_dev
+        else { return nil }
+        return Int(held.st_size)
     }
 
     func lockExclusive(timeoutMillis: Int) throws(StoreError) -> Bool {
@@ -216,14 +218,16 @@ final class PosixFile: StoreFile {
         let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             var done = 0
             while done < count {
-                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
+                let asked = count - done
+                let n = pread(fd, buffer.baseAddress! + done, asked, off_t(offset + done))
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
                     break
                 }
-                if n == 0 { break }
                 done += n
+                // A regular file reads short only at its end (or at the kernel's 2 GiB cap per call).
+                if n == 0 || (n < asked && n < 0x7fff_f000) { break }
             }
             initialized = done
         }

@@ -48,8 +48,9 @@ public protocol StoreDirectory: AnyObject {
     /// another directory or nothing. `forWriting` (under the lock) also checks that `lock` is
     /// still the file locked, so that every writer locks the same one.
     func identityProblem(forWriting: Bool) throws(StoreError) -> String?
-    /// Whether `name` is the very file `file` has open (not removed, not replaced).
-    func isCurrent(_ name: String, _ file: any StoreFile) throws(StoreError) -> Bool
+    /// The size of `file` when `name` is the very file it has open (not removed, not replaced);
+    /// nil when it is not.
+    func sizeIfCurrent(_ name: String, _ file: any StoreFile) throws(StoreError) -> Int?
     /// Why writes are impossible (a read-only directory), or nil when they may be tried.
     var readOnlyReason: String? { get }
     /// Takes the inter-process write lock, waiting at most `timeoutMillis`; false when it timed out.

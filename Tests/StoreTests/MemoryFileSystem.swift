@@ -167,10 +167,10 @@ final class MemoryDirectory: StoreDirectory {
         return fs.directories[path] === node ? nil : "the store directory \(path) was moved or replaced"
     }
 
-    func isCurrent(_ name: String, _ file: any StoreFile) throws(StoreError) -> Bool {
+    func sizeIfCurrent(_ name: String, _ file: any StoreFile) throws(StoreError) -> Int? {
         try fs.perform("stat", name)
-        guard let file = file as? MemoryFile else { return false }
-        return node.entries[name] === file.inode
+        guard let file = file as? MemoryFile, node.entries[name] === file.inode else { return nil }
+        return file.inode.data.count
     }
 
     func lockExclusive(timeoutMillis: Int) throws(StoreError) -> Bool {
