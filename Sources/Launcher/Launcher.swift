@@ -232,7 +232,8 @@ public enum Launcher {
         let log = Logger(level: options.logLevel)
         let config = StdioRuntime.Configuration(
             inputFD: 0, outputFD: protocolFD,
-            limits: .init(maxHeaderBytes: 8 * 1024, maxBodyBytes: options.maxMessageBytes), log: log)
+            limits: .init(maxHeaderBytes: 8 * 1024, maxBodyBytes: options.maxMessageBytes), log: log,
+            checksResults: ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_CHECK_RESULTS"] == "1")
         for notice in platform.store.openingNotices { log.info(notice) }
         log.debug(
             "store \(platform.store.location); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)"

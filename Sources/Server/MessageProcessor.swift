@@ -46,11 +46,14 @@ public final class MessageProcessor: @unchecked Sendable {
     /// Shared by requests without a `workDoneToken` (it sends nothing): no allocation per request.
     private let silentProgress = WorkDoneProgress(token: nil, outbox: nil)
     private lazy var discoveryDocument: JSONValue = OpenRPCDocument.build(table: table, info: serverInfo)
+    /// Whether every result is checked against the schema the method publishes before it is sent
+    /// (tests run with it; a mismatch is answered as an internal error naming the member).
+    private let checksResults: Bool
 
     public init(
         table: MethodTable, outbox: Outbox, cancellation: CancellationRegistry = CancellationRegistry(),
         serverInfo: ServerInfo = .current, hooks: Hooks = Hooks(), log: Logger = .silent,
-        actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil
+        actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil, checksResults: Bool = false
     ) {
         var t = table
         for spec in LifecycleMethods.specs { t.registerBuiltin(spec) }
@@ -62,6 +65,7 @@ public final class MessageProcessor: @unchecked Sendable {
         self.hooks = hooks
         self.log = log
         self.actorValidator = actorValidator
+        self.checksResults = checksResults
     }
 
     /// The OpenRPC document of every registered method (what `rpc.discover` returns).
@@ -173,7 +177,13 @@ public final class MessageProcessor: @unchecked Sendable {
         guard let handler = entry.handler else { return runLifecycleRequest(r.method, params) }
         let ctx = context(id: r.id, params: params, token: object["workDoneToken"])
         do throws(ServerError) {
-            return .success(try handler(ctx))
+            let result = try handler(ctx)
+            if checksResults, let schema = entry.spec.result, let e = schema.validate(result) {
+                let reason = "the result of \(r.method) does not match its published schema at \(e.field): \(e.reason)"
+                log.error(reason)
+                return .failure(.internalError(reason))
+            }
+            return .success(result)
         } catch {
             if case .internalError(let reason) = error { log.error("\(r.method) failed: \(reason)") }
             return .failure(error)

@@ -86,6 +86,7 @@ public struct Field: Sendable {
 extension Schema {
     /// Checks `value` against the schema; the error names the offending member as a JSON pointer.
     public func validate(_ value: JSONValue, at pointer: String = "") -> ParamsError? {
+        let value = value.resolved  // a result may hold views already serialized
         switch self {
         case .any:
             return nil

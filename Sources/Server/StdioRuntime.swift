@@ -20,11 +20,17 @@ public enum StdioRuntime {
         public var outputFD: Int32
         public var limits: FrameParser.Limits
         public var log: Logger
-        public init(inputFD: Int32, outputFD: Int32, limits: FrameParser.Limits = .init(), log: Logger = .silent) {
+        /// Check every result against its published schema (see `MessageProcessor`).
+        public var checksResults: Bool
+        public init(
+            inputFD: Int32, outputFD: Int32, limits: FrameParser.Limits = .init(), log: Logger = .silent,
+            checksResults: Bool = false
+        ) {
             self.inputFD = inputFD
             self.outputFD = outputFD
             self.limits = limits
             self.log = log
+            self.checksResults = checksResults
         }
     }
 
@@ -79,7 +85,7 @@ public enum StdioRuntime {
             afterInitialized: extensions.afterInitialized)
         let processor = MessageProcessor(
             table: table, outbox: outbox, cancellation: cancellation, hooks: hooks, log: log,
-            actorValidator: extensions.actorValidator)
+            actorValidator: extensions.actorValidator, checksResults: configuration.checksResults)
         if extensions.periodic != nil { startTicking(every: extensions.periodicInterval, inbox: inbox) }
 
         InputReader.start(fd: configuration.inputFD, limits: configuration.limits) { report in

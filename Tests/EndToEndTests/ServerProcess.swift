@@ -57,6 +57,8 @@ final class ServerProcess: @unchecked Sendable {
         var env = environment ?? ProcessInfo.processInfo.environment
         env["MODEL_LIFECYCLE_CATALOG"] = nil
         env["MODEL_LIFECYCLE_STORE"] = nil
+        // Every result of every end-to-end test is checked against the schema openrpc.json publishes.
+        env["MODEL_LIFECYCLE_CHECK_RESULTS"] = env["MODEL_LIFECYCLE_CHECK_RESULTS"] ?? "1"
         process.environment = env
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
