@@ -325,3 +325,24 @@ final class RegistryEndToEndTests: XCTestCase {
         b.stop()
     }
 }
+
+extension RegistryEndToEndTests {
+    /// An audit entry names a change as clients send and read it, never as the journal keeps it.
+    func testAuditEntriesUseTheNamesOfTheProtocol() throws {
+        let (store, tenant) = try storeWithTenant()
+        let admin = try ServerProcess([], store: store)
+        admin.initialize(actor: Self.admin(tenant))
+        let provider = admin.call("providers/create", ["name": "P", "providerType": "openai"]).id
+        let model = admin.call(
+            "models/create", ["kind": "completion", "name": "gpt-x", "providerId": .string(provider)]
+        ).id
+        XCTAssertNotNil(
+            admin.call("models/update", ["id": .string(model), "isDeprecated": true, "nickname": "X"])["id"])
+        let entry = admin.call("audit/list", ["action": "model.updated"])["items"]?[0]
+        XCTAssertEqual(entry?["changes"]?["isDeprecated"], ["from": false, "to": true], "\(entry ?? .null)")
+        XCTAssertEqual(entry?["changes"]?["nickname"], ["from": nil, "to": "X"])
+        XCTAssertNil(entry?["changes"]?["manualDeprecated"])
+        XCTAssertEqual(entry?["changes"]?.objectValue?.count, 2, "only what changed")
+        admin.stop()
+    }
+}
