@@ -13,7 +13,7 @@ final class BadEnvironmentEndToEndTests: XCTestCase {
     func testAFullDiskRefusesWritesWithStoreUnavailableAndLosesNothing() throws {
         let store = ServerProcess.temporaryStore()
         let setup = try ServerProcess([], store: store)
-        setup.initialize(actor: RegistryEndToEndTests.sysadmin)
+        setup.initialize(actor: Actors.sysadmin)
         let tenant = setup.call("tenants/create", ["name": "Full"]).id
         setup.stop()
         // A file-size limit of 64 KiB stands in for a full disk.
@@ -21,7 +21,7 @@ final class BadEnvironmentEndToEndTests: XCTestCase {
             ["-c", "ulimit -f 128; exec \"$0\" --store \"$1\" --log-level error", ServerProcess.binary.path, store],
             environment: nil, executable: "/bin/sh")
         shell.request(
-            0, "initialize", ["capabilities": [:], "initializationOptions": ["actor": RegistryEndToEndTests.sysadmin]])
+            0, "initialize", ["capabilities": [:], "initializationOptions": ["actor": Actors.sysadmin]])
         guard shell.waitFor(timeout: 20, { $0["id"] == 0 }) else {
             if shell.stderrText.contains("Sanitizer") {
                 throw XCTSkip("a sanitizer runtime cannot start under a file-size limit")
@@ -54,7 +54,7 @@ final class BadEnvironmentEndToEndTests: XCTestCase {
         shell.stop()
         XCTAssertEqual(try verify(store), 0, "no partial record left behind")
         let after = try ServerProcess([], store: store)
-        after.initialize(actor: RegistryEndToEndTests.sysadmin)
+        after.initialize(actor: Actors.sysadmin)
         XCTAssertEqual(
             Set(after.call("providers/list", ["tenantId": .string(tenant)])["items"]?.arrayValue?.map(\.id) ?? []),
             Set(acknowledged))
@@ -64,7 +64,7 @@ final class BadEnvironmentEndToEndTests: XCTestCase {
     func testDamageAtRandomOffsetsIsRecoveredOrRefusedNeverMisread() throws {
         let store = ServerProcess.temporaryStore()
         let s = try ServerProcess([], store: store)
-        s.initialize(actor: RegistryEndToEndTests.sysadmin)
+        s.initialize(actor: Actors.sysadmin)
         for k in 0..<20 { s.call("tenants/create", ["name": .string("t\(k)")]) }
         s.stop()
         let journal = URL(fileURLWithPath: store + "/journal-0")
@@ -84,7 +84,7 @@ final class BadEnvironmentEndToEndTests: XCTestCase {
             let p = try ServerProcess([], store: store)
             p.request(
                 0, "initialize",
-                ["capabilities": [:], "initializationOptions": ["actor": RegistryEndToEndTests.sysadmin]])
+                ["capabilities": [:], "initializationOptions": ["actor": Actors.sysadmin]])
             p.notify("initialized", [:])
             p.request(1, "tenants/list", ["limit": 500])
             if p.waitFor(timeout: 10, { $0["id"] == 1 }), let (r, _) = p.response(to: 1, timeout: 1),
@@ -126,7 +126,7 @@ final class BadEnvironmentEndToEndTests: XCTestCase {
     func testAClientThatVanishesMidRequestLeavesASoundStore() throws {
         let big = try StoreSeeder.bigTenant(assistants: 20_000)
         let s = try ServerProcess([], store: big.store)
-        s.initialize(actor: RegistryEndToEndTests.admin(big.tenant))
+        s.initialize(actor: Actors.admin(big.tenant))
         s.request(1, "migration/execute", ["fromModelId": .string(big.source), "toModelId": .string(big.target)])
         s.closeStdin()
         s.closeStdout()

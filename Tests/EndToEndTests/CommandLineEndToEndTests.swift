@@ -11,7 +11,6 @@ final class CommandLineEndToEndTests: XCTestCase {
             XCTFail("no exit")
             return (-1, "", "")
         }
-        usleep(50_000)
         return (exit.status, "", s.stderrText)
     }
 
@@ -66,11 +65,10 @@ final class CommandLineEndToEndTests: XCTestCase {
 
     func testCompactRewritesTheSnapshotAndKeepsEverything() throws {
         let s = try ServerProcess([])
-        s.initialize(actor: RegistryEndToEndTests.sysadmin)
+        s.initialize(actor: Actors.sysadmin)
         for k in 0..<5 { s.call("tenants/create", ["name": .string("t\(k)")]) }
         let c = try ServerProcess(["compact", "--store", s.storeDirectory])
         XCTAssertEqual(c.waitForExit()?.status, 0)
-        usleep(20_000)
         let report = try JSONParser.parse(Array(c.rawStdout))
         XCTAssertTrue(
             report["files"]?.arrayValue?.contains { $0.stringValue?.hasSuffix("/snapshot-1") == true } ?? false,

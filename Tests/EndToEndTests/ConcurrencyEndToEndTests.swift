@@ -7,7 +7,7 @@ import JSONRPC
 final class ConcurrencyEndToEndTests: XCTestCase {
     func testProcessesRacingOnOneStoreAddUpAndLoseNoUpdate() throws {
         let root = try ServerProcess([])
-        root.initialize(actor: RegistryEndToEndTests.sysadmin)
+        root.initialize(actor: Actors.sysadmin)
         let tenant = root.call("tenants/create", ["name": "Race"]).id
         let provider = root.call(
             "providers/create", ["tenantId": .string(tenant), "name": "P", "providerType": "openai"]
@@ -23,7 +23,7 @@ final class ConcurrencyEndToEndTests: XCTestCase {
         var processes: [ServerProcess] = []
         for _ in 0..<writers {
             let p = try ServerProcess([], store: root.storeDirectory)
-            p.initialize(actor: RegistryEndToEndTests.admin(tenant))
+            p.initialize(actor: Actors.admin(tenant))
             processes.append(p)
         }
         // Every process pipelines the same classification names (conflicts) and its own field's

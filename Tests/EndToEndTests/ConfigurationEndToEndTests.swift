@@ -10,11 +10,11 @@ final class ConfigurationEndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         let root = try ServerProcess([])
-        root.initialize(actor: RegistryEndToEndTests.sysadmin)
+        root.initialize(actor: Actors.sysadmin)
         tenant = root.call("tenants/create", ["name": "Acme", "securityEnabled": true]).id
         root.stop()
         admin = try ServerProcess([], store: root.storeDirectory)
-        admin.initialize(actor: RegistryEndToEndTests.admin(tenant))
+        admin.initialize(actor: Actors.admin(tenant))
         provider = admin.call("providers/create", ["name": "OpenAI", "providerType": "openai"]).id
     }
 
@@ -163,7 +163,7 @@ final class ConfigurationEndToEndTests: XCTestCase {
         let m = model("gpt-4o")
         admin.call("questions/record", ["completionModelId": .string(m), "tokensIn": 1, "tokensOut": 2])
         let root = try ServerProcess([], store: admin.storeDirectory)
-        root.initialize(actor: RegistryEndToEndTests.sysadmin)
+        root.initialize(actor: Actors.sysadmin)
         let refused = root.call("models/delete", ["tenantId": .string(tenant), "id": .string(m), "force": true])
         XCTAssertEqual(refused.errorCode, "model_in_use")
         XCTAssertEqual(refused["error"]?["data"]?["references"]?["questions"], 1)
@@ -182,7 +182,7 @@ final class StoreUnavailableEndToEndTests: XCTestCase {
         var env = ProcessInfo.processInfo.environment
         env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"] = "300"
         let s = try ServerProcess([], environment: env)
-        s.initialize(actor: RegistryEndToEndTests.sysadmin)
+        s.initialize(actor: Actors.sysadmin)
         s.call("tenants/create", ["name": "Before"])
         let fd = open(s.storeDirectory + "/lock", O_RDWR)
         XCTAssertEqual(flock(fd, LOCK_EX), 0)

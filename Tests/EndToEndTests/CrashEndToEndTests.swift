@@ -8,7 +8,6 @@ final class CrashEndToEndTests: XCTestCase {
     private func verify(_ store: String) throws -> (Int32, JSONValue) {
         let v = try ServerProcess(["verify", "--store", store])
         guard let exit = v.waitForExit() else { return (-1, .null) }
-        usleep(20_000)
         let out = try? JSONParser.parse(Array(v.rawStdout))
         return (exit.status, out ?? .null)
     }
@@ -21,7 +20,7 @@ final class CrashEndToEndTests: XCTestCase {
         var tenant = ""
         for round in 0..<rounds {
             let s = try ServerProcess([], store: store)
-            s.initialize(actor: RegistryEndToEndTests.sysadmin)
+            s.initialize(actor: Actors.sysadmin)
             if tenant.isEmpty { tenant = s.call("tenants/create", ["name": "Crash"]).id }
             var wire: [UInt8] = []
             for k in 0..<400 {
@@ -33,10 +32,9 @@ final class CrashEndToEndTests: XCTestCase {
                 ])
             }
             s.sendRaw(wire)
-            usleep(UInt32.random(in: 1_000...60_000, using: &rng))
+            usleep(UInt32.random(in: 1_000...60_000, using: &rng))  // a random moment to kill at
             kill(s.process.processIdentifier, SIGKILL)
             _ = s.waitForExit()
-            usleep(20_000)
             for m in s.takeMessages() where m["result"]?["id"] != nil { acknowledged.insert(m["result"]!.id) }
 
             let (status, report) = try verify(store)
@@ -44,7 +42,7 @@ final class CrashEndToEndTests: XCTestCase {
             XCTAssertEqual(report["sound"], true)
         }
         let check = try ServerProcess([], store: store)
-        check.initialize(actor: RegistryEndToEndTests.sysadmin)
+        check.initialize(actor: Actors.sysadmin)
         let listed = check.call("providers/list", ["tenantId": .string(tenant)])
         let ids = Set(listed["items"]?.arrayValue?.map(\.id) ?? [])
         XCTAssertGreaterThan(acknowledged.count, 0, "the workload must have been acknowledged at least partly")
@@ -55,7 +53,7 @@ final class CrashEndToEndTests: XCTestCase {
     func testDamageInTheMiddleRefusesToOpenAndATornTailIsRecovered() throws {
         let store = ServerProcess.temporaryStore()
         let s = try ServerProcess([], store: store)
-        s.initialize(actor: RegistryEndToEndTests.sysadmin)
+        s.initialize(actor: Actors.sysadmin)
         for k in 0..<3 { s.call("tenants/create", ["name": .string("t\(k)")]) }
         s.stop()
         let journal = URL(fileURLWithPath: store + "/journal-0")
@@ -67,7 +65,7 @@ final class CrashEndToEndTests: XCTestCase {
         XCTAssertEqual(torn.0, 0)
         XCTAssertEqual(torn.1["tornTailBytes"], 20)
         let t = try ServerProcess([], store: store)
-        t.initialize(actor: RegistryEndToEndTests.sysadmin)
+        t.initialize(actor: Actors.sysadmin)
         XCTAssertEqual(t.call("tenants/list")["total"], 3, "the torn tail is dropped on open")
         t.stop()
 

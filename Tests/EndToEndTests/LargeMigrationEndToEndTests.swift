@@ -9,7 +9,7 @@ final class LargeMigrationEndToEndTests: XCTestCase {
 
     private func admin(_ big: StoreSeeder.BigTenant) throws -> ServerProcess {
         let s = try ServerProcess([], store: big.store)
-        s.initialize(actor: RegistryEndToEndTests.admin(big.tenant))
+        s.initialize(actor: Actors.admin(big.tenant))
         return s
     }
 
@@ -149,7 +149,7 @@ final class LargeCleanupEndToEndTests: XCTestCase {
         for round in 0..<6 {
             let big = try StoreSeeder.bigTenant(assistants: 10, retired: 500)
             let s = try ServerProcess([], store: big.store)
-            s.initialize(actor: RegistryEndToEndTests.sysadmin)
+            s.initialize(actor: Actors.sysadmin)
             s.request(1, "lifecycle/cleanup", ["workDoneToken": "c"])
             XCTAssertTrue(s.waitFor { $0["method"] == "$/progress" })
             usleep(UInt32.random(in: 0...150_000, using: &rng))
@@ -158,12 +158,11 @@ final class LargeCleanupEndToEndTests: XCTestCase {
 
             let v = try ServerProcess(["verify", "--store", big.store])
             XCTAssertEqual(v.waitForExit()?.status, 0, "round \(round)")
-            usleep(20_000)
             let report = try JSONParser.parse(Array(v.rawStdout))
             let models = report["counts"]?["models"]?.numberValue?.int64Value
 
             let check = try ServerProcess([], store: big.store)
-            check.initialize(actor: RegistryEndToEndTests.sysadmin)
+            check.initialize(actor: Actors.sysadmin)
             let templates =
                 check.call("templates/list", ["tenantId": .string(big.tenant), "includeDeleted": true, "limit": 500])[
                     "items"]?.arrayValue ?? []

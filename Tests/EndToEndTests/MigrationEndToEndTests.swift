@@ -11,10 +11,10 @@ final class MigrationEndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         root = try ServerProcess([])
-        root.initialize(actor: RegistryEndToEndTests.sysadmin)
+        root.initialize(actor: Actors.sysadmin)
         tenant = root.call("tenants/create", ["name": "Acme", "securityEnabled": true]).id
         admin = try ServerProcess([], store: root.storeDirectory)
-        admin.initialize(actor: RegistryEndToEndTests.admin(tenant))
+        admin.initialize(actor: Actors.admin(tenant))
         provider = admin.call("providers/create", ["name": "OpenAI", "providerType": "openai"]).id
     }
 
@@ -475,7 +475,7 @@ final class MigrationEndToEndTests: XCTestCase {
         }
         let store = root.storeDirectory
         let withCatalog = try ServerProcess(["--catalog", catalog], store: store)
-        withCatalog.initialize(actor: RegistryEndToEndTests.admin(tenant))
+        withCatalog.initialize(actor: Actors.admin(tenant))
         let entry = withCatalog.call("catalog/lookup", ["name": "gpt-4-0613", "providerType": "openai"])
         guard let successor = entry["successorModel"]?.stringValue else {
             withCatalog.stop()

@@ -41,7 +41,7 @@ final class ModelBasedEndToEndTests: XCTestCase {
         let steps = Int(ProcessInfo.processInfo.environment["MODEL_BASED_STEPS"] ?? "") ?? 1500
         var rng = SplitMix64(seed: seed)
         let root = try ServerProcess([])
-        root.initialize(actor: RegistryEndToEndTests.sysadmin)
+        root.initialize(actor: Actors.sysadmin)
         var sessions: [ServerProcess] = []
         var providers: [String] = []
         var tenants: [String] = []
@@ -49,7 +49,7 @@ final class ModelBasedEndToEndTests: XCTestCase {
             let t = root.call("tenants/create", ["name": .string("tenant-\(k)")]).id
             tenants.append(t)
             let s = try ServerProcess([], store: root.storeDirectory)
-            s.initialize(actor: RegistryEndToEndTests.admin(t))
+            s.initialize(actor: Actors.admin(t))
             providers.append(s.call("providers/create", ["name": "P", "providerType": "openai"]).id)
             sessions.append(s)
         }

@@ -9,7 +9,6 @@ final class OperatorEndToEndTests: XCTestCase {
     ) throws -> (status: Int32, out: String, err: String) {
         let p = try ServerProcess(args, environment: environment, currentDirectory: cwd)
         let exit = p.waitForExit(timeout: 60)
-        usleep(50_000)
         return (exit?.status ?? -1, String(decoding: p.rawStdout, as: UTF8.self), p.stderrText)
     }
 

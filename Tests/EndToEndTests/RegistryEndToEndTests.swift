@@ -4,13 +4,6 @@ import JSONRPC
 
 /// Tenants, classifications, providers, models and the catalog through the real binary.
 final class RegistryEndToEndTests: XCTestCase {
-    static let sysadmin: JSONValue = ["userId": "root", "name": "Root", "role": "sysadmin"]
-    static func admin(_ tenant: String) -> JSONValue {
-        ["userId": "ada", "name": "Ada", "tenantId": .string(tenant), "role": "admin"]
-    }
-    static func member(_ tenant: String) -> JSONValue {
-        ["userId": "max", "tenantId": .string(tenant), "role": "member"]
-    }
 
     static var catalogPath: String? {
         let p = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -24,7 +17,7 @@ final class RegistryEndToEndTests: XCTestCase {
         _ name: String = "Acme", security: Bool = false
     ) throws -> (store: String, tenant: String) {
         let s = try ServerProcess([])
-        s.initialize(actor: Self.sysadmin)
+        s.initialize(actor: Actors.sysadmin)
         let t = s.call("tenants/create", ["name": .string(name), "securityEnabled": .bool(security)])
         s.stop()
         return (s.storeDirectory, t.id)
@@ -33,14 +26,14 @@ final class RegistryEndToEndTests: XCTestCase {
     func testWritesSurviveARestart() throws {
         let (store, tenant) = try storeWithTenant()
         let a = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant))
+        a.initialize(actor: Actors.admin(tenant))
         let provider = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
         let model = a.call(
             "models/create",
             ["kind": "completion", "name": "gpt-4o", "providerId": .string(provider.id), "family": "gpt"])
         a.stop()
         let b = try ServerProcess([], store: store)
-        b.initialize(actor: Self.admin(tenant))
+        b.initialize(actor: Actors.admin(tenant))
         let got = b.call("models/get", ["id": .string(model.id)])
         XCTAssertEqual(got["name"], "gpt-4o")
         XCTAssertEqual(got["family"], "gpt")
@@ -60,7 +53,7 @@ final class RegistryEndToEndTests: XCTestCase {
         anonymous.stop()
 
         let member = try ServerProcess([], store: store)
-        member.initialize(actor: Self.member(tenant))
+        member.initialize(actor: Actors.member(tenant))
         XCTAssertEqual(member.call("models/list")["total"], 0)
         let unknown = "00000000-0000-4000-8000-000000000000"
         XCTAssertEqual(
@@ -71,13 +64,13 @@ final class RegistryEndToEndTests: XCTestCase {
         member.stop()
 
         let admin = try ServerProcess([], store: store)
-        admin.initialize(actor: Self.admin(tenant))
+        admin.initialize(actor: Actors.admin(tenant))
         XCTAssertEqual(admin.call("tenants/create", ["name": "Other"]).errorCode, "forbidden")
         XCTAssertEqual(admin.call("catalog/info")["source"], "none")
         admin.stop()
 
         let root = try ServerProcess([], store: store)
-        root.initialize(actor: Self.sysadmin)
+        root.initialize(actor: Actors.sysadmin)
         let missing = root.call("models/list")
         XCTAssertEqual(missing["error"]?["code"], -32602)
         XCTAssertEqual(missing["error"]?["data"]?["field"], "/tenantId")
@@ -89,7 +82,7 @@ final class RegistryEndToEndTests: XCTestCase {
     func testInitializeRefusesAnActorOfAnUnknownTenant() throws {
         let s = try ServerProcess([])
         s.request(
-            1, "initialize", ["initializationOptions": ["actor": Self.admin("00000000-0000-4000-8000-000000000000")]])
+            1, "initialize", ["initializationOptions": ["actor": Actors.admin("00000000-0000-4000-8000-000000000000")]])
         let r = s.response(to: 1)?.0
         XCTAssertEqual(r?["error"]?["code"], -32602)
         XCTAssertEqual(r?["error"]?["data"]?["field"], "/initializationOptions/actor/tenantId")
@@ -98,7 +91,7 @@ final class RegistryEndToEndTests: XCTestCase {
     func testAnotherTenantsThingsAreNotFound() throws {
         let (store, acme) = try storeWithTenant("Acme")
         let root = try ServerProcess([], store: store)
-        root.initialize(actor: Self.sysadmin)
+        root.initialize(actor: Actors.sysadmin)
         let globex = root.call("tenants/create", ["name": "Globex"]).id
         let p = root.call(
             "providers/create", ["tenantId": .string(globex), "name": "OpenAI", "providerType": "openai"])
@@ -108,7 +101,7 @@ final class RegistryEndToEndTests: XCTestCase {
         root.stop()
 
         let a = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(acme))
+        a.initialize(actor: Actors.admin(acme))
         let get = a.call("models/get", ["id": .string(m.id)])
         XCTAssertEqual(get.errorCode, "not_found")
         XCTAssertEqual(get["error"]?["data"]?["entity"], "model")
@@ -125,7 +118,7 @@ final class RegistryEndToEndTests: XCTestCase {
     func testValidationAndConflicts() throws {
         let (store, tenant) = try storeWithTenant()
         let a = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant))
+        a.initialize(actor: Actors.admin(tenant))
         XCTAssertEqual(a.call("classifications/create", ["name": "Secret", "level": 3])["level"], 3)
         XCTAssertEqual(a.call("classifications/create", ["name": "Secret", "level": 1]).errorCode, "conflict")
         let p = a.call("providers/create", ["name": "Azure", "providerType": "azure"])
@@ -155,7 +148,7 @@ final class RegistryEndToEndTests: XCTestCase {
     func testDefaultModelIsUniquePerKind() throws {
         let (store, tenant) = try storeWithTenant()
         let a = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant))
+        a.initialize(actor: Actors.admin(tenant))
         let p = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
         let one = a.call(
             "models/create", ["kind": "completion", "name": "a", "providerId": .string(p.id), "isDefault": true])
@@ -174,7 +167,7 @@ final class RegistryEndToEndTests: XCTestCase {
     func testPaginationIsKeysetWithTrueTotals() throws {
         let (store, tenant) = try storeWithTenant()
         let a = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant))
+        a.initialize(actor: Actors.admin(tenant))
         let p = a.call("providers/create", ["name": "vLLM", "providerType": "vllm"])
         var created: [String] = []
         for k in 0..<7 {
@@ -200,7 +193,7 @@ final class RegistryEndToEndTests: XCTestCase {
     func testSoftDeletedModelsAreHiddenAndNotFound() throws {
         let (store, tenant) = try storeWithTenant()
         let a = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant))
+        a.initialize(actor: Actors.admin(tenant))
         let p = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
         let m = a.call("models/create", ["kind": "completion", "name": "old", "providerId": .string(p.id)])
         XCTAssertEqual(a.call("models/delete", ["id": .string(m.id)])["deleted"], "soft")
@@ -222,7 +215,7 @@ final class RegistryEndToEndTests: XCTestCase {
         let (store, tenant) = try storeWithTenant()
         func status(today: String) throws -> JSONValue {
             let s = try ServerProcess(["--catalog", catalog, "--today", today], store: store)
-            s.initialize(actor: Self.admin(tenant))
+            s.initialize(actor: Actors.admin(tenant))
             defer { s.stop() }
             if s.call("providers/list")["total"] == 0 {
                 let p = s.call("providers/create", ["name": "Azure AI", "providerType": "azure_ai"])
@@ -277,8 +270,8 @@ final class RegistryEndToEndTests: XCTestCase {
         let (store, tenant) = try storeWithTenant()
         let a = try ServerProcess([], store: store)
         let b = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant))
-        b.initialize(actor: Self.admin(tenant))
+        a.initialize(actor: Actors.admin(tenant))
+        b.initialize(actor: Actors.admin(tenant))
         let p = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
         XCTAssertEqual(b.call("providers/get", ["id": .string(p.id)])["name"], "OpenAI", "b reads what a committed")
         XCTAssertEqual(
@@ -299,8 +292,8 @@ final class RegistryEndToEndTests: XCTestCase {
         let (store, tenant) = try storeWithTenant("Acme", security: true)
         let a = try ServerProcess([], store: store)
         let b = try ServerProcess([], store: store)
-        a.initialize(actor: Self.admin(tenant))
-        b.initialize(actor: Self.admin(tenant))
+        a.initialize(actor: Actors.admin(tenant))
+        b.initialize(actor: Actors.admin(tenant))
         let p = a.call("providers/create", ["name": "OpenAI", "providerType": "openai"])
         let c = a.call("classifications/create", ["name": "Internal", "level": 2])
         let m = a.call(
@@ -331,7 +324,7 @@ extension RegistryEndToEndTests {
     func testAuditEntriesUseTheNamesOfTheProtocol() throws {
         let (store, tenant) = try storeWithTenant()
         let admin = try ServerProcess([], store: store)
-        admin.initialize(actor: Self.admin(tenant))
+        admin.initialize(actor: Actors.admin(tenant))
         let provider = admin.call("providers/create", ["name": "P", "providerType": "openai"]).id
         let model = admin.call(
             "models/create", ["kind": "completion", "name": "gpt-x", "providerId": .string(provider)]

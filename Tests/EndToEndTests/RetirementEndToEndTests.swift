@@ -14,10 +14,10 @@ final class RetirementEndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         root = try ServerProcess([])
-        root.initialize(actor: RegistryEndToEndTests.sysadmin)
+        root.initialize(actor: Actors.sysadmin)
         tenant = root.call("tenants/create", ["name": "Acme"]).id
         admin = try ServerProcess([], store: root.storeDirectory)
-        admin.initialize(actor: RegistryEndToEndTests.admin(tenant))
+        admin.initialize(actor: Actors.admin(tenant))
         provider = admin.call("providers/create", ["name": "OpenAI", "providerType": "openai"]).id
         space = admin.call("spaces/create", ["name": "Team"]).id
     }
@@ -283,7 +283,6 @@ final class RetirementEndToEndTests: XCTestCase {
         func command(_ extra: [String]) throws -> (Int32, JSONValue) {
             let p = try ServerProcess(["cleanup", "--store", root.storeDirectory] + extra)
             let status = p.waitForExit()?.status ?? -1
-            usleep(20_000)
             return (status, (try? JSONParser.parse(Array(p.rawStdout))) ?? .null)
         }
         let dry = try command(["--dry-run"])
@@ -307,7 +306,7 @@ final class ScheduleAndNoticeEndToEndTests: XCTestCase {
         let big = try StoreSeeder.bigTenant(
             assistants: 1, retired: 3, createdAt: Platform.systemClock() - 8 * 86_400_000)
         let s = try ServerProcess([], store: big.store)
-        s.initialize(actor: RegistryEndToEndTests.sysadmin)
+        s.initialize(actor: Actors.sysadmin)
         var last: JSONValue = .null
         for _ in 0..<100 where last == .null {
             last = s.call("lifecycle/status", ["tenantId": .string(big.tenant)])["lastRun"] ?? .null
@@ -326,8 +325,8 @@ final class ScheduleAndNoticeEndToEndTests: XCTestCase {
         let big = try StoreSeeder.bigTenant(
             assistants: 1, retired: 3, createdAt: Platform.systemClock() - 8 * 86_400_000)
         let s = try ServerProcess(["--cleanup-schedule", "off"], store: big.store)
-        s.initialize(actor: RegistryEndToEndTests.sysadmin)
-        usleep(300_000)
+        s.initialize(actor: Actors.sysadmin)
+        usleep(300_000)  // nothing to wait for: give a schedule that should not run the time to run
         let status = s.call("lifecycle/status", ["tenantId": .string(big.tenant)])
         XCTAssertEqual(status["schedule"], "off")
         XCTAssertEqual(status["lastRun"], .null)
@@ -353,7 +352,7 @@ final class ScheduleAndNoticeEndToEndTests: XCTestCase {
         // Built without a catalog, so every model is usable when the configuration is created.
         let store = ServerProcess.temporaryStore()
         let setup = try ServerProcess([], store: store)
-        setup.initialize(actor: RegistryEndToEndTests.sysadmin)
+        setup.initialize(actor: Actors.sysadmin)
         let tenant = setup.call("tenants/create", ["name": "Acme"]).id
         let provider = setup.call(
             "providers/create", ["tenantId": .string(tenant), "name": "OpenAI", "providerType": "openai"]
@@ -395,7 +394,7 @@ final class ScheduleAndNoticeEndToEndTests: XCTestCase {
 
         let serve = ["--catalog", catalog, "--today", "2026-11-25"]
         let admin = try ServerProcess(serve, store: store)
-        admin.initialize(actor: RegistryEndToEndTests.admin(tenant))
+        admin.initialize(actor: Actors.admin(tenant))
         XCTAssertTrue(admin.waitFor(timeout: 5) { $0["method"] == "models/lifecycleNotice" })
         let notice = admin.takeMessages().first { $0["method"] == "models/lifecycleNotice" }?["params"]
         XCTAssertEqual(
@@ -426,7 +425,7 @@ final class ScheduleAndNoticeEndToEndTests: XCTestCase {
         XCTAssertEqual(again, ["deprecated-in-use", "later", "retiring-in-use"])
         admin.stop()
 
-        for actor in [RegistryEndToEndTests.member(tenant), RegistryEndToEndTests.sysadmin] {
+        for actor in [Actors.member(tenant), Actors.sysadmin] {
             let other = try ServerProcess(serve, store: store)
             other.initialize(actor: actor)
             _ = other.call("catalog/info")

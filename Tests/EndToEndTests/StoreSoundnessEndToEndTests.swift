@@ -5,7 +5,7 @@ import JSONRPC
 /// The store keeps every acknowledged write: one test per class of loss an outside test found,
 /// each through the real binary (they fail on the version before `CURRENT`).
 final class StoreSoundnessEndToEndTests: XCTestCase {
-    private let sysadmin = RegistryEndToEndTests.sysadmin
+    private let sysadmin = Actors.sysadmin
 
     private func server(_ store: String, environment: [String: String]? = nil) throws -> ServerProcess {
         let s = try ServerProcess([], store: store, environment: environment)
@@ -66,7 +66,7 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         let root = try server(store)
         let tenant = root.call("tenants/create", ["name": "Deep"]).id
         let admin = try ServerProcess([], store: store)
-        admin.initialize(actor: RegistryEndToEndTests.admin(tenant))
+        admin.initialize(actor: Actors.admin(tenant))
         let provider = admin.call("providers/create", ["name": "OpenAI", "providerType": "openai"]).id
         func model(_ name: String) -> String {
             admin.call("models/create", ["kind": "completion", "name": .string(name), "providerId": .string(provider)])
@@ -79,7 +79,7 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
             XCTAssertNil(admin.call("spaces/enableModel", ["spaceId": .string(space), "modelId": .string(m)])["error"])
         }
         let member = try ServerProcess([], store: store)
-        member.initialize(actor: RegistryEndToEndTests.member(tenant))
+        member.initialize(actor: Actors.member(tenant))
         // The request is 2 levels (request, params) around kwargs: 126 is the deepest a request may nest.
         let deepest = 126
         var accepted = 0

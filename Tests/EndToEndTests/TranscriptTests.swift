@@ -69,7 +69,7 @@ final class TranscriptTests: XCTestCase {
     // MARK: running
 
     private func run(_ t: Transcript) throws {
-        var actor: JSONValue = RegistryEndToEndTests.sysadmin
+        var actor: JSONValue = Actors.sysadmin
         var lines = t.lines[...]
         if let first = lines.first, first.1.hasPrefix("# actor ") {
             actor = try JSONParser.parse(Array(first.1.dropFirst(8).utf8))

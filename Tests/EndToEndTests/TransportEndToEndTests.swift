@@ -147,7 +147,7 @@ final class TransportEndToEndTests: XCTestCase {
         while s.process.isRunning && k < 500 {
             s.request(k, "get_data")
             k += 1
-            usleep(10_000)
+            usleep(10_000)  // pacing: one request at a time until a write fails
         }
         let exit = s.waitForExit()
         XCTAssertNotNil(exit, "the server must exit when nobody can read its output")
@@ -159,7 +159,7 @@ final class TransportEndToEndTests: XCTestCase {
         let s = try ServerProcess()
         s.initialize()
         s.request(7, "fixtures/work", ["steps": 500, "stepMillis": 10, "workDoneToken": "w7"])
-        usleep(200_000)
+        XCTAssertTrue(s.waitFor { $0["method"] == "$/progress" && $0["params"]?["value"]?["kind"] == "report" })
         s.notify("$/cancelRequest", ["id": 7])
         guard let (r, before) = s.response(to: 7) else { return }
         XCTAssertEqual(r["error"]?["code"], -32800)
