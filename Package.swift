@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "JSONRPC"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "JSONRPC", "Domain"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "JSONRPC", "Launcher", "Store", "Domain"]),
         .testTarget(name: "EndToEndTests", dependencies: ["JSONRPC", "Domain", "Store", "Server", "model-lifecycle"]),
     ]

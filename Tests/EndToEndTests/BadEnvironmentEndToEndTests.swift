@@ -69,7 +69,7 @@ final class BadEnvironmentEndToEndTests: XCTestCase {
         s.stop()
         let journal = URL(fileURLWithPath: store + "/journal-0")
         let good = [UInt8](try Data(contentsOf: journal))
-        var rng = SystemRandomNumberGenerator()
+        var rng = seededGenerator()
         var recovered = 0
         var refusedToOpen = 0
         for _ in 0..<40 {

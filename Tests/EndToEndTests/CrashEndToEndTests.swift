@@ -14,7 +14,7 @@ final class CrashEndToEndTests: XCTestCase {
 
     func testKilledWritersLoseNoAcknowledgedWrite() throws {
         let rounds = 12
-        var rng = SystemRandomNumberGenerator()
+        var rng = seededGenerator()
         let store = ServerProcess.temporaryStore()
         var acknowledged: Set<String> = []
         var tenant = ""

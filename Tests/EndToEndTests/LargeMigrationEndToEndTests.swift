@@ -102,7 +102,7 @@ final class LargeMigrationEndToEndTests: XCTestCase {
     func testAKilledLargeMigrationIsEntirelyAppliedOrNotAtAll() throws {
         var applied = 0
         var absent = 0
-        var rng = SystemRandomNumberGenerator()
+        var rng = seededGenerator()
         for round in 0..<6 {
             let big = try StoreSeeder.bigTenant(assistants: 10_000, spaces: 20)
             let s = try admin(big)
@@ -144,7 +144,7 @@ final class LargeMigrationEndToEndTests: XCTestCase {
 /// A cleanup of hundreds of models under SIGKILL: every model fully removed or fully present.
 final class LargeCleanupEndToEndTests: XCTestCase {
     func testAKilledCleanupRemovesEveryModelOrNone() throws {
-        var rng = SystemRandomNumberGenerator()
+        var rng = seededGenerator()
         var outcomes: [String: Int] = [:]
         for round in 0..<6 {
             let big = try StoreSeeder.bigTenant(assistants: 10, retired: 500)
