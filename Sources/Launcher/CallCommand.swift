@@ -18,11 +18,11 @@ enum CallCommand {
         if let text = o.params {
             do { params = try JSONParser.parse(Array(text.utf8)) } catch {
                 Launcher.writeStderr("model-lifecycle: PARAMS_JSON is not JSON: \(error)\n")
-                return 64
+                return ExitCode.usage.rawValue
             }
             guard case .object = params else {
                 Launcher.writeStderr("model-lifecycle: PARAMS_JSON must be a JSON object (named params)\n")
-                return 64
+                return ExitCode.usage.rawValue
             }
         }
         let platform: Platform

@@ -23,7 +23,8 @@ public enum Command: Equatable {
     case call(CallOptions)
     /// Seeds a realistic platform and walks through the product over the real protocol.
     case demo(DemoOptions)
-    case help
+    /// The usage text: of one command, or of all (nil).
+    case help(command: String?)
     case version
 }
 
@@ -70,229 +71,227 @@ public struct CleanupOptions: Equatable, Sendable {
     public init() {}
 }
 
-/// Walks `--name value` and `--name=value` options.
-struct OptionReader {
-    private var args: ArraySlice<String>
-    init(_ args: ArraySlice<String>) { self.args = args }
-
-    /// The next argument as written, its option name, and a value given inline after `=`.
-    mutating func next() -> (arg: String, name: String, inline: String?)? {
-        guard let arg = args.popFirst() else { return nil }
-        if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
-            return (arg, String(arg[..<eq]), String(arg[arg.index(after: eq)...]))
-        }
-        return (arg, arg, nil)
-    }
-
-    /// The option's value: the inline one, else the next argument.
-    mutating func value(of name: String, inline: String?) throws(UsageError) -> String {
-        if let inline { return inline }
-        guard let v = args.popFirst() else { throw UsageError("\(name) needs a value") }
-        return v
-    }
-}
-
-/// Parses arguments (without the program name) into a command.
+/// Every command and option, declared once: parsing, the usage text and the errors come from it.
 public enum CommandLineParser {
+    /// Parses arguments (without the program name) into a command.
     public static func parse(_ arguments: [String]) throws(UsageError) -> Command {
-        var args = arguments[...]
-        if let first = args.first {
-            switch first {
-            case "--help", "-h", "help": return .help
-            case "--version": return .version
-            case "serve": args = args.dropFirst()
-            case "verify":
-                let rest = Array(args.dropFirst())
-                if rest.count == 2, rest[0] == "--store" { return .verify(store: rest[1]) }
-                if rest.count == 1, rest[0].hasPrefix("--store=") {
-                    return .verify(store: String(rest[0].dropFirst(8)))
-                }
-                throw UsageError("verify takes --store DIR")
-            case "cleanup":
-                return .cleanup(try parseCleanup(args.dropFirst()))
-            case "call":
-                return .call(try parseCall(args.dropFirst()))
-            case "demo":
-                var d = DemoOptions()
-                var rest = args.dropFirst()
-                while let a = rest.popFirst() {
-                    switch a {
-                    case "--store":
-                        guard let v = rest.popFirst() else { throw UsageError("--store needs a value") }
-                        d.store = v
-                    case "--catalog":
-                        guard let v = rest.popFirst() else { throw UsageError("--catalog needs a value") }
-                        d.catalog = v
-                    default: throw UsageError("demo takes --store DIR and --catalog FILE (got '\(a)')")
-                    }
-                }
-                return .demo(d)
-            case "compact":
-                let rest = Array(args.dropFirst())
-                if rest.isEmpty { return .compact(store: nil) }
-                if rest.count == 2, rest[0] == "--store" { return .compact(store: rest[1]) }
-                if rest.count == 1, rest[0].hasPrefix("--store=") {
-                    return .compact(store: String(rest[0].dropFirst(8)))
-                }
-                throw UsageError("compact takes --store DIR")
-            case "openrpc":
-                let rest = Array(args.dropFirst())
-                if rest.isEmpty { return .openrpc(conformanceFixtures: false) }
-                if rest == ["--conformance-fixtures"] { return .openrpc(conformanceFixtures: true) }
-                throw UsageError(
-                    "openrpc takes no arguments but --conformance-fixtures (got \(rest.joined(separator: " ")))")
-            default:
-                if !first.hasPrefix("-") { throw UsageError("unknown command '\(first)'") }
-            }
+        let args = arguments[...]
+        guard let first = args.first else { return try serve.parse(args) }
+        switch first {
+        case "--help", "-h", "help": return .help(command: args.dropFirst().first)
+        case "--version": return .version
+        default: break
         }
-        var o = ServeOptions()
-        var options = OptionReader(args)
-        while let (arg, name, inline) = options.next() {
-            func value() throws(UsageError) -> String { try options.value(of: name, inline: inline) }
-            func integer(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
-                let v = try value()
-                guard let n = Int(v), range.contains(n) else {
-                    throw UsageError(
-                        "\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(v)')")
-                }
-                return n
+        if let command = commands.first(where: { $0.name == first }) { return try command.parse(args.dropFirst()) }
+        if first.hasPrefix("-") { return try serve.parse(args) }
+        throw UsageError("unknown command '\(first)'; the commands are \(commands.map(\.name).joined(separator: ", "))")
+    }
+
+    /// The usage text of every command, or of the one named.
+    public static func usage(of command: String? = nil) -> String {
+        if let command, let c = commands.first(where: { $0.name == command }) {
+            return "USAGE:\n" + c.usage + "\n\n" + exitCodes
+        }
+        return """
+            model-lifecycle: keeps the lifecycle of the AI models of a multi-tenant platform.
+            A JSON-RPC 2.0 server on stdin/stdout with LSP framing (Content-Length: N\\r\\n\\r\\n + JSON).
+
+            USAGE (the command may be left out for serve):
+            \(commands.map(\.usage).joined(separator: "\n\n"))
+              model-lifecycle --help [COMMAND] | --version
+
+            \(exitCodes)
+
+            Protocol/README.md describes the protocol; Protocol/openrpc.json lists every method.
+            """
+    }
+
+    static var exitCodes: String {
+        "EXIT CODES:\n"
+            + ExitCode.allCases.map {
+                "  \($0.rawValue)".padding(toLength: 6, withPad: " ", startingAt: 0) + $0.meaning
             }
-            switch name {
-            case "--store": o.store = try value()
-            case "--catalog": o.catalog = try value()
-            case "--today":
-                let v = try value()
-                guard let d = Formats.parseDate(v) else {
-                    throw UsageError("--today takes a date YYYY-MM-DD (got '\(v)')")
-                }
-                o.today = d
-            case "--retiring-window-days": o.retiringWindowDays = try integer(0...36_500)
-            case "--cleanup-schedule":
-                let v = try value()
+            .joined(separator: "\n")
+    }
+
+    static var commands: [AnyCommandDeclaration] {
+        [AnyCommandDeclaration(serve), verify, cleanup, call, demo, compact, openrpc]
+    }
+
+    // MARK: the options of serving, shared with call
+
+    static let storeOption = OptionDeclaration<ServeOptions>.value(
+        "--store", "DIR",
+        "the store directory (default $MODEL_LIFECYCLE_STORE, else\n$XDG_DATA_HOME/model-lifecycle, else ~/.local/share/model-lifecycle)"
+    ) { (o, v) throws(UsageError) in o.store = v }
+
+    static let catalogOption = OptionDeclaration<ServeOptions>.value(
+        "--catalog", "FILE",
+        "LiteLLM model cost map (default $MODEL_LIFECYCLE_CATALOG, else the map of an\ninstalled litellm Python package, else none)"
+    ) { (o, v) throws(UsageError) in o.catalog = v }
+
+    static let todayOption = OptionDeclaration<ServeOptions>.value(
+        "--today", "YYYY-MM-DD", "the date for deprecated/retiring decisions (default: today, UTC)"
+    ) { (o, v) throws(UsageError) in
+        guard let d = Formats.parseDate(v) else { throw UsageError("--today takes a date YYYY-MM-DD (got '\(v)')") }
+        o.today = d
+    }
+
+    static let windowOption = OptionDeclaration<ServeOptions>.value(
+        "--retiring-window-days", "N", "how far ahead a deprecation date makes a model retiring (default 90)"
+    ) { (o, v) throws(UsageError) in o.retiringWindowDays = try integer("--retiring-window-days", v, 0...36_500) }
+
+    static let logLevelOption = OptionDeclaration<ServeOptions>.value(
+        "--log-level", "LEVEL", "error, warning, info (default) or debug; logs go to stderr"
+    ) { (o, v) throws(UsageError) in
+        guard let l = Logger.Level(name: v) else {
+            throw UsageError("--log-level takes error, warning, info or debug (got '\(v)')")
+        }
+        o.logLevel = l
+    }
+
+    static let serve = CommandDeclaration<ServeOptions>(
+        name: "serve", positionals: "", summary: "serve the protocol on stdin/stdout (the default command)",
+        options: [
+            storeOption, catalogOption, todayOption, windowOption,
+            .value(
+                "--cleanup-schedule", "SPEC",
+                "when this process runs the lifecycle cleanup by itself: 'weekly sun 04:00'\n(the default), 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC)"
+            ) { (o, v) throws(UsageError) in
                 guard let schedule = CleanupSchedule(v) else {
                     throw UsageError(
                         "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got '\(v)')")
                 }
                 o.cleanupSchedule = schedule
-            case "--log-level":
-                let v = try value()
-                guard let l = Logger.Level(name: v) else {
-                    throw UsageError("--log-level takes error, warning, info or debug (got '\(v)')")
-                }
-                o.logLevel = l
-            case "--max-message-bytes": o.maxMessageBytes = try integer(1024...(1 << 40))
-            case "--conformance-fixtures":
-                if inline != nil { throw UsageError("--conformance-fixtures takes no value") }
-                o.conformanceFixtures = true
-            case "--help", "-h": return .help
-            case "--version": return .version
-            default:
-                throw UsageError(arg.hasPrefix("-") ? "unknown option '\(arg)'" : "unexpected argument '\(arg)'")
-            }
-        }
+            },
+            logLevelOption,
+            .value("--max-message-bytes", "N", "largest accepted message body (default 67108864)") {
+                (o, v) throws(UsageError) in
+                o.maxMessageBytes = try integer("--max-message-bytes", v, 1024...(1 << 40))
+            },
+            .flag("--conformance-fixtures", "also register the conformance test methods") {
+                $0.conformanceFixtures = true
+            },
+        ],
+        start: ServeOptions()
+    ) { (o, positional) throws(UsageError) in
+        if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
         return .serve(o)
     }
 
-    static func parseCall(_ rest: ArraySlice<String>) throws(UsageError) -> CallOptions {
-        var o = CallOptions()
-        var positional: [String] = []
-        var serveArgs: [String] = []
-        var args = rest
-        while let arg = args.popFirst() {
-            func value() throws(UsageError) -> String {
-                guard let v = args.popFirst() else { throw UsageError("\(arg) needs a value") }
-                return v
+    // MARK: the other commands
+
+    static let verify = AnyCommandDeclaration(
+        CommandDeclaration<String?>(
+            name: "verify", positionals: "", summary: "check a store's files and invariants (exit 0 when sound)",
+            options: [
+                .value("--store", "DIR", "the store directory (required)") { (o, v) throws(UsageError) in o = v }
+            ],
+            start: nil
+        ) { (store, positional) throws(UsageError) in
+            guard let store, positional.isEmpty else { throw UsageError("verify takes --store DIR") }
+            return .verify(store: store)
+        })
+
+    static let cleanup = AnyCommandDeclaration(
+        CommandDeclaration<CleanupOptions>(
+            name: "cleanup", positionals: "",
+            summary: "one lifecycle cleanup run (for cron or a systemd timer); prints the report as JSON",
+            options: [
+                .value("--store", "DIR", "the store directory (it must hold a store)") { (o, v) throws(UsageError) in
+                    o.store = v
+                },
+                .flag("--dry-run", "decide and report, change nothing") { $0.dryRun = true },
+                .value("--limit", "N", "at most N candidates (1-500, default 500)") { (o, v) throws(UsageError) in
+                    o.limit = try integer("--limit", v, 1...500)
+                },
+            ],
+            start: CleanupOptions()
+        ) { (o, positional) throws(UsageError) in
+            if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+            return .cleanup(o)
+        })
+
+    static let call = AnyCommandDeclaration(
+        CommandDeclaration<CallOptions>(
+            name: "call", positionals: "METHOD [PARAMS_JSON]",
+            summary: "one request: the result on stdout (indented on a terminal), an error on stderr with exit 1",
+            options: [
+                .value("--as", "ROLE", "member, admin or sysadmin (default sysadmin)") { (o, v) throws(UsageError) in
+                    guard ["member", "admin", "sysadmin"].contains(v) else {
+                        throw UsageError("--as takes member, admin or sysadmin (got '\(v)')")
+                    }
+                    o.role = v
+                },
+                .value("--tenant", "ID", "the tenant to act in (needed with --as member or admin)") {
+                    (o, v) throws(UsageError) in o.tenant = v
+                },
+                .value("--user", "ID", "the acting user's id (default cli)") { (o, v) throws(UsageError) in o.user = v
+                },
+                .value("--name", "NAME", "the acting user's display name") { (o, v) throws(UsageError) in o.name = v },
+            ] + [storeOption, catalogOption, todayOption, windowOption, logLevelOption].map { $0.lifted(\.serve) },
+            start: CallOptions()
+        ) { (o, positional) throws(UsageError) in
+            guard let method = positional.first, positional.count <= 2 else {
+                throw UsageError("call takes METHOD [PARAMS_JSON] (got \(positional.count) arguments)")
             }
-            switch arg {
-            case "--as":
-                let r = try value()
-                guard ["member", "admin", "sysadmin"].contains(r) else {
-                    throw UsageError("--as takes member, admin or sysadmin (got '\(r)')")
-                }
-                o.role = r
-            case "--tenant": o.tenant = try value()
-            case "--user": o.user = try value()
-            case "--name": o.name = try value()
-            case "--store", "--catalog", "--today", "--retiring-window-days", "--log-level":
-                serveArgs += [arg, try value()]
-            default:
-                if arg.hasPrefix("--") {
-                    throw UsageError(
-                        "call takes METHOD [PARAMS_JSON] --as ROLE --tenant ID --user ID [--store DIR] (got '\(arg)')")
-                }
-                positional.append(arg)
+            var options = o
+            options.method = method
+            options.params = positional.count == 2 ? positional[1] : nil
+            if options.role != "sysadmin" && options.tenant == nil {
+                throw UsageError("--as \(options.role) needs --tenant ID")
             }
+            return .call(options)
+        })
+
+    static let demo = AnyCommandDeclaration(
+        CommandDeclaration<DemoOptions>(
+            name: "demo", positionals: "",
+            summary: "seed a realistic platform and walk through the product over the real protocol",
+            options: [
+                .value("--store", "DIR", "keep the demo platform there (default: a temporary store, removed)") {
+                    (o, v) throws(UsageError) in o.store = v
+                },
+                .value("--catalog", "FILE", "the LiteLLM catalog to build it from") { (o, v) throws(UsageError) in
+                    o.catalog = v
+                },
+            ],
+            start: DemoOptions()
+        ) { (o, positional) throws(UsageError) in
+            if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+            return .demo(o)
+        })
+
+    static let compact = AnyCommandDeclaration(
+        CommandDeclaration<String?>(
+            name: "compact", positionals: "",
+            summary: "rewrite the store's snapshot now (writers also do it as the journal grows); prints the files",
+            options: [
+                .value("--store", "DIR", "the store directory (it must hold a store)") { (o, v) throws(UsageError) in
+                    o = v
+                }
+            ],
+            start: nil
+        ) { (store, positional) throws(UsageError) in
+            if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+            return .compact(store: store)
+        })
+
+    static let openrpc = AnyCommandDeclaration(
+        CommandDeclaration<Bool>(
+            name: "openrpc", positionals: "", summary: "print the OpenRPC document of every method",
+            options: [.flag("--conformance-fixtures", "include the conformance test methods") { $0 = true }],
+            start: false
+        ) { (fixtures, positional) throws(UsageError) in
+            if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+            return .openrpc(conformanceFixtures: fixtures)
+        })
+
+    static func integer(_ name: String, _ v: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {
+        guard let n = Int(v), range.contains(n) else {
+            throw UsageError(
+                "\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(v)')")
         }
-        guard let method = positional.first, positional.count <= 2 else {
-            throw UsageError("call takes METHOD [PARAMS_JSON] (got \(positional.count) arguments)")
-        }
-        o.method = method
-        o.params = positional.count == 2 ? positional[1] : nil
-        if o.role != "sysadmin" && o.tenant == nil { throw UsageError("--as \(o.role) needs --tenant ID") }
-        guard case .serve(let serve) = try parse(serveArgs) else { throw UsageError("bad options") }
-        o.serve = serve
-        return o
+        return n
     }
-
-    static func parseCleanup(_ rest: ArraySlice<String>) throws(UsageError) -> CleanupOptions {
-        var o = CleanupOptions()
-        var options = OptionReader(rest)
-        while let (arg, name, inline) = options.next() {
-            func value() throws(UsageError) -> String { try options.value(of: name, inline: inline) }
-            switch name {
-            case "--store": o.store = try value()
-            case "--dry-run":
-                if inline != nil { throw UsageError("--dry-run takes no value") }
-                o.dryRun = true
-            case "--limit":
-                let v = try value()
-                guard let n = Int(v), (1...500).contains(n) else {
-                    throw UsageError("--limit takes a whole number from 1 to 500 (got '\(v)')")
-                }
-                o.limit = n
-            default:
-                throw UsageError("cleanup takes --store DIR, --dry-run and --limit N (got '\(arg)')")
-            }
-        }
-        return o
-    }
-
-    public static let usage = """
-        model-lifecycle: keeps the lifecycle of the AI models of a multi-tenant platform.
-        A JSON-RPC 2.0 server on stdin/stdout with LSP framing (Content-Length: N\\r\\n\\r\\n + JSON).
-
-        USAGE:
-          model-lifecycle [serve] [options]     serve the protocol on stdin/stdout (the default)
-          model-lifecycle verify --store DIR    check a store's integrity and invariants (exit 0 when sound)
-          model-lifecycle cleanup [--store DIR] [--dry-run] [--limit N]
-                                                one lifecycle cleanup run (for cron or a systemd timer);
-                                                prints the report as JSON (exit 0, 3 store, 4 run failed)
-          model-lifecycle call METHOD [PARAMS_JSON] [--as ROLE] [--tenant ID] [--user ID] [--store DIR]
-                                                one request (default --as sysadmin); the result on stdout
-                                                (pretty on a terminal), an error on stderr with exit 1
-          model-lifecycle demo [--store DIR]    seed a realistic platform and walk through the product
-          model-lifecycle compact [--store DIR] rewrite the store's snapshot now (writers also do it as
-                                                the journal grows); prints the files as JSON
-          model-lifecycle openrpc               print the OpenRPC document of every method
-          model-lifecycle --help | --version
-
-        SERVE OPTIONS:
-          --store DIR                 store directory (default $MODEL_LIFECYCLE_STORE, else
-                                      $XDG_DATA_HOME/model-lifecycle, else ~/.local/share/model-lifecycle)
-          --catalog FILE              LiteLLM model cost map (default $MODEL_LIFECYCLE_CATALOG, else the
-                                      map of an installed litellm Python package, else none)
-          --today YYYY-MM-DD          the date for deprecated/retiring decisions (default: today, UTC)
-          --retiring-window-days N    how far ahead a deprecation date makes a model retiring (default 90)
-          --cleanup-schedule SPEC     when this process runs the lifecycle cleanup by itself: 'weekly sun
-                                      04:00' (the default), 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC)
-          --log-level LEVEL           error, warning, info (default) or debug; logs go to stderr
-          --max-message-bytes N       largest accepted message body (default 67108864)
-          --conformance-fixtures      also register the conformance test methods
-
-        EXIT CODES:
-          0 exit or end of input after shutdown    1 exit or end of input without shutdown
-          2 unrecoverable framing error            3 store cannot be opened    64 usage error
-
-        Protocol/README.md describes the protocol; Protocol/openrpc.json lists every method.
-        """
 }

@@ -22,7 +22,7 @@ enum Demo {
             || FileManager.default.fileExists(atPath: dir + "/snapshot-1")
         {
             Launcher.writeStderr("model-lifecycle: demo needs a new store; \(dir) already holds one\n")
-            return 64
+            return ExitCode.usage.rawValue
         }
         // The real catalog: --catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm, or the
         // copy beside a development checkout.
@@ -54,7 +54,7 @@ enum Demo {
         case .success(let c): catalog = c
         case .failure(let e):
             Launcher.writeStderr("model-lifecycle: catalog \(catalogPath): \(e.description)\n")
-            return 64
+            return ExitCode.usage.rawValue
         }
 
         // 1. Seed.
@@ -79,7 +79,7 @@ enum Demo {
             if showProgress { Launcher.writeStderr("\r\u{1B}[2K") }
         } catch {
             Launcher.writeStderr("model-lifecycle: cannot build the demo store: \(error)\n")
-            return 3
+            return ExitCode.storeUnavailable.rawValue
         }
         say(
             "Seeded two tenants (Acme Health with security classifications, Globex Retail without) from real catalog entries:"

@@ -20,11 +20,11 @@ public enum Launcher {
             command = try CommandLineParser.parse(Array(argv.dropFirst()))
         } catch {
             writeStderr("model-lifecycle: \(error.message)\nRun 'model-lifecycle --help' for usage.\n")
-            return 64
+            return ExitCode.usage.rawValue
         }
         switch command {
-        case .help:
-            writeStdout(CommandLineParser.usage + "\n")
+        case .help(let command):
+            writeStdout(CommandLineParser.usage(of: command) + "\n")
             return 0
         case .version:
             writeStdout("\(ServerInfo.current.name) \(ServerInfo.current.version)\n")
@@ -84,7 +84,7 @@ public enum Launcher {
         let dir = storeDirectory(flag: options.store, environment: env)
         let store: FilePlatformStore
         do { store = FilePlatformStore(try openStore(dir, mode: mode, environment: env)) } catch {
-            return .failure(StartupFailure(exitCode: 3, message: storeFailure(error)))
+            return .failure(StartupFailure(exitCode: ExitCode.storeUnavailable.rawValue, message: storeFailure(error)))
         }
         if let bytes = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init), bytes > 0 {
             store.compactionFloor = bytes
@@ -96,7 +96,9 @@ public enum Launcher {
             case .success(let c): catalog = c
             case .failure(let e):
                 return .failure(
-                    StartupFailure(exitCode: 64, message: "model-lifecycle: catalog \(path): \(e.description)\n"))
+                    StartupFailure(
+                        exitCode: ExitCode.usage.rawValue,
+                        message: "model-lifecycle: catalog \(path): \(e.description)\n"))
             }
         }
         let today = options.today ?? Int(Platform.systemClock() / 86_400_000)
@@ -134,7 +136,7 @@ public enum Launcher {
             return 0
         } catch {
             writeStderr(storeFailure(error))
-            return 3
+            return ExitCode.storeUnavailable.rawValue
         }
     }
 
@@ -171,7 +173,7 @@ public enum Launcher {
             writeStderr(
                 "model-lifecycle: cleanup failed, nothing was changed: \(ErrorMapping.responseError(for: error).message)\n"
             )
-            return 4
+            return ExitCode.runFailed.rawValue
         }
     }
 
@@ -191,7 +193,7 @@ public enum Launcher {
             report.append(kind, .string("\(error)"))
             writeStdout(JSONWriter.string(.object(report), pretty: true) + "\n")
             writeStderr(storeFailure(error))
-            return 3
+            return ExitCode.storeUnavailable.rawValue
         }
         let violations = store.state.invariantViolations()
         let torn = (try? store.tornTailBytes()) ?? 0

@@ -29,8 +29,20 @@ final class CommandLineTests: XCTestCase {
 
     func testUsageErrors() {
         let bad: [([String], String)] = [
-            (["--bogus"], "unknown option '--bogus'"),
-            (["frobnicate"], "unknown command 'frobnicate'"),
+            (
+                ["--bogus"],
+                "serve has no option '--bogus'; it takes --store DIR, --catalog FILE, --today YYYY-MM-DD, "
+                    + "--retiring-window-days N, --cleanup-schedule SPEC, --log-level LEVEL, --max-message-bytes N, "
+                    + "--conformance-fixtures"
+            ),
+            (
+                ["frobnicate"],
+                "unknown command 'frobnicate'; the commands are serve, verify, cleanup, call, demo, compact, openrpc"
+            ),
+            (["--conformance-fixtures=yes"], "--conformance-fixtures takes no value"),
+            (["verify"], "verify takes --store DIR"),
+            (["call"], "call takes METHOD [PARAMS_JSON] (got 0 arguments)"),
+            (["call", "tenants/list", "--as", "admin"], "--as admin needs --tenant ID"),
             (["--store"], "--store needs a value"),
             (["--today", "2026-13-01"], "--today takes a date YYYY-MM-DD (got '2026-13-01')"),
             (
@@ -51,7 +63,10 @@ final class CommandLineTests: XCTestCase {
                 "--cleanup-schedule takes 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC; got 'daily 24:00')"
             ),
             (["cleanup", "--limit", "0"], "--limit takes a whole number from 1 to 500 (got '0')"),
-            (["cleanup", "--force"], "cleanup takes --store DIR, --dry-run and --limit N (got '--force')"),
+            (
+                ["cleanup", "--force"],
+                "cleanup has no option '--force'; it takes --store DIR, --dry-run, --limit N"
+            ),
         ]
         for (args, message) in bad {
             XCTAssertThrowsError(try CommandLineParser.parse(args)) {
@@ -82,8 +97,37 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testHelpAndVersion() throws {
-        XCTAssertEqual(try CommandLineParser.parse(["--help"]), .help)
+        XCTAssertEqual(try CommandLineParser.parse(["--help"]), .help(command: nil))
+        XCTAssertEqual(try CommandLineParser.parse(["call", "--help"]), .help(command: "call"))
+        XCTAssertEqual(try CommandLineParser.parse(["demo", "-h"]), .help(command: "demo"))
+        XCTAssertEqual(try CommandLineParser.parse(["help", "cleanup"]), .help(command: "cleanup"))
         XCTAssertEqual(try CommandLineParser.parse(["--version"]), .version)
         XCTAssertEqual(try CommandLineParser.parse(["openrpc"]), .openrpc(conformanceFixtures: false))
+    }
+
+    /// The usage text comes from the same declarations the parser reads: every option every
+    /// command accepts is in it, and so is every exit code.
+    func testTheUsageTextListsWhatTheParserAccepts() throws {
+        let text = CommandLineParser.usage()
+        for command in CommandLineParser.commands {
+            XCTAssertTrue(text.contains("model-lifecycle \(command.name)"), command.name)
+        }
+        for option in CommandLineParser.serve.options { XCTAssertTrue(text.contains(option.synopsis), option.name) }
+        for code in ExitCode.allCases {
+            XCTAssertTrue(text.contains("  \(code.rawValue) "), "exit code \(code.rawValue)")
+        }
+        for (command, option) in [("demo", "--catalog FILE"), ("call", "--today YYYY-MM-DD"), ("call", "--name NAME")] {
+            XCTAssertTrue(CommandLineParser.usage(of: command).contains(option), "\(command) \(option)")
+        }
+        var call = CallOptions()
+        call.method = "models/list"
+        call.role = "admin"
+        call.tenant = "t"
+        call.serve.today = Formats.parseDate("2026-01-31")
+        call.serve.catalog = "c.json"
+        XCTAssertEqual(
+            try CommandLineParser.parse([
+                "call", "models/list", "--as", "admin", "--tenant", "t", "--today=2026-01-31", "--catalog", "c.json",
+            ]), .call(call))
     }
 }
