@@ -545,33 +545,33 @@ public final class JournalStore<State: StoreState> {
     /// would do nothing and unlocking would release the outer holder's lock).
     private var holdsLock = false
 
-    private func underLock<R>(_ body: () throws -> R) throws -> R {
-        if holdsLock { return try body() }
+    /// Takes the lock unless this process holds it already; true when it took it (and so must
+    /// give it back with `releaseLock`).
+    private func acquireLock() throws(StoreError) -> Bool {
+        if holdsLock { return false }
         guard try dir.lockExclusive(timeoutMillis: lockTimeoutMillis) else {
-            throw StoreError.unavailable(
-                reason: "the store at \(directory) is locked by another process for more than "
-                    + "\(lockTimeoutMillis) ms")
+            throw .unavailable(
+                reason: "the store at \(directory) is locked by another process for more than \(lockTimeoutMillis) ms")
         }
         holdsLock = true
-        defer {
-            holdsLock = false
-            dir.unlock()
-        }
+        return true
+    }
+
+    private func releaseLock(_ taken: Bool) {
+        guard taken else { return }
+        holdsLock = false
+        dir.unlock()
+    }
+
+    private func underLock<R>(_ body: () throws -> R) throws -> R {
+        let taken = try acquireLock()
+        defer { releaseLock(taken) }
         return try body()
     }
 
     private func locked(_ body: () throws(StoreError) -> Void) throws(StoreError) {
-        if holdsLock { return try body() }
-        guard try dir.lockExclusive(timeoutMillis: lockTimeoutMillis) else {
-            throw .unavailable(
-                reason: "the store at \(directory) is locked by another process for more than "
-                    + "\(lockTimeoutMillis) ms")
-        }
-        holdsLock = true
-        defer {
-            holdsLock = false
-            dir.unlock()
-        }
+        let taken = try acquireLock()
+        defer { releaseLock(taken) }
         try body()
     }
 }
