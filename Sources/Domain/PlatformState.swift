@@ -15,24 +15,25 @@ public struct PlatformState: Sendable {
     public private(set) var templates: [String: Template] = [:]
     public private(set) var migrations: [String: MigrationEntry] = [:]
     /// History ids per tenant, oldest first.
-    public private(set) var migrationsByTenant: [String: [String]] = [:]
+    private(set) var migrationsByTenant: [String: [String]] = [:]
     public private(set) var audit: [String: AuditEntry] = [:]
     /// Audit ids per tenant, oldest first.
-    public private(set) var auditByTenant: [String: [String]] = [:]
-    /// Question timestamps per model (questions are counted and purged, never read back one by one).
+    private(set) var auditByTenant: [String: [String]] = [:]
     /// The store's own facts (creation time, last cleanup); nil until a serving process set them.
     public private(set) var meta: StoreMeta?
-    public private(set) var questionTimes: [String: [Millis]] = [:]
+    /// Question timestamps per model (questions are counted and purged, never read back one by one).
+    private(set) var questionTimes: [String: [Millis]] = [:]
 
-    // Indexes: model id → ids of what references it.
-    public private(set) var configsByModel: [String: Set<String>] = [:]
-    public private(set) var templatesByModel: [String: Set<String>] = [:]
-    public private(set) var spacesByModel: [String: Set<String>] = [:]
-    public private(set) var migratedFrom: [String: Set<String>] = [:]
-    public private(set) var configsBySpace: [String: Set<String>] = [:]
-    public private(set) var modelsByTenant: [String: Set<String>] = [:]
+    // Indexes: model id → ids of what references it. Domain's own: handlers ask the queries of
+    // `PlatformState+Queries.swift`.
+    private(set) var configsByModel: [String: Set<String>] = [:]
+    private(set) var templatesByModel: [String: Set<String>] = [:]
+    private(set) var spacesByModel: [String: Set<String>] = [:]
+    private(set) var migratedFrom: [String: Set<String>] = [:]
+    private(set) var configsBySpace: [String: Set<String>] = [:]
+    private(set) var modelsByTenant: [String: Set<String>] = [:]
     /// Model id → what its configurations add up to (see `ConfigUsage`).
-    public private(set) var usageByModel: [String: ConfigUsage] = [:]
+    private(set) var usageByModel: [String: ConfigUsage] = [:]
     /// Counts every change of a model, provider or classification (what a model's view shows), so
     /// a cache of rendered views knows when it may still be used.
     public private(set) var modelViewRevision: UInt64 = 0

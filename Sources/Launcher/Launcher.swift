@@ -207,7 +207,7 @@ public enum Launcher {
             "counts": [
                 "tenants": .int(s.tenants.count), "models": .int(s.models.count), "spaces": .int(s.spaces.count),
                 "configurations": .int(s.configs.count), "templates": .int(s.templates.count),
-                "questions": .int(s.questionTimes.values.reduce(0) { $0 + $1.count }),
+                "questions": .int(s.questionCount),
             ],
             "violations": .array(violations.map { .string($0) }),
         ]

@@ -13,7 +13,7 @@ public enum LifecycleNotice {
             let state = try? platform.read()
         else { return nil }
         var models: [(String, JSONValue)] = []
-        for id in state.modelsByTenant[tenantId] ?? [] {
+        for id in state.modelIDs(ofTenant: tenantId) {
             guard let m = state.models[id] else { continue }
             let life = Views.lifecycle(m, state, platform)
             guard life.status == .retiring || life.status == .deprecated else { continue }

@@ -122,8 +122,9 @@ struct BenchStore {
                 out += w.bytes
             }
         }
-        for (m, times) in store.state.questionTimes.sorted(by: { $0.key < $1.key }) {
-            for t in times {
+        let state = store.state
+        for m in state.models.keys.sorted() {
+            for t in state.questionTimes(of: m) {
                 out += Array(",{\"modelId\":\"\(m)\",\"at\":\(t)}".utf8)
             }
         }

@@ -41,8 +41,8 @@ final class PlatformStoreTests: XCTestCase {
             "the journal grew past the floor and was compacted")
         let reopened = try JournalStore<PlatformState>(directory: dir)
         XCTAssertEqual(reopened.state.models.count, 200)
-        XCTAssertEqual(reopened.state.questionTimes["m7"], [7, 8])
-        XCTAssertEqual(reopened.state.modelsByTenant["t"]?.count, 200)
+        XCTAssertEqual(reopened.state.questionTimes(of: "m7"), [7, 8])
+        XCTAssertEqual(reopened.state.modelIDs(ofTenant: "t").count, 200)
         XCTAssertEqual(reopened.state.invariantViolations(), [])
     }
 

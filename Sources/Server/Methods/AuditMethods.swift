@@ -79,7 +79,7 @@ enum AuditLog {
                 let action = call.params.optionalString("action")
                 let entity = call.params.optionalString("entityId")
                 // Newest first in commit order (entries of one millisecond keep their order).
-                let items = (state.auditByTenant[call.tenantId] ?? []).enumerated().compactMap { (i, id) in
+                let items = state.auditIDs(ofTenant: call.tenantId).enumerated().compactMap { (i, id) in
                     state.audit[id].map { (i, $0) }
                 }
                 .filter { (action == nil || $0.1.action == action) && (entity == nil || $0.1.entityId == entity) }

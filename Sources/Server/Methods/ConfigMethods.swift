@@ -66,12 +66,12 @@ enum ConfigMethods {
                 let items: [ConfigItem]
                 if let sid = call.params.optionalString("spaceId") {
                     _ = try state.space(sid, in: call.tenantId)
-                    items = (state.configsBySpace[sid] ?? []).compactMap { state.configs[$0] }.filter {
+                    items = state.configurationIDs(inSpace: sid).compactMap { state.configs[$0] }.filter {
                         $0.kind == kind
                     }
                 } else if let mid = call.params.optionalString("completionModelId") {
                     _ = try state.model(mid, in: call.tenantId, includeDeleted: true)
-                    items = (state.configsByModel[mid] ?? []).compactMap { state.configs[$0] }.filter {
+                    items = state.configurationIDs(using: mid).compactMap { state.configs[$0] }.filter {
                         $0.kind == kind
                     }
                 } else {

@@ -301,7 +301,7 @@ enum MigrationMethods {
             ) { call throws(ServerError) in
                 let state = try call.platform.read()
                 // Newest first in commit order (entries of one millisecond keep their order).
-                var entries = (state.migrationsByTenant[call.tenantId] ?? []).enumerated().compactMap { (i, id) in
+                var entries = state.historyIDs(ofTenant: call.tenantId).enumerated().compactMap { (i, id) in
                     state.migrations[id].map { (i, $0) }
                 }
                 if let mid = call.params.optionalString("migrationId") {
@@ -338,7 +338,7 @@ enum MigrationMethods {
                 let sourceFacts = facts(source, state, call.platform)
                 let successor = call.platform.catalogEntry(for: source, in: state)?.successorModel
                 var ranked: [(rank: (Int, Int, String), value: JSONValue)] = []
-                for id in state.modelsByTenant[call.tenantId] ?? [] where id != source.id {
+                for id in state.modelIDs(ofTenant: call.tenantId) where id != source.id {
                     guard let m = state.models[id], m.deletedAt == nil else { continue }
                     let p = MigrationPlanner.plan(
                         state: state, source: sourceFacts, target: facts(m, state, call.platform),

@@ -33,7 +33,7 @@ enum ModelMethods {
                 let includeDeleted = call.params.bool("includeDeleted", default: false)
                 let kind = call.params.optionalString("kind")
                 let status = call.params.optionalString("status")
-                let ids = state.modelsByTenant[call.tenantId] ?? []
+                let ids = state.modelIDs(ofTenant: call.tenantId)
                 // Cached entries carry what the filters and the order need: no model is copied.
                 var items: [ModelViewCache.Entry] = []
                 items.reserveCapacity(ids.count)
@@ -144,7 +144,7 @@ enum ModelMethods {
                     var refs = usage.activeReferences
                     if force {
                         refs.append(("questions", usage.questions))
-                        refs.append(("migrationSources", (state.migratedFrom[m.id] ?? []).count))
+                        refs.append(("migrationSources", state.migrationSourceIDs(of: m.id).count))
                     }
                     if refs.contains(where: { $0.1 > 0 }) { throw .domain(.modelInUse(references: refs)) }
                     if force {
@@ -157,7 +157,7 @@ enum ModelMethods {
                         return (tx, ["id": .string(m.id), "deleted": "hard"])
                     }
                     var tx = Transaction()
-                    for sid in (state.spacesByModel[m.id] ?? []).sorted() {
+                    for sid in state.spaceIDs(enabling: m.id).sorted() {
                         var s = state.spaces[sid]!
                         s.modelIds.removeAll { $0 == m.id }
                         tx.add(.putSpace(s))
@@ -200,7 +200,7 @@ enum ModelMethods {
         if let v = p.optionalBool("isDeprecated") { m.manualDeprecated = v }
         if let v = p.optionalBool("isDefault") {
             if v && !m.isDefault {
-                for id in state.modelsByTenant[m.tenantId] ?? [] where id != m.id {
+                for id in state.modelIDs(ofTenant: m.tenantId) where id != m.id {
                     guard var other = state.models[id], other.isDefault, other.kind == m.kind else { continue }
                     other.isDefault = false
                     tx.add(.putModel(other))

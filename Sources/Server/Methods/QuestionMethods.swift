@@ -48,7 +48,7 @@ enum QuestionMethods {
             ) { call throws(ServerError) in
                 let state = try call.platform.read()
                 let m = try state.model(try call.params.string("modelId"), in: call.tenantId, includeDeleted: true)
-                return ["count": .int(state.questionTimes[m.id]?.count ?? 0)]
+                return ["count": .int(state.questionTimes(of: m.id).count)]
             },
             DomainMethod(
                 "questions/purge", .admin,
@@ -59,8 +59,8 @@ enum QuestionMethods {
                 let before = Formats.parseTimestamp(try call.params.string("before"))!
                 return try call.platform.write { state throws(ServerError) in
                     var purged = 0
-                    for m in state.modelsByTenant[call.tenantId] ?? [] {
-                        purged += state.questionTimes[m]?.reduce(0) { $0 + ($1 < before ? 1 : 0) } ?? 0
+                    for m in state.modelIDs(ofTenant: call.tenantId) {
+                        purged += state.questionTimes(of: m).reduce(0) { $0 + ($1 < before ? 1 : 0) }
                     }
                     let tx =
                         purged == 0

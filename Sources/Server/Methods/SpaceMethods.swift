@@ -73,7 +73,7 @@ enum SpaceMethods {
             ) { call throws(ServerError) in
                 try call.platform.write { state throws(ServerError) in
                     let s = try state.space(call.params.id, in: call.tenantId)
-                    let held = state.configsBySpace[s.id]?.count ?? 0
+                    let held = state.configurationIDs(inSpace: s.id).count
                     if held > 0 {
                         throw .domain(.conflict(reason: "the space still holds \(held) assistants, apps or services"))
                     }

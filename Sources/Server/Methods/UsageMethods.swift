@@ -40,14 +40,14 @@ enum UsageMethods {
     /// What uses a model, for the given entity types (templates: not deleted).
     static func rows(of modelId: String, types: [String], in state: PlatformState) -> [Row] {
         var out: [Row] = []
-        for id in state.configsByModel[modelId] ?? [] {
+        for id in state.configurationIDs(using: modelId) {
             guard let c = state.configs[id], types.contains(c.kind.entityType) else { continue }
             out.append(
                 Row(
                     entityType: c.kind.entityType, entityId: c.id, name: c.name, spaceId: c.spaceId,
                     spaceName: state.spaces[c.spaceId]?.name, createdBy: c.createdBy, createdAt: c.createdAt))
         }
-        for id in state.templatesByModel[modelId] ?? [] {
+        for id in state.templateIDs(using: modelId) {
             guard let t = state.templates[id], t.deletedAt == nil, types.contains(t.kind.entityType) else { continue }
             out.append(
                 Row(
@@ -55,7 +55,7 @@ enum UsageMethods {
                     createdBy: nil, createdAt: t.createdAt))
         }
         if types.contains("spaces") {
-            for id in state.spacesByModel[modelId] ?? [] {
+            for id in state.spaceIDs(enabling: modelId) {
                 guard let s = state.spaces[id] else { continue }
                 out.append(
                     Row(
@@ -118,7 +118,7 @@ enum UsageMethods {
                 let state = try call.platform.read()
                 var totals = ModelReferences()
                 var rows: [(String, JSONValue)] = []
-                for id in state.modelsByTenant[call.tenantId] ?? [] {
+                for id in state.modelIDs(ofTenant: call.tenantId) {
                     guard let m = state.models[id], m.deletedAt == nil else { continue }
                     let u = ModelReferences.of(m.id, in: state)
                     totals.assistants += u.assistants
