@@ -4,17 +4,27 @@ import JSONRPC
 public struct CatalogEntry: Sendable, Equatable {
     /// The key it was found under (after resolving `alias_of`).
     public var key: String
+    /// The `litellm_provider` (`openai`, `bedrock`, `azure`, …), or nil when absent.
     public var provider: String?
+    /// The `mode` (`chat`, `embedding`, `audio_transcription`, …), or nil when absent.
     public var mode: String?
-    /// `deprecation_date` as days since the epoch, and as written.
+    /// `deprecation_date` as days since the epoch, and as written; nil when the entry has none.
     public var deprecationDay: Int?
+    /// The `deprecation_date` as written (`YYYY-MM-DD`), or nil when the entry has none.
     public var deprecationDate: String?
+    /// The `deprecation_source` (a URL of the provider's deprecation notice), or nil when absent.
     public var deprecationSource: String?
+    /// The `successor_model`: the catalog name of the model that replaces it, or nil when absent.
     public var successorModel: String?
+    /// The `max_input_tokens`, or nil when absent or not an integer.
     public var maxInputTokens: Int?
+    /// The `max_output_tokens`, or nil when absent or not an integer.
     public var maxOutputTokens: Int?
+    /// The `supports_vision` flag, or nil when absent.
     public var vision: Bool?
+    /// The `supports_reasoning` flag, or nil when absent.
     public var reasoning: Bool?
+    /// The `supports_function_calling` flag (tool calling), or nil when absent.
     public var toolCalling: Bool?
 
     /// The entry as `catalog/lookup` shows it.
@@ -36,20 +46,26 @@ public struct CatalogEntry: Sendable, Equatable {
 
 /// Why a catalog file cannot be used.
 public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong with the file, such as `not valid JSON: … at byte N` or the entry with a bad date.
     public let description: String
+    /// Creates an error with the given description.
     public init(_ d: String) { description = d }
 }
 
 /// The LiteLLM model cost map (`model_prices_and_context_window.json`), indexed for lookups.
 public struct Catalog: Sendable {
+    /// Every key that names a model (model entries and resolved `alias_of` keys), mapped to its entry.
     public private(set) var entries: [String: CatalogEntry] = [:]
     /// How many entries carry a deprecation date / a successor.
     public private(set) var deprecatedCount = 0
+    /// How many model entries carry a `successor_model`.
     public private(set) var successorCount = 0
     /// Model entries (aliases not counted) and `alias_of` keys.
     public private(set) var modelCount = 0
+    /// How many `alias_of` keys resolved to a model entry.
     public private(set) var aliasCount = 0
 
+    /// An empty catalog, used when no catalog file is found: every lookup is nil.
     public init() {}
 
     /// Parses a cost map strictly: it must be a JSON object of objects; `sample_spec` and entries
@@ -108,6 +124,7 @@ public struct Catalog: Sendable {
         }
     }
 
+    /// How many keys `entries` holds: model entries plus resolved aliases.
     public var count: Int { entries.count }
 
     /// The entry for a model: `providerType/name` first, then `name`.

@@ -35,6 +35,7 @@ public enum Change: Sendable, Equatable {
     /// Removes a tenant's questions with `at < before`.
     case purgeQuestions(tenantId: String, before: Millis)
 
+    /// The change as it is written in a journal record.
     public var json: JSONObject {
         switch self {
         case .putTenant(let v): return ["op": "put", "k": "tenant", "v": .object(v.record)]
@@ -124,9 +125,13 @@ public enum Change: Sendable, Equatable {
 
 /// The changes of one commit, encoded as one journal record.
 public struct Transaction: Sendable, Equatable {
+    /// The changes, applied in order.
     public var changes: [Change] = []
+    /// A transaction of `changes`.
     public init(_ changes: [Change] = []) { self.changes = changes }
+    /// Adds a change at the end.
     public mutating func add(_ c: Change) { changes.append(c) }
+    /// Whether there is nothing to commit.
     public var isEmpty: Bool { changes.isEmpty }
 
     /// The journal record: `{"c":[…]}`.

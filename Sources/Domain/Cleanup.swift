@@ -11,6 +11,7 @@ public enum CleanupSkipReason: String, Sendable {
 public struct CleanupOutcome: Sendable {
     /// Removed models, in removal order.
     public var removed: [Model] = []
+    /// Candidates kept, each with the first reason to keep it.
     public var skipped: [(model: Model, reason: CleanupSkipReason)] = []
     /// Candidates whose removal would break a store rule; left untouched.
     public var errors: [(model: Model, message: String)] = []

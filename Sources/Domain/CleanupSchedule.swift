@@ -8,6 +8,7 @@ public enum CleanupSchedule: Sendable, Equatable, CustomStringConvertible {
     /// `weekday` 0 = Sunday … 6 = Saturday.
     case weekly(weekday: Int, minuteOfDay: Int)
 
+    /// Sundays at 04:00 UTC.
     public static let `default` = CleanupSchedule.weekly(weekday: 0, minuteOfDay: 4 * 60)
     static let dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
@@ -37,6 +38,7 @@ public enum CleanupSchedule: Sendable, Equatable, CustomStringConvertible {
 
     static let fullNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
+    /// As `--cleanup-schedule` takes it (`weekly sun 04:00`, `daily 02:30`, `off`).
     public var description: String {
         func hhmm(_ m: Int) -> String {
             let h = m / 60

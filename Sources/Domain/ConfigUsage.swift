@@ -15,6 +15,7 @@ public struct ConfigUsage: Sendable, Equatable {
     private var digestA: [UInt64] = [0, 0, 0]
     private var digestB: [UInt64] = [0, 0, 0]
 
+    /// No configurations.
     public init() {}
 
     /// 0, 1 and 2 for assistants, apps and services.

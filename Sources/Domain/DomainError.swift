@@ -15,6 +15,7 @@ public enum DomainError: Error, Sendable, Equatable {
     case stalePlan(planHash: String)
     case revertRefused(reason: String)
 
+    /// Equal when they are the same error with the same details.
     public static func == (a: DomainError, b: DomainError) -> Bool {
         switch (a, b) {
         case (.unauthenticated, .unauthenticated): return true

@@ -3,6 +3,7 @@ import JSONRPC
 // The journal form of each entity: its wire field names, timestamps as epoch milliseconds.
 
 extension Tenant {
+    /// The tenant's journal form: wire field names, `createdAt` in epoch milliseconds.
     public var record: JSONObject {
         [
             "id": .string(id), "name": .string(name), "securityEnabled": .bool(securityEnabled),
@@ -18,6 +19,7 @@ extension Tenant {
 }
 
 extension Classification {
+    /// The classification's journal form, in wire field names.
     public var record: JSONObject {
         ["id": .string(id), "tenantId": .string(tenantId), "name": .string(name), "level": .int(level)]
     }
@@ -30,6 +32,7 @@ extension Classification {
 }
 
 extension Provider {
+    /// The provider account's journal form, in wire field names.
     public var record: JSONObject {
         [
             "id": .string(id), "tenantId": .string(tenantId), "name": .string(name),
@@ -45,6 +48,8 @@ extension Provider {
 }
 
 extension Model {
+    /// The model's journal form: its stored fields (the manual flag as `manualDeprecated`), absent optionals
+    /// left out, timestamps in epoch milliseconds; catalog-derived fields and the status are not stored.
     public var record: JSONObject {
         var o: JSONObject = [
             "id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue), "name": .string(name),
@@ -97,6 +102,8 @@ extension Model {
 }
 
 extension Space {
+    /// The space's journal form: wire field names, an absent classification left out, `createdAt` in epoch
+    /// milliseconds.
     public var record: JSONObject {
         var o: JSONObject = ["id": .string(id), "tenantId": .string(tenantId), "name": .string(name)]
         o.appendIfPresent("securityClassificationId", securityClassificationId)
@@ -114,6 +121,8 @@ extension Space {
 }
 
 extension ConfigItem {
+    /// The assistant's, app's or service's journal form: wire field names (with `kind`), timestamps in epoch
+    /// milliseconds.
     public var record: JSONObject {
         [
             "kind": .string(kind.rawValue), "id": .string(id), "tenantId": .string(tenantId),
@@ -136,6 +145,8 @@ extension ConfigItem {
 }
 
 extension Template {
+    /// The template's journal form: wire field names, absent `completionModelId` and `deletedAt` left out,
+    /// timestamps in epoch milliseconds.
     public var record: JSONObject {
         var o: JSONObject = [
             "id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue), "name": .string(name),

@@ -2,12 +2,16 @@ import JSONRPC
 
 /// Who started something, as snapshotted in history and audit.
 public struct Initiator: Sendable, Equatable {
+    /// The actor's `userId` (`system` for a scheduled cleanup, `cli` for the `cleanup` command).
     public var userId: String
+    /// The actor's display name, or nil when the actor has none.
     public var name: String?
+    /// Snapshots an actor.
     public init(userId: String, name: String?) {
         self.userId = userId
         self.name = name
     }
+    /// The `{userId, name}` object that history and audit entries show (`name` is `null` when absent).
     public var json: JSONValue { ["userId": .string(userId), "name": .optionalString(name)] }
     init(json o: JSONObject) {
         userId = o["userId"]?.stringValue ?? ""
@@ -19,11 +23,13 @@ public struct Initiator: Sendable, Equatable {
 public struct MovedEntity: Sendable, Equatable {
     /// Migration entity type (`assistants`, `apps`, `services`, `assistantTemplates`, `appTemplates`).
     public var entityType: String
+    /// The id of the moved assistant, app, service or template.
     public var entityId: String
     /// The kwargs before the move (assistants: reset to `{}` by the move).
     public var oldKwargs: JSONObject?
     /// `updatedAt` the move gave it: a revert skips entities changed since.
     public var movedAt: Millis
+    /// Records one moved entity.
     public init(entityType: String, entityId: String, oldKwargs: JSONObject?, movedAt: Millis) {
         self.entityType = entityType
         self.entityId = entityId
@@ -35,36 +41,64 @@ public struct MovedEntity: Sendable, Equatable {
 /// A history entry: a migration attempt or a revert. Names and provider types are snapshots that
 /// stay readable after the models are hard-deleted (their ids then become null).
 public struct MigrationEntry: Sendable, Equatable {
+    /// Whether the entry records a migration attempt or a revert of a completed migration.
     public enum Kind: String, Sendable { case migration, revert }
+    /// `completed`; `failed` (refused, nothing moved); or `reverted` (completed, then undone by a revert entry).
     public enum Status: String, Sendable { case completed, failed, reverted }
 
+    /// The entry's id, the `migrationId` of the wire (a lowercase UUID).
     public var id: String
+    /// The id of the tenant it happened in.
     public var tenantId: String
+    /// Whether it is a migration attempt or a revert.
     public var kind: Kind
+    /// The outcome; a completed migration becomes `reverted` when a revert undoes it.
     public var status: Status
+    /// The source model's id (for a revert: the original target), or nil once that model was hard-deleted.
     public var fromModelId: String?
+    /// The source model's name when the entry was written; stays readable after a hard delete.
     public var fromModelName: String
+    /// The source model's provider type when the entry was written, or nil when its provider was missing.
     public var fromProviderType: String?
+    /// The target model's id (for a revert: the original source), or nil once that model was hard-deleted.
     public var toModelId: String?
+    /// The target model's name when the entry was written; stays readable after a hard delete.
     public var toModelName: String
+    /// The target model's provider type when the entry was written, or nil when its provider was missing.
     public var toProviderType: String?
+    /// The entity types as the request named them (`MigrationEntityType` raw values; all six when it named none).
+    /// A revert copies the migration's.
     public var entityTypes: [String]
+    /// How many entities of the selected types the plan covered (for a revert: how many the migration moved).
     public var affectedCount: Int
+    /// Per entity type, how many entities moved (`spaces`: source links removed); for a revert, how many went back.
+    /// Empty for a failed attempt.
     public var moved: [String: Int]
+    /// The codes of the issues the preflight found, in order (empty for a revert).
     public var issues: [String]
+    /// Why the attempt was refused, or nil when it completed.
     public var errorMessage: String?
+    /// Who started it.
     public var initiatedBy: Initiator
+    /// When the request started.
     public var startedAt: Millis
+    /// When the attempt finished or was refused (`durationMs` on the wire is this minus `startedAt`).
     public var completedAt: Millis
+    /// Who reverted this migration, or nil while it is not reverted.
     public var revertedBy: Initiator?
     /// For a revert: the migration it undid. For a migration: the revert that undid it.
     public var relatedMigrationId: String?
     // Undo data (completed migrations).
+    /// Every entity the migration moved, in move order, with what a revert needs to move it back.
     public var movedEntities: [MovedEntity] = []
+    /// Ids of the spaces in which the migration newly enabled the target.
     public var linksAdded: [String] = []
+    /// Ids of the spaces from which the migration removed the source's link (only with `spaces` selected).
     public var linksRemoved: [String] = []
+    /// Whether the migration retired the source (set its `migratedToModelId`): nothing active was left on it.
     public var sourceRetired = false
 
+    /// Creates an entry without undo data, `revertedBy` or `relatedMigrationId`.
     public init(
         id: String, tenantId: String, kind: Kind, status: Status, fromModelId: String?, fromModelName: String,
         fromProviderType: String?, toModelId: String?, toModelName: String, toProviderType: String?,
@@ -92,8 +126,11 @@ public struct MigrationEntry: Sendable, Equatable {
         self.completedAt = completedAt
     }
 
+    /// How many entities moved in all: the sum of `moved`.
     public var movedCount: Int { moved.values.reduce(0, +) }
 
+    /// The entry's journal form: wire names, timestamps as epoch milliseconds, and moved entities grouped by type
+    /// and move time, old kwargs only where not empty.
     public var record: JSONObject {
         var o: JSONObject = [
             "id": .string(id), "tenantId": .string(tenantId), "kind": .string(kind.rawValue),
@@ -191,16 +228,27 @@ public struct MigrationEntry: Sendable, Equatable {
 
 /// An audit entry (contract §6).
 public struct AuditEntry: Sendable, Equatable {
+    /// The entry's id (a lowercase UUID).
     public var id: String
+    /// When the audited change was made.
     public var at: Millis
+    /// What happened: `model.created`, `model.updated`, `model.deleted`, `model.hard_deleted`, `model.migrated`
+    /// or `migration.reverted`.
     public var action: String
+    /// The id of the tenant of the audited entity.
     public var tenantId: String
+    /// Who made the change (`system` for a scheduled cleanup, `cli` for the `cleanup` command).
     public var actor: Initiator
+    /// The kind of the audited entity (`model` for every action so far).
     public var entityType: String
+    /// The id of the audited entity (for `model.migrated` and `migration.reverted`: the source model).
     public var entityId: String
+    /// A human-readable sentence describing the change.
     public var description: String
+    /// The action's details; for `model.updated`, `{field: {from, to}}` for each field that changed.
     public var changes: JSONObject
 
+    /// Creates an audit entry.
     public init(
         id: String, at: Millis, action: String, tenantId: String, actor: Initiator, entityType: String,
         entityId: String,
@@ -217,6 +265,7 @@ public struct AuditEntry: Sendable, Equatable {
         self.changes = changes
     }
 
+    /// The entry's journal form: wire names, `at` as epoch milliseconds.
     public var record: JSONObject {
         [
             "id": .string(id), "at": .number(JSONNumber(Int(at))), "action": .string(action),

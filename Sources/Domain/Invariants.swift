@@ -1,6 +1,7 @@
 /// Whole-state checks for `model-lifecycle verify`: every rule the store enforces per commit,
 /// plus the indexes agreeing with the tables.
 extension PlatformState {
+    /// Every invariant the state breaks (indexes recounted from the tables, references, uniqueness); empty when sound.
     public func invariantViolations() -> [String] {
         var out: [String] = []
         for c in classifications.values where tenants[c.tenantId] == nil {

@@ -27,7 +27,9 @@ struct FieldReader {
 
 /// A journal record that does not decode.
 public struct DecodeError: Error, Sendable, CustomStringConvertible {
+    /// What could not be decoded.
     public let description: String
+    /// A decoding failure saying `d`.
     public init(_ d: String) { description = d }
 }
 

@@ -2,11 +2,17 @@ import JSONRPC
 
 /// The changes of one migration and what its history entry records.
 public struct MigrationOutcome: Sendable {
+    /// The journal changes to commit after the history entry, in the same transaction.
     public var changes: [Change] = []
+    /// Per selected entity type, how many entities move (`spaces`: source links removed).
     public var moved: [String: Int] = [:]
+    /// The moved templates; the moved configurations are recorded by the `migrateConfigs` change when it is applied.
     public var movedEntities: [MovedEntity] = []
+    /// Ids of the spaces where the target gets enabled, sorted.
     public var linksAdded: [String] = []
+    /// Ids of the spaces whose link to the source is removed, sorted.
     public var linksRemoved: [String] = []
+    /// Whether the source is retired (gets `migratedToModelId`, loses `isDefault`): nothing active is left on it.
     public var sourceRetired = false
 }
 
@@ -85,13 +91,18 @@ public enum RevertRefusal: String, Sendable {
 
 /// What a revert does and reports.
 public struct RevertOutcome: Sendable {
+    /// The changes that undo the migration, to commit with the updated and the new history entries.
     public var changes: [Change] = []
+    /// Per configuration and template entity type of the migration, how many entities went back to the source.
     public var restored: [String: Int] = [:]
+    /// Moved entities left where they are: `reason` is `deleted` (gone) or `changed` (repointed or updated since).
     public var skipped: [(entityType: String, entityId: String, reason: String)] = []
 }
 
 /// Undoes a completed migration entity by entity (contract §5 `migration/revert`). Pure.
 public enum MigrationReverter {
+    /// Why `e` cannot be reverted in `state`, or nil when it can: `notAMigration`, `alreadyReverted`, `notCompleted`,
+    /// `sourceGone` (hard-deleted) or `sourceDeleted` (soft-deleted), checked in that order.
     public static func refusal(of e: MigrationEntry, state: PlatformState) -> RevertRefusal? {
         if e.kind != .migration { return .notAMigration }
         if e.status == .reverted { return .alreadyReverted }
@@ -101,6 +112,10 @@ public enum MigrationReverter {
         return nil
     }
 
+    /// The changes that undo `e` at `now`: moved entities still on the target and unchanged since go back
+    /// (assistants with their old kwargs); removed source links come back; target links the migration added go
+    /// where no configuration there still uses the target; the source's `migratedToModelId` is cleared.
+    /// Call `refusal(of:state:)` first.
     public static func revert(_ e: MigrationEntry, state: PlatformState, now: Millis) -> RevertOutcome {
         var out = RevertOutcome()
         guard let sourceId = e.fromModelId else { return out }

@@ -7,12 +7,19 @@ public enum MigrationEntityType: String, Sendable, CaseIterable {
 
 /// A model with the lifecycle facts the process derived from its catalog and date.
 public struct ModelFacts: Sendable {
+    /// The model as stored.
     public var model: Model
+    /// Whether the model is effectively deprecated: its manual flag, or a catalog deprecation date on or before today.
     public var isDeprecated: Bool
+    /// Whether its catalog deprecation date is after today and within the retiring window.
     public var isRetiring: Bool
+    /// The catalog's deprecation date (`YYYY-MM-DD`), or nil when its catalog entry has none (or there is no entry).
     public var deprecationDate: String?
+    /// The level of the model's security classification, or nil when it is unclassified.
     public var classificationLevel: Int?
+    /// The `providerType` of the model's provider, or nil when the provider is missing.
     public var providerType: String?
+    /// Bundles a model with the lifecycle facts derived for it.
     public init(
         model: Model, isDeprecated: Bool, isRetiring: Bool, deprecationDate: String?, classificationLevel: Int?,
         providerType: String?
@@ -28,12 +35,17 @@ public struct ModelFacts: Sendable {
 
 /// One finding of the preflight.
 public struct MigrationIssue: Sendable, Equatable {
+    /// How much an issue weighs: a blocker refuses the migration, a warning needs `confirm: true`, info never does.
     public enum Severity: String, Sendable { case blocker, warning, info }
+    /// The stable issue code (`same_model`, `different_family`, …; the table in `Protocol/methods/migration.md`).
     public var code: String
+    /// How much the issue weighs.
     public var severity: Severity
+    /// A human-readable sentence describing the finding.
     public var message: String
     /// An object, or null where the contract defines no data.
     public var data: JSONValue
+    /// The issue as the wire shows it: `{code, severity, message, data}`.
     public var json: JSONValue {
         ["code": .string(code), "severity": .string(severity.rawValue), "message": .string(message), "data": data]
     }
@@ -41,24 +53,35 @@ public struct MigrationIssue: Sendable, Equatable {
 
 /// Everything a migration A→B would do, computed from one state. Pure.
 public struct MigrationPlan: Sendable {
+    /// The model the selected configuration moves from, with its lifecycle facts.
     public var source: ModelFacts
+    /// The model the selected configuration moves to, with its lifecycle facts.
     public var target: ModelFacts
+    /// The selected entity types, in `MigrationEntityType.allCases` order.
     public var entityTypes: [MigrationEntityType]
+    /// Every finding of the preflight: blockers first, then warnings, then info.
     public var issues: [MigrationIssue]
     /// The kinds of configuration selected (all of them on the source move).
     public var configKinds: [ConfigKind]
     /// Moving configurations per kind (assistants, apps, services; 0 for unselected kinds).
     public var configCounts: [Int]
+    /// The templates of the selected kinds that use the source, soft-deleted ones included, sorted by id.
     public var templatesToMove: [Template]
     /// Spaces whose source link is removed (only with `spaces` selected).
     public var sourceLinksToRemove: [String]
     /// Spaces that newly get the target.
     public var spacesGainingTarget: [String]
+    /// How many questions are recorded on the source; they stay there (questions are never migrated).
     public var questionsKept: Int
+    /// 32 hex digits digesting the selection, both models' relevant state and everything that would move;
+    /// `migration/execute` refuses with `stale_plan` when its `expectedPlanHash` differs.
     public var planHash: String
 
+    /// Whether no blocker was found, so the migration may run.
     public var canMigrate: Bool { !issues.contains { $0.severity == .blocker } }
+    /// Whether any warning was found, so running it needs `confirm: true`.
     public var requiresConfirmation: Bool { issues.contains { $0.severity == .warning } }
+    /// The blocker issues, in order.
     public var blockers: [MigrationIssue] { issues.filter { $0.severity == .blocker } }
 
     /// How many configurations move.
@@ -97,6 +120,9 @@ public struct MigrationPlan: Sendable {
 
 /// Builds migration plans.
 public enum MigrationPlanner {
+    /// The plan for moving `entityTypes` from `source` to `target` in `state`: what would move, the preflight issues
+    /// (blockers, warnings, info; each in table order) and the plan hash. Reads per-model usage summaries, so its cost
+    /// does not grow with the number of configurations that move.
     public static func plan(
         state: PlatformState, source: ModelFacts, target: ModelFacts, entityTypes: [MigrationEntityType]
     ) -> MigrationPlan {

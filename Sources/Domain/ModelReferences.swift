@@ -9,6 +9,7 @@ public struct ModelReferences: Sendable, Equatable {
     /// Models whose `migratedToModelId` is this one.
     public var migrationSources = 0
 
+    /// No references.
     public init() {}
 
     /// Assistants + apps + services + non-deleted templates.

@@ -6,16 +6,25 @@ import JSONRPC
 /// the journal rebuilds exactly the state the writer had. Indexes are kept in step by `apply`
 /// only, so a commit costs in proportion to what it changes, not to the size of the store.
 public struct PlatformState: Sendable {
+    /// Tenants by id.
     public private(set) var tenants: [String: Tenant] = [:]
+    /// Security classifications by id (each belongs to a tenant).
     public private(set) var classifications: [String: Classification] = [:]
+    /// Providers by id.
     public private(set) var providers: [String: Provider] = [:]
+    /// Models by id, soft-deleted and migrated ones included until cleanup removes them.
     public private(set) var models: [String: Model] = [:]
+    /// Spaces by id, with the models each enables.
     public private(set) var spaces: [String: Space] = [:]
+    /// Assistants, apps and services by id.
     public private(set) var configs: [String: ConfigItem] = [:]
+    /// Assistant and app templates by id, soft-deleted ones included.
     public private(set) var templates: [String: Template] = [:]
+    /// Migration history entries by id (they outlive the models they name).
     public private(set) var migrations: [String: MigrationEntry] = [:]
     /// History ids per tenant, oldest first.
     private(set) var migrationsByTenant: [String: [String]] = [:]
+    /// Audit entries by id.
     public private(set) var audit: [String: AuditEntry] = [:]
     /// Audit ids per tenant, oldest first.
     private(set) var auditByTenant: [String: [String]] = [:]
@@ -38,10 +47,12 @@ public struct PlatformState: Sendable {
     /// a cache of rendered views knows when it may still be used.
     public private(set) var modelViewRevision: UInt64 = 0
 
+    /// An empty platform.
     public init() {}
 
     // MARK: apply
 
+    /// Applies every change of a committed transaction, keeping the indexes in step.
     public mutating func apply(_ tx: Transaction) {
         for c in tx.changes { apply(c) }
     }

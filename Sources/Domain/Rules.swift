@@ -2,7 +2,9 @@
 public struct LifecycleCalendar: Sendable, Equatable {
     /// Today as days since the epoch.
     public var today: Int
+    /// How many days ahead a deprecation date makes a model retiring.
     public var retiringWindowDays: Int
+    /// A calendar for `today` (days since the epoch).
     public init(today: Int, retiringWindowDays: Int = 90) {
         self.today = today
         self.retiringWindowDays = retiringWindowDays
@@ -29,6 +31,7 @@ public enum LifecycleRules {
         return calendar.today < d && d <= calendar.today + calendar.retiringWindowDays
     }
 
+    /// The first status of `ModelStatus`'s order that holds for `m`.
     public static func status(of m: Model, deprecationDay: Int?, calendar: LifecycleCalendar) -> ModelStatus {
         if m.deletedAt != nil { return .deleted }
         if m.migratedToModelId != nil { return .migrated }

@@ -9,12 +9,14 @@ public struct StoreMeta: Sendable, Equatable {
     /// When that run started (the schedule counts from it).
     public var lastCleanupAt: Millis?
 
+    /// The store's facts.
     public init(createdAt: Millis, lastCleanup: JSONObject? = nil, lastCleanupAt: Millis? = nil) {
         self.createdAt = createdAt
         self.lastCleanup = lastCleanup
         self.lastCleanupAt = lastCleanupAt
     }
 
+    /// The facts as the journal keeps them.
     public var record: JSONObject {
         var o: JSONObject = ["createdAt": .number(JSONNumber(Int(createdAt)))]
         if let lastCleanup { o["lastCleanup"] = .object(lastCleanup) }

@@ -3,8 +3,11 @@ import Domain
 
 /// A command line that cannot be run: printed to stderr with exit code 64.
 public struct UsageError: Error, Equatable, CustomStringConvertible {
+    /// What is wrong, naming the option as the user typed it.
     public let message: String
+    /// A usage error saying `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
@@ -30,28 +33,43 @@ public enum Command: Equatable {
 
 /// Options of `serve` (contract §1).
 public struct ServeOptions: Equatable, Sendable {
+    /// `--store`: the store directory (nil: the default location).
     public var store: String?
+    /// `--catalog`: the LiteLLM catalog file (nil: discovered).
     public var catalog: String?
     /// `--today` as days since the epoch.
     public var today: Int?
+    /// `--retiring-window-days`: how far ahead a deprecation date makes a model retiring.
     public var retiringWindowDays = 90
+    /// `--cleanup-schedule`: when this process runs the cleanup by itself.
     public var cleanupSchedule: CleanupSchedule = .default
+    /// `--log-level`: the least severe message logged to stderr.
     public var logLevel: Logger.Level = .info
+    /// `--max-message-bytes`: the largest accepted message body.
     public var maxMessageBytes = 64 * 1024 * 1024
+    /// `--conformance-fixtures`: also register the conformance test methods.
     public var conformanceFixtures = false
+    /// The defaults.
     public init() {}
 }
 
 /// Options of `call`.
 public struct CallOptions: Equatable, Sendable {
+    /// The method to call.
     public var method = ""
     /// The params as JSON text (an object), or nil for none.
     public var params: String?
+    /// `--as`: member, admin or sysadmin.
     public var role = "sysadmin"
+    /// `--tenant`: the tenant to act in.
     public var tenant: String?
+    /// `--user`: the acting user's id.
     public var user = "cli"
+    /// `--name`: the acting user's display name.
     public var name: String?
+    /// The serving options `call` shares (store, catalog, date, window, log level).
     public var serve = ServeOptions()
+    /// The defaults.
     public init() {}
 }
 
@@ -59,15 +77,21 @@ public struct CallOptions: Equatable, Sendable {
 public struct DemoOptions: Equatable, Sendable {
     /// Where to build the demo platform (default: a fresh temporary directory, removed afterwards).
     public var store: String?
+    /// `--catalog`: the catalog to build the demo from.
     public var catalog: String?
+    /// The defaults.
     public init() {}
 }
 
 /// Options of `cleanup`.
 public struct CleanupOptions: Equatable, Sendable {
+    /// `--store`: the store directory (it must hold a store).
     public var store: String?
+    /// `--dry-run`: decide and report, change nothing.
     public var dryRun = false
+    /// `--limit`: at most this many candidates.
     public var limit = 500
+    /// The defaults.
     public init() {}
 }
 

@@ -21,16 +21,21 @@ public enum Access: Sendable {
 
 /// One call of a domain method, with its actor and tenant resolved.
 public struct Call {
+    /// The request: params, session, cancellation and progress.
     public let context: RequestContext
+    /// Who calls.
     public let actor: ActorIdentity
     /// The tenant the call acts in (tenant-scoped methods only).
     public let tenantId: String
+    /// The store, the catalog and the clock.
     public let platform: Platform
+    /// The request's validated params.
     public var params: Params { context.params }
 }
 
 /// A domain method: its published spec, who may call it, and its handler.
 public struct DomainMethod {
+    /// A handler: the call in, the result out, or a typed error.
     public typealias Body = @Sendable (Call) throws(ServerError) -> JSONValue
     var spec: MethodSpec
     var access: Access

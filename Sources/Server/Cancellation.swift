@@ -17,8 +17,10 @@ public final class CancellationRegistry: @unchecked Sendable {
     private var head = 0
     private var cancelled: Set<RequestID> = []
 
+    /// An empty registry.
     public init() {}
 
+    /// Records requests that have arrived and not yet finished.
     public func markPending(_ ids: [RequestID]) {
         guard !ids.isEmpty else { return }
         lock.lock()
@@ -45,6 +47,7 @@ public final class CancellationRegistry: @unchecked Sendable {
         return true
     }
 
+    /// Whether the client cancelled `id`.
     public func isCancelled(_ id: RequestID) -> Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -78,6 +81,7 @@ public struct CancellationToken: Sendable {
     /// A token that is never cancelled.
     public static let none = CancellationToken(registry: nil, id: nil)
 
+    /// Whether the client cancelled this request.
     public var isCancelled: Bool {
         guard let registry, let id else { return false }
         return registry.isCancelled(id)

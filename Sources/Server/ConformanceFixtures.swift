@@ -5,6 +5,7 @@ import JSONRPC
 /// `--conformance-fixtures`, plus two helpers that end-to-end tests use to exercise large
 /// messages, progress and cancellation through the real binary.
 public enum ConformanceFixtures {
+    /// Registers the fixture methods in `table`.
     public static func register(in table: inout MethodTable) {
         table.register(
             MethodSpec(

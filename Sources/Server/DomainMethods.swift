@@ -2,6 +2,7 @@ import Domain
 
 /// Every domain method of this build, registered against a platform.
 public enum DomainMethods {
+    /// Registers every domain method in `table`, served by `platform`.
     public static func register(in table: inout MethodTable, platform: Platform) {
         table.register(
             TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()

@@ -4,6 +4,7 @@ import Domain
 /// `models/lifecycleNotice` (contract §6): an admin hears about the tenant's retiring and
 /// deprecated models that still have active references.
 public enum LifecycleNotice {
+    /// The notification's method name.
     public static let method = "models/lifecycleNotice"
 
     /// The notice's params for an admin session's tenant, or nil when there is nothing to say

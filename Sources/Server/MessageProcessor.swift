@@ -6,10 +6,10 @@ import Transport
 ///
 /// Transport-free: it reads `IncomingPayload`s and writes to an `Outbox`, so tests drive it
 /// in-process and the stdio runtime drives it from its worker thread.
-/// Threading: used by one thread at a time (the worker).
-// @unchecked Sendable, without a lock: it is created on the main thread and handed to the worker,
-// which is its only user from then on (`StdioRuntime.run`); the reader thread never touches it (it
-// reaches cancellations through the locked `CancellationRegistry`).
+/// Threading: used by one thread at a time (the worker). It is `@unchecked Sendable`, without a lock,
+/// because it is created on the main thread and handed to the worker, its only user from then on
+/// (`StdioRuntime.run`); the reader thread never touches it (it reaches cancellations through the
+/// locked `CancellationRegistry`).
 public final class MessageProcessor: @unchecked Sendable {
     /// What the runtime should do after a message.
     public enum Control: Sendable, Equatable {
@@ -23,6 +23,7 @@ public final class MessageProcessor: @unchecked Sendable {
         public var watchClientProcess: @Sendable (Int32) -> Void
         /// Notifications (`[method, params]`) to send once the session is initialized.
         public var afterInitialized: @Sendable (Session) -> [(String, JSONValue)]
+        /// Hooks that do nothing.
         public init(
             watchClientProcess: @escaping @Sendable (Int32) -> Void = { _ in },
             afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] }
@@ -32,6 +33,7 @@ public final class MessageProcessor: @unchecked Sendable {
         }
     }
 
+    /// The session: its phase and its actor.
     public private(set) var session = Session()
     /// Whether the last message ran a handler that may have blocked (see `MethodSpec.mayBlock`).
     public private(set) var lastRequestWasSlow = false
@@ -50,6 +52,7 @@ public final class MessageProcessor: @unchecked Sendable {
     /// (tests run with it; a mismatch is answered as an internal error naming the member).
     private let checksResults: Bool
 
+    /// A processor of `table`'s methods writing to `outbox`.
     public init(
         table: MethodTable, outbox: Outbox, cancellation: CancellationRegistry = CancellationRegistry(),
         serverInfo: ServerInfo = .current, hooks: Hooks = Hooks(), log: Logger = .silent,
@@ -238,7 +241,10 @@ public final class MessageProcessor: @unchecked Sendable {
 
 /// The server's name and version as reported by `initialize` and `--version`.
 public struct ServerInfo: Sendable {
+    /// The server's name in `initialize`'s `serverInfo`.
     public var name: String
+    /// Its version.
     public var version: String
+    /// This build.
     public static let current = ServerInfo(name: "model-lifecycle", version: "0.1.0")
 }

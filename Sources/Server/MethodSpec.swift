@@ -13,11 +13,16 @@ public enum ParamsShape: Sendable {
 
 /// The published description of one method: what `rpc.discover` and `Protocol/openrpc.json` say.
 public struct MethodSpec: Sendable {
+    /// A request (answered) or a notification (never answered).
     public enum Kind: Sendable { case request, notification }
 
+    /// The method name.
     public var name: String
+    /// Request or notification.
     public var kind: Kind
+    /// What it does, for the OpenRPC document.
     public var summary: String
+    /// The params it accepts.
     public var params: ParamsShape
     /// The result schema (requests only).
     public var result: Schema?
@@ -30,6 +35,7 @@ public struct MethodSpec: Sendable {
     /// right after it instead of every few messages.
     public var mayBlock = false
 
+    /// A method's published shape.
     public init(
         _ name: String, kind: Kind = .request, summary: String, params: ParamsShape = .named([]),
         result: Schema? = nil, errors: [ErrorCode] = [], mayBlock: Bool = false

@@ -15,6 +15,7 @@ public struct MethodTable: Sendable {
     /// Notifications the server sends (published, never dispatched).
     public private(set) var serverNotifications: [MethodSpec] = []
 
+    /// A table without methods.
     public init() {}
 
     /// Registers a method. Registering a name twice is a programming error.

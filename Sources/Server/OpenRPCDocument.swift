@@ -3,6 +3,7 @@ import JSONRPC
 /// Builds the OpenRPC 1.3 document of a method table: what `rpc.discover` returns and what
 /// `Protocol/openrpc.json` holds.
 public enum OpenRPCDocument {
+    /// The OpenRPC document of every method in `table` (what `rpc.discover` returns).
     public static func build(table: MethodTable, info: ServerInfo) -> JSONValue {
         var components = JSONObject()
         var methods: [JSONValue] = []
@@ -122,6 +123,7 @@ public enum OpenRPCDocument {
 
 /// Stable names of the application error codes (contract §3), used in documentation.
 public enum ApplicationErrorNames {
+    /// The `data.code` name of an application error code (`not_found` for -32001, …).
     public static func name(of code: ErrorCode) -> String {
         switch code {
         case .unauthenticated: "unauthenticated"

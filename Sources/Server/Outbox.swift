@@ -19,11 +19,13 @@ public final class ChannelOutbox: Outbox {
     private var writer = JSONWriter(reservingCapacity: 4096)
     private let flushThreshold: Int
 
+    /// An outbox writing to `channel`, flushing by itself past `flushThreshold` bytes.
     public init(channel: OutputChannel, flushThreshold: Int = 1 << 20) {
         self.channel = channel
         self.flushThreshold = flushThreshold
     }
 
+    /// Frames and buffers `message`.
     public func send(_ message: JSONValue) {
         writer.bytes.removeAll(keepingCapacity: true)
         writer.write(message)
@@ -32,6 +34,7 @@ public final class ChannelOutbox: Outbox {
         if buffer.count >= flushThreshold { flush() }
     }
 
+    /// Hands everything buffered to the channel.
     public func flush() {
         guard !buffer.isEmpty else { return }
         channel.send(buffer)
@@ -47,6 +50,7 @@ public final class CollectingOutbox: Outbox, @unchecked Sendable {
     private var sent: [JSONValue] = []
     private var flushes = 0
 
+    /// An empty outbox.
     public init() {}
 
     /// What was sent and not yet taken.
@@ -54,7 +58,9 @@ public final class CollectingOutbox: Outbox, @unchecked Sendable {
     /// How many times the processor flushed.
     public var flushCount: Int { lock.withLock { flushes } }
 
+    /// Keeps `message`.
     public func send(_ message: JSONValue) { lock.withLock { sent.append(message) } }
+    /// Counts the flush.
     public func flush() { lock.withLock { flushes += 1 } }
 
     /// Removes and returns what was sent so far.

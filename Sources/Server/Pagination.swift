@@ -6,7 +6,9 @@ import Domain
 /// Cursors are opaque: `c1.<createdAt>.<id>.<check>` where `check` is a CRC of the rest, so a
 /// cursor the server did not issue (or an edited one) is -32602.
 public enum Pagination {
+    /// The `limit` param every list method takes.
     public static let limitField = Field.optional("limit", .integer(min: 1, max: 500), "Page size, 1–500 (default 50).")
+    /// The `cursor` param every list method takes (from the previous page's `nextCursor`).
     public static let cursorField = Field.optional(
         "cursor", .string(.init(maxLength: 200)), "The nextCursor of the previous page.")
 
@@ -18,13 +20,18 @@ public enum Pagination {
         ])
     }
 
+    /// The order of a list: creation time, then id.
     public struct Key: Comparable, Sendable {
+        /// When the item was created (milliseconds since the epoch).
         public var createdAt: Millis
+        /// Its id, which breaks ties.
         public var id: String
+        /// The key of an item created at `createdAt` with `id`.
         public init(_ createdAt: Millis, _ id: String) {
             self.createdAt = createdAt
             self.id = id
         }
+        /// Older first; equal times by id.
         public static func < (a: Key, b: Key) -> Bool {
             a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id
         }

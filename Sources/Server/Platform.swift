@@ -10,6 +10,7 @@ public struct CatalogSource: Sendable, Equatable {
     public var path: String?
     /// `flag`, `environment`, `litellm-package` or `none`.
     public var origin: String
+    /// A source: the file, and how it was found.
     public init(path: String?, origin: String) {
         self.path = path
         self.origin = origin
@@ -18,16 +19,20 @@ public struct CatalogSource: Sendable, Equatable {
 
 /// The services domain handlers use: the store, the catalog, the calendar, the clock and ids.
 ///
-/// Threading: used only by the worker thread.
-// @unchecked Sendable, without a lock: handlers are `@Sendable` so the method table can be built on
-// the main thread and handed to the worker once; from then on only the worker calls them, and so
-// only the worker touches the platform (`StdioRuntime` runs every handler on that one thread).
+/// Threading: used only by the worker thread. It is `@unchecked Sendable`, without a lock, because
+/// handlers are `@Sendable` so the method table can be built on the main thread and handed to the
+/// worker once; from then on only the worker calls them, and so only the worker touches the
+/// platform (`StdioRuntime` runs every handler on that one thread).
 public final class Platform: @unchecked Sendable {
     /// The store, whichever backend keeps it (handlers go through `read` and `write`).
     public let store: any PlatformStore
+    /// The LiteLLM catalog in use (empty when none was found).
     public private(set) var catalog: Catalog
+    /// Where the catalog came from.
     public private(set) var catalogSource: CatalogSource
+    /// When the catalog was last (re)loaded.
     public private(set) var catalogLoadedAt: Millis
+    /// Today and the retiring window, for every deprecated/retiring decision.
     public let calendar: LifecycleCalendar
     /// Rendered model views (see `ModelViewCache`).
     let modelViews = ModelViewCache()
@@ -36,6 +41,7 @@ public final class Platform: @unchecked Sendable {
     let clock: @Sendable () -> Millis
     private var rng = SystemRandomNumberGenerator()
 
+    /// The services over `store` and `catalog`; `clock` is injectable for tests.
     public init(
         store: any PlatformStore, catalog: Catalog, catalogSource: CatalogSource, calendar: LifecycleCalendar,
         clock: @escaping @Sendable () -> Millis = Platform.systemClock
@@ -55,6 +61,7 @@ public final class Platform: @unchecked Sendable {
         return Millis(ts.tv_sec) * 1000 + Millis(ts.tv_nsec / 1_000_000)
     }
 
+    /// The current time in milliseconds since the epoch (UTC).
     public var now: Millis { clock() }
 
     /// A new lowercase random (version 4) UUID.
@@ -138,6 +145,7 @@ public final class Platform: @unchecked Sendable {
 
 /// Finds and reads catalog files.
 public enum CatalogLoader {
+    /// Reads and parses the catalog file at `path`.
     public static func load(path: String) -> Result<Catalog, CatalogError> {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(CatalogError("cannot read the file"))

@@ -5,6 +5,7 @@ import Store
 /// The platform state is what the journal store keeps: JSON transactions, and compact binary
 /// question records in snapshots.
 extension PlatformState: StoreState {
+    /// Applies one record as read from the journal or a snapshot.
     public mutating func apply(_ payload: ArraySlice<UInt8>) throws(StoreError) {
         try apply(decoded: Self.decode(payload))
     }
@@ -15,6 +16,7 @@ extension PlatformState: StoreState {
         case questions(ArraySlice<UInt8>)
     }
 
+    /// Decodes one record without the state (on the snapshot loader's second thread).
     public static func decode(_ payload: ArraySlice<UInt8>) throws(StoreError) -> Decoded {
         if payload.first == UInt8(ascii: "Q") { return .questions(payload) }
         do throws(DecodeError) { return .transaction(try Transaction(record: payload)) } catch {
@@ -22,6 +24,7 @@ extension PlatformState: StoreState {
         }
     }
 
+    /// Applies a decoded record.
     public mutating func apply(decoded: Decoded) throws(StoreError) {
         switch decoded {
         case .transaction(let tx): apply(tx)
@@ -42,6 +45,7 @@ extension PlatformState: StoreState {
         }
     }
 
+    /// The records that rebuild this state: transactions of every entity, then question records.
     public func snapshotRecords() -> [[UInt8]] {
         snapshotTransactions().map(\.record) + questionRecords()
     }

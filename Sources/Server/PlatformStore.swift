@@ -40,6 +40,7 @@ public final class FilePlatformStore: PlatformStore {
     /// (so compaction work stays proportional to the writes since the last one).
     public var compactionFloor = 8 << 20
 
+    /// The store kept by `journal`.
     public init(_ journal: JournalStore<PlatformState>) { self.journal = journal }
 
     /// Opens (serving: creating if needed) the store in `directory`.
@@ -50,13 +51,16 @@ public final class FilePlatformStore: PlatformStore {
                 lockTimeoutMillis: lockTimeoutMillis))
     }
 
+    /// The store directory.
     public var location: String { journal.directory }
 
+    /// Refreshes from the files (other processes' commits included) and returns the state.
     public func read() throws(ServerError) -> PlatformState {
         do { try journal.refresh() } catch { throw .store(error) }
         return journal.state
     }
 
+    /// Appends the transaction `body` returns as one fsync'd journal record, under the write lock.
     public func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
         do {
             return try journal.write {
@@ -72,8 +76,10 @@ public final class FilePlatformStore: PlatformStore {
         }
     }
 
+    /// Applies the last commit to memory if the answer did not wait for it.
     public func settle() { journal.settle() }
 
+    /// How often the state was loaded from files.
     public var reloads: Int { journal.loadCount }
 
     /// Why the last compaction failed (a full disk, say), until one succeeds.
@@ -82,6 +88,7 @@ public final class FilePlatformStore: PlatformStore {
     /// disk does not make every write rewrite (and fail to rewrite) the whole snapshot.
     private var nextAttemptAtBytes = 0
 
+    /// Compacts when the journal has outgrown max(`compactionFloor`, the snapshot).
     public func compactIfDue() {
         let bytes = journal.journalBytes
         guard bytes > max(compactionFloor, journal.snapshotBytes), bytes >= nextAttemptAtBytes else { return }
@@ -95,6 +102,7 @@ public final class FilePlatformStore: PlatformStore {
         }
     }
 
+    /// A new store, an upgraded layout, a read-only directory.
     public var openingNotices: [String] {
         var out: [String] = []
         if journal.createdNew { out.append("created a new, empty store at \(location)") }
@@ -111,19 +119,27 @@ public final class FilePlatformStore: PlatformStore {
 public final class MemoryPlatformStore: PlatformStore {
     private var state = PlatformState()
 
+    /// An empty store.
     public init() {}
 
+    /// Always `memory`.
     public var location: String { "memory" }
+    /// The state.
     public func read() throws(ServerError) -> PlatformState { state }
 
+    /// Applies the transaction `body` returns.
     public func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
         let (tx, result) = try body(state)
         state.apply(tx)
         return result
     }
 
+    /// Nothing is ever deferred.
     public func settle() {}
+    /// Never reloaded.
     public var reloads: Int { 0 }
+    /// Nothing to compact.
     public func compactIfDue() {}
+    /// Nothing to say.
     public var openingNotices: [String] { [] }
 }

@@ -5,9 +5,11 @@ import Domain
 public struct RequestContext {
     /// The request id; nil for notifications.
     public let id: RequestID?
+    /// The request's validated params.
     public let params: Params
     /// The session (phase and actor) as it was when the message arrived.
     public let session: Session
+    /// Whether the client cancelled the request (check it between steps).
     public let cancellation: CancellationToken
     /// Reports `$/progress` when the request carried a `workDoneToken`; otherwise does nothing.
     public let progress: WorkDoneProgress
@@ -38,6 +40,7 @@ public final class WorkDoneProgress {
     /// True when the client asked for progress.
     public var isRequested: Bool { token != nil }
 
+    /// Sends the `begin` progress notification (once; nothing without a `workDoneToken`).
     public func begin(title: String, message: String? = nil) {
         guard state == 0 else { return }
         state = 1
@@ -58,6 +61,7 @@ public final class WorkDoneProgress {
         send(v)
     }
 
+    /// Sends the `end` progress notification (once, after `begin`).
     public func end(message: String? = nil) {
         guard state == 1 else { return }
         state = 2

@@ -26,12 +26,17 @@ public indirect enum Schema: Sendable {
 
     /// Constraints on a string.
     public struct StringRule: Sendable {
+        /// Fewest characters accepted.
         public var minLength: Int
+        /// Most characters accepted.
         public var maxLength: Int
+        /// A format the string must have, or nil.
         public var format: StringFormat?
+        /// The only values accepted, or nil for any.
         public var allowed: [String]?
         /// Specific reasons for values that are refused on purpose (e.g. `questions` as a migration type).
         public var refused: [String: String]
+        /// A rule; the defaults accept any string of at most 10,000 characters.
         public init(
             minLength: Int = 0, maxLength: Int = 10_000, format: StringFormat? = nil, allowed: [String]? = nil,
             refused: [String: String] = [:]
@@ -63,10 +68,15 @@ public enum StringFormat: String, Sendable {
 
 /// One member of an object schema.
 public struct Field: Sendable {
+    /// The member's name.
     public var name: String
+    /// The shape of its value.
     public var schema: Schema
+    /// Whether the member must be present.
     public var required: Bool
+    /// What it means, for the OpenRPC document.
     public var summary: String
+    /// A member named `name` of shape `schema`.
     public init(_ name: String, _ schema: Schema, required: Bool = false, _ summary: String = "") {
         self.name = name
         self.schema = schema
@@ -178,7 +188,9 @@ extension Schema.StringRule {
 public struct ParamsError: Error, Sendable, Equatable {
     /// JSON pointer into params ("" is params itself).
     public var field: String
+    /// What is wrong with the value there.
     public var reason: String
+    /// A failure at `field` (a JSON pointer) for `reason`.
     public init(_ field: String, _ reason: String) {
         self.field = field
         self.reason = reason

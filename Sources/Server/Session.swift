@@ -5,6 +5,7 @@ import Domain
 /// `initialize` → (`initialized`) → requests → `shutdown` → `exit`. The processor asks `admit`
 /// before handling any message and applies the transitions below.
 public struct Session: Sendable {
+    /// Where the session is in the LSP lifecycle.
     public enum Phase: Sendable, Equatable {
         /// Nothing but `initialize` and `exit` is accepted yet.
         case awaitingInitialize
@@ -30,6 +31,7 @@ public struct Session: Sendable {
         case shuttingDown
     }
 
+    /// The session's phase now.
     public private(set) var phase: Phase = .awaitingInitialize
     /// Who the session acts for (nil: no actor was given).
     public private(set) var actor: ActorIdentity?
@@ -38,6 +40,7 @@ public struct Session: Sendable {
     /// True once `initialized` arrived.
     public private(set) var clientReady = false
 
+    /// A session awaiting `initialize`.
     public init() {}
 
     /// Decides whether a message may be handled in the current phase.

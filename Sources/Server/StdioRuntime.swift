@@ -16,12 +16,17 @@ import Glibc
 public enum StdioRuntime {
     /// Settings of one run.
     public struct Configuration: Sendable {
+        /// Where frames are read from (stdin).
         public var inputFD: Int32
+        /// Where frames are written (a private copy of stdout).
         public var outputFD: Int32
+        /// The header and body limits of the frame parser.
         public var limits: FrameParser.Limits
+        /// Where logs go (stderr).
         public var log: Logger
         /// Check every result against its published schema (see `MessageProcessor`).
         public var checksResults: Bool
+        /// A configuration; results are checked only when `checksResults`.
         public init(
             inputFD: Int32, outputFD: Int32, limits: FrameParser.Limits = .init(), log: Logger = .silent,
             checksResults: Bool = false
@@ -42,10 +47,12 @@ public enum StdioRuntime {
         public var afterInitialized: @Sendable (Session) -> [(String, JSONValue)]
         /// Work the worker runs between messages: at start, then every `periodicInterval` seconds.
         public var periodic: (@Sendable () -> Void)?
+        /// Seconds between runs of `periodic`.
         public var periodicInterval: Double
         /// Work the worker runs whenever it has answered everything queued and flushed the answers
         /// (the platform applies a large commit's in-memory update here, after its answer left).
         public var idle: (@Sendable () -> Void)?
+        /// Extensions; none by default.
         public init(
             actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil,
             afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] },

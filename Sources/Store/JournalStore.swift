@@ -29,6 +29,7 @@ public final class JournalStore<State: StoreState> {
         case verify
     }
 
+    /// The store directory, as it was given.
     public let directory: String
     private let dir: any StoreDirectory
     private let mode: Mode

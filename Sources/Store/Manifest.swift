@@ -15,17 +15,21 @@
 /// `snapshot none` for a generation without one (a new store); `check` is the CRC-32 of the lines
 /// before it.
 public struct Manifest: Sendable, Equatable {
+    /// The manifest's file name in the store directory.
     public static let fileName = "CURRENT"
     static let header = "model-lifecycle store 1"
 
+    /// The live generation N: `journal-N` and, when `snapshot` is set, `snapshot-N`.
     public let generation: Int
     /// The snapshot's shape, or nil when the generation has none.
     public let snapshot: SnapshotSummary?
 
     /// The generation's file names (kept, not derived: every request compares them).
     public let journalName: String
+    /// `snapshot-N`.
     public let snapshotName: String
 
+    /// A manifest naming generation `generation` and its snapshot (nil: the generation has none).
     public init(generation: Int, snapshot: SnapshotSummary?) {
         self.generation = generation
         self.snapshot = snapshot
@@ -33,6 +37,7 @@ public struct Manifest: Sendable, Equatable {
         snapshotName = StoreLayout.snapshotName(generation)
     }
 
+    /// The file's bytes, as `parse` reads them back.
     public var encoded: [UInt8] {
         var text = "\(Self.header)\ngeneration \(generation)\n"
         if let s = snapshot {
@@ -83,6 +88,7 @@ public struct Manifest: Sendable, Equatable {
 
 /// Why a `CURRENT` file cannot be used.
 public struct ManifestProblem: Error, Sendable, Equatable {
+    /// What is wrong with the file, for the damage message.
     public let reason: String
     init(_ reason: String) { self.reason = reason }
 }
@@ -91,8 +97,11 @@ public struct ManifestProblem: Error, Sendable, Equatable {
 /// (length and checksum of each, in order). Checking the three at open catches a truncated,
 /// emptied, shortened or substituted snapshot without a second pass over its bytes.
 public struct SnapshotSummary: Sendable, Equatable {
+    /// The snapshot's size in bytes.
     public var bytes: Int
+    /// How many records it holds.
     public var records: Int
+    /// The CRC-32 of every record's length and checksum, in order.
     public var digest: UInt32
 
     /// Walks the record headers of a snapshot's bytes (no payload is read).

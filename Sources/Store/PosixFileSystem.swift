@@ -6,16 +6,19 @@ import Glibc
 /// is opened, renamed and removed relative to it (`openat`, `renameat`, `unlinkat`), so a
 /// directory moved or replaced under a running process is detected, never written blindly.
 public final class PosixFileSystem: StoreFileSystem {
+    /// The real file system.
     public init() {}
 
     static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
+    /// What `path` names, following symbolic links.
     public func kind(of path: String) -> FileKind {
         var st = stat()
         guard stat(path, &st) == 0 else { return .missing }
         return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : .other
     }
 
+    /// Creates `path` and its missing parents (mode 0700), and fsyncs the parent of the new directory.
     public func makeDirectory(_ path: String) throws(StoreError) {
         switch kind(of: path) {
         case .directory: return
@@ -39,6 +42,7 @@ public final class PosixFileSystem: StoreFileSystem {
         }
     }
 
+    /// Opens `path` by descriptor, with its `lock` file (created only `forWriting`).
     public func openDirectory(_ path: String, forWriting: Bool) throws(StoreError) -> any StoreDirectory {
         try PosixDirectory(path: path, forWriting: forWriting)
     }

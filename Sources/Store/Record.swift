@@ -2,7 +2,9 @@
 ///
 /// The CRC (IEEE 802.3) covers the length and the payload, so a torn or flipped header is caught.
 public enum Record {
+    /// The marker every record starts with.
     public static let magic: UInt32 = 0x4D4C_4A31  // "MLJ1"
+    /// Bytes before the payload: marker, length, checksum.
     public static let headerSize = 12
 
     /// Encodes one record.
@@ -70,13 +72,16 @@ public struct CRC32 {
     }()
     private static let flat: [UInt32] = tables.flatMap { $0 }
     private var crc: UInt32 = 0xFFFF_FFFF
+    /// A checksum of nothing yet.
     public init() {}
 
+    /// Adds `bytes` to the checksum.
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) != nil { return }
         Array(bytes).withUnsafeBytes { update($0) }
     }
 
+    /// Adds the bytes of `buf` to the checksum, eight at a time.
     public mutating func update(_ buf: UnsafeRawBufferPointer) {
         var c = crc
         var i = 0
@@ -103,5 +108,6 @@ public struct CRC32 {
     mutating func update(_ v: UInt32) {
         withUnsafeBytes(of: v.littleEndian) { update($0) }
     }
+    /// The checksum of everything added so far.
     public var value: UInt32 { crc ^ 0xFFFF_FFFF }
 }

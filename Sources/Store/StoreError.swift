@@ -31,6 +31,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// What happened, naming the file and, for damage, the byte offset.
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): "cannot open store \(path): \(reason)"
@@ -67,11 +68,13 @@ public protocol StoreState: SendableMetatype {
 }
 
 extension StoreState {
+    /// By default every record is readable.
     public static func checkReadable(_ payload: [UInt8]) throws(StoreError) {}
 }
 
 extension StoreState where Decoded == ArraySlice<UInt8> {
     /// Without a decoded form, decoding is applying the bytes.
     public static func decode(_ payload: ArraySlice<UInt8>) throws(StoreError) -> ArraySlice<UInt8> { payload }
+    /// Applies the payload itself.
     public mutating func apply(decoded: ArraySlice<UInt8>) throws(StoreError) { try apply(decoded) }
 }

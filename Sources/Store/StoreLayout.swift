@@ -10,11 +10,16 @@
 /// Anything else of the store's — a missing file, a stray generation, a non-empty journal that no
 /// manifest names — refuses to open: serving it could hide or lose data.
 public enum StoreLayout {
+    /// The file writers `flock`.
     public static let lockName = "lock"
+    /// Where the next `CURRENT` is written before it is renamed into place.
     public static let manifestTemporaryName = "CURRENT.tmp"
 
+    /// `journal-N`.
     public static func journalName(_ generation: Int) -> String { "journal-\(generation)" }
+    /// `snapshot-N`.
     public static func snapshotName(_ generation: Int) -> String { "snapshot-\(generation)" }
+    /// Where `snapshot-N` is written before it is renamed into place.
     public static func snapshotTemporaryName(_ generation: Int) -> String { "snapshot-\(generation).tmp" }
 
     /// What a directory entry is to the store.
@@ -25,6 +30,7 @@ public enum StoreLayout {
         case foreign
     }
 
+    /// What `name` is to the store.
     public static func entry(_ name: String) -> Entry {
         switch name {
         case Manifest.fileName: return .manifest
@@ -55,7 +61,9 @@ public enum StoreLayout {
 
     /// A file that should not be there, or is missing.
     public struct Problem: Error, Equatable, Sendable {
+        /// The file, by name in the store directory.
         public var file: String
+        /// Why it refuses the store.
         public var reason: String
     }
 
