@@ -1,11 +1,15 @@
 /// Why a text is not acceptable JSON, and where (byte offset into the input).
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The byte offset into the input where the problem was found.
     public let offset: Int
+    /// What is wrong, in words (`invalid literal`, `duplicate member name "x"`, …).
     public let reason: String
+    /// Creates an error at `offset`.
     public init(offset: Int, reason: String) {
         self.offset = offset
         self.reason = reason
     }
+    /// `REASON at byte OFFSET`, as `data.reason` of a parse error shows it.
     public var description: String { "\(reason) at byte \(offset)" }
 }
 
@@ -20,12 +24,14 @@ public struct JSONParser {
     public struct Options: Sendable {
         /// Deepest nesting of arrays and objects accepted.
         public var maxDepth: Int
-        /// Whether an object may name the same member twice.
+        /// Whether an object that names the same member twice is refused (a parse error).
         public var rejectDuplicateKeys: Bool
+        /// Options with the given nesting limit and duplicate-name policy.
         public init(maxDepth: Int = 128, rejectDuplicateKeys: Bool = true) {
             self.maxDepth = maxDepth
             self.rejectDuplicateKeys = rejectDuplicateKeys
         }
+        /// The wire's options: nesting up to 128 levels, duplicate member names refused.
         public static let `default` = Options()
         /// For a client reading answers: a result nests what requests stored a few levels deeper
         /// (a list item's kwargs), so a client must read more than a request may send.

@@ -16,6 +16,7 @@ public enum JSONValue: Sendable, Hashable {
 
 /// Bytes of one compact JSON value, produced by `JSONWriter` (so known to be valid).
 public struct SerializedJSON: Sendable, Hashable {
+    /// The value's compact UTF-8 JSON text.
     public let bytes: [UInt8]
     /// Serializes `value` once.
     public init(_ value: JSONValue) {
@@ -62,6 +63,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The value as a double (may round large or long numbers).
     public var doubleValue: Double { Double(text) ?? .nan }
 
+    /// The number's exact text.
     public var description: String { text }
 }
 
@@ -69,8 +71,11 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 public struct JSONObject: Sendable, Hashable, Sequence {
     /// One `"name": value` pair.
     public struct Member: Sendable, Hashable {
+        /// The member's name.
         public var key: String
+        /// The member's value.
         public var value: JSONValue
+        /// Creates a member.
         public init(key: String, value: JSONValue) {
             self.key = key
             self.value = value
@@ -80,14 +85,20 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The members in order.
     public private(set) var members: [Member]
 
+    /// An empty object.
     public init() { members = [] }
+    /// An object of these members, in order; the caller keeps names unique.
     public init(members: [Member]) { self.members = members }
+    /// An object of these pairs, in order; the caller keeps names unique.
     public init(_ pairs: KeyValuePairs<String, JSONValue>) {
         members = pairs.map { Member(key: $0.key, value: $0.value) }
     }
 
+    /// How many members the object has.
     public var count: Int { members.count }
+    /// Whether the object has no members.
     public var isEmpty: Bool { members.isEmpty }
+    /// The member names, in order.
     public var keys: [String] { members.map(\.key) }
 
     /// The value of a member, or nil when absent. Replacing keeps the member's position.
@@ -110,20 +121,28 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         members.append(Member(key: key, value: value))
     }
 
+    /// Iterates over the members in order.
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
 {
+    /// A string value (from a string literal).
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer number (from an integer literal).
     public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    /// A floating point number (from a float literal); non-finite values become `0`.
     public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    /// A boolean value (from a boolean literal).
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array of the elements (from an array literal).
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// An object of the pairs in literal order (from a dictionary literal); the caller keeps names unique.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(members: elements.map { JSONObject.Member(key: $0.0, value: $0.1) }))
     }
+    /// `null` (from the `nil` literal).
     public init(nilLiteral: ()) { self = .null }
 }
 
@@ -141,26 +160,32 @@ extension JSONValue {
         return self
     }
 
+    /// The members when this is an object (pre-serialized values parsed first), else nil.
     public var objectValue: JSONObject? {
         if case .object(let o) = resolved { return o }
         return nil
     }
+    /// The elements when this is an array (pre-serialized values parsed first), else nil.
     public var arrayValue: [JSONValue]? {
         if case .array(let a) = resolved { return a }
         return nil
     }
+    /// The text when this is a string, else nil.
     public var stringValue: String? {
         if case .string(let s) = resolved { return s }
         return nil
     }
+    /// The boolean when this is `true` or `false`, else nil.
     public var boolValue: Bool? {
         if case .bool(let b) = resolved { return b }
         return nil
     }
+    /// The number when this is a number, else nil.
     public var numberValue: JSONNumber? {
         if case .number(let n) = resolved { return n }
         return nil
     }
+    /// Whether this is `null`.
     public var isNull: Bool {
         if case .null = resolved { return true }
         return false
@@ -206,6 +231,7 @@ extension JSONValue {
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// An object of the pairs in literal order (from a dictionary literal); the caller keeps names unique.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(members: elements.map { Member(key: $0.0, value: $0.1) })
     }
@@ -214,5 +240,6 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
 extension JSONValue: CustomStringConvertible, CustomDebugStringConvertible {
     /// The compact JSON text (what test failures and logs show).
     public var description: String { JSONWriter.string(self) }
+    /// The compact JSON text, as `description` gives it.
     public var debugDescription: String { JSONWriter.string(self) }
 }

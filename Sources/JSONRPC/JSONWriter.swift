@@ -29,6 +29,8 @@ public struct JSONWriter {
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
+    /// Appends the serialization of `value` to `bytes`; a pre-serialized value is copied verbatim unless the writer
+    /// is pretty.
     public mutating func write(_ value: JSONValue) {
         switch value {
         case .null: appendASCII("null")

@@ -1,9 +1,12 @@
 /// A request: a message with a method and an id, answered exactly once.
 public struct Request: Sendable, Hashable {
+    /// The request's id, echoed in its response.
     public var id: RequestID
+    /// The method name (case-sensitive).
     public var method: String
     /// `params` as sent: an object or array; absent and `null` are both nil.
     public var params: JSONValue?
+    /// Creates a request; `params` is nil when absent.
     public init(id: RequestID, method: String, params: JSONValue? = nil) {
         self.id = id
         self.method = method
@@ -13,8 +16,11 @@ public struct Request: Sendable, Hashable {
 
 /// A notification: a message with a method and no id, never answered.
 public struct Notification: Sendable, Hashable {
+    /// The method name (case-sensitive).
     public var method: String
+    /// `params` as sent: an object or array; absent and `null` are both nil.
     public var params: JSONValue?
+    /// Creates a notification; `params` is nil when absent.
     public init(method: String, params: JSONValue? = nil) {
         self.method = method
         self.params = params

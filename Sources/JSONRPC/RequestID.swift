@@ -23,6 +23,7 @@ public enum RequestID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The id as JSON text.
     public var description: String {
         switch self {
         case .string(let s): "\"\(s)\""

@@ -7,6 +7,7 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
 
+    /// An empty queue.
     public init() {}
 
     /// Appends one element and wakes the consumer.

@@ -2,7 +2,9 @@
 public struct FramingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Byte offset in the input stream where the bad frame began.
     public let streamOffset: Int
+    /// What is wrong with the frame, in words.
     public let reason: String
+    /// The diagnostic: `framing error at input byte N: reason`.
     public var description: String { "framing error at input byte \(streamOffset): \(reason)" }
 }
 
@@ -35,8 +37,11 @@ public enum FrameEvent: Sendable, Equatable {
 public struct FrameParser: Sendable {
     /// Limits of the parser.
     public struct Limits: Sendable {
+        /// The largest header block accepted, in bytes (8 KiB by default); a larger one is fatal.
         public var maxHeaderBytes: Int
+        /// The largest body accepted, in bytes (`--max-message-bytes`, 64 MiB by default); a larger one is skipped.
         public var maxBodyBytes: Int
+        /// Limits with the protocol's defaults for those not given.
         public init(maxHeaderBytes: Int = 8 * 1024, maxBodyBytes: Int = 64 * 1024 * 1024) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
@@ -50,6 +55,7 @@ public struct FrameParser: Sendable {
         case failed
     }
 
+    /// The header and body caps this parser enforces.
     public let limits: Limits
     private var buffer: [UInt8] = []
     private var start = 0  // index of the first unconsumed byte in `buffer`
@@ -57,6 +63,7 @@ public struct FrameParser: Sendable {
     private var frameStart = 0  // stream offset where the current frame began
     private var state: State = .header
 
+    /// A parser at the start of a stream.
     public init(limits: Limits = Limits()) { self.limits = limits }
 
     /// True when no partial frame is buffered (a clean place for the stream to end).

@@ -7,7 +7,9 @@ public struct Logger: Sendable {
     /// Severity, most severe first.
     public enum Level: Int, Sendable, Comparable, CaseIterable {
         case error = 0, warning, info, debug
+        /// Orders by verbosity: `error` < `warning` < `info` < `debug`.
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        /// The lowercase name written in log lines and accepted by `--log-level`.
         public var name: String {
             switch self {
             case .error: "error"
@@ -28,9 +30,11 @@ public struct Logger: Sendable {
         }
     }
 
+    /// The most verbose level written; messages of a more verbose level are dropped.
     public var level: Level
     private let fd: Int32
 
+    /// A logger writing messages of `level` or more severe to `fd` (stderr by default).
     public init(level: Level = .info, fd: Int32 = 2) {
         self.level = level
         self.fd = fd
@@ -39,14 +43,19 @@ public struct Logger: Sendable {
     /// A logger that writes nothing.
     public static let silent = Logger(level: .error, fd: -1)
 
+    /// Writes `model-lifecycle: LEVEL: message` as one line when `level` is enabled; the message is built only then.
     public func log(_ level: Level, _ message: @autoclosure () -> String) {
         guard fd >= 0, level <= self.level else { return }
         FileOutput.writeAll(fd, "model-lifecycle: \(level.name): \(message())\n")
     }
 
+    /// Logs `m` at `error` level.
     public func error(_ m: @autoclosure () -> String) { log(.error, m()) }
+    /// Logs `m` at `warning` level.
     public func warning(_ m: @autoclosure () -> String) { log(.warning, m()) }
+    /// Logs `m` at `info` level.
     public func info(_ m: @autoclosure () -> String) { log(.info, m()) }
+    /// Logs `m` at `debug` level.
     public func debug(_ m: @autoclosure () -> String) { log(.debug, m()) }
 }
 
