@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// A child process over pipes (stdin, stdout; stderr discarded), started with `posix_spawn` so
-/// its peak memory can be read from `wait4`.
+/// its peak memory can be read from `wait4`. `@unchecked Sendable` without a lock: the harness
+/// hands it to one background writer that only writes its stdin, while the main thread reads.
 final class Child: @unchecked Sendable {
     let pid: pid_t
     let input: Int32

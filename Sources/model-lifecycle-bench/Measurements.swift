@@ -14,7 +14,8 @@ struct Row {
     var pass: Bool
 }
 
-/// A `model-lifecycle` process with a session open.
+/// A `model-lifecycle` process with a session open. `@unchecked Sendable` without a lock: it is
+/// used by one thread of the harness at a time.
 final class Server: @unchecked Sendable {
     let child: Child
     var reader: FrameReader

@@ -84,6 +84,7 @@ enum FuzzTargets {
     }
 
     /// A store with a tenant, a provider, models and a space, shared by all dispatch runs.
+    /// `@unchecked Sendable` without a lock: libFuzzer and the replay call targets on one thread.
     final class Fixture: @unchecked Sendable {
         static let shared = Fixture()
         let platform: Platform
