@@ -4,12 +4,15 @@ import Domain
 public enum DomainMethods {
     /// Registers every domain method in `table`, served by `platform`.
     public static func register(in table: inout MethodTable, platform: Platform) {
-        table.register(
-            TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
-                + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all()
-                + UsageMethods.all()
-                + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all(), platform: platform)
+        table.register(all(), platform: platform)
         table.registerServerNotification(LifecycleNotice.spec)
+    }
+
+    /// Every domain method, as declared (name, role, params, result, handler).
+    static func all() -> [DomainMethod] {
+        TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
+            + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all()
+            + UsageMethods.all() + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all()
     }
 
     /// `initialize`'s actor check: a member or admin needs an existing tenant; a sysadmin's

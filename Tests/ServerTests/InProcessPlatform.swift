@@ -28,7 +28,7 @@ final class InProcessPlatform {
             checksResults: true)
         let s = Session(processor: processor, outbox: outbox, owner: self)
         s.send("initialize", ["initializationOptions": ["actor": actor]])
-        processor.process(IncomingPayload(body: JSONWriter.serialize(["jsonrpc": "2.0", "method": "initialized"])))
+        _ = processor.process(IncomingPayload(body: JSONWriter.serialize(["jsonrpc": "2.0", "method": "initialized"])))
         _ = outbox.takeMessages()
         return s
     }
@@ -55,7 +55,7 @@ final class InProcessPlatform {
         func send(_ method: String, _ params: JSONValue = [:]) -> JSONValue {
             let id = owner.takeID()
             let request: JSONValue = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params]
-            processor.process(IncomingPayload(body: JSONWriter.serialize(request)))
+            _ = processor.process(IncomingPayload(body: JSONWriter.serialize(request)))
             let answer = outbox.takeMessages().first { $0["id"] == .int(id) } ?? .null
             return answer["result"] ?? ["error": answer["error"] ?? .null]
         }
