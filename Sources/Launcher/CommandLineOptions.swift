@@ -199,7 +199,7 @@ public enum CommandLineParser {
         ],
         start: ServeOptions()
     ) { (o, positional) throws(UsageError) in
-        if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+        try noArguments(positional)
         return .serve(o)
     }
 
@@ -232,7 +232,7 @@ public enum CommandLineParser {
             ],
             start: CleanupOptions()
         ) { (o, positional) throws(UsageError) in
-            if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+            try noArguments(positional)
             return .cleanup(o)
         })
 
@@ -282,7 +282,7 @@ public enum CommandLineParser {
             ],
             start: DemoOptions()
         ) { (o, positional) throws(UsageError) in
-            if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+            try noArguments(positional)
             return .demo(o)
         })
 
@@ -297,7 +297,7 @@ public enum CommandLineParser {
             ],
             start: nil
         ) { (store, positional) throws(UsageError) in
-            if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+            try noArguments(positional)
             return .compact(store: store)
         })
 
@@ -307,9 +307,14 @@ public enum CommandLineParser {
             options: [.flag("--conformance-fixtures", "include the conformance test methods") { $0 = true }],
             start: false
         ) { (fixtures, positional) throws(UsageError) in
-            if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+            try noArguments(positional)
             return .openrpc(conformanceFixtures: fixtures)
         })
+
+    /// Refuses positional arguments for a command that takes none.
+    static func noArguments(_ positional: [String]) throws(UsageError) {
+        if let extra = positional.first { throw UsageError("unexpected argument '\(extra)'") }
+    }
 
     static func integer(_ name: String, _ v: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {
         guard let n = Int(v), range.contains(n) else {
