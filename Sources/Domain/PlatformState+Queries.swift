@@ -31,3 +31,19 @@ extension PlatformState {
     /// The tenant's audit entry ids, oldest first.
     public func auditIDs(ofTenant tenantId: String) -> [String] { auditByTenant[tenantId] ?? [] }
 }
+
+extension PlatformState {
+    /// Whether another tenant than `id` is named `name` (tenant names are unique).
+    public func tenantNameTaken(_ name: String, except id: String? = nil) -> Bool {
+        tenants.values.contains { $0.name == name && $0.id != id }
+    }
+
+    /// Whether the tenant holds anything a delete would orphan: models, providers, classifications,
+    /// spaces or templates (configurations live in spaces; history and audit entries are records
+    /// and do not count).
+    public func tenantHoldsEntities(_ id: String) -> Bool {
+        !modelIDs(ofTenant: id).isEmpty || providers.values.contains { $0.tenantId == id }
+            || classifications.values.contains { $0.tenantId == id } || spaces.values.contains { $0.tenantId == id }
+            || templates.values.contains { $0.tenantId == id }
+    }
+}

@@ -8,9 +8,15 @@ public enum DomainMethods {
         table.registerServerNotification(LifecycleNotice.spec)
     }
 
+    /// The methods declared one per file (`Methods/<Group>/<Method>.swift`), in the order of the
+    /// contract's sections.
+    static let declarations: [any MethodDeclaration.Type] = [
+        TenantsCreate.self, TenantsGet.self, TenantsList.self, TenantsUpdate.self, TenantsDelete.self,
+    ]
+
     /// Every domain method, as declared (name, role, params, result, handler).
     static func all() -> [DomainMethod] {
-        TenantMethods.all() + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
+        declarations.map { $0.method } + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
             + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all()
             + UsageMethods.all() + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all()
     }

@@ -1,27 +1,20 @@
 import JSONRPC
 import Domain
 
-/// How each entity is shown on the wire (contract §4), and the schemas published for them.
+/// How each entity is shown on the wire (contract §4). Each view is one `ObjectShape`: the JSON
+/// sent and the schema published come from the same member list.
 enum Views {
     static func time(_ t: Millis) -> JSONValue { .string(Formats.formatTimestamp(t)) }
     static func time(_ t: Millis?) -> JSONValue { t.map { .string(Formats.formatTimestamp($0)) } ?? .null }
 
-    static func tenant(_ t: Tenant) -> JSONValue {
-        [
-            "id": .string(t.id), "name": .string(t.name), "securityEnabled": .bool(t.securityEnabled),
-            "createdAt": time(t.createdAt),
-        ]
-    }
-
-    static func classification(_ c: Classification) -> JSONValue {
-        ["id": .string(c.id), "tenantId": .string(c.tenantId), "name": .string(c.name), "level": .int(c.level)]
-    }
-
-    static func provider(_ p: Provider) -> JSONValue {
-        [
-            "id": .string(p.id), "tenantId": .string(p.tenantId), "name": .string(p.name),
-            "providerType": .string(p.providerType),
-        ]
+    static func tenant(_ t: Tenant) -> JSONValue { TenantView(t).json }
+    static func classification(_ c: Classification) -> JSONValue { ClassificationView(c).json }
+    static func provider(_ p: Provider) -> JSONValue { ProviderView(p).json }
+    static func space(_ s: Space) -> JSONValue { SpaceView(s).json }
+    static func config(_ c: ConfigItem) -> JSONValue { ConfigView(c).json }
+    static func template(_ t: Template) -> JSONValue { TemplateView(t).json }
+    static func model(_ m: Model, _ state: PlatformState, _ platform: Platform) -> JSONValue {
+        ModelView.render(m, state, platform)
     }
 
     /// The lifecycle facts of a model under a process's catalog and calendar.
@@ -42,142 +35,195 @@ enum Views {
             status: LifecycleRules.status(of: m, deprecationDay: day, calendar: platform.calendar),
             canAccess: LifecycleRules.canAccess(m, deprecationDay: day, calendar: platform.calendar))
     }
-
-    static func model(_ m: Model, _ state: PlatformState, _ platform: Platform) -> JSONValue {
-        let life = lifecycle(m, state, platform)
-        var o = JSONObject()
-        o.append("id", .string(m.id))
-        o.append("tenantId", .string(m.tenantId))
-        o.append("kind", .string(m.kind.rawValue))
-        o.append("name", .string(m.name))
-        o.append("nickname", .optionalString(m.nickname))
-        o.append("providerId", .string(m.providerId))
-        o.append("providerType", .optionalString(state.providers[m.providerId]?.providerType))
-        o.append("family", .optionalString(m.family))
-        o.append("maxInputTokens", .optionalInt(m.maxInputTokens))
-        o.append("maxOutputTokens", .optionalInt(m.maxOutputTokens))
-        o.append("vision", .bool(m.vision))
-        o.append("reasoning", .bool(m.reasoning))
-        o.append("toolCalling", .bool(m.toolCalling))
-        o.append("hosting", .optionalString(m.hosting))
-        o.append("openSource", .bool(m.openSource))
-        if let cid = m.securityClassificationId, let c = state.classifications[cid] {
-            o.append("securityClassification", ["id": .string(c.id), "name": .string(c.name), "level": .int(c.level)])
-        } else {
-            o.append("securityClassification", .null)
-        }
-        o.append("isEnabled", .bool(m.isEnabled))
-        o.append("isDefault", .bool(m.isDefault))
-        o.append("isDeprecated", .bool(life.isDeprecated))
-        o.append("deprecationDate", .optionalString(life.entry?.deprecationDate))
-        o.append("deprecationSource", .optionalString(life.entry?.deprecationSource))
-        o.append("successorModel", .optionalString(life.entry?.successorModel))
-        o.append("status", .string(life.status.rawValue))
-        o.append("canAccess", .bool(life.canAccess))
-        o.append("migratedToModelId", .optionalString(m.migratedToModelId))
-        o.append("deletedAt", time(m.deletedAt))
-        o.append("createdAt", time(m.createdAt))
-        o.append("updatedAt", time(m.updatedAt))
-        return .object(o)
-    }
-
-    static func space(_ s: Space) -> JSONValue {
-        [
-            "id": .string(s.id), "tenantId": .string(s.tenantId), "name": .string(s.name),
-            "securityClassificationId": .optionalString(s.securityClassificationId),
-            "modelIds": .array(s.modelIds.map { .string($0) }),
-            "createdAt": time(s.createdAt),
-        ]
-    }
-
-    static func config(_ c: ConfigItem) -> JSONValue {
-        [
-            "id": .string(c.id), "tenantId": .string(c.tenantId), "spaceId": .string(c.spaceId),
-            "name": .string(c.name),
-            "completionModelId": .string(c.completionModelId), "kwargs": .object(c.kwargs),
-            "createdBy": .string(c.createdBy),
-            "createdAt": time(c.createdAt), "updatedAt": time(c.updatedAt),
-        ]
-    }
-
-    static func template(_ t: Template) -> JSONValue {
-        [
-            "id": .string(t.id), "tenantId": .string(t.tenantId), "kind": .string(t.kind.rawValue),
-            "name": .string(t.name),
-            "completionModelId": .optionalString(t.completionModelId), "kwargs": .object(t.kwargs),
-            "deletedAt": time(t.deletedAt),
-            "createdAt": time(t.createdAt), "updatedAt": time(t.updatedAt),
-        ]
-    }
 }
 
-/// Published shapes of the entities.
+/// Published shapes of the entities (each the schema of its view).
 enum EntitySchemas {
-    static let nullableString = Schema.nullable(.string())
-    static let nullableInt = Schema.nullable(.integer())
-    static let tenant = Schema.named(
+    static let tenant = TenantView.schema
+    static let classification = ClassificationView.schema
+    static let provider = ProviderView.schema
+    static let model = ModelView.schema
+    static let space = SpaceView.schema
+    static let config = ConfigView.schema
+    static let template = TemplateView.schema
+}
+
+private let nullableString = Schema.nullable(.string())
+private let nullableInt = Schema.nullable(.integer())
+
+/// A tenant as sent.
+struct TenantView: ShapedResult {
+    var tenant: Tenant
+    init(_ tenant: Tenant) { self.tenant = tenant }
+    static let shape = ObjectShape<Self>(
         "Tenant",
-        .object([
-            .required("id", .uuid), .required("name", .string()), .required("securityEnabled", .boolean),
-            .required("createdAt", .timestamp),
-        ]))
-    static let classification = Schema.named(
+        [
+            .member("id", .uuid) { .string($0.tenant.id) },
+            .member("name", .string()) { .string($0.tenant.name) },
+            .member("securityEnabled", .boolean) { .bool($0.tenant.securityEnabled) },
+            .member("createdAt", .timestamp) { Views.time($0.tenant.createdAt) },
+        ])
+}
+
+/// A security classification as sent.
+struct ClassificationView: ShapedResult {
+    var classification: Classification
+    init(_ classification: Classification) { self.classification = classification }
+    static let shape = ObjectShape<Self>(
         "Classification",
-        .object([
-            .required("id", .uuid), .required("tenantId", .uuid), .required("name", .string()),
-            .required("level", .integer()),
-        ]))
-    static let provider = Schema.named(
+        [
+            .member("id", .uuid) { .string($0.classification.id) },
+            .member("tenantId", .uuid) { .string($0.classification.tenantId) },
+            .member("name", .string()) { .string($0.classification.name) },
+            .member("level", .integer()) { .int($0.classification.level) },
+        ])
+}
+
+/// A provider as sent.
+struct ProviderView: ShapedResult {
+    var provider: Provider
+    init(_ provider: Provider) { self.provider = provider }
+    static let shape = ObjectShape<Self>(
         "Provider",
-        .object([
-            .required("id", .uuid), .required("tenantId", .uuid), .required("name", .string()),
-            .required("providerType", .string()),
-        ]))
-    static let model = Schema.named(
+        [
+            .member("id", .uuid) { .string($0.provider.id) },
+            .member("tenantId", .uuid) { .string($0.provider.tenantId) },
+            .member("name", .string()) { .string($0.provider.name) },
+            .member("providerType", .string()) { .string($0.provider.providerType) },
+        ])
+}
+
+/// A space as sent.
+struct SpaceView: ShapedResult {
+    var space: Space
+    init(_ space: Space) { self.space = space }
+    static let shape = ObjectShape<Self>(
+        "Space",
+        [
+            .member("id", .uuid) { .string($0.space.id) },
+            .member("tenantId", .uuid) { .string($0.space.tenantId) },
+            .member("name", .string()) { .string($0.space.name) },
+            .member("securityClassificationId", .nullable(.uuid)) {
+                .optionalString($0.space.securityClassificationId)
+            },
+            .member("modelIds", .array(.uuid)) { .array($0.space.modelIds.map { .string($0) }) },
+            .member("createdAt", .timestamp) { Views.time($0.space.createdAt) },
+        ])
+}
+
+/// An active configuration (assistant, app, service) as sent.
+struct ConfigView: ShapedResult {
+    var config: ConfigItem
+    init(_ config: ConfigItem) { self.config = config }
+    static let shape = ObjectShape<Self>(
+        "Configuration",
+        [
+            .member("id", .uuid) { .string($0.config.id) },
+            .member("tenantId", .uuid) { .string($0.config.tenantId) },
+            .member("spaceId", .uuid) { .string($0.config.spaceId) },
+            .member("name", .string()) { .string($0.config.name) },
+            .member("completionModelId", .uuid) { .string($0.config.completionModelId) },
+            .member("kwargs", .anyObject) { .object($0.config.kwargs) },
+            .member("createdBy", .string()) { .string($0.config.createdBy) },
+            .member("createdAt", .timestamp) { Views.time($0.config.createdAt) },
+            .member("updatedAt", .timestamp) { Views.time($0.config.updatedAt) },
+        ])
+}
+
+/// A template as sent.
+struct TemplateView: ShapedResult {
+    var template: Template
+    init(_ template: Template) { self.template = template }
+    static let shape = ObjectShape<Self>(
+        "Template",
+        [
+            .member("id", .uuid) { .string($0.template.id) },
+            .member("tenantId", .uuid) { .string($0.template.tenantId) },
+            .member("kind", .enumeration(TemplateKind.allCases.map(\.rawValue))) {
+                .string($0.template.kind.rawValue)
+            },
+            .member("name", .string()) { .string($0.template.name) },
+            .member("completionModelId", .nullable(.uuid)) { .optionalString($0.template.completionModelId) },
+            .member("kwargs", .anyObject) { .object($0.template.kwargs) },
+            .member("deletedAt", .nullable(.timestamp)) { Views.time($0.template.deletedAt) },
+            .member("createdAt", .timestamp) { Views.time($0.template.createdAt) },
+            .member("updatedAt", .timestamp) { Views.time($0.template.updatedAt) },
+        ])
+}
+
+/// A model as sent: the model with its provider's type, its classification and its lifecycle
+/// under this process's catalog and calendar. Read paths send views cached serialized
+/// (`ModelViewCache`).
+struct ModelView: MethodResult {
+    var json: JSONValue
+    static var schema: Schema { shape.schema }
+
+    /// A view already rendered (a cached one).
+    init(serialized: SerializedJSON) { json = .serialized(serialized) }
+    /// The view of `model` in `state`, rendered now.
+    init(_ model: Model, _ state: PlatformState, _ platform: Platform) { json = Self.render(model, state, platform) }
+    /// The view of a model of `state`, from the platform's cache when it has it.
+    init(cached model: Model, _ state: PlatformState, _ platform: Platform) {
+        json = platform.modelViews.view(model, state, platform)
+    }
+
+    static func render(_ m: Model, _ state: PlatformState, _ platform: Platform) -> JSONValue {
+        shape.encode(
+            Subject(
+                model: m, life: Views.lifecycle(m, state, platform),
+                providerType: state.providers[m.providerId]?.providerType,
+                classification: m.securityClassificationId.flatMap { state.classifications[$0] }))
+    }
+
+    /// What the view reads.
+    struct Subject {
+        var model: Model
+        var life: Views.Lifecycle
+        var providerType: String?
+        var classification: Classification?
+    }
+
+    static let shape = ObjectShape<Subject>(
         "Model",
-        .object([
-            .required("id", .uuid), .required("tenantId", .uuid),
-            .required("kind", .enumeration(ModelKind.allCases.map(\.rawValue))),
-            .required("name", .string()), .required("nickname", nullableString), .required("providerId", .uuid),
-            .required("providerType", nullableString), .required("family", nullableString),
-            .required("maxInputTokens", nullableInt), .required("maxOutputTokens", nullableInt),
-            .required("vision", .boolean), .required("reasoning", .boolean), .required("toolCalling", .boolean),
-            .required("hosting", nullableString), .required("openSource", .boolean),
-            .required(
+        [
+            .member("id", .uuid) { .string($0.model.id) },
+            .member("tenantId", .uuid) { .string($0.model.tenantId) },
+            .member("kind", .enumeration(ModelKind.allCases.map(\.rawValue))) { .string($0.model.kind.rawValue) },
+            .member("name", .string()) { .string($0.model.name) },
+            .member("nickname", nullableString) { .optionalString($0.model.nickname) },
+            .member("providerId", .uuid) { .string($0.model.providerId) },
+            .member("providerType", nullableString) { .optionalString($0.providerType) },
+            .member("family", nullableString) { .optionalString($0.model.family) },
+            .member("maxInputTokens", nullableInt) { .optionalInt($0.model.maxInputTokens) },
+            .member("maxOutputTokens", nullableInt) { .optionalInt($0.model.maxOutputTokens) },
+            .member("vision", .boolean) { .bool($0.model.vision) },
+            .member("reasoning", .boolean) { .bool($0.model.reasoning) },
+            .member("toolCalling", .boolean) { .bool($0.model.toolCalling) },
+            .member("hosting", nullableString) { .optionalString($0.model.hosting) },
+            .member("openSource", .boolean) { .bool($0.model.openSource) },
+            .member(
                 "securityClassification",
                 .nullable(
-                    .object([.required("id", .uuid), .required("name", .string()), .required("level", .integer())]))),
-            .required("isEnabled", .boolean), .required("isDefault", .boolean),
-            .required("isDeprecated", .boolean, "Effective: manual flag or catalog date on or before today."),
-            .required("deprecationDate", .nullable(.date)), .required("deprecationSource", nullableString),
-            .required("successorModel", nullableString),
-            .required("status", .enumeration(ModelStatus.allCases.map(\.rawValue))), .required("canAccess", .boolean),
-            .required("migratedToModelId", .nullable(.uuid)), .required("deletedAt", .nullable(.timestamp)),
-            .required("createdAt", .timestamp), .required("updatedAt", .timestamp),
-        ]))
-    static let space = Schema.named(
-        "Space",
-        .object([
-            .required("id", .uuid), .required("tenantId", .uuid), .required("name", .string()),
-            .required("securityClassificationId", .nullable(.uuid)), .required("modelIds", .array(.uuid)),
-            .required("createdAt", .timestamp),
-        ]))
-    static let config = Schema.named(
-        "Configuration",
-        .object([
-            .required("id", .uuid), .required("tenantId", .uuid), .required("spaceId", .uuid),
-            .required("name", .string()),
-            .required("completionModelId", .uuid), .required("kwargs", .anyObject), .required("createdBy", .string()),
-            .required("createdAt", .timestamp), .required("updatedAt", .timestamp),
-        ]))
-    static let template = Schema.named(
-        "Template",
-        .object([
-            .required("id", .uuid), .required("tenantId", .uuid),
-            .required("kind", .enumeration(TemplateKind.allCases.map(\.rawValue))),
-            .required("name", .string()), .required("completionModelId", .nullable(.uuid)),
-            .required("kwargs", .anyObject),
-            .required("deletedAt", .nullable(.timestamp)), .required("createdAt", .timestamp),
-            .required("updatedAt", .timestamp),
-        ]))
+                    .object([.required("id", .uuid), .required("name", .string()), .required("level", .integer())]))
+            ) { s in
+                guard let c = s.classification else { return .null }
+                return ["id": .string(c.id), "name": .string(c.name), "level": .int(c.level)]
+            },
+            .member("isEnabled", .boolean) { .bool($0.model.isEnabled) },
+            .member("isDefault", .boolean) { .bool($0.model.isDefault) },
+            .member("isDeprecated", .boolean, "Effective: manual flag or catalog date on or before today.") {
+                .bool($0.life.isDeprecated)
+            },
+            .member("deprecationDate", .nullable(.date)) { .optionalString($0.life.entry?.deprecationDate) },
+            .member("deprecationSource", nullableString) { .optionalString($0.life.entry?.deprecationSource) },
+            .member("successorModel", nullableString) { .optionalString($0.life.entry?.successorModel) },
+            .member("status", .enumeration(ModelStatus.allCases.map(\.rawValue))) {
+                .string($0.life.status.rawValue)
+            },
+            .member("canAccess", .boolean) { .bool($0.life.canAccess) },
+            .member("migratedToModelId", .nullable(.uuid)) { .optionalString($0.model.migratedToModelId) },
+            .member("deletedAt", .nullable(.timestamp)) { Views.time($0.model.deletedAt) },
+            .member("createdAt", .timestamp) { Views.time($0.model.createdAt) },
+            .member("updatedAt", .timestamp) { Views.time($0.model.updatedAt) },
+        ])
 }

@@ -1,0 +1,44 @@
+import JSONRPC
+import Domain
+
+/// One domain method, declared in one place: its name, who may call it, its typed params and result,
+/// and its handler.
+///
+/// Validation, the OpenRPC entry, the role check and the method table all come from this one
+/// declaration: the params' fields are read off `Params` (see `ParamsReader`), the result's schema off
+/// `Result`. Adding a method is one file with one declaration, listed in `DomainMethods.declarations`.
+protocol MethodDeclaration: SendableMetatype {
+    /// The params the handler receives, decoded from the request after validation.
+    associatedtype Params: MethodParams
+    /// What the handler returns, encoded to JSON with its published schema.
+    associatedtype Result: MethodResult
+
+    /// The method name, e.g. `migration/execute`.
+    static var name: String { get }
+    /// Who may call it.
+    static var access: Access { get }
+    /// Whether it acts in one tenant (then it also accepts `tenantId`, required for a sysadmin).
+    static var tenantScoped: Bool { get }
+    /// What it does, for the OpenRPC document.
+    static var summary: String { get }
+    /// Application errors it may return besides the ones every domain method may.
+    static var errors: [ErrorCode] { get }
+
+    /// Serves one call: the actor and tenant are resolved, the params validated and decoded.
+    static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Result
+}
+
+extension MethodDeclaration {
+    static var tenantScoped: Bool { true }
+    static var errors: [ErrorCode] { [] }
+
+    /// The method as the table registers it.
+    static var method: DomainMethod {
+        DomainMethod(
+            name, access, tenantScoped: tenantScoped, summary: summary, params: Params.fields, result: Result.schema,
+            errors: errors
+        ) { call throws(ServerError) in
+            try handle(call, try Params(decoding: call.params.object)).json
+        }
+    }
+}

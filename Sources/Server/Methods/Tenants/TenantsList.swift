@@ -1,0 +1,16 @@
+import JSONRPC
+import Domain
+
+/// `tenants/list`: every tenant, oldest first.
+enum TenantsList: MethodDeclaration {
+    static let name = "tenants/list"
+    static let access = Access.sysadmin
+    static let tenantScoped = false
+    static let summary = "All tenants, oldest first."
+
+    static func handle(_ call: Call, _ params: PageRequest) throws(ServerError) -> Page<TenantView> {
+        try Pagination.page(
+            Array(try call.platform.read().tenants.values), key: { .init($0.createdAt, $0.id) }, request: params,
+            render: TenantView.init)
+    }
+}
