@@ -12,13 +12,18 @@ public enum DomainMethods {
     /// contract's sections.
     static let declarations: [any MethodDeclaration.Type] = [
         TenantsCreate.self, TenantsGet.self, TenantsList.self, TenantsUpdate.self, TenantsDelete.self,
+        ClassificationsCreate.self, ClassificationsGet.self, ClassificationsList.self, ClassificationsUpdate.self,
+        ClassificationsDelete.self,
+        ProvidersCreate.self, ProvidersGet.self, ProvidersList.self, ProvidersUpdate.self, ProvidersDelete.self,
+        CatalogInfo.self, CatalogLookup.self, CatalogReload.self,
+        LifecycleCleanup.self, LifecycleStatus.self,
     ]
 
     /// Every domain method, as declared (name, role, params, result, handler).
     static func all() -> [DomainMethod] {
-        declarations.map { $0.method } + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
-            + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all()
-            + UsageMethods.all() + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all()
+        declarations.map { $0.method } + ModelMethods.all() + SpaceMethods.all() + ConfigMethods.all()
+            + TemplateMethods.all() + QuestionMethods.all() + UsageMethods.all() + MigrationMethods.all()
+            + AuditLog.all()
     }
 
     /// `initialize`'s actor check: a member or admin needs an existing tenant; a sysadmin's

@@ -1,0 +1,50 @@
+import JSONRPC
+import Domain
+
+/// `catalog/info`: which catalog this process uses, and the date and window of its decisions.
+enum CatalogInfo: MethodDeclaration {
+    static let name = "catalog/info"
+    static let access = Access.anyActor
+    static let tenantScoped = false
+    static let summary = "Which catalog this process uses, and the date and window of its lifecycle decisions."
+
+    /// The process's catalog (where it came from, what it holds, when it was loaded) and calendar.
+    struct Result: ShapedResult {
+        /// Where the catalog was found (`source`) and its file, if any.
+        var source: CatalogSource
+        /// Model entries, aliases not counted.
+        var entries: Int
+        /// Alias entries.
+        var aliases: Int
+        /// Entries with a deprecation date.
+        var withDeprecationDate: Int
+        /// Entries naming a successor.
+        var withSuccessor: Int
+        /// When the catalog was last (re)loaded.
+        var loadedAt: Millis
+        /// Today and the retiring window.
+        var calendar: LifecycleCalendar
+
+        static let shape = ObjectShape<Self>([
+            .member("path", .nullable(.string())) { .optionalString($0.source.path) },
+            .member("source", .enumeration(["flag", "environment", "litellm-package", "none"])) {
+                .string($0.source.origin)
+            },
+            .member("entries", .integer(), "Model entries (aliases not counted).") { .int($0.entries) },
+            .member("aliases", .integer()) { .int($0.aliases) },
+            .member("withDeprecationDate", .integer()) { .int($0.withDeprecationDate) },
+            .member("withSuccessor", .integer()) { .int($0.withSuccessor) },
+            .member("loadedAt", .timestamp) { Views.time($0.loadedAt) },
+            .member("today", .date) { .string(Formats.formatDate($0.calendar.today)) },
+            .member("retiringWindowDays", .integer()) { .int($0.calendar.retiringWindowDays) },
+        ])
+    }
+
+    static func handle(_ call: Call, _ params: NoParams) throws(ServerError) -> Result {
+        let p = call.platform
+        return Result(
+            source: p.catalogSource, entries: p.catalog.modelCount, aliases: p.catalog.aliasCount,
+            withDeprecationDate: p.catalog.deprecatedCount, withSuccessor: p.catalog.successorCount,
+            loadedAt: p.catalogLoadedAt, calendar: p.calendar)
+    }
+}
