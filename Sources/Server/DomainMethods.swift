@@ -12,12 +12,19 @@ public enum DomainMethods {
     /// contract's sections.
     static let declarations: [any MethodDeclaration.Type] = [
         TenantsCreate.self, TenantsGet.self, TenantsList.self, TenantsUpdate.self, TenantsDelete.self,
+        SpacesCreate.self, SpacesGet.self, SpacesList.self, SpacesUpdate.self, SpacesDelete.self,
+        SpacesEnableModel.self, SpacesDisableModel.self,
+        AssistantsCreate.self, AssistantsGet.self, AssistantsList.self, AssistantsUpdate.self, AssistantsDelete.self,
+        AppsCreate.self, AppsGet.self, AppsList.self, AppsUpdate.self, AppsDelete.self,
+        ServicesCreate.self, ServicesGet.self, ServicesList.self, ServicesUpdate.self, ServicesDelete.self,
+        TemplatesCreate.self, TemplatesGet.self, TemplatesList.self, TemplatesUpdate.self, TemplatesDelete.self,
+        TemplatesRestore.self,
+        QuestionsRecord.self, QuestionsCount.self, QuestionsPurge.self,
     ]
 
     /// Every domain method, as declared (name, role, params, result, handler).
     static func all() -> [DomainMethod] {
         declarations.map { $0.method } + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
-            + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all()
             + UsageMethods.all() + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all()
     }
 
