@@ -17,12 +17,19 @@ public enum DomainMethods {
         ProvidersCreate.self, ProvidersGet.self, ProvidersList.self, ProvidersUpdate.self, ProvidersDelete.self,
         CatalogInfo.self, CatalogLookup.self, CatalogReload.self,
         LifecycleCleanup.self, LifecycleStatus.self,
+        SpacesCreate.self, SpacesGet.self, SpacesList.self, SpacesUpdate.self, SpacesDelete.self,
+        SpacesEnableModel.self, SpacesDisableModel.self,
+        AssistantsCreate.self, AssistantsGet.self, AssistantsList.self, AssistantsUpdate.self, AssistantsDelete.self,
+        AppsCreate.self, AppsGet.self, AppsList.self, AppsUpdate.self, AppsDelete.self,
+        ServicesCreate.self, ServicesGet.self, ServicesList.self, ServicesUpdate.self, ServicesDelete.self,
+        TemplatesCreate.self, TemplatesGet.self, TemplatesList.self, TemplatesUpdate.self, TemplatesDelete.self,
+        TemplatesRestore.self,
+        QuestionsRecord.self, QuestionsCount.self, QuestionsPurge.self,
     ]
 
     /// Every domain method, as declared (name, role, params, result, handler).
     static func all() -> [DomainMethod] {
-        declarations.map { $0.method } + ModelMethods.all() + SpaceMethods.all() + ConfigMethods.all()
-            + TemplateMethods.all() + QuestionMethods.all() + UsageMethods.all() + MigrationMethods.all()
+        declarations.map { $0.method } + ModelMethods.all() + UsageMethods.all() + MigrationMethods.all()
             + AuditLog.all()
     }
 

@@ -1,0 +1,169 @@
+import JSONRPC
+import Domain
+
+/// A method of one kind of configuration. `assistants/*`, `apps/*` and `services/*` are the same
+/// five operations: each method is declared in its own file (name, access, summary, errors, kind);
+/// its params and handler come from the operation's protocol here and act on the declared `kind`.
+protocol ConfigurationMethod: MethodDeclaration {
+    /// The kind of configuration the method acts on.
+    static var kind: ConfigKind { get }
+}
+
+/// The summary of `kwargs` on create and update.
+private let kwargsSummary = "Model parameters (default {}); reset to {} by a migration."
+
+extension PlatformState {
+    /// The tenant's model `id` as the model of a configuration in `space`: `not_found` when the
+    /// tenant has no such model (or it is soft-deleted), `model_unavailable` when
+    /// `configurationModelRefusal(of:in:canAccess:)` refuses it.
+    func configurationModel(_ id: String, in space: Space, _ platform: Platform) throws(ServerError) -> Model {
+        let m = try model(id, in: space.tenantId)
+        let canAccess = Views.lifecycle(m, self, platform).canAccess
+        if let why = configurationModelRefusal(of: m, in: space, canAccess: canAccess) {
+            throw .domain(.modelUnavailable(reason: why, modelId: m.id))
+        }
+        return m
+    }
+}
+
+/// `<kind>s/create`: a new configuration in a space, on a model the space enables and accepts.
+protocol ConfigurationCreate: ConfigurationMethod
+where Params == ConfigurationCreateParams, Result == ConfigView {}
+
+/// The params of `<kind>s/create`.
+struct ConfigurationCreateParams: MethodParams {
+    /// The space it lives in.
+    var spaceId: String
+    /// Its display name.
+    var name: String
+    /// The completion model it uses.
+    var completionModelId: String
+    /// Its model parameters; `{}` when left out.
+    var kwargs: JSONObject
+
+    init(from p: inout ParamsReader) throws(ServerError) {
+        spaceId = try p.required("spaceId", .uuid)
+        name = try p.required("name", .name())
+        completionModelId = try p.required("completionModelId", .uuid)
+        kwargs = try p.optional("kwargs", .anyObject, kwargsSummary, default: JSONObject())
+    }
+}
+
+extension ConfigurationCreate {
+    static func handle(_ call: Call, _ params: Params) throws(ServerError) -> ConfigView {
+        try call.platform.write { state throws(ServerError) in
+            let space = try state.space(params.spaceId, in: call.tenantId)
+            let m = try state.configurationModel(params.completionModelId, in: space, call.platform)
+            let c = ConfigItem(
+                kind: kind, id: call.platform.newID(), tenantId: call.tenantId, spaceId: space.id, name: params.name,
+                completionModelId: m.id, kwargs: params.kwargs, createdBy: call.actor.userId,
+                createdAt: call.platform.now)
+            return (Transaction([.putConfig(c)]), ConfigView(c))
+        }
+    }
+}
+
+/// `<kind>s/get`: one configuration of the kind.
+protocol ConfigurationGet: ConfigurationMethod where Params == IdParams, Result == ConfigView {}
+
+extension ConfigurationGet {
+    static func handle(_ call: Call, _ params: IdParams) throws(ServerError) -> ConfigView {
+        ConfigView(try call.platform.read().config(params.id, kind: kind, in: call.tenantId))
+    }
+}
+
+/// `<kind>s/list`: the tenant's configurations of the kind, oldest first; optionally of one space
+/// or one model.
+protocol ConfigurationList: ConfigurationMethod where Params == ConfigurationListParams, Result == Page<ConfigView> {}
+
+/// The params of `<kind>s/list`.
+struct ConfigurationListParams: MethodParams {
+    /// Only the configurations in this space (which must exist).
+    var spaceId: String?
+    /// Only the configurations using this model (which must exist, soft-deleted or not, unless
+    /// `spaceId` is given too).
+    var completionModelId: String?
+    /// The page.
+    var page: PageRequest
+
+    init(from p: inout ParamsReader) throws(ServerError) {
+        spaceId = try p.optional("spaceId", .uuid)
+        completionModelId = try p.optional("completionModelId", .uuid)
+        page = try PageRequest(from: &p)
+    }
+}
+
+extension ConfigurationList {
+    static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Page<ConfigView> {
+        let state = try call.platform.read()
+        let items: [ConfigItem]
+        if let sid = params.spaceId {
+            _ = try state.space(sid, in: call.tenantId)
+            items = state.configurationIDs(inSpace: sid).compactMap { state.configs[$0] }.filter { $0.kind == kind }
+        } else if let mid = params.completionModelId {
+            _ = try state.model(mid, in: call.tenantId, includeDeleted: true)
+            items = state.configurationIDs(using: mid).compactMap { state.configs[$0] }.filter { $0.kind == kind }
+        } else {
+            items = state.configs.values.filter { $0.kind == kind && $0.tenantId == call.tenantId }
+        }
+        let filtered = params.completionModelId.map { mid in items.filter { $0.completionModelId == mid } } ?? items
+        return try Pagination.page(
+            filtered, key: { .init($0.createdAt, $0.id) }, request: params.page, render: ConfigView.init)
+    }
+}
+
+/// `<kind>s/update`: changes a configuration; a new space or model passes the checks of create.
+protocol ConfigurationUpdate: ConfigurationMethod where Params == ConfigurationUpdateParams, Result == ConfigView {}
+
+/// The params of `<kind>s/update`: the configuration and what changes (members left out stay).
+struct ConfigurationUpdateParams: MethodParams {
+    /// The configuration's id.
+    var id: String
+    /// A new display name.
+    var name: String?
+    /// A new space (its model is then checked against it).
+    var spaceId: String?
+    /// A new completion model (checked against the space).
+    var completionModelId: String?
+    /// New model parameters (replacing the old ones).
+    var kwargs: JSONObject?
+
+    init(from p: inout ParamsReader) throws(ServerError) {
+        id = try p.required("id", .uuid)
+        name = try p.optional("name", .name())
+        spaceId = try p.optional("spaceId", .uuid)
+        completionModelId = try p.optional("completionModelId", .uuid)
+        kwargs = try p.optional("kwargs", .anyObject, kwargsSummary)
+    }
+}
+
+extension ConfigurationUpdate {
+    static func handle(_ call: Call, _ params: Params) throws(ServerError) -> ConfigView {
+        try call.platform.write { state throws(ServerError) in
+            var c = try state.config(params.id, kind: kind, in: call.tenantId)
+            if let name = params.name { c.name = name }
+            if let kw = params.kwargs { c.kwargs = kw }
+            if params.spaceId != nil || params.completionModelId != nil {
+                let space = try state.space(params.spaceId ?? c.spaceId, in: call.tenantId)
+                let m = try state.configurationModel(
+                    params.completionModelId ?? c.completionModelId, in: space, call.platform)
+                c.spaceId = space.id
+                c.completionModelId = m.id
+            }
+            c.updatedAt = Formats.nextUpdate(after: c.updatedAt, now: call.platform.now)
+            return (Transaction([.putConfig(c)]), ConfigView(c))
+        }
+    }
+}
+
+/// `<kind>s/delete`: deletes a configuration (hard); the questions asked through it stay.
+protocol ConfigurationDelete: ConfigurationMethod where Params == IdParams, Result == Deleted {}
+
+extension ConfigurationDelete {
+    static func handle(_ call: Call, _ params: IdParams) throws(ServerError) -> Deleted {
+        try call.platform.write { state throws(ServerError) in
+            let c = try state.config(params.id, kind: kind, in: call.tenantId)
+            return (Transaction([.remove(.config, id: c.id)]), Deleted(deleted: true))
+        }
+    }
+}

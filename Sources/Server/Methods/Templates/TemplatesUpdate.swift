@@ -1,0 +1,35 @@
+import JSONRPC
+import Domain
+
+/// `templates/update`: changes a template that is not soft-deleted.
+enum TemplatesUpdate: MethodDeclaration {
+    static let name = "templates/update"
+    static let access = Access.admin
+    static let summary = "Changes a template that is not deleted."
+
+    /// The template and what changes: members left out stay as they are.
+    struct Params: MethodParams {
+        var id: String
+        var name: String?
+        var completionModelId: String?
+        var kwargs: JSONObject?
+
+        init(from p: inout ParamsReader) throws(ServerError) {
+            id = try p.required("id", .uuid)
+            name = try p.optional("name", .name())
+            completionModelId = try p.optional("completionModelId", .uuid)
+            kwargs = try p.optional("kwargs", .anyObject)
+        }
+    }
+
+    static func handle(_ call: Call, _ params: Params) throws(ServerError) -> TemplateView {
+        try call.platform.write { state throws(ServerError) in
+            var t = try state.template(params.id, in: call.tenantId)
+            if let name = params.name { t.name = name }
+            if let mid = params.completionModelId { t.completionModelId = try state.model(mid, in: call.tenantId).id }
+            if let kw = params.kwargs { t.kwargs = kw }
+            t.updatedAt = Formats.nextUpdate(after: t.updatedAt, now: call.platform.now)
+            return (Transaction([.putTemplate(t)]), TemplateView(t))
+        }
+    }
+}
