@@ -12,13 +12,17 @@ public enum DomainMethods {
     /// contract's sections.
     static let declarations: [any MethodDeclaration.Type] = [
         TenantsCreate.self, TenantsGet.self, TenantsList.self, TenantsUpdate.self, TenantsDelete.self,
+        ModelsList.self, ModelsGet.self, ModelsCreate.self, ModelsUpdate.self, ModelsDelete.self,
+        UsageStats.self, UsageDetails.self, UsageSummary.self,
+        MigrationValidate.self, MigrationExecute.self, MigrationRevert.self, MigrationHistory.self,
+        ModelsSuggestReplacement.self,
+        AuditList.self,
     ]
 
     /// Every domain method, as declared (name, role, params, result, handler).
     static func all() -> [DomainMethod] {
-        declarations.map { $0.method } + ClassificationMethods.all() + ModelMethods.all() + CatalogMethods.all()
-            + SpaceMethods.all() + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all()
-            + UsageMethods.all() + MigrationMethods.all() + AuditLog.all() + RetirementMethods.all()
+        declarations.map { $0.method } + ClassificationMethods.all() + CatalogMethods.all() + SpaceMethods.all()
+            + ConfigMethods.all() + TemplateMethods.all() + QuestionMethods.all() + RetirementMethods.all()
     }
 
     /// `initialize`'s actor check: a member or admin needs an existing tenant; a sysadmin's
