@@ -25,12 +25,16 @@ public enum DomainMethods {
         TemplatesCreate.self, TemplatesGet.self, TemplatesList.self, TemplatesUpdate.self, TemplatesDelete.self,
         TemplatesRestore.self,
         QuestionsRecord.self, QuestionsCount.self, QuestionsPurge.self,
+        ModelsList.self, ModelsGet.self, ModelsCreate.self, ModelsUpdate.self, ModelsDelete.self,
+        UsageStats.self, UsageDetails.self, UsageSummary.self,
+        MigrationValidate.self, MigrationExecute.self, MigrationRevert.self, MigrationHistory.self,
+        ModelsSuggestReplacement.self,
+        AuditList.self,
     ]
 
     /// Every domain method, as declared (name, role, params, result, handler).
     static func all() -> [DomainMethod] {
-        declarations.map { $0.method } + ModelMethods.all() + UsageMethods.all() + MigrationMethods.all()
-            + AuditLog.all()
+        declarations.map { $0.method }
     }
 
     /// `initialize`'s actor check: a member or admin needs an existing tenant; a sysadmin's
