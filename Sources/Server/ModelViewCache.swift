@@ -42,7 +42,8 @@ final class ModelViewCache {
         guard let m = state.models[id] else { return nil }
         let e = Entry(
             id: m.id, createdAt: m.createdAt, isDeleted: m.deletedAt != nil, kind: m.kind,
-            status: Views.lifecycle(m, state, platform).status, view: SerializedJSON(Views.model(m, state, platform)))
+            status: Views.lifecycle(m, state, platform).status,
+            view: SerializedJSON(ModelView.render(m, state, platform)))
         if entries.count > 50_000 { entries.removeAll(keepingCapacity: true) }  // bounded; rebuilt on demand
         entries[id] = e
         return e
@@ -51,6 +52,6 @@ final class ModelViewCache {
     /// The view of a model of `state`.
     func view(_ m: Model, _ state: PlatformState, _ platform: Platform) -> JSONValue {
         if let e = entry(m.id, state, platform) { return .serialized(e.view) }
-        return Views.model(m, state, platform)
+        return ModelView.render(m, state, platform)
     }
 }

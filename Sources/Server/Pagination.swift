@@ -73,24 +73,4 @@ public enum Pagination {
         let next = end < keyed.count ? slice.last.map { encode($0.0) } : nil
         return Page(items: slice.map { render(items[$0.1]) }, total: keyed.count, nextCursor: next)
     }
-
-    /// One page of `items` (any order in; sorted by key out), rendered with `render`.
-    public static func page<T>(
-        _ items: [T], key: (T) -> Key, params: Params, descending: Bool = false,
-        render: (T) -> JSONValue
-    ) throws(ServerError) -> JSONValue {
-        let limit = params.optionalInt("limit") ?? 50
-        var after: Key? = nil
-        if let c = params.optionalString("cursor") {
-            guard let k = decode(c) else { throw .invalidParams("/cursor", "is not a cursor this server issued") }
-            after = k
-        }
-        // Sort keys with indices, not the items themselves (entities are large to move around).
-        let keyed = items.indices.map { (key(items[$0]), $0) }.sorted { descending ? $0.0 > $1.0 : $0.0 < $1.0 }
-        let start = after.map { a in keyed.firstIndex { descending ? $0.0 < a : $0.0 > a } ?? keyed.count } ?? 0
-        let end = min(keyed.count, start + limit)
-        let slice = keyed[start..<end]
-        let next: JSONValue = end < keyed.count ? .string(encode(slice.last!.0)) : .null
-        return ["items": .array(slice.map { render(items[$0.1]) }), "total": .int(keyed.count), "nextCursor": next]
-    }
 }

@@ -7,16 +7,6 @@ enum Views {
     static func time(_ t: Millis) -> JSONValue { .string(Formats.formatTimestamp(t)) }
     static func time(_ t: Millis?) -> JSONValue { t.map { .string(Formats.formatTimestamp($0)) } ?? .null }
 
-    static func tenant(_ t: Tenant) -> JSONValue { TenantView(t).json }
-    static func classification(_ c: Classification) -> JSONValue { ClassificationView(c).json }
-    static func provider(_ p: Provider) -> JSONValue { ProviderView(p).json }
-    static func space(_ s: Space) -> JSONValue { SpaceView(s).json }
-    static func config(_ c: ConfigItem) -> JSONValue { ConfigView(c).json }
-    static func template(_ t: Template) -> JSONValue { TemplateView(t).json }
-    static func model(_ m: Model, _ state: PlatformState, _ platform: Platform) -> JSONValue {
-        ModelView.render(m, state, platform)
-    }
-
     /// The lifecycle facts of a model under a process's catalog and calendar.
     struct Lifecycle {
         var entry: CatalogEntry?

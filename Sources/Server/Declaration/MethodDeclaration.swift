@@ -42,3 +42,13 @@ extension MethodDeclaration {
         }
     }
 }
+
+extension MethodDeclaration {
+    /// The members decoding `params` read, in order (the describing pass must read the same: a
+    /// test holds every declaration to it).
+    static func membersRead(decoding params: JSONObject) throws(ServerError) -> [String] {
+        var reader = ParamsReader(decoding: params)
+        _ = try Params(from: &reader)
+        return reader.fields.map(\.name)
+    }
+}

@@ -37,13 +37,3 @@ extension PlatformState {
         return t
     }
 }
-
-extension Params {
-    /// The `id` member (every get/update/delete has it).
-    var id: String { optionalString("id") ?? "" }
-}
-
-/// Common fields.
-enum Fields {
-    static let id = Field.required("id", .uuid)
-}
