@@ -1,0 +1,195 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connection to PostgreSQL through libpq: statements with parameters, results read as text or
+/// binary, errors typed by what the caller can do about them.
+///
+/// Threading: one thread at a time (libpq connections are not shared between threads).
+final class PostgresConnection {
+    /// A failed statement or connection.
+    enum Failure: Error, CustomStringConvertible {
+        /// The connection is gone or was never made: the statement's outcome is unknown when it was
+        /// a COMMIT.
+        case connection(String)
+        /// The server refused the statement (SQLSTATE and message); the connection is still usable.
+        case statement(sqlState: String, message: String)
+
+        var description: String {
+            switch self {
+            case .connection(let m): m
+            case .statement(let state, let m): "\(m) (SQLSTATE \(state))"
+            }
+        }
+    }
+
+    /// A statement parameter: text, or binary bytes (bytea).
+    enum Param {
+        case text(String)
+        case binary([UInt8])
+        case null
+    }
+
+    /// The rows of a result, read by row and column; the result is freed with the value.
+    final class Rows {
+        private let pq: LibPQ
+        private let result: LibPQ.Result
+
+        fileprivate init(pq: LibPQ, result: LibPQ.Result) {
+            self.pq = pq
+            self.result = result
+        }
+
+        deinit { pq.clear(result) }
+
+        /// How many rows.
+        var count: Int { Int(pq.ntuples(result)) }
+        /// Whether the value is SQL NULL.
+        func isNull(_ row: Int, _ column: Int) -> Bool { pq.getisnull(result, Int32(row), Int32(column)) != 0 }
+        /// A value as text (text results).
+        func text(_ row: Int, _ column: Int) -> String {
+            guard let p = pq.getvalue(result, Int32(row), Int32(column)) else { return "" }
+            return String(cString: p)
+        }
+        /// A value as an integer (text results).
+        func int(_ row: Int, _ column: Int) -> Int64? { Int64(text(row, column)) }
+        /// A value's bytes (binary results).
+        func bytes(_ row: Int, _ column: Int) -> [UInt8] {
+            let n = Int(pq.getlength(result, Int32(row), Int32(column)))
+            guard n > 0, let p = pq.getvalue(result, Int32(row), Int32(column)) else { return [] }
+            return p.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
+        }
+        /// A binary int8 value (big-endian).
+        func binaryInt(_ row: Int, _ column: Int) -> Int64 {
+            bytes(row, column).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
+        }
+    }
+
+    private let pq: LibPQ
+    private var conn: LibPQ.Conn?
+
+    /// Connects with `uri` (any libpq connection string or URI); `defaults` are keywords the URI may
+    /// override (connect_timeout, application_name, …).
+    init(uri: String, defaults: [(String, String)]) throws(Failure) {
+        switch LibPQ.shared {
+        case .failure(let e): throw .connection(e.reason)
+        case .success(let lib): pq = lib
+        }
+        let keywords = defaults.map(\.0) + ["dbname"]
+        let values = defaults.map(\.1) + [uri]
+        let c = Self.withCStrings(keywords) { k in
+            Self.withCStrings(values) { v in pq.connectdbParams(k, v, 1) }
+        }
+        conn = c
+        guard let c, pq.status(c) == LibPQ.connectionOK else {
+            let message = Self.trimmed(c.flatMap { pq.errorMessage($0) }.map { String(cString: $0) } ?? "out of memory")
+            pq.finish(c)
+            conn = nil
+            throw .connection(message)
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes the connection (later statements fail as `.connection`).
+    func close() {
+        if let conn { pq.finish(conn) }
+        conn = nil
+    }
+
+    /// Whether the connection is open and was fine after its last statement.
+    var isOpen: Bool { conn.map { pq.status($0) == LibPQ.connectionOK } ?? false }
+
+    /// Runs one statement; `binaryResults` asks for binary column values.
+    @discardableResult
+    func execute(_ sql: String, _ params: [Param] = [], binaryResults: Bool = false) throws(Failure) -> Rows {
+        guard let conn else { throw .connection("not connected") }
+        let result = Self.withParams(params) { values, lengths, formats in
+            pq.execParams(conn, sql, Int32(params.count), nil, values, lengths, formats, binaryResults ? 1 : 0)
+        }
+        guard let result else {
+            throw .connection(Self.trimmed(pq.errorMessage(conn).map { String(cString: $0) } ?? "no result"))
+        }
+        let status = pq.resultStatus(result)
+        if status == LibPQ.commandOK || status == LibPQ.tuplesOK { return Rows(pq: pq, result: result) }
+        let sqlState = pq.resultErrorField(result, LibPQ.diagSQLState).map { String(cString: $0) }
+        let primary = pq.resultErrorField(result, LibPQ.diagMessagePrimary).map { String(cString: $0) }
+        let message = Self.trimmed(primary ?? pq.resultErrorMessage(result).map { String(cString: $0) } ?? "failed")
+        pq.clear(result)
+        // No SQLSTATE, or a connection-class one (08xxx), or the server shutting down (57P0x):
+        // the connection cannot be trusted with the next statement.
+        guard let sqlState, !sqlState.hasPrefix("08"), !sqlState.hasPrefix("57P"), pq.status(conn) == LibPQ.connectionOK
+        else {
+            throw .connection(message)
+        }
+        throw .statement(sqlState: sqlState, message: message)
+    }
+
+    /// Runs a statement whose rows are not needed.
+    func run(_ sql: String, _ params: [Param] = []) throws(Failure) {
+        _ = try execute(sql, params)
+    }
+
+    private static func trimmed(_ s: String) -> String {
+        var out = Substring(s)
+        while let last = out.last, last == "\n" || last == " " { out = out.dropLast() }
+        return String(out)
+    }
+
+    private static func withCStrings<R>(
+        _ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R
+    ) -> R {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        var pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
+        pointers.append(nil)
+        return pointers.withUnsafeBufferPointer { buf in
+            // Never empty (the nil terminator), so the base address is present.
+            guard let base = buf.baseAddress else { preconditionFailure("an empty C string array") }
+            return body(base)
+        }
+    }
+
+    private static func withParams<R>(
+        _ params: [Param],
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+    ) -> R {
+        var buffers: [UnsafeMutablePointer<CChar>?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        for p in params {
+            switch p {
+            case .text(let s):
+                buffers.append(strdup(s))
+                lengths.append(0)
+                formats.append(0)
+            case .binary(let b):
+                let buf = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, b.count))
+                b.withUnsafeBytes { raw in
+                    if let base = raw.baseAddress {
+                        UnsafeMutableRawPointer(buf).copyMemory(from: base, byteCount: b.count)
+                    }
+                }
+                buffers.append(buf)
+                lengths.append(Int32(b.count))
+                formats.append(1)
+            case .null:
+                buffers.append(nil)
+                lengths.append(0)
+                formats.append(0)
+            }
+        }
+        defer {
+            for (i, b) in buffers.enumerated() {
+                guard let b else { continue }
+                if case .binary = params[i] { b.deallocate() } else { free(b) }
+            }
+        }
+        let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0) } }
+        return values.withUnsafeBufferPointer { v in
+            lengths.withUnsafeBufferPointer { l in
+                formats.withUnsafeBufferPointer { f in body(v.baseAddress, l.baseAddress, f.baseAddress) }
+            }
+        }
+    }
+}

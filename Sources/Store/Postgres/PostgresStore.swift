@@ -1,0 +1,569 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A store kept in PostgreSQL tables: an ordered, gapless log of records and a snapshot, with
+/// the same promises as the file store (see `Protocol/SPEC.md`, "The store").
+///
+/// Tables (created on first open, in the database the URI names):
+/// - `model_lifecycle_meta(key, value)`: `schema_version` = 1.
+/// - `model_lifecycle_head(id = 1, position, generation, snapshot_position, snapshot_parts)`: the
+///   one authority for what is live. Every writer updates this row first, which serializes
+///   writers (the row lock) and gives the next position in one statement.
+/// - `model_lifecycle_log(position, record)`: the records after the snapshot, each framed with its
+///   checksum as in the journal.
+/// - `model_lifecycle_snapshot(generation, part, records)`: the snapshot, as parts of framed
+///   records.
+///
+/// A write (READ COMMITTED): `UPDATE head SET position = position + 1 … RETURNING` (waits for any
+/// other writer, then sees its commit), read the records after this process's position, run the
+/// body on the state they give, insert the record at the new position, COMMIT (durable with
+/// `synchronous_commit` on), then apply and answer. A rollback gives the position back, so the
+/// log has no gaps. A COMMIT whose answer was lost is settled by asking the server about the
+/// transaction id (`pg_xact_status`) over a new connection: committed is a success, anything else
+/// an error — never both.
+///
+/// Reads catch up with one statement per request (the head joined with the newer records).
+public final class PostgresStore<State: StoreState> {
+    /// How the store is opened.
+    public enum Mode: Sendable {
+        /// Create the tables when the database has none.
+        case serve
+        /// The tables must exist (compact, cleanup).
+        case existing
+        /// The tables must exist; nothing is written.
+        case verify
+    }
+
+    /// The connection URI as given (with any password), for connecting.
+    private let uri: String
+    /// The URI without its password, for messages.
+    public let location: String
+    private let mode: Mode
+    private let timeoutSeconds: Int
+    private var connection: PostgresConnection?
+
+    private var current = State()
+    /// The position of the last record applied.
+    public private(set) var position: Int64 = 0
+    /// The generation of the snapshot the state was loaded from.
+    public private(set) var generation: Int64 = 0
+    /// How many times the state was loaded whole (first open included).
+    public private(set) var loadCount = 0
+    /// Bytes of log records since the snapshot this process has seen (drives compaction).
+    public private(set) var logBytes = 0
+    /// Bytes of the snapshot last loaded or written.
+    public private(set) var snapshotBytes = 0
+    /// Whether this open created the tables.
+    public private(set) var createdNew = false
+
+    /// The state with every record applied.
+    public var state: State { current }
+
+    /// The schema version this release writes and reads.
+    public static var schemaVersion: Int { 1 }
+
+    /// Whether `location` names a PostgreSQL database (a libpq URI).
+    public static func isDatabaseURI(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    /// Opens the store in the database `uri` names; `timeoutSeconds` bounds connecting and every wait.
+    public init(uri: String, mode: Mode = .serve, timeoutSeconds: Int = 10) throws(StoreError) {
+        self.uri = uri
+        self.location = Self.redacted(uri)
+        self.mode = mode
+        self.timeoutSeconds = max(1, timeoutSeconds)
+        let c = try connect()
+        if mode == .serve { try createTables(c) } else { try checkTables(c) }
+        try load(c)
+    }
+
+    // MARK: connecting
+
+    private func connect() throws(StoreError) -> PostgresConnection {
+        if let connection, connection.isOpen { return connection }
+        connection?.close()
+        connection = nil
+        do {
+            let c = try PostgresConnection(
+                uri: uri,
+                defaults: [
+                    ("connect_timeout", String(timeoutSeconds)), ("application_name", "model-lifecycle"),
+                    ("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "3"),
+                    ("tcp_user_timeout", String(timeoutSeconds * 1000)),
+                ])
+            // Bounded waits: a statement or a lock never waits longer than the timeout.
+            try c.run("SET statement_timeout = \(timeoutSeconds * 1000)")
+            try c.run("SET lock_timeout = \(timeoutSeconds * 1000)")
+            try c.run("SET idle_in_transaction_session_timeout = \(timeoutSeconds * 2000)")
+            try c.run("SET synchronous_commit = on")
+            try c.run("SET client_min_messages = warning")
+            connection = c
+            return c
+        } catch {
+            throw Self.mapped(error, location: location, opening: loadCount == 0)
+        }
+    }
+
+    /// Opens a transaction; a connection found broken at BEGIN (nothing of the transaction was
+    /// sent) is replaced once.
+    private func begin() throws(StoreError) -> PostgresConnection {
+        let c = try connect()
+        do {
+            try c.run("BEGIN")
+            return c
+        } catch {
+            disconnect()
+        }
+        let fresh = try connect()
+        do {
+            try fresh.run("BEGIN")
+        } catch {
+            disconnect()
+            throw Self.mapped(error, location: location, opening: false)
+        }
+        return fresh
+    }
+
+    /// Drops the connection after a failure; the next statement connects again.
+    private func disconnect() {
+        connection?.close()
+        connection = nil
+    }
+
+    private static func mapped(_ e: PostgresConnection.Failure, location: String, opening: Bool) -> StoreError {
+        switch e {
+        case .connection(let m) where opening: .cannotOpen(path: location, reason: m)
+        case .connection(let m): .unavailable(reason: "the database is unreachable: \(m)")
+        case .statement(let state, let m): .unavailable(reason: "the database refused a statement: \(m) (\(state))")
+        }
+    }
+
+    // MARK: tables
+
+    private func createTables(_ c: PostgresConnection) throws(StoreError) {
+        do {
+            try c.run("BEGIN")
+            // One creator at a time: two first processes must not race on CREATE TABLE.
+            try c.run("SELECT pg_advisory_xact_lock(7406297381)")
+            let exists = try c.execute("SELECT to_regclass('model_lifecycle_head') IS NOT NULL").text(0, 0) == "t"
+            if !exists {
+                for sql in Self.tableDefinitions { try c.run(sql) }
+                createdNew = true
+            }
+            try c.run("COMMIT")
+        } catch {
+            disconnect()
+            throw Self.mapped(error, location: location, opening: true)
+        }
+        try checkTables(c)
+    }
+
+    static var tableDefinitions: [String] {
+        [
+            "CREATE TABLE model_lifecycle_meta (key text PRIMARY KEY, value text NOT NULL)",
+            """
+            CREATE TABLE model_lifecycle_head (id int PRIMARY KEY CHECK (id = 1), position bigint NOT NULL,
+              generation bigint NOT NULL, snapshot_position bigint NOT NULL, snapshot_parts int NOT NULL)
+            """,
+            "CREATE TABLE model_lifecycle_log (position bigint PRIMARY KEY, record bytea NOT NULL)",
+            """
+            CREATE TABLE model_lifecycle_snapshot (generation bigint NOT NULL, part int NOT NULL,
+              records bytea NOT NULL, PRIMARY KEY (generation, part))
+            """,
+            "INSERT INTO model_lifecycle_meta VALUES ('schema_version', '\(schemaVersion)')",
+            "INSERT INTO model_lifecycle_head VALUES (1, 0, 0, 0, 0)",
+        ]
+    }
+
+    private func checkTables(_ c: PostgresConnection) throws(StoreError) {
+        do {
+            let exists = try c.execute("SELECT to_regclass('model_lifecycle_head') IS NOT NULL").text(0, 0) == "t"
+            guard exists else {
+                throw StoreError.noStore(path: location, reason: "the database has no model_lifecycle tables")
+            }
+            let rows = try c.execute("SELECT value FROM model_lifecycle_meta WHERE key = 'schema_version'")
+            guard rows.count == 1, let v = Int(rows.text(0, 0)) else {
+                throw StoreError.damaged(
+                    file: "model_lifecycle_meta", offset: 0, reason: "the schema_version row is missing")
+            }
+            guard v == Self.schemaVersion else {
+                throw StoreError.cannotOpen(
+                    path: location,
+                    reason: "the tables have schema version \(v); this release reads version \(Self.schemaVersion)")
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch let e as PostgresConnection.Failure {
+            disconnect()
+            throw Self.mapped(e, location: location, opening: true)
+        } catch {
+            throw .unavailable(reason: "\(error)")
+        }
+    }
+
+    // MARK: loading and catching up
+
+    /// Loads the snapshot and the log after it, in one consistent read.
+    private func load(_ c: PostgresConnection) throws(StoreError) {
+        do {
+            try c.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            let head = try c.execute(
+                "SELECT position, generation, snapshot_position, snapshot_parts FROM model_lifecycle_head")
+            guard head.count == 1, let pos = head.int(0, 0), let gen = head.int(0, 1),
+                let snapPos = head.int(0, 2), let parts = head.int(0, 3)
+            else {
+                throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
+            }
+            let snapshot = try c.execute(
+                "SELECT part, records FROM model_lifecycle_snapshot WHERE generation = $1 ORDER BY part",
+                [.text(String(gen))], binaryResults: true)
+            guard snapshot.count == Int(parts) else {
+                throw StoreError.damaged(
+                    file: "model_lifecycle_snapshot", offset: 0,
+                    reason: "generation \(gen) has \(snapshot.count) snapshot parts, the head names \(parts)")
+            }
+            var state = State()
+            var bytes = 0
+            for row in 0..<snapshot.count {
+                let chunk = snapshot.bytes(row, 1)
+                bytes += chunk.count
+                try Self.applyFramed(chunk, to: &state, file: "model_lifecycle_snapshot part \(row)")
+            }
+            let log = try c.execute(
+                "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
+                [.text(String(snapPos))], binaryResults: true)
+            try c.run("COMMIT")
+            var at = snapPos
+            var seen = 0
+            for row in 0..<log.count {
+                let p = log.binaryInt(row, 0)
+                guard p == at + 1 else {
+                    throw StoreError.damaged(
+                        file: "model_lifecycle_log", offset: Int(p),
+                        reason: "the log skips from position \(at) to \(p)")
+                }
+                let record = log.bytes(row, 1)
+                seen += record.count
+                try Self.applyFramed(record, to: &state, file: "model_lifecycle_log position \(p)")
+                at = p
+            }
+            guard at == pos else {
+                throw StoreError.damaged(
+                    file: "model_lifecycle_log", offset: Int(at),
+                    reason: "the log ends at position \(at), the head names \(pos)")
+            }
+            current = state
+            position = pos
+            generation = gen
+            snapshotBytes = bytes
+            logBytes = seen
+            loadCount += 1
+        } catch let e as StoreError {
+            try? c.run("ROLLBACK")
+            throw e
+        } catch let e as PostgresConnection.Failure {
+            disconnect()
+            throw Self.mapped(e, location: location, opening: loadCount == 0)
+        } catch {
+            throw .unavailable(reason: "\(error)")
+        }
+    }
+
+    /// Applies every framed record of `bytes` (a snapshot part or one log record).
+    private static func applyFramed(_ bytes: [UInt8], to state: inout State, file: String) throws(StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            switch Record.decode(bytes, at: offset) {
+            case .record(let payload, let next):
+                try state.apply(payload)
+                offset = next
+            case .incomplete:
+                throw .damaged(file: file, offset: offset, reason: "a record is cut short")
+            case .damaged(let why):
+                throw .damaged(file: file, offset: offset, reason: why)
+            }
+        }
+    }
+
+    /// Brings the state up to date with what other processes committed: one statement when
+    /// nothing changed.
+    public func refresh() throws(StoreError) {
+        do {
+            try refreshOnce()
+        } catch .unavailable where connection == nil {
+            // The connection broke (a restarted database, an idle connection closed): a read is
+            // safe to repeat once on a new one.
+            try refreshOnce()
+        }
+    }
+
+    private func refreshOnce() throws(StoreError) {
+        let c = try connect()
+        do {
+            let rows = try c.execute(
+                """
+                SELECT h.snapshot_position, l.position, l.record FROM model_lifecycle_head h
+                  LEFT JOIN model_lifecycle_log l ON l.position > $1 ORDER BY l.position
+                """, [.text(String(position))], binaryResults: true)
+            guard rows.count >= 1 else {
+                throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
+            }
+            let snapPos = rows.binaryInt(0, 0)
+            if snapPos > position {
+                try load(c)  // compacted past this process's position: the records it lacks are in the snapshot
+                return
+            }
+            try applyNewer(rows, positionColumn: 1, recordColumn: 2)
+        } catch let e as StoreError {
+            throw e
+        } catch let e as PostgresConnection.Failure {
+            disconnect()
+            throw Self.mapped(e, location: location, opening: false)
+        } catch {
+            throw .unavailable(reason: "\(error)")
+        }
+    }
+
+    /// Applies rows of (position, record) that continue the state's position without a gap.
+    private func applyNewer(
+        _ rows: PostgresConnection.Rows, positionColumn: Int, recordColumn: Int
+    )
+        throws(StoreError)
+    {
+        for row in 0..<rows.count where !rows.isNull(row, positionColumn) {
+            let p = rows.binaryInt(row, positionColumn)
+            guard p == position + 1 else {
+                throw StoreError.damaged(
+                    file: "model_lifecycle_log", offset: Int(p),
+                    reason: "the log skips from position \(position) to \(p)")
+            }
+            let record = rows.bytes(row, recordColumn)
+            var next = current
+            try Self.applyFramed(record, to: &next, file: "model_lifecycle_log position \(p)")
+            current = next
+            position = p
+            logBytes += record.count
+        }
+    }
+
+    // MARK: writing
+
+    /// Runs one write transaction (see the type's comment): `body` either throws (nothing is
+    /// written) or returns the record to commit and the result. An empty record commits nothing.
+    public func write<R, E: Error>(
+        _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
+    ) throws -> R {
+        guard mode != .verify else { throw StoreError.readOnly(reason: "verify opens the store read-only") }
+        let c = try begin()
+        var committing = false
+        var transactionId = ""
+        do {
+            let head = try c.execute(
+                """
+                UPDATE model_lifecycle_head SET position = position + 1 WHERE id = 1
+                  RETURNING position, snapshot_position, pg_current_xact_id()::text
+                """)
+            guard head.count == 1, let next = head.int(0, 0), let snapPos = head.int(0, 1) else {
+                throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
+            }
+            transactionId = head.text(0, 2)
+            // The row lock is held: no other writer or compaction runs until this one ends.
+            if snapPos > position {
+                try loadHoldingLock(c)
+            } else {
+                let rows = try c.execute(
+                    "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
+                    [.text(String(position))], binaryResults: true)
+                try applyNewer(rows, positionColumn: 0, recordColumn: 1)
+            }
+            guard position == next - 1 else {
+                throw StoreError.damaged(
+                    file: "model_lifecycle_log", offset: Int(position),
+                    reason: "the log ends at position \(position), the head names \(next - 1)")
+            }
+            let (record, apply, result) = try body(current)
+            if record.isEmpty {
+                try c.run("ROLLBACK")
+                return result
+            }
+            try State.checkReadable(record)
+            let framed = Record.encode(record)
+            try c.run(
+                "INSERT INTO model_lifecycle_log (position, record) VALUES ($1, $2)",
+                [.text(String(next)), .binary(framed)])
+            committing = true
+            do {
+                try c.run("COMMIT")
+            } catch .connection(let m) {
+                // The answer to COMMIT was lost, not necessarily the commit: ask.
+                disconnect()
+                try settleLostCommit(transactionId, lost: m)
+            }
+            if let apply { apply(&current) } else { try current.apply(record[...]) }
+            position = next
+            logBytes += framed.count
+            return result
+        } catch let e as PostgresConnection.Failure {
+            disconnect()
+            if committing, case .statement(let state, let m) = e {
+                throw StoreError.unavailable(reason: "the database refused the commit: \(m) (\(state))")
+            }
+            throw Self.mapped(e, location: location, opening: false)
+        } catch {
+            if c.isOpen { try? c.run("ROLLBACK") } else { disconnect() }
+            throw error
+        }
+    }
+
+    /// Loads the whole state inside the writer's transaction (the head row is locked, so the
+    /// snapshot and the log cannot change under it).
+    private func loadHoldingLock(_ c: PostgresConnection) throws {
+        let head = try c.execute("SELECT generation, snapshot_position, snapshot_parts FROM model_lifecycle_head")
+        guard head.count == 1, let gen = head.int(0, 0), let snapPos = head.int(0, 1), let parts = head.int(0, 2)
+        else {
+            throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
+        }
+        let snapshot = try c.execute(
+            "SELECT records FROM model_lifecycle_snapshot WHERE generation = $1 ORDER BY part",
+            [.text(String(gen))], binaryResults: true)
+        guard snapshot.count == Int(parts) else {
+            throw StoreError.damaged(
+                file: "model_lifecycle_snapshot", offset: 0,
+                reason: "generation \(gen) has \(snapshot.count) snapshot parts, the head names \(parts)")
+        }
+        var state = State()
+        var bytes = 0
+        for row in 0..<snapshot.count {
+            let chunk = snapshot.bytes(row, 0)
+            bytes += chunk.count
+            try Self.applyFramed(chunk, to: &state, file: "model_lifecycle_snapshot part \(row)")
+        }
+        current = state
+        position = snapPos
+        generation = gen
+        snapshotBytes = bytes
+        logBytes = 0
+        loadCount += 1
+        let rows = try c.execute(
+            "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
+            [.text(String(position))], binaryResults: true)
+        try applyNewer(rows, positionColumn: 0, recordColumn: 1)
+    }
+
+    /// The answer to a COMMIT was lost: asks new connections whether the transaction committed,
+    /// until one answers or the timeout passes. Returns when it committed; throws `unavailable`
+    /// when it was rolled back or the outcome cannot be learnt in time (then the error says so).
+    private func settleLostCommit(_ transactionId: String, lost: String) throws(StoreError) {
+        let deadline = Self.monotonicMillis() + Int64(timeoutSeconds) * 1000
+        var last = lost
+        repeat {
+            do {
+                let c = try connect()
+                let status = try c.execute("SELECT pg_xact_status($1::xid8)", [.text(transactionId)]).text(0, 0)
+                if status == "committed" { return }
+                if status == "aborted" {
+                    throw StoreError.unavailable(
+                        reason: "the connection was lost during COMMIT (\(lost)) and the database rolled the write back"
+                    )
+                }
+                last = "transaction \(transactionId) is \(status.isEmpty ? "unknown to the database" : status)"
+            } catch let e as PostgresConnection.Failure {
+                last = "\(e)"
+                disconnect()
+            } catch let e as StoreError {
+                // connect() failed (the database is still away), or the transaction was rolled back.
+                if case .unavailable(let reason) = e, reason.contains("rolled the write back") { throw e }
+                last = "\(e)"
+            } catch {
+                last = "\(error)"
+            }
+            usleep(200_000)
+        } while Self.monotonicMillis() < deadline
+        throw .unavailable(
+            reason: "the connection was lost during COMMIT and whether the write committed could not be learnt "
+                + "within \(timeoutSeconds) s (\(last)); read again before retrying")
+    }
+
+    private static func monotonicMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    // MARK: compaction
+
+    /// Writes the state as a new snapshot generation and trims the log, in one transaction.
+    public func compact() throws(StoreError) {
+        guard mode != .verify else { throw .readOnly(reason: "verify opens the store read-only") }
+        let c = try begin()
+        do {
+            let head = try c.execute(
+                """
+                UPDATE model_lifecycle_head SET generation = generation + 1 WHERE id = 1
+                  RETURNING position, generation, snapshot_position
+                """)
+            guard head.count == 1, let pos = head.int(0, 0), let gen = head.int(0, 1), let snapPos = head.int(0, 2)
+            else {
+                throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
+            }
+            if snapPos > position {
+                try loadHoldingLock(c)
+            } else {
+                let rows = try c.execute(
+                    "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
+                    [.text(String(position))], binaryResults: true)
+                try applyNewer(rows, positionColumn: 0, recordColumn: 1)
+            }
+            guard position == pos else {
+                throw StoreError.damaged(
+                    file: "model_lifecycle_log", offset: Int(position),
+                    reason: "the log ends at position \(position), the head names \(pos)")
+            }
+            var parts: [[UInt8]] = [[]]
+            for record in current.snapshotRecords() {
+                try State.checkReadable(record)
+                if let last = parts.last, last.count > 4 << 20 { parts.append([]) }
+                parts[parts.count - 1] += Record.encode(record)
+            }
+            if parts.last?.isEmpty == true { parts.removeLast() }
+            for (i, part) in parts.enumerated() {
+                try c.run(
+                    "INSERT INTO model_lifecycle_snapshot (generation, part, records) VALUES ($1, $2, $3)",
+                    [.text(String(gen)), .text(String(i)), .binary(part)])
+            }
+            try c.run(
+                "UPDATE model_lifecycle_head SET snapshot_position = position, snapshot_parts = $1 WHERE id = 1",
+                [.text(String(parts.count))])
+            try c.run("DELETE FROM model_lifecycle_snapshot WHERE generation < $1", [.text(String(gen))])
+            try c.run("DELETE FROM model_lifecycle_log WHERE position <= $1", [.text(String(pos))])
+            try c.run("COMMIT")
+            generation = gen
+            snapshotBytes = parts.reduce(0) { $0 + $1.count }
+            logBytes = 0
+        } catch let e as StoreError {
+            if c.isOpen { try? c.run("ROLLBACK") }
+            throw e
+        } catch let e as PostgresConnection.Failure {
+            disconnect()
+            throw Self.mapped(e, location: location, opening: false)
+        } catch {
+            throw .unavailable(reason: "\(error)")
+        }
+    }
+
+    // MARK: locations
+
+    /// The URI with its password replaced by `***` (for messages and logs).
+    public static func redacted(_ uri: String) -> String {
+        guard let scheme = uri.firstRange(of: "://") else { return uri }
+        let rest = uri[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@") else { return uri }
+        let userInfo = authority[..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return uri }
+        return String(uri[..<colon]) + ":***" + String(uri[at...])
+    }
+}
