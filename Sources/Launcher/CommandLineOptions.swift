@@ -145,8 +145,8 @@ public enum CommandLineParser {
     // MARK: the options of serving, shared with call
 
     static let storeOption = OptionDeclaration<ServeOptions>.value(
-        "--store", "DIR",
-        "the store directory (default $MODEL_LIFECYCLE_STORE, else\n$XDG_DATA_HOME/model-lifecycle, else ~/.local/share/model-lifecycle)"
+        "--store", "STORE",
+        "a store directory or a postgresql:// URI (default $MODEL_LIFECYCLE_STORE,\nelse $XDG_DATA_HOME/model-lifecycle, else ~/.local/share/model-lifecycle)"
     ) { (o, v) throws(UsageError) in o.store = v }
 
     static let catalogOption = OptionDeclaration<ServeOptions>.value(
@@ -209,11 +209,13 @@ public enum CommandLineParser {
         CommandDeclaration<String?>(
             name: "verify", positionals: "", summary: "check a store's files and invariants (exit 0 when sound)",
             options: [
-                .value("--store", "DIR", "the store directory (required)") { (o, v) throws(UsageError) in o = v }
+                .value("--store", "STORE", "the store directory or postgresql:// URI (required)") {
+                    (o, v) throws(UsageError) in o = v
+                }
             ],
             start: nil
         ) { (store, positional) throws(UsageError) in
-            guard let store, positional.isEmpty else { throw UsageError("verify takes --store DIR") }
+            guard let store, positional.isEmpty else { throw UsageError("verify takes --store STORE") }
             return .verify(store: store)
         })
 
@@ -222,7 +224,8 @@ public enum CommandLineParser {
             name: "cleanup", positionals: "",
             summary: "one lifecycle cleanup run (for cron or a systemd timer); prints the report as JSON",
             options: [
-                .value("--store", "DIR", "the store directory (it must hold a store)") { (o, v) throws(UsageError) in
+                .value("--store", "STORE", "the store directory or postgresql:// URI (it must hold a store)") {
+                    (o, v) throws(UsageError) in
                     o.store = v
                 },
                 .flag("--dry-run", "decide and report, change nothing") { $0.dryRun = true },
@@ -273,7 +276,7 @@ public enum CommandLineParser {
             name: "demo", positionals: "",
             summary: "seed a realistic platform and walk through the product over the real protocol",
             options: [
-                .value("--store", "DIR", "keep the demo platform there (default: a temporary store, removed)") {
+                .value("--store", "STORE", "keep the demo platform there (default: a temporary store, removed)") {
                     (o, v) throws(UsageError) in o.store = v
                 },
                 .value("--catalog", "FILE", "the LiteLLM catalog to build it from") { (o, v) throws(UsageError) in
@@ -291,7 +294,8 @@ public enum CommandLineParser {
             name: "compact", positionals: "",
             summary: "rewrite the store's snapshot now (writers also do it as the journal grows); prints the files",
             options: [
-                .value("--store", "DIR", "the store directory (it must hold a store)") { (o, v) throws(UsageError) in
+                .value("--store", "STORE", "the store directory or postgresql:// URI (it must hold a store)") {
+                    (o, v) throws(UsageError) in
                     o = v
                 }
             ],

@@ -18,12 +18,6 @@ enum Demo {
         let dir = o.store ?? (NSTemporaryDirectory() + "model-lifecycle-demo-" + String(getpid()))
         let temporary = o.store == nil
         defer { if temporary { try? FileManager.default.removeItem(atPath: dir) } }
-        if FileManager.default.fileExists(atPath: dir + "/journal-0")
-            || FileManager.default.fileExists(atPath: dir + "/snapshot-1")
-        {
-            Launcher.writeStderr("model-lifecycle: demo needs a new store; \(dir) already holds one\n")
-            return ExitCode.usage.rawValue
-        }
         // The real catalog: --catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm, or the
         // copy beside a development checkout.
         var source = CatalogLoader.discover(flag: o.catalog, environment: env)
@@ -61,13 +55,19 @@ enum Demo {
         let now = Platform.systemClock()
         let today = Int(now / 86_400_000)
         say(
-            style.title("model-lifecycle demo") + "  store \(dir)" + (temporary ? " (temporary)" : "")
+            style.title("model-lifecycle demo") + "  store \(PostgresStore<PlatformState>.redacted(dir))"
+                + (temporary ? " (temporary)" : "")
                 + ", catalog \(catalogPath) (\(catalog.modelCount) models)\n")
         let demo: DemoPlatform
         do {
-            let store = try JournalStore<PlatformState>(directory: dir)
+            let store = try Launcher.openPlatformStore(dir, mode: .serve, environment: env)
+            if let held = try? store.read(), !held.tenants.isEmpty || held.meta != nil {
+                Launcher.writeStderr(
+                    "model-lifecycle: demo needs a new store; \(store.location) already holds one\n")
+                return ExitCode.usage.rawValue
+            }
             let ids = Platform(
-                store: FilePlatformStore(store), catalog: catalog, catalogSource: source,
+                store: store, catalog: catalog, catalogSource: source,
                 calendar: LifecycleCalendar(today: today))
             let showProgress = isatty(2) == 1
             demo = try DemoPlatform.seed(store: store, catalog: catalog, today: today, now: now, newID: ids.newID) {

@@ -39,7 +39,7 @@ struct DemoPlatform {
 
     /// Builds the platform into `store`. `progress(done, total)` reports the import.
     static func seed(
-        store: JournalStore<PlatformState>, catalog: Catalog, today: Int, now: Millis,
+        store: any PlatformStore, catalog: Catalog, today: Int, now: Millis,
         newID: () -> String, progress: (Int, Int) -> Void
     ) throws -> DemoPlatform {
         var demo = DemoPlatform()
@@ -165,7 +165,7 @@ struct DemoPlatform {
             demo.counts[tenantName] = configIDs.count
         }
         let tx = Transaction(changes)
-        try store.write { (_: PlatformState) throws(StoreError) -> (record: [UInt8], result: Void) in (tx.record, ()) }
+        try store.commit { (_: PlatformState) throws(ServerError) -> (Transaction, Void) in (tx, ()) }
         progress(1, 1)
         return demo
     }

@@ -81,13 +81,10 @@ public enum Launcher {
         -> Result<Platform, StartupFailure>
     {
         let env = ProcessInfo.processInfo.environment
-        let dir = storeDirectory(flag: options.store, environment: env)
-        let store: FilePlatformStore
-        do { store = FilePlatformStore(try openStore(dir, mode: mode, environment: env)) } catch {
+        let location = storeDirectory(flag: options.store, environment: env)
+        let store: any PlatformStore
+        do { store = try openPlatformStore(location, mode: mode, environment: env) } catch {
             return .failure(StartupFailure(exitCode: ExitCode.storeUnavailable.rawValue, message: storeFailure(error)))
-        }
-        if let bytes = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init), bytes > 0 {
-            store.compactionFloor = bytes
         }
         let source = CatalogLoader.discover(flag: options.catalog, environment: env)
         var catalog = Catalog()
@@ -109,28 +106,75 @@ public enum Launcher {
         return .success(platform)
     }
 
-    /// Opens a store for serving or writing, with `$MODEL_LIFECYCLE_LOCK_TIMEOUT_MS` applied from
-    /// the start (opening a new store takes the lock too).
+    /// Opens the store at `location`: a PostgreSQL database for a `postgresql://` or `postgres://`
+    /// URI, else the directory of the file store. `$MODEL_LIFECYCLE_COMPACTION_BYTES` sets when
+    /// it compacts.
+    static func openPlatformStore(
+        _ location: String, mode: JournalStore<PlatformState>.Mode, environment env: [String: String]
+    ) throws(StoreError) -> any PlatformStore {
+        let floor = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        if PostgresStore<PlatformState>.isDatabaseURI(location) {
+            let store = PostgresPlatformStore(try openDatabase(location, mode: mode, environment: env))
+            if let floor { store.compactionFloor = floor }
+            return store
+        }
+        let store = FilePlatformStore(try openStore(location, mode: mode, environment: env))
+        if let floor { store.compactionFloor = floor }
+        return store
+    }
+
+    /// The bound on every wait for the store, from `$MODEL_LIFECYCLE_LOCK_TIMEOUT_MS` (default 10 s).
+    static func storeTimeoutMillis(_ env: [String: String]) -> Int {
+        env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? 10_000
+    }
+
+    /// Opens a store directory for serving or writing, with the lock timeout applied from the
+    /// start (opening a new store takes the lock too).
     static func openStore(
         _ dir: String, mode: JournalStore<PlatformState>.Mode,
         environment env: [String: String]
     ) throws(StoreError) -> JournalStore<PlatformState> {
-        let timeout = env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil } ?? 10_000
-        return try JournalStore<PlatformState>(directory: dir, mode: mode, lockTimeoutMillis: timeout)
+        try JournalStore<PlatformState>(directory: dir, mode: mode, lockTimeoutMillis: storeTimeoutMillis(env))
+    }
+
+    /// Opens a store database; the lock timeout (in whole seconds, at least one) bounds connecting,
+    /// statements and lock waits.
+    static func openDatabase(
+        _ uri: String, mode: JournalStore<PlatformState>.Mode, environment env: [String: String]
+    ) throws(StoreError) -> PostgresStore<PlatformState> {
+        let databaseMode: PostgresStore<PlatformState>.Mode
+        switch mode {
+        case .serve: databaseMode = .serve
+        case .existing: databaseMode = .existing
+        case .verify: databaseMode = .verify
+        }
+        return try PostgresStore<PlatformState>(
+            uri: uri, mode: databaseMode, timeoutSeconds: (storeTimeoutMillis(env) + 999) / 1000)
     }
 
     /// Compacts the store now; prints `{store, files, snapshotBytes}`. Exit 0, or 3 when the store
     /// cannot be opened or written.
     static func compact(_ store: String?) -> Int32 {
         let env = ProcessInfo.processInfo.environment
-        let dir = storeDirectory(flag: store, environment: env)
+        let location = storeDirectory(flag: store, environment: env)
         do {
-            let s = try openStore(dir, mode: .existing, environment: env)
+            if PostgresStore<PlatformState>.isDatabaseURI(location) {
+                let db = try openDatabase(location, mode: .existing, environment: env)
+                try db.compact()
+                writeStdout(
+                    JSONWriter.string(
+                        [
+                            "store": .string(db.location), "generation": .int(Int(db.generation)),
+                            "snapshotBytes": .int(db.snapshotBytes),
+                        ], pretty: true) + "\n")
+                return 0
+            }
+            let s = try openStore(location, mode: .existing, environment: env)
             try s.compact()
             writeStdout(
                 JSONWriter.string(
                     [
-                        "store": .string(dir), "files": .array(s.files.map { .string($0) }),
+                        "store": .string(location), "files": .array(s.files.map { .string($0) }),
                         "snapshotBytes": .int(s.snapshotBytes),
                     ], pretty: true) + "\n")
             return 0
@@ -181,19 +225,10 @@ public enum Launcher {
     /// report (a torn tail is reported; it is what recovery cuts off). Exit 0 when sound, 1 on
     /// invariant violations, 3 when the files are damaged.
     static func verify(_ dir: String) -> Int32 {
+        if PostgresStore<PlatformState>.isDatabaseURI(dir) { return verifyDatabase(dir) }
         let store: JournalStore<PlatformState>
         do { store = try JournalStore<PlatformState>(directory: dir, mode: .verify) } catch {
-            let kind: String
-            switch error {
-            case .damaged, .invalidRecord: kind = "damage"
-            case .noStore: kind = "noStore"
-            default: kind = "problem"
-            }
-            var report: JSONObject = ["sound": false, "store": .string(dir)]
-            report.append(kind, .string("\(error)"))
-            writeStdout(JSONWriter.string(.object(report), pretty: true) + "\n")
-            writeStderr(storeFailure(error))
-            return ExitCode.storeUnavailable.rawValue
+            return verifyRefused(store: dir, error)
         }
         let violations = store.state.invariantViolations()
         let torn = (try? store.tornTailBytes()) ?? 0
@@ -204,15 +239,53 @@ public enum Launcher {
             "leftoverFiles": .array(store.leftovers.map { .string($0) }),
             "layout": .string(
                 store.foundEarlierLayout ? "earlier: no CURRENT file; the next serving process writes one" : "current"),
-            "counts": [
-                "tenants": .int(s.tenants.count), "models": .int(s.models.count), "spaces": .int(s.spaces.count),
-                "configurations": .int(s.configs.count), "templates": .int(s.templates.count),
-                "questions": .int(s.questionCount),
-            ],
+            "counts": counts(s),
             "violations": .array(violations.map { .string($0) }),
         ]
         writeStdout(JSONWriter.string(report, pretty: true) + "\n")
         return violations.isEmpty ? 0 : 1
+    }
+
+    /// The report of a store verify could not open: damage, no store, or another problem.
+    static func verifyRefused(store: String, _ error: StoreError) -> Int32 {
+        let kind: String
+        switch error {
+        case .damaged, .invalidRecord: kind = "damage"
+        case .noStore: kind = "noStore"
+        default: kind = "problem"
+        }
+        var report: JSONObject = ["sound": false, "store": .string(store)]
+        report.append(kind, .string("\(error)"))
+        writeStdout(JSONWriter.string(.object(report), pretty: true) + "\n")
+        writeStderr(storeFailure(error))
+        return ExitCode.storeUnavailable.rawValue
+    }
+
+    /// `verify` of a store database: reads the head, the snapshot and the log in one consistent
+    /// read (every record's checksum checked), writes nothing, and checks every invariant.
+    static func verifyDatabase(_ uri: String) -> Int32 {
+        let env = ProcessInfo.processInfo.environment
+        let db: PostgresStore<PlatformState>
+        do { db = try openDatabase(uri, mode: .verify, environment: env) } catch {
+            return verifyRefused(store: PostgresStore<PlatformState>.redacted(uri), error)
+        }
+        let violations = db.state.invariantViolations()
+        let report: JSONValue = [
+            "sound": .bool(violations.isEmpty), "store": .string(db.location), "generation": .int(Int(db.generation)),
+            "position": .int(Int(db.position)), "layout": "postgresql", "counts": counts(db.state),
+            "violations": .array(violations.map { .string($0) }),
+        ]
+        writeStdout(JSONWriter.string(report, pretty: true) + "\n")
+        return violations.isEmpty ? 0 : 1
+    }
+
+    /// How many of each entity a state holds (verify's report).
+    static func counts(_ s: PlatformState) -> JSONValue {
+        [
+            "tenants": .int(s.tenants.count), "models": .int(s.models.count), "spaces": .int(s.spaces.count),
+            "configurations": .int(s.configs.count), "templates": .int(s.templates.count),
+            "questions": .int(s.questionCount),
+        ]
     }
 
     static func serve(_ options: ServeOptions) -> Int32 {

@@ -24,7 +24,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .damaged, .invalidRecord:
             "nothing was changed; restore the store directory from a backup, or move it aside to start a new store"
-        case .noStore: "give the directory of an existing store with --store, or serve it once to create a new store"
+        case .noStore:
+            "give the location of an existing store with --store (a directory or a postgresql:// URI), or serve it once to create a new store"
         case .readOnly: "serve from a writable directory to write; reads work as they are"
         case .unavailable: "retry once the other process is done, or restart the server"
         case .cannotOpen, .notFound, .io: "check the path, its permissions and the free disk space"

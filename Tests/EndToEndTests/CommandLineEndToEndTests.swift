@@ -67,6 +67,7 @@ final class CommandLineEndToEndTests: XCTestCase {
     }
 
     func testCompactRewritesTheSnapshotAndKeepsEverything() throws {
+        try skipOnDatabase("it checks the files compact leaves (PostgresStoreEndToEndTests compacts a database)")
         let s = try ServerProcess([])
         s.initialize(actor: Actors.sysadmin)
         for k in 0..<5 { s.call("tenants/create", ["name": .string("t\(k)")]) }

@@ -30,8 +30,10 @@ final class ServerProcess: @unchecked Sendable {
     /// The store directory the process serves (a fresh temporary one unless `--store` is given).
     let storeDirectory: String
 
-    /// A fresh temporary directory path (not created).
+    /// A fresh temporary store: a new database when `MODEL_LIFECYCLE_TEST_POSTGRES` names a
+    /// server (the PostgreSQL runs of the suite), else a directory path (not created).
     static func temporaryStore() -> String {
+        if let uri = TestDatabases.shared.fresh() { return uri }
         let path = NSTemporaryDirectory() + "model-lifecycle-test-" + UUID().uuidString.lowercased()
         TemporaryStores.shared.register(path)
         return path

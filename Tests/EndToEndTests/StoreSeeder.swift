@@ -19,6 +19,23 @@ enum StoreSeeder {
 
     static func id() -> String { UUID().uuidString.lowercased() }
 
+    /// Commits `tx` to the store at `location` (a directory, or a database in the PostgreSQL runs)
+    /// as the server would.
+    static func commit(_ tx: Transaction, to location: String, compact: Bool = false) throws {
+        let write = { (store: any PlatformStore) throws in
+            try store.commit { (_: PlatformState) throws(ServerError) -> (Transaction, Void) in (tx, ()) }
+        }
+        if PostgresStore<PlatformState>.isDatabaseURI(location) {
+            let database = try PostgresStore<PlatformState>(uri: location)
+            try write(PostgresPlatformStore(database))
+            if compact { try database.compact() }
+        } else {
+            let journal = try JournalStore<PlatformState>(directory: location)
+            try write(FilePlatformStore(journal))
+            if compact { try journal.compact() }
+        }
+    }
+
     static func bigTenant(
         assistants: Int, spaces spaceCount: Int = 10, questions: Int = 0, filler: Int = 0, retired: Int = 0,
         createdAt: Millis? = nil, store: String = ServerProcess.temporaryStore()
@@ -99,11 +116,8 @@ enum StoreSeeder {
                         initiatedBy: Initiator(userId: "seed", name: nil), startedAt: now, completedAt: now)))
         }
         for k in 0..<questions { changes.append(.recordQuestion(modelId: source, at: now + Millis(k))) }
-        let journal = try JournalStore<PlatformState>(directory: store)
-        try journal.write { (_: PlatformState) throws(StoreError) -> (record: [UInt8], result: Void) in
-            (Transaction(changes).record, ())
-        }
-        try journal.compact()  // as a long-lived store looks: a snapshot and a short journal
+        // Compacted, as a long-lived store looks: a snapshot and a short journal.
+        try commit(Transaction(changes), to: store, compact: true)
         return BigTenant(store: store, tenant: tenant, source: source, target: target, spaces: spaces)
     }
 

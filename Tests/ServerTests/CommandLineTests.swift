@@ -31,7 +31,7 @@ final class CommandLineTests: XCTestCase {
         let bad: [([String], String)] = [
             (
                 ["--bogus"],
-                "serve has no option '--bogus'; it takes --store DIR, --catalog FILE, --today YYYY-MM-DD, "
+                "serve has no option '--bogus'; it takes --store STORE, --catalog FILE, --today YYYY-MM-DD, "
                     + "--retiring-window-days N, --cleanup-schedule SPEC, --log-level LEVEL, --max-message-bytes N, "
                     + "--conformance-fixtures"
             ),
@@ -40,7 +40,7 @@ final class CommandLineTests: XCTestCase {
                 "unknown command 'frobnicate'; the commands are serve, verify, cleanup, call, demo, compact, openrpc"
             ),
             (["--conformance-fixtures=yes"], "--conformance-fixtures takes no value"),
-            (["verify"], "verify takes --store DIR"),
+            (["verify"], "verify takes --store STORE"),
             (["call"], "call takes METHOD [PARAMS_JSON] (got 0 arguments)"),
             (["call", "tenants/list", "--as", "admin"], "--as admin needs --tenant ID"),
             (["--store"], "--store needs a value"),
@@ -65,7 +65,7 @@ final class CommandLineTests: XCTestCase {
             (["cleanup", "--limit", "0"], "--limit takes a whole number from 1 to 500 (got '0')"),
             (
                 ["cleanup", "--force"],
-                "cleanup has no option '--force'; it takes --store DIR, --dry-run, --limit N"
+                "cleanup has no option '--force'; it takes --store STORE, --dry-run, --limit N"
             ),
         ]
         for (args, message) in bad {
