@@ -113,6 +113,14 @@ public enum Launcher {
         _ location: String, mode: JournalStore<PlatformState>.Mode, environment env: [String: String]
     ) throws(StoreError) -> any PlatformStore {
         let floor = env["MODEL_LIFECYCLE_COMPACTION_BYTES"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        if !PostgresStore<PlatformState>.isDatabaseURI(location),
+            location.hasPrefix("postgres:") || location.hasPrefix("postgresql:")
+        {
+            // A mistyped URI must not become a directory named "postgresql:".
+            throw .cannotOpen(
+                path: PostgresStore<PlatformState>.redacted(location),
+                reason: "a PostgreSQL store is named by a URI starting postgresql:// or postgres://")
+        }
         if PostgresStore<PlatformState>.isDatabaseURI(location) {
             let store = PostgresPlatformStore(try openDatabase(location, mode: mode, environment: env))
             if let floor { store.compactionFloor = floor }

@@ -25,6 +25,14 @@ struct LibPQ: @unchecked Sendable {
             Conn?, UnsafePointer<CChar>?, Int32, UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?,
             UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32
         ) -> Result?
+    let exec: @convention(c) (Conn?, UnsafePointer<CChar>?) -> Result?
+    let prepare:
+        @convention(c) (Conn?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, Int32, UnsafePointer<UInt32>?) -> Result?
+    let execPrepared:
+        @convention(c) (
+            Conn?, UnsafePointer<CChar>?, Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
+            UnsafePointer<Int32>?, Int32
+        ) -> Result?
     let resultStatus: @convention(c) (Result?) -> Int32
     let resultErrorField: @convention(c) (Result?, Int32) -> UnsafePointer<CChar>?
     let resultErrorMessage: @convention(c) (Result?) -> UnsafePointer<CChar>?
@@ -34,6 +42,7 @@ struct LibPQ: @unchecked Sendable {
     let getisnull: @convention(c) (Result?, Int32, Int32) -> Int32
     let clear: @convention(c) (Result?) -> Void
     let socket: @convention(c) (Conn?) -> Int32
+    let backendPID: @convention(c) (Conn?) -> Int32
     let consumeInput: @convention(c) (Conn?) -> Int32
     let notifies: @convention(c) (Conn?) -> UnsafeMutableRawPointer?
     let freemem: @convention(c) (UnsafeMutableRawPointer?) -> Void
@@ -73,9 +82,10 @@ struct LibPQ: @unchecked Sendable {
                 ))
         }
         let names = [
-            "PQconnectdbParams", "PQstatus", "PQerrorMessage", "PQfinish", "PQexecParams", "PQresultStatus",
+            "PQconnectdbParams", "PQstatus", "PQerrorMessage", "PQfinish", "PQexecParams", "PQexec", "PQprepare",
+            "PQexecPrepared", "PQresultStatus",
             "PQresultErrorField", "PQresultErrorMessage", "PQntuples", "PQgetvalue", "PQgetlength", "PQgetisnull",
-            "PQclear", "PQsocket", "PQconsumeInput", "PQnotifies", "PQfreemem",
+            "PQclear", "PQsocket", "PQbackendPID", "PQconsumeInput", "PQnotifies", "PQfreemem",
         ]
         let missing = names.filter { dlsym(handle, $0) == nil }
         guard missing.isEmpty else {
@@ -86,10 +96,13 @@ struct LibPQ: @unchecked Sendable {
         let lib = LibPQ(
             connectdbParams: symbol("PQconnectdbParams"), status: symbol("PQstatus"),
             errorMessage: symbol("PQerrorMessage"), finish: symbol("PQfinish"), execParams: symbol("PQexecParams"),
+            exec: symbol("PQexec"), prepare: symbol("PQprepare"),
+            execPrepared: symbol("PQexecPrepared"),
             resultStatus: symbol("PQresultStatus"), resultErrorField: symbol("PQresultErrorField"),
             resultErrorMessage: symbol("PQresultErrorMessage"), ntuples: symbol("PQntuples"),
             getvalue: symbol("PQgetvalue"), getlength: symbol("PQgetlength"), getisnull: symbol("PQgetisnull"),
-            clear: symbol("PQclear"), socket: symbol("PQsocket"), consumeInput: symbol("PQconsumeInput"),
+            clear: symbol("PQclear"), socket: symbol("PQsocket"), backendPID: symbol("PQbackendPID"),
+            consumeInput: symbol("PQconsumeInput"),
             notifies: symbol("PQnotifies"), freemem: symbol("PQfreemem"))
         return .success(lib)
     }

@@ -6,16 +6,16 @@ import Glibc
 /// binary, errors typed by what the caller can do about them.
 ///
 /// Threading: one thread at a time (libpq connections are not shared between threads).
-final class PostgresConnection {
+public final class PostgresConnection {
     /// A failed statement or connection.
-    enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, CustomStringConvertible {
         /// The connection is gone or was never made: the statement's outcome is unknown when it was
         /// a COMMIT.
         case connection(String)
         /// The server refused the statement (SQLSTATE and message); the connection is still usable.
         case statement(sqlState: String, message: String)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .connection(let m): m
             case .statement(let state, let m): "\(m) (SQLSTATE \(state))"
@@ -24,14 +24,14 @@ final class PostgresConnection {
     }
 
     /// A statement parameter: text, or binary bytes (bytea).
-    enum Param {
+    public enum Param {
         case text(String)
         case binary([UInt8])
         case null
     }
 
     /// The rows of a result, read by row and column; the result is freed with the value.
-    final class Rows {
+    public final class Rows {
         private let pq: LibPQ
         private let result: LibPQ.Result
 
@@ -43,34 +43,63 @@ final class PostgresConnection {
         deinit { pq.clear(result) }
 
         /// How many rows.
-        var count: Int { Int(pq.ntuples(result)) }
+        public var count: Int { Int(pq.ntuples(result)) }
         /// Whether the value is SQL NULL.
-        func isNull(_ row: Int, _ column: Int) -> Bool { pq.getisnull(result, Int32(row), Int32(column)) != 0 }
+        public func isNull(_ row: Int, _ column: Int) -> Bool { pq.getisnull(result, Int32(row), Int32(column)) != 0 }
         /// A value as text (text results).
-        func text(_ row: Int, _ column: Int) -> String {
+        public func text(_ row: Int, _ column: Int) -> String {
             guard let p = pq.getvalue(result, Int32(row), Int32(column)) else { return "" }
             return String(cString: p)
         }
         /// A value as an integer (text results).
-        func int(_ row: Int, _ column: Int) -> Int64? { Int64(text(row, column)) }
+        public func int(_ row: Int, _ column: Int) -> Int64? { Int64(text(row, column)) }
         /// A value's bytes (binary results).
-        func bytes(_ row: Int, _ column: Int) -> [UInt8] {
+        public func bytes(_ row: Int, _ column: Int) -> [UInt8] {
             let n = Int(pq.getlength(result, Int32(row), Int32(column)))
             guard n > 0, let p = pq.getvalue(result, Int32(row), Int32(column)) else { return [] }
             return p.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
         }
+        /// A bytea value of a text result (`\\x` and hex digits).
+        public func hexBytes(_ row: Int, _ column: Int) -> [UInt8]? {
+            let n = Int(pq.getlength(result, Int32(row), Int32(column)))
+            guard n >= 2, n % 2 == 0, let p = pq.getvalue(result, Int32(row), Int32(column)) else { return nil }
+            return p.withMemoryRebound(to: UInt8.self, capacity: n) { b -> [UInt8]? in
+                guard b[0] == UInt8(ascii: "\\"), b[1] == UInt8(ascii: "x") else { return nil }
+                var out: [UInt8] = []
+                out.reserveCapacity(n / 2 - 1)
+                var i = 2
+                while i < n {
+                    guard let hi = Self.nibble(b[i]), let lo = Self.nibble(b[i + 1]) else { return nil }
+                    out.append(hi << 4 | lo)
+                    i += 2
+                }
+                return out
+            }
+        }
+
+        private static func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+
         /// A binary int8 value (big-endian).
-        func binaryInt(_ row: Int, _ column: Int) -> Int64 {
+        public func binaryInt(_ row: Int, _ column: Int) -> Int64 {
             bytes(row, column).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
         }
     }
 
     private let pq: LibPQ
     private var conn: LibPQ.Conn?
+    /// Names of the statements prepared on this connection.
+    private var prepared: Set<String> = []
 
     /// Connects with `uri` (any libpq connection string or URI); `defaults` are keywords the URI may
     /// override (connect_timeout, application_name, …).
-    init(uri: String, defaults: [(String, String)]) throws(Failure) {
+    public init(uri: String, defaults: [(String, String)]) throws(Failure) {
         switch LibPQ.shared {
         case .failure(let e): throw .connection(e.reason)
         case .success(let lib): pq = lib
@@ -92,21 +121,29 @@ final class PostgresConnection {
     deinit { close() }
 
     /// Closes the connection (later statements fail as `.connection`).
-    func close() {
+    public func close() {
         if let conn { pq.finish(conn) }
         conn = nil
+        prepared.removeAll()
     }
 
+    /// The process id of the server backend serving this connection (0 when closed).
+    public var backendPID: Int32 { conn.map { pq.backendPID($0) } ?? 0 }
+
     /// Whether the connection is open and was fine after its last statement.
-    var isOpen: Bool { conn.map { pq.status($0) == LibPQ.connectionOK } ?? false }
+    public var isOpen: Bool { conn.map { pq.status($0) == LibPQ.connectionOK } ?? false }
 
     /// Runs one statement; `binaryResults` asks for binary column values.
     @discardableResult
-    func execute(_ sql: String, _ params: [Param] = [], binaryResults: Bool = false) throws(Failure) -> Rows {
+    public func execute(_ sql: String, _ params: [Param] = [], binaryResults: Bool = false) throws(Failure) -> Rows {
         guard let conn else { throw .connection("not connected") }
         let result = Self.withParams(params) { values, lengths, formats in
             pq.execParams(conn, sql, Int32(params.count), nil, values, lengths, formats, binaryResults ? 1 : 0)
         }
+        return try check(result, conn)
+    }
+
+    private func check(_ result: LibPQ.Result?, _ conn: LibPQ.Conn) throws(Failure) -> Rows {
         guard let result else {
             throw .connection(Self.trimmed(pq.errorMessage(conn).map { String(cString: $0) } ?? "no result"))
         }
@@ -125,8 +162,31 @@ final class PostgresConnection {
         throw .statement(sqlState: sqlState, message: message)
     }
 
+    /// Runs a statement prepared on this connection under `name` (prepared from `sql` on first
+    /// use): parsed and planned once, not on every call.
+    public func execute(
+        prepared name: String, _ sql: String, _ params: [Param] = [], binaryResults: Bool = false
+    ) throws(Failure) -> Rows {
+        guard let conn else { throw .connection("not connected") }
+        if !prepared.contains(name) {
+            _ = try check(pq.prepare(conn, name, sql, Int32(params.count), nil), conn)
+            prepared.insert(name)
+        }
+        let result = Self.withParams(params) { values, lengths, formats in
+            pq.execPrepared(conn, name, Int32(params.count), values, lengths, formats, binaryResults ? 1 : 0)
+        }
+        return try check(result, conn)
+    }
+
+    /// Runs several statements in one round trip (the simple query protocol: no parameters, text
+    /// results); the rows are the last statement's. The first failing statement ends the run.
+    public func executeScript(_ sql: String) throws(Failure) -> Rows {
+        guard let conn else { throw .connection("not connected") }
+        return try check(pq.exec(conn, sql), conn)
+    }
+
     /// Runs a statement whose rows are not needed.
-    func run(_ sql: String, _ params: [Param] = []) throws(Failure) {
+    public func run(_ sql: String, _ params: [Param] = []) throws(Failure) {
         _ = try execute(sql, params)
     }
 

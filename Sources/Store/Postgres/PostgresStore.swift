@@ -98,6 +98,7 @@ public final class PostgresStore<State: StoreState> {
             try c.run("SET lock_timeout = \(timeoutSeconds * 1000)")
             try c.run("SET idle_in_transaction_session_timeout = \(timeoutSeconds * 2000)")
             try c.run("SET synchronous_commit = on")
+            try c.run("SET standard_conforming_strings = on")
             try c.run("SET client_min_messages = warning")
             connection = c
             return c
@@ -167,7 +168,10 @@ public final class PostgresStore<State: StoreState> {
             CREATE TABLE model_lifecycle_head (id int PRIMARY KEY CHECK (id = 1), position bigint NOT NULL,
               generation bigint NOT NULL, snapshot_position bigint NOT NULL, snapshot_parts int NOT NULL)
             """,
-            "CREATE TABLE model_lifecycle_log (position bigint PRIMARY KEY, record bytea NOT NULL)",
+            """
+            CREATE TABLE model_lifecycle_log (position bigint PRIMARY KEY, record bytea NOT NULL,
+              writer text NOT NULL DEFAULT '', written_at timestamptz NOT NULL DEFAULT now())
+            """,
             """
             CREATE TABLE model_lifecycle_snapshot (generation bigint NOT NULL, part int NOT NULL,
               records bytea NOT NULL, PRIMARY KEY (generation, part))
@@ -303,6 +307,7 @@ public final class PostgresStore<State: StoreState> {
         let c = try connect()
         do {
             let rows = try c.execute(
+                prepared: "ml_refresh",
                 """
                 SELECT h.snapshot_position, l.position, l.record FROM model_lifecycle_head h
                   LEFT JOIN model_lifecycle_log l ON l.position > $1 ORDER BY l.position
@@ -356,33 +361,103 @@ public final class PostgresStore<State: StoreState> {
         _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
     ) throws -> R {
         guard mode != .verify else { throw StoreError.readOnly(reason: "verify opens the store read-only") }
-        let c = try begin()
-        var committing = false
-        var transactionId = ""
+        // First, optimistically: the body on the state as of this process's last read, appended
+        // in one statement that commits only if no other writer came in between. The common case
+        // (the request has just read) is then one round trip.
+        let (record, apply, result) = try body(current)
+        if record.isEmpty { return result }
+        try State.checkReadable(record)
+        let framed = Record.encode(record)
+        if try appendIfCurrent(framed) {
+            if let apply { apply(&current) } else { try current.apply(record[...]) }
+            position += 1
+            logBytes += framed.count
+            return result
+        }
+        return try writeHoldingHead(body)
+    }
+
+    /// One statement, committed on its own: moves the head from this process's position to the
+    /// next and inserts the record there, or does nothing when the head has moved on. Returns
+    /// whether it committed; a lost answer is settled by looking for this write's row.
+    private func appendIfCurrent(_ framed: [UInt8]) throws(StoreError) -> Bool {
+        let c = try connect()
+        let writer = Self.writerToken()
+        let pid = c.backendPID
         do {
-            let head = try c.execute(
+            let rows = try c.execute(
+                prepared: "ml_append",
                 """
-                UPDATE model_lifecycle_head SET position = position + 1 WHERE id = 1
-                  RETURNING position, snapshot_position, pg_current_xact_id()::text
-                """)
-            guard head.count == 1, let next = head.int(0, 0), let snapPos = head.int(0, 1) else {
-                throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
+                WITH h AS (UPDATE model_lifecycle_head SET position = position + 1 WHERE id = 1 AND position = $1
+                  RETURNING position)
+                INSERT INTO model_lifecycle_log (position, record, writer) SELECT position, $2, $3 FROM h
+                  RETURNING position
+                """, [.text(String(position)), .binary(framed), .text(writer)])
+            return rows.count == 1
+        } catch {
+            switch error {
+            case .connection(let m):
+                disconnect()
+                // Sent or not, committed or not: find out, then (if not) let the locking path write.
+                return try settleLostAppend(writer: writer, position: position + 1, backend: pid, lost: m)
+            case .statement(let state, let m):
+                throw .unavailable(reason: "the database refused the write: \(m) (\(state))")
             }
-            transactionId = head.text(0, 2)
-            // The row lock is held: no other writer or compaction runs until this one ends.
-            if snapPos > position {
-                try loadHoldingLock(c)
-            } else {
+        }
+    }
+
+    /// Whether the append of `writer` at `position` committed, once the backend that ran it is
+    /// gone (terminated here if it is still there), so that the answer cannot change afterwards.
+    private func settleLostAppend(
+        writer: String, position: Int64, backend: Int32, lost: String
+    )
+        throws(StoreError) -> Bool
+    {
+        let deadline = Self.monotonicMillis() + Int64(timeoutSeconds) * 1000
+        var last = lost
+        repeat {
+            do {
+                let c = try connect()
+                if backend != 0 {
+                    let alive = try c.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = $1",
+                        [.text(String(backend))])
+                    if alive.count > 0 {
+                        usleep(50_000)
+                        continue
+                    }
+                }
                 let rows = try c.execute(
-                    "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
-                    [.text(String(position))], binaryResults: true)
-                try applyNewer(rows, positionColumn: 0, recordColumn: 1)
+                    "SELECT writer = $2 FROM model_lifecycle_log WHERE position = $1",
+                    [.text(String(position)), .text(writer)])
+                return rows.count == 1 && rows.text(0, 0) == "t"
+            } catch let e as PostgresConnection.Failure {
+                last = "\(e)"
+                disconnect()
+            } catch {
+                last = "\(error)"
             }
-            guard position == next - 1 else {
-                throw StoreError.damaged(
-                    file: "model_lifecycle_log", offset: Int(position),
-                    reason: "the log ends at position \(position), the head names \(next - 1)")
-            }
+            usleep(200_000)
+        } while Self.monotonicMillis() < deadline
+        throw .unavailable(
+            reason: "the connection was lost during a write and whether it committed could not be learnt within "
+                + "\(timeoutSeconds) s (\(last)); read again before retrying")
+    }
+
+    /// A token no other write has: 128 random bits.
+    private static func writerToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return String(g.next(), radix: 16) + "-" + String(g.next(), radix: 16)
+    }
+
+    /// The write under the head row's lock (see the type's comment), for when another writer
+    /// came in since this process last read.
+    private func writeHoldingHead<R, E: Error>(
+        _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
+    ) throws -> R {
+        let (c, next, transactionId) = try lockHead()
+        var committing = false
+        do {
             let (record, apply, result) = try body(current)
             if record.isEmpty {
                 try c.run("ROLLBACK")
@@ -390,12 +465,19 @@ public final class PostgresStore<State: StoreState> {
             }
             try State.checkReadable(record)
             let framed = Record.encode(record)
-            try c.run(
-                "INSERT INTO model_lifecycle_log (position, record) VALUES ($1, $2)",
-                [.text(String(next)), .binary(framed)])
             committing = true
             do {
-                try c.run("COMMIT")
+                if framed.count <= Self.inlineRecordBytes {
+                    // One round trip: the record inline as a bytea literal (hex of our own bytes).
+                    _ = try c.executeScript(
+                        "INSERT INTO model_lifecycle_log (position, record) VALUES (\(next), '\\x\(Self.hex(framed))'::bytea);"
+                            + " COMMIT")
+                } else {
+                    try c.run(
+                        "INSERT INTO model_lifecycle_log (position, record) VALUES ($1, $2)",
+                        [.text(String(next)), .binary(framed)])
+                    try c.run("COMMIT")
+                }
             } catch .connection(let m) {
                 // The answer to COMMIT was lost, not necessarily the commit: ask.
                 disconnect()
@@ -414,6 +496,95 @@ public final class PostgresStore<State: StoreState> {
         } catch {
             if c.isOpen { try? c.run("ROLLBACK") } else { disconnect() }
             throw error
+        }
+    }
+
+    /// Records up to this size go inline in the statement that commits them.
+    static var inlineRecordBytes: Int { 256 << 10 }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Begins a write: takes the head row (serializing with every other writer), gets the next
+    /// position and the transaction id, and brings the state up to the position before it. One
+    /// round trip when no other writer got in between; a connection found broken here (nothing
+    /// of the transaction done) is replaced once.
+    private func lockHead() throws -> (PostgresConnection, next: Int64, transactionId: String) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let c = try connect()
+            do {
+                let rows = try c.executeScript(
+                    """
+                    BEGIN; WITH h AS (UPDATE model_lifecycle_head SET position = position + 1 WHERE id = 1
+                      RETURNING position, snapshot_position, pg_current_xact_id()::text AS xid)
+                    SELECT h.position, h.snapshot_position, h.xid, l.position, l.record FROM h
+                      LEFT JOIN model_lifecycle_log l ON l.position > \(position) ORDER BY l.position
+                    """)
+                guard rows.count >= 1, let next = rows.int(0, 0), let snapPos = rows.int(0, 1) else {
+                    throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
+                }
+                let transactionId = rows.text(0, 2)
+                // The row lock is held: no other writer or compaction runs until this one ends.
+                if snapPos > position {
+                    try loadHoldingLock(c)
+                } else {
+                    try applyNewerText(rows, positionColumn: 3, recordColumn: 4)
+                    if position < next - 1 {
+                        // The statement's snapshot predates the lock wait: read what the writer
+                        // before this one committed.
+                        let more = try c.execute(
+                            "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
+                            [.text(String(position))], binaryResults: true)
+                        try applyNewer(more, positionColumn: 0, recordColumn: 1)
+                    }
+                }
+                guard position == next - 1 else {
+                    throw StoreError.damaged(
+                        file: "model_lifecycle_log", offset: Int(position),
+                        reason: "the log ends at position \(position), the head names \(next - 1)")
+                }
+                return (c, next, transactionId)
+            } catch let e as PostgresConnection.Failure {
+                disconnect()
+                if case .connection = e, attempt == 1 { continue }
+                throw Self.mapped(e, location: location, opening: false)
+            } catch {
+                if c.isOpen { try? c.run("ROLLBACK") } else { disconnect() }
+                throw error
+            }
+        }
+    }
+
+    /// `applyNewer` for a text result (records as hex).
+    private func applyNewerText(
+        _ rows: PostgresConnection.Rows, positionColumn: Int, recordColumn: Int
+    )
+        throws(StoreError)
+    {
+        for row in 0..<rows.count where !rows.isNull(row, positionColumn) {
+            guard let p = rows.int(row, positionColumn), let record = rows.hexBytes(row, recordColumn) else {
+                throw StoreError.damaged(file: "model_lifecycle_log", offset: 0, reason: "a log row could not be read")
+            }
+            guard p == position + 1 else {
+                throw StoreError.damaged(
+                    file: "model_lifecycle_log", offset: Int(p),
+                    reason: "the log skips from position \(position) to \(p)")
+            }
+            var next = current
+            try Self.applyFramed(record, to: &next, file: "model_lifecycle_log position \(p)")
+            current = next
+            position = p
+            logBytes += record.count
         }
     }
 
@@ -537,7 +708,11 @@ public final class PostgresStore<State: StoreState> {
                 "UPDATE model_lifecycle_head SET snapshot_position = position, snapshot_parts = $1 WHERE id = 1",
                 [.text(String(parts.count))])
             try c.run("DELETE FROM model_lifecycle_snapshot WHERE generation < $1", [.text(String(gen))])
-            try c.run("DELETE FROM model_lifecycle_log WHERE position <= $1", [.text(String(pos))])
+            // Rows of the last ten minutes stay a while (loads skip them): a writer whose answer
+            // was lost looks for its own row to learn whether it committed.
+            try c.run(
+                "DELETE FROM model_lifecycle_log WHERE position <= $1 AND written_at < now() - interval '10 minutes'",
+                [.text(String(pos))])
             try c.run("COMMIT")
             generation = gen
             snapshotBytes = parts.reduce(0) { $0 + $1.count }
