@@ -9,6 +9,8 @@ struct Bench {
     let selfPath: String
     let work: String
     let quick: Bool
+    /// An administration URI of a PostgreSQL server for the PostgreSQL figures (`--postgres`).
+    var postgresURI: String?
     var baselines: Baselines { Baselines(work: work) }
     private var bigStore: BenchStore?
 
@@ -26,7 +28,7 @@ struct Bench {
         [
             ("throughput", { try $0.throughput() }), ("list", { try $0.list() }), ("migrate", { try $0.migrate() }),
             ("open", { try $0.open() }), ("write", { try $0.write() }), ("scaling", { try $0.scaling() }),
-            ("latency", { try $0.latency() }),
+            ("latency", { try $0.latency() }), ("postgres", { try $0.postgres() }),
         ]
     }
 

@@ -11,12 +11,14 @@ if arguments.first == "echo-server" { exit(EchoServer.run()) }
 if arguments.contains("--help") {
     print(
         """
-        model-lifecycle-bench [--quick] [--binary PATH] [--work DIR] [--only NAME]
+        model-lifecycle-bench [--quick] [--binary PATH] [--work DIR] [--only NAME] [--postgres URI]
           Measures the release model-lifecycle binary against baselines run in the same process.
           --quick     smaller data and fewer repetitions (under a minute)
           --binary    the server to measure (default: model-lifecycle next to this executable)
           --work      scratch directory (default: $TMPDIR/model-lifecycle-bench)
-          --only      run one figure: throughput, list, migrate, open, write, scaling, latency
+          --only      run one figure: throughput, list, migrate, open, write, scaling, latency, postgres
+          --postgres  a PostgreSQL administration URI for the postgres figures (default
+                      $MODEL_LIFECYCLE_BENCH_POSTGRES; without one they are skipped)
         """)
     exit(0)
 }
@@ -32,6 +34,7 @@ try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectori
 let only = option("--only")
 
 var bench = Bench(binary: binary, selfPath: selfPath.path, work: work, quick: quick)
+bench.postgresURI = option("--postgres") ?? ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_BENCH_POSTGRES"]
 var rows: [Row] = []
 let started = now()
 for (name, run) in bench.figures where only == nil || only == name {
