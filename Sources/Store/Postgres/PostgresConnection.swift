@@ -92,6 +92,18 @@ public final class PostgresConnection {
         }
     }
 
+    /// A connection fault a test injects at one statement.
+    enum InjectedFault {
+        /// The connection breaks before the statement is sent.
+        case lostBeforeSending
+        /// The statement runs (and commits, if it does) but its answer is lost with the connection.
+        case lostAfterRunning
+    }
+
+    /// Called with every statement before it is sent (tests: the store's protocol under a
+    /// broken connection at each statement); nil, or a nil answer, runs it normally.
+    var inject: ((String) -> InjectedFault?)?
+
     private let pq: LibPQ
     private var conn: LibPQ.Conn?
     /// Names of the statements prepared on this connection.
@@ -136,6 +148,24 @@ public final class PostgresConnection {
     /// Runs one statement; `binaryResults` asks for binary column values.
     @discardableResult
     public func execute(_ sql: String, _ params: [Param] = [], binaryResults: Bool = false) throws(Failure) -> Rows {
+        try injecting(sql) { () throws(Failure) in try executeNow(sql, params, binaryResults: binaryResults) }
+    }
+
+    /// Runs `body` unless a fault is injected at `sql`.
+    private func injecting(_ sql: String, _ body: () throws(Failure) -> Rows) throws(Failure) -> Rows {
+        switch inject?(sql) {
+        case nil: return try body()
+        case .lostBeforeSending?:
+            close()
+            throw .connection("injected: the connection broke before the statement was sent")
+        case .lostAfterRunning?:
+            _ = try? body()
+            close()
+            throw .connection("injected: the connection broke before the answer arrived")
+        }
+    }
+
+    private func executeNow(_ sql: String, _ params: [Param], binaryResults: Bool) throws(Failure) -> Rows {
         guard let conn else { throw .connection("not connected") }
         let result = Self.withParams(params) { values, lengths, formats in
             pq.execParams(conn, sql, Int32(params.count), nil, values, lengths, formats, binaryResults ? 1 : 0)
@@ -167,6 +197,14 @@ public final class PostgresConnection {
     public func execute(
         prepared name: String, _ sql: String, _ params: [Param] = [], binaryResults: Bool = false
     ) throws(Failure) -> Rows {
+        try injecting(sql) { () throws(Failure) in
+            try executePreparedNow(name, sql, params, binaryResults: binaryResults)
+        }
+    }
+
+    private func executePreparedNow(
+        _ name: String, _ sql: String, _ params: [Param], binaryResults: Bool
+    ) throws(Failure) -> Rows {
         guard let conn else { throw .connection("not connected") }
         if !prepared.contains(name) {
             _ = try check(pq.prepare(conn, name, sql, Int32(params.count), nil), conn)
@@ -181,8 +219,10 @@ public final class PostgresConnection {
     /// Runs several statements in one round trip (the simple query protocol: no parameters, text
     /// results); the rows are the last statement's. The first failing statement ends the run.
     public func executeScript(_ sql: String) throws(Failure) -> Rows {
-        guard let conn else { throw .connection("not connected") }
-        return try check(pq.exec(conn, sql), conn)
+        try injecting(sql) { () throws(Failure) in
+            guard let conn else { throw .connection("not connected") }
+            return try check(pq.exec(conn, sql), conn)
+        }
     }
 
     /// Runs a statement whose rows are not needed.

@@ -42,6 +42,10 @@ public final class PostgresStore<State: StoreState> {
     private let mode: Mode
     private let timeoutSeconds: Int
     private var connection: PostgresConnection?
+    /// Given to every connection this store makes (tests inject connection faults).
+    var injectFault: ((String) -> PostgresConnection.InjectedFault?)? {
+        didSet { connection?.inject = injectFault }
+    }
 
     private var current = State()
     /// The position of the last record applied.
@@ -93,6 +97,7 @@ public final class PostgresStore<State: StoreState> {
                     ("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "3"),
                     ("tcp_user_timeout", String(timeoutSeconds * 1000)),
                 ])
+            c.inject = injectFault
             // Bounded waits: a statement or a lock never waits longer than the timeout.
             try c.run("SET statement_timeout = \(timeoutSeconds * 1000)")
             try c.run("SET lock_timeout = \(timeoutSeconds * 1000)")
