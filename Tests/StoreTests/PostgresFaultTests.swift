@@ -166,3 +166,24 @@ final class PostgresFaultTests: XCTestCase {
             })
     }
 }
+
+/// Store locations as messages show them.
+final class PostgresLocationTests: XCTestCase {
+    func testPasswordsNeverAppearInTheLocationShown() {
+        XCTAssertEqual(
+            PostgresStore<EntryLog>.redacted("postgresql://ada:s3cret@db.example:5432/platform"),
+            "postgresql://ada:***@db.example:5432/platform")
+        XCTAssertEqual(
+            PostgresStore<EntryLog>.redacted("postgres://db/platform?sslmode=require&password=s3cret"),
+            "postgres://db/platform?sslmode=require&password=***")
+        XCTAssertEqual(PostgresStore<EntryLog>.redacted("postgresql://ada@db/platform"), "postgresql://ada@db/platform")
+        XCTAssertEqual(PostgresStore<EntryLog>.redacted("postgresql:///platform"), "postgresql:///platform")
+    }
+
+    func testOnlyURIsOfPostgreSQLNameADatabase() {
+        XCTAssertTrue(PostgresStore<EntryLog>.isDatabaseURI("postgresql://db/x"))
+        XCTAssertTrue(PostgresStore<EntryLog>.isDatabaseURI("postgres://db/x"))
+        XCTAssertFalse(PostgresStore<EntryLog>.isDatabaseURI("/var/lib/model-lifecycle"))
+        XCTAssertFalse(PostgresStore<EntryLog>.isDatabaseURI("postgresql:/db/x"))
+    }
+}

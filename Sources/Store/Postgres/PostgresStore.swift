@@ -738,12 +738,23 @@ public final class PostgresStore<State: StoreState> {
     /// The URI with its password replaced by `***` (for messages and logs).
     public static func redacted(_ uri: String) -> String {
         guard let scheme = uri.firstRange(of: "://") else { return uri }
+        var out = String(uri[..<scheme.upperBound])
         let rest = uri[scheme.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@") else { return uri }
-        let userInfo = authority[..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return uri }
-        return String(uri[..<colon]) + ":***" + String(uri[at...])
+        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+            out += authority[..<colon] + ":***" + authority[at...]
+        } else {
+            out += authority
+        }
+        // A password may also be a query parameter (`?password=…`).
+        var tail = String(rest[authorityEnd...])
+        if let q = tail.firstIndex(of: "?") {
+            let parameters = tail[tail.index(after: q)...].split(separator: "&", omittingEmptySubsequences: false).map {
+                $0.hasPrefix("password=") ? "password=***" : String($0)
+            }
+            tail = String(tail[...q]) + parameters.joined(separator: "&")
+        }
+        return out + tail
     }
 }
