@@ -47,3 +47,59 @@ extension PlatformState {
             || templates.values.contains { $0.tenantId == id }
     }
 }
+
+/// Lookups by id: the entity, or nil when there is none (of any tenant: tenant-scoped lookups
+/// that treat another tenant's as absent are the server's).
+extension PlatformState {
+    /// The tenant `id`.
+    public func tenant(_ id: String) -> Tenant? { tenants[id] }
+    /// The model `id`, soft-deleted and migrated ones included.
+    public func model(_ id: String) -> Model? { models[id] }
+    /// The provider account `id`.
+    public func provider(_ id: String) -> Provider? { providers[id] }
+    /// The security classification `id`.
+    public func classification(_ id: String) -> Classification? { classifications[id] }
+    /// The space `id`.
+    public func space(_ id: String) -> Space? { spaces[id] }
+    /// The assistant, app or service `id`.
+    public func configuration(_ id: String) -> ConfigItem? { configs[id] }
+    /// The template `id`, soft-deleted ones included.
+    public func template(_ id: String) -> Template? { templates[id] }
+    /// The migration history entry `id`.
+    public func migration(_ id: String) -> MigrationEntry? { migrations[id] }
+    /// The audit entry `id`.
+    public func auditEntry(_ id: String) -> AuditEntry? { audit[id] }
+    /// The provider type of a model's provider, or nil when the provider is gone.
+    public func providerType(of model: Model) -> String? { providers[model.providerId]?.providerType }
+}
+
+/// The entities of a tenant, and of all tenants (any order; lists sort them).
+extension PlatformState {
+    /// Every tenant.
+    public var allTenants: [Tenant] { Array(tenants.values) }
+    /// The ids of every model, of every tenant.
+    public var allModelIDs: [String] { Array(models.keys) }
+    /// The tenant's provider accounts.
+    public func providers(ofTenant tenantId: String) -> [Provider] {
+        providers.values.filter { $0.tenantId == tenantId }
+    }
+    /// The tenant's security classifications.
+    public func classifications(ofTenant tenantId: String) -> [Classification] {
+        classifications.values.filter { $0.tenantId == tenantId }
+    }
+    /// The tenant's spaces.
+    public func spaces(ofTenant tenantId: String) -> [Space] { spaces.values.filter { $0.tenantId == tenantId } }
+    /// The tenant's templates, soft-deleted ones included.
+    public func templates(ofTenant tenantId: String) -> [Template] {
+        templates.values.filter { $0.tenantId == tenantId }
+    }
+    /// The tenant's configurations of one kind.
+    public func configurations(ofKind kind: ConfigKind, inTenant tenantId: String) -> [ConfigItem] {
+        configs.values.filter { $0.kind == kind && $0.tenantId == tenantId }
+    }
+
+    /// How many of each entity the state holds (verify's report).
+    public var counts: (tenants: Int, models: Int, spaces: Int, configurations: Int, templates: Int) {
+        (tenants.count, models.count, spaces.count, configs.count, templates.count)
+    }
+}

@@ -7,25 +7,25 @@ import JSONRPC
 /// only, so a commit costs in proportion to what it changes, not to the size of the store.
 public struct PlatformState: Sendable {
     /// Tenants by id.
-    public private(set) var tenants: [String: Tenant] = [:]
+    private(set) var tenants: [String: Tenant] = [:]
     /// Security classifications by id (each belongs to a tenant).
-    public private(set) var classifications: [String: Classification] = [:]
+    private(set) var classifications: [String: Classification] = [:]
     /// Providers by id.
-    public private(set) var providers: [String: Provider] = [:]
+    private(set) var providers: [String: Provider] = [:]
     /// Models by id, soft-deleted and migrated ones included until cleanup removes them.
-    public private(set) var models: [String: Model] = [:]
+    private(set) var models: [String: Model] = [:]
     /// Spaces by id, with the models each enables.
-    public private(set) var spaces: [String: Space] = [:]
+    private(set) var spaces: [String: Space] = [:]
     /// Assistants, apps and services by id.
-    public private(set) var configs: [String: ConfigItem] = [:]
+    private(set) var configs: [String: ConfigItem] = [:]
     /// Assistant and app templates by id, soft-deleted ones included.
-    public private(set) var templates: [String: Template] = [:]
+    private(set) var templates: [String: Template] = [:]
     /// Migration history entries by id (they outlive the models they name).
-    public private(set) var migrations: [String: MigrationEntry] = [:]
+    private(set) var migrations: [String: MigrationEntry] = [:]
     /// History ids per tenant, oldest first.
     private(set) var migrationsByTenant: [String: [String]] = [:]
     /// Audit entries by id.
-    public private(set) var audit: [String: AuditEntry] = [:]
+    private(set) var audit: [String: AuditEntry] = [:]
     /// Audit ids per tenant, oldest first.
     private(set) var auditByTenant: [String: [String]] = [:]
     /// The store's own facts (creation time, last cleanup); nil until a serving process set them.
@@ -33,6 +33,9 @@ public struct PlatformState: Sendable {
     /// Question timestamps per model (questions are counted and purged, never read back one by one).
     private(set) var questionTimes: [String: [Millis]] = [:]
 
+    // The tables above are Domain's own, like the indexes below: code outside Domain reads
+    // through the lookups and queries of `PlatformState+Queries.swift`, so the representation
+    // can change without touching handlers.
     // Indexes: model id → ids of what references it. Domain's own: handlers ask the queries of
     // `PlatformState+Queries.swift`.
     private(set) var configsByModel: [String: Set<String>] = [:]

@@ -61,7 +61,7 @@ enum Demo {
         let demo: DemoPlatform
         do {
             let store = try Launcher.openPlatformStore(dir, mode: .serve, environment: env)
-            if let held = try? store.read(), !held.tenants.isEmpty || held.meta != nil {
+            if let held = try? store.read(), !held.allTenants.isEmpty || held.meta != nil {
                 Launcher.writeStderr(
                     "model-lifecycle: demo needs a new store; \(store.location) already holds one\n")
                 return ExitCode.usage.rawValue

@@ -289,9 +289,10 @@ public enum Launcher {
 
     /// How many of each entity a state holds (verify's report).
     static func counts(_ s: PlatformState) -> JSONValue {
-        [
-            "tenants": .int(s.tenants.count), "models": .int(s.models.count), "spaces": .int(s.spaces.count),
-            "configurations": .int(s.configs.count), "templates": .int(s.templates.count),
+        let c = s.counts
+        return [
+            "tenants": .int(c.tenants), "models": .int(c.models), "spaces": .int(c.spaces),
+            "configurations": .int(c.configurations), "templates": .int(c.templates),
             "questions": .int(s.questionCount),
         ]
     }

@@ -89,7 +89,7 @@ extension MethodTable {
                         } else if let requested, requested != tenantId {
                             throw .domain(.notFound(entity: "tenant", id: requested))
                         }
-                        guard state.tenants[tenantId] != nil else {
+                        guard state.tenant(tenantId) != nil else {
                             throw .domain(.notFound(entity: "tenant", id: tenantId))
                         }
                     }

@@ -45,7 +45,7 @@ public enum DomainMethods {
             guard Formats.isLowercaseUUID(tenantId) else {
                 return ParamsError("/initializationOptions/actor/tenantId", "must be a lowercase UUID")
             }
-            guard let state = try? platform.read(), state.tenants[tenantId] != nil else {
+            guard let state = try? platform.read(), state.tenant(tenantId) != nil else {
                 return ParamsError("/initializationOptions/actor/tenantId", "no tenant with id \(tenantId)")
             }
             return nil

@@ -15,7 +15,7 @@ public enum LifecycleNotice {
         else { return nil }
         var models: [(String, JSONValue)] = []
         for id in state.modelIDs(ofTenant: tenantId) {
-            guard let m = state.models[id] else { continue }
+            guard let m = state.model(id) else { continue }
             let life = Views.lifecycle(m, state, platform)
             guard life.status == .retiring || life.status == .deprecated else { continue }
             let active = ModelReferences.of(m.id, in: state).activeCount

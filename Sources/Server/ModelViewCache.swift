@@ -39,7 +39,7 @@ final class ModelViewCache {
             stamp = now
         }
         if let hit = entries[id] { return hit }
-        guard let m = state.models[id] else { return nil }
+        guard let m = state.model(id) else { return nil }
         let e = Entry(
             id: m.id, createdAt: m.createdAt, isDeleted: m.deletedAt != nil, kind: m.kind,
             status: Views.lifecycle(m, state, platform).status,

@@ -139,7 +139,7 @@ public final class Platform: @unchecked Sendable {
 
     /// The catalog entry of a model.
     public func catalogEntry(for m: Model, in state: PlatformState) -> CatalogEntry? {
-        catalog.lookup(providerType: state.providers[m.providerId]?.providerType, name: m.name)
+        catalog.lookup(providerType: state.provider(m.providerId)?.providerType, name: m.name)
     }
 }
 

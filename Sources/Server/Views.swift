@@ -161,8 +161,8 @@ struct ModelView: MethodResult {
         shape.encode(
             Subject(
                 model: m, life: Views.lifecycle(m, state, platform),
-                providerType: state.providers[m.providerId]?.providerType,
-                classification: m.securityClassificationId.flatMap { state.classifications[$0] }))
+                providerType: state.provider(m.providerId)?.providerType,
+                classification: m.securityClassificationId.flatMap { state.classification($0) }))
     }
 
     /// What the view reads.

@@ -123,7 +123,7 @@ struct BenchStore {
             }
         }
         let state = store.state
-        for m in state.models.keys.sorted() {
+        for m in state.allModelIDs.sorted() {
             for t in state.questionTimes(of: m) {
                 out += Array(",{\"modelId\":\"\(m)\",\"at\":\(t)}".utf8)
             }

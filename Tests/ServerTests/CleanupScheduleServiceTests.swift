@@ -1,7 +1,7 @@
 import XCTest
 import Foundation
 import JSONRPC
-import Domain
+@testable import Domain
 import Store
 @testable import Server
 @testable import Launcher

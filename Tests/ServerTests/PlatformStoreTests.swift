@@ -1,6 +1,6 @@
 import XCTest
 import Foundation
-import Domain
+@testable import Domain
 import Store
 @testable import Server
 

@@ -4,34 +4,34 @@ import Domain
 /// Tenant-scoped lookups: absent and other tenants' things are both `not_found`.
 extension PlatformState {
     func classification(_ id: String, in tenant: String) throws(ServerError) -> Classification {
-        guard let c = classifications[id], c.tenantId == tenant else {
+        guard let c = classification(id), c.tenantId == tenant else {
             throw .domain(.notFound(entity: "classification", id: id))
         }
         return c
     }
     func provider(_ id: String, in tenant: String) throws(ServerError) -> Provider {
-        guard let p = providers[id], p.tenantId == tenant else { throw .domain(.notFound(entity: "provider", id: id)) }
+        guard let p = provider(id), p.tenantId == tenant else { throw .domain(.notFound(entity: "provider", id: id)) }
         return p
     }
     /// A model of the tenant; soft-deleted models are `not_found` unless `includeDeleted`.
     func model(_ id: String, in tenant: String, includeDeleted: Bool = false) throws(ServerError) -> Model {
-        guard let m = models[id], m.tenantId == tenant, includeDeleted || m.deletedAt == nil else {
+        guard let m = model(id), m.tenantId == tenant, includeDeleted || m.deletedAt == nil else {
             throw .domain(.notFound(entity: "model", id: id))
         }
         return m
     }
     func space(_ id: String, in tenant: String) throws(ServerError) -> Space {
-        guard let s = spaces[id], s.tenantId == tenant else { throw .domain(.notFound(entity: "space", id: id)) }
+        guard let s = space(id), s.tenantId == tenant else { throw .domain(.notFound(entity: "space", id: id)) }
         return s
     }
     func config(_ id: String, kind: ConfigKind, in tenant: String) throws(ServerError) -> ConfigItem {
-        guard let c = configs[id], c.kind == kind, c.tenantId == tenant else {
+        guard let c = configuration(id), c.kind == kind, c.tenantId == tenant else {
             throw .domain(.notFound(entity: kind.rawValue, id: id))
         }
         return c
     }
     func template(_ id: String, in tenant: String, includeDeleted: Bool = false) throws(ServerError) -> Template {
-        guard let t = templates[id], t.tenantId == tenant, includeDeleted || t.deletedAt == nil else {
+        guard let t = template(id), t.tenantId == tenant, includeDeleted || t.deletedAt == nil else {
             throw .domain(.notFound(entity: "template", id: id))
         }
         return t

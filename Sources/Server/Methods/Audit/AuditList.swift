@@ -46,7 +46,7 @@ enum AuditList: MethodDeclaration {
         let state = try call.platform.read()
         // Newest first in commit order (entries of one millisecond keep their order).
         let items = state.auditIDs(ofTenant: call.tenantId).enumerated().compactMap { (i, id) in
-            state.audit[id].map { (i, $0) }
+            state.auditEntry(id).map { (i, $0) }
         }
         .filter {
             (params.action == nil || $0.1.action == params.action)

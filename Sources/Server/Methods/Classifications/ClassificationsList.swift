@@ -19,7 +19,7 @@ enum ClassificationsList: MethodDeclaration {
     }
 
     static func handle(_ call: Call, _ params: NoParams) throws(ServerError) -> Result {
-        let items = try call.platform.read().classifications.values.filter { $0.tenantId == call.tenantId }
+        let items = try call.platform.read().classifications(ofTenant: call.tenantId)
             .sorted { ($0.level, $0.name) < ($1.level, $1.name) }
         return Result(items: items.map(ClassificationView.init))
     }

@@ -99,12 +99,14 @@ extension ConfigurationList {
         let items: [ConfigItem]
         if let sid = params.spaceId {
             _ = try state.space(sid, in: call.tenantId)
-            items = state.configurationIDs(inSpace: sid).compactMap { state.configs[$0] }.filter { $0.kind == kind }
+            items = state.configurationIDs(inSpace: sid).compactMap { state.configuration($0) }.filter {
+                $0.kind == kind
+            }
         } else if let mid = params.completionModelId {
             _ = try state.model(mid, in: call.tenantId, includeDeleted: true)
-            items = state.configurationIDs(using: mid).compactMap { state.configs[$0] }.filter { $0.kind == kind }
+            items = state.configurationIDs(using: mid).compactMap { state.configuration($0) }.filter { $0.kind == kind }
         } else {
-            items = state.configs.values.filter { $0.kind == kind && $0.tenantId == call.tenantId }
+            items = state.configurations(ofKind: kind, inTenant: call.tenantId)
         }
         let filtered = params.completionModelId.map { mid in items.filter { $0.completionModelId == mid } } ?? items
         return try Pagination.page(

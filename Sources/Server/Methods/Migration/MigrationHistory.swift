@@ -25,7 +25,7 @@ enum MigrationHistory: MethodDeclaration {
         let state = try call.platform.read()
         // Newest first in commit order (entries of one millisecond keep their order).
         var entries = state.historyIDs(ofTenant: call.tenantId).enumerated().compactMap { (i, id) in
-            state.migrations[id].map { (i, $0) }
+            state.migration(id).map { (i, $0) }
         }
         if let mid = params.migrationId {
             entries = entries.filter { $0.1.id == mid }

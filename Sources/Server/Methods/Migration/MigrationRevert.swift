@@ -58,7 +58,7 @@ enum MigrationRevert: MethodDeclaration {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Reversion {
         try call.platform.write { state throws(ServerError) in
             let id = params.migrationId
-            guard let original = state.migrations[id], original.tenantId == call.tenantId else {
+            guard let original = state.migration(id), original.tenantId == call.tenantId else {
                 throw .domain(.notFound(entity: "migration", id: id))
             }
             if let why = MigrationReverter.refusal(of: original, state: state) {
@@ -73,7 +73,7 @@ enum MigrationRevert: MethodDeclaration {
             var tx = Transaction(out.changes)
             tx.add(.putMigration(original.reverted(by: revert)))
             tx.add(.putMigration(revert))
-            if let source = state.models[original.fromModelId ?? ""] {
+            if let source = state.model(original.fromModelId ?? "") {
                 tx.add(
                     AuditLog.entry(
                         call, action: "migration.reverted", model: source,

@@ -11,7 +11,7 @@ extension ModelFacts {
         self.init(
             model: m, isDeprecated: life.isDeprecated, isRetiring: retiring,
             deprecationDate: life.entry?.deprecationDate,
-            classificationLevel: m.securityClassificationId.flatMap { state.classifications[$0]?.level },
-            providerType: state.providers[m.providerId]?.providerType)
+            classificationLevel: m.securityClassificationId.flatMap { state.classification($0)?.level },
+            providerType: state.provider(m.providerId)?.providerType)
     }
 }

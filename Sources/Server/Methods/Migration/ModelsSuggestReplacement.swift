@@ -59,12 +59,12 @@ enum ModelsSuggestReplacement: MethodDeclaration {
         let successor = call.platform.catalogEntry(for: source, in: state)?.successorModel
         var ranked: [(rank: ReplacementRank, candidate: Candidate)] = []
         for id in state.modelIDs(ofTenant: call.tenantId) where id != source.id {
-            guard let m = state.models[id], m.deletedAt == nil else { continue }
+            guard let m = state.model(id), m.deletedAt == nil else { continue }
             let p = MigrationPlanner.plan(
                 state: state, source: sourceFacts, target: ModelFacts(m, state, call.platform),
                 entityTypes: MigrationEntityType.allCases)
             let warnings = p.warnings.count
-            let isSuccessor = m.isCatalogSuccessor(successor, providerType: state.providers[m.providerId]?.providerType)
+            let isSuccessor = m.isCatalogSuccessor(successor, providerType: state.provider(m.providerId)?.providerType)
             var reasons: [String] = []
             if isSuccessor { reasons.append("catalog successor of \(source.name)") }
             if let f = m.family, f == source.family { reasons.append("same family (\(f))") }

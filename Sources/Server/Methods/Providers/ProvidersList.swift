@@ -19,7 +19,7 @@ enum ProvidersList: MethodDeclaration {
     }
 
     static func handle(_ call: Call, _ params: NoParams) throws(ServerError) -> Result {
-        let items = try call.platform.read().providers.values.filter { $0.tenantId == call.tenantId }.sorted {
+        let items = try call.platform.read().providers(ofTenant: call.tenantId).sorted {
             ($0.name, $0.id) < ($1.name, $1.id)
         }
         return Result(items: items.map(ProviderView.init))

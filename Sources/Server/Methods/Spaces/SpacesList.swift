@@ -8,7 +8,7 @@ enum SpacesList: MethodDeclaration {
     static let summary = "The tenant's spaces, oldest first."
 
     static func handle(_ call: Call, _ params: PageRequest) throws(ServerError) -> Page<SpaceView> {
-        let items = try call.platform.read().spaces.values.filter { $0.tenantId == call.tenantId }
+        let items = try call.platform.read().spaces(ofTenant: call.tenantId)
         return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, request: params, render: SpaceView.init)
     }
 }

@@ -21,9 +21,8 @@ enum TemplatesList: MethodDeclaration {
     }
 
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Page<TemplateView> {
-        let items = try call.platform.read().templates.values.filter {
-            $0.tenantId == call.tenantId && (params.includeDeleted || $0.deletedAt == nil)
-                && (params.kind == nil || $0.kind == params.kind)
+        let items = try call.platform.read().templates(ofTenant: call.tenantId).filter {
+            (params.includeDeleted || $0.deletedAt == nil) && (params.kind == nil || $0.kind == params.kind)
         }
         return try Pagination.page(
             items, key: { .init($0.createdAt, $0.id) }, request: params.page, render: TemplateView.init)

@@ -11,7 +11,7 @@ enum TenantsDelete: MethodDeclaration {
 
     static func handle(_ call: Call, _ params: IdParams) throws(ServerError) -> Deleted {
         try call.platform.write { state throws(ServerError) in
-            guard state.tenants[params.id] != nil else { throw .domain(.notFound(entity: "tenant", id: params.id)) }
+            guard state.tenant(params.id) != nil else { throw .domain(.notFound(entity: "tenant", id: params.id)) }
             if state.tenantHoldsEntities(params.id) {
                 throw .domain(
                     .conflict(reason: "the tenant still holds models, providers, classifications, spaces or templates"))

@@ -10,7 +10,7 @@ enum TenantsGet: MethodDeclaration {
     static let errors: [ErrorCode] = [.notFound]
 
     static func handle(_ call: Call, _ params: IdParams) throws(ServerError) -> TenantView {
-        guard let t = try call.platform.read().tenants[params.id] else {
+        guard let t = try call.platform.read().tenant(params.id) else {
             throw .domain(.notFound(entity: "tenant", id: params.id))
         }
         return TenantView(t)

@@ -10,7 +10,7 @@ enum TenantsList: MethodDeclaration {
 
     static func handle(_ call: Call, _ params: PageRequest) throws(ServerError) -> Page<TenantView> {
         try Pagination.page(
-            Array(try call.platform.read().tenants.values), key: { .init($0.createdAt, $0.id) }, request: params,
+            try call.platform.read().allTenants, key: { .init($0.createdAt, $0.id) }, request: params,
             render: TenantView.init)
     }
 }

@@ -23,7 +23,7 @@ enum TenantsUpdate: MethodDeclaration {
 
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> TenantView {
         try call.platform.write { state throws(ServerError) in
-            guard var t = state.tenants[params.id] else { throw .domain(.notFound(entity: "tenant", id: params.id)) }
+            guard var t = state.tenant(params.id) else { throw .domain(.notFound(entity: "tenant", id: params.id)) }
             if let name = params.name {
                 if state.tenantNameTaken(name, except: t.id) {
                     throw .domain(.conflict(reason: "a tenant named \"\(name)\" exists"))

@@ -61,14 +61,14 @@ enum UsageDetails: MethodDeclaration {
     static func rows(of modelId: String, types: [String], in state: PlatformState) -> [Row] {
         var out: [Row] = []
         for id in state.configurationIDs(using: modelId) {
-            guard let c = state.configs[id], types.contains(c.kind.entityType) else { continue }
+            guard let c = state.configuration(id), types.contains(c.kind.entityType) else { continue }
             out.append(
                 Row(
                     entityType: c.kind.entityType, entityId: c.id, name: c.name, spaceId: c.spaceId,
-                    spaceName: state.spaces[c.spaceId]?.name, createdBy: c.createdBy, createdAt: c.createdAt))
+                    spaceName: state.space(c.spaceId)?.name, createdBy: c.createdBy, createdAt: c.createdAt))
         }
         for id in state.templateIDs(using: modelId) {
-            guard let t = state.templates[id], t.deletedAt == nil, types.contains(t.kind.entityType) else { continue }
+            guard let t = state.template(id), t.deletedAt == nil, types.contains(t.kind.entityType) else { continue }
             out.append(
                 Row(
                     entityType: t.kind.entityType, entityId: t.id, name: t.name, spaceId: nil, spaceName: nil,
@@ -76,7 +76,7 @@ enum UsageDetails: MethodDeclaration {
         }
         if types.contains("spaces") {
             for id in state.spaceIDs(enabling: modelId) {
-                guard let s = state.spaces[id] else { continue }
+                guard let s = state.space(id) else { continue }
                 out.append(
                     Row(
                         entityType: "spaces", entityId: s.id, name: s.name, spaceId: s.id, spaceName: s.name,

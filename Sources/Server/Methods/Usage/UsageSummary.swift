@@ -41,7 +41,7 @@ enum UsageSummary: MethodDeclaration {
         var totals = ModelReferences()
         var rows: [(String, ModelUsage)] = []
         for id in state.modelIDs(ofTenant: call.tenantId) {
-            guard let m = state.models[id], m.deletedAt == nil else { continue }
+            guard let m = state.model(id), m.deletedAt == nil else { continue }
             let u = ModelReferences.of(m.id, in: state)
             totals += u
             rows.append(
