@@ -15,7 +15,9 @@ enum LifecycleMethods {
     static let initializeParams: [Field] = [
         .optional(
             "processId", .nullable(.integer(min: 0)), "The client's process id; the server exits when it is gone."),
-        .optional("clientInfo", .nullable(.object([.required("name", .string()), .optional("version", .string())]))),
+        .optional(
+            "clientInfo", .nullable(.anyObject),
+            "The client's name and version (LSP); accepted with any members, not used."),
         .optional("capabilities", .anyObject, "Client capabilities (accepted, not used)."),
         .optional(
             "initializationOptions",

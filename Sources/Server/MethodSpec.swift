@@ -50,6 +50,10 @@ public struct MethodSpec: Sendable {
         self.mayBlock = mayBlock
     }
 
+    /// LSP's work done token (a string or an integer), accepted by every request.
+    static let workDoneToken = Field.optional(
+        "workDoneToken", .oneOf([.string(), .integer()]), "LSP work done progress token ($/progress).")
+
     /// Validates raw params against the declared shape; returns the params object to hand to the handler.
     public func validate(_ params: JSONValue?) -> Result<JSONObject, ParamsError> {
         switch self.params {
@@ -60,9 +64,13 @@ public struct MethodSpec: Sendable {
             switch params {
             case nil: object = JSONObject()
             case .object(let o)?: object = o
+            // An empty array is no params, as null is (Neovim sends an empty Lua table as []).
+            case .array(let a)? where a.isEmpty: object = JSONObject()
             default: return .failure(ParamsError("", "params must be an object of named members"))
             }
             if case .named = self.params {
+                // Every request may carry LSP's workDoneToken; methods without progress ignore it.
+                let fields = fields.contains { $0.name == "workDoneToken" } ? fields : fields + [Self.workDoneToken]
                 if let e = Schema.validateMembers(object, fields: fields, at: "") { return .failure(e) }
             } else {
                 let known = JSONObject(members: object.members.filter { m in fields.contains { $0.name == m.key } })
