@@ -91,7 +91,10 @@ public struct FrameParser: Sendable {
             case .failed:
                 return nil
             case .header:
+                // A stray CRLF between messages (some clients send one after a body) is skipped.
+                while start + 1 < buffer.count, buffer[start] == 0x0D, buffer[start + 1] == 0x0A { advance(2) }
                 guard start < buffer.count else { return nil }
+                if buffer[start] == 0x0D && start + 1 == buffer.count { return nil }
                 frameStart = consumed
                 switch parseHeader() {
                 case .needMore: return nil
@@ -173,8 +176,30 @@ public struct FrameParser: Sendable {
     }
 
     private func parseHeader() -> HeaderOutcome {
-        // Find CRLFCRLF within the cap.
+        // Input that is not framed at all (a JSON body on its own) fails at its first byte rather
+        // than waiting for a header block that never comes.
+        if !Self.isHeaderNameByte(buffer[start]) {
+            return .fatal(
+                "the input is not framed: each message must start with a header block "
+                    + "(Content-Length: N\\r\\n\\r\\n, N the body's length in bytes), not with "
+                    + Self.preview(buffer[start..<(start + 1)]))
+        }
+        // Find CRLFCRLF within the cap; a bare LF in the header block fails as soon as it is read.
         let limit = min(buffer.count, start + limits.maxHeaderBytes + 4)
+        var lf = start
+        while lf < limit {
+            if buffer[lf] == 0x0A && (lf == start || buffer[lf - 1] != 0x0D) {
+                return .fatal(
+                    "a header line ends with a bare \\n: header lines end with \\r\\n and the block with "
+                        + "\\r\\n\\r\\n (Content-Length: N\\r\\n\\r\\n, N the body's length in bytes)")
+            }
+            lf += 1
+            if lf >= 4, buffer[lf - 1] == 0x0A, buffer[lf - 2] == 0x0D, buffer[lf - 3] == 0x0A,
+                buffer[lf - 4] == 0x0D, lf - 4 >= start
+            {
+                break
+            }
+        }
         var end = -1
         var k = start
         while k + 3 < limit {
@@ -232,6 +257,16 @@ public struct FrameParser: Sendable {
         }
         guard let contentLength else { return .fatal("header block without Content-Length") }
         return .parsed(length: contentLength, charset: charset, headerLength: end + 4 - start)
+    }
+
+    /// Whether `b` may start a header name (an RFC 7230 token character).
+    private static func isHeaderNameByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default: Array("!#$%&'*+-.^_`|~".utf8).contains(b)
+        }
     }
 
     private static func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

@@ -45,4 +45,33 @@ final class EditorClientEndToEndTests: XCTestCase {
         XCTAssertEqual(s.call("tenants/list")["total"], 0)
         s.stop()
     }
+
+    func testBareLineFeedFramingExitsWithTwoAtOnceWithAHint() throws {
+        let s = try ServerProcess()
+        let started = Date()
+        s.sendRaw(Array("Content-Length: 2\n\n{}".utf8))  // stdin stays open: no waiting for its end
+        let exit = s.waitForExit(timeout: 10)
+        XCTAssertEqual(exit?.status, 2)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertTrue(s.stderrText.contains("bare \\n"), s.stderrText)
+        XCTAssertTrue(s.stderrText.contains("\\r\\n\\r\\n"), s.stderrText)
+    }
+
+    func testUnframedJSONExitsWithTwoAtOnceWithAHint() throws {
+        let s = try ServerProcess()
+        s.sendRaw(Array(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#.utf8))
+        let exit = s.waitForExit(timeout: 10)
+        XCTAssertEqual(exit?.status, 2)
+        XCTAssertTrue(s.stderrText.contains("the input is not framed"), s.stderrText)
+    }
+
+    func testAStrayCRLFBetweenMessagesIsSkipped() throws {
+        let s = try ServerProcess()
+        s.initialize()
+        s.sendRaw(ServerProcess.frame(["jsonrpc": "2.0", "id": 1, "method": "get_data"]) + Array("\r\n".utf8))
+        s.sendRaw(Array("\r\n".utf8) + ServerProcess.frame(["jsonrpc": "2.0", "id": 2, "method": "get_data"]))
+        XCTAssertEqual(s.response(to: 1)?.0["result"], ["hello", 5])
+        XCTAssertEqual(s.response(to: 2)?.0["result"], ["hello", 5], "the frame after the stray CRLF is read")
+        s.stop()
+    }
 }
