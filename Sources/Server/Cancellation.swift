@@ -16,6 +16,8 @@ public final class CancellationRegistry: @unchecked Sendable {
     private var pending: [RequestID] = []
     private var head = 0
     private var cancelled: Set<RequestID> = []
+    /// Pending requests by the `workDoneToken` they carried (for `window/workDoneProgress/cancel`).
+    private var byToken: [String: RequestID] = [:]
 
     /// An empty registry.
     public init() {}
@@ -47,6 +49,34 @@ public final class CancellationRegistry: @unchecked Sendable {
         return true
     }
 
+    /// Records that pending request `id` reports progress under `token`.
+    public func associate(token: JSONValue, with id: RequestID) {
+        guard let key = Self.key(token) else { return }
+        lock.lock()
+        byToken[key] = id
+        lock.unlock()
+    }
+
+    /// Records a cancel by progress token (`window/workDoneProgress/cancel`, what editors' cancel
+    /// buttons send); returns false when no pending request carried it.
+    @discardableResult
+    public func cancel(token: JSONValue) -> Bool {
+        guard let key = Self.key(token) else { return false }
+        lock.lock()
+        let id = byToken[key]
+        lock.unlock()
+        guard let id else { return false }
+        return cancel(id)
+    }
+
+    private static func key(_ token: JSONValue) -> String? {
+        switch token {
+        case .string(let s): "s" + s
+        case .number(let n): n.int64Value.map { "i\($0)" }
+        default: nil
+        }
+    }
+
     /// Whether the client cancelled `id`.
     public func isCancelled(_ id: RequestID) -> Bool {
         lock.lock()
@@ -66,6 +96,9 @@ public final class CancellationRegistry: @unchecked Sendable {
             return
         }
         if !cancelled.isEmpty && cancelled.contains(id) && !isPending(id) { cancelled.remove(id) }
+        if !byToken.isEmpty && !isPending(id) {
+            for (k, v) in byToken where v == id { byToken[k] = nil }
+        }
         if head >= 4096 && head * 2 >= pending.count {
             pending.removeFirst(head)
             head = 0

@@ -55,6 +55,11 @@ enum LifecycleMethods {
             "$/cancelRequest", kind: .notification,
             summary: "Cancels a pending request; it is still answered (-32800 when it stopped).",
             params: .named([.required("id", .oneOf([.string(), .number]))])),
+        MethodSpec(
+            "window/workDoneProgress/cancel", kind: .notification,
+            summary:
+                "Cancels the pending request that carried this workDoneToken (an editor's cancel button), as $/cancelRequest does.",
+            params: .named([.required("token", .oneOf([.string(), .integer()]))])),
         MethodSpec("rpc.discover", summary: "This OpenRPC document.", result: .anyObject),
     ]
 

@@ -150,6 +150,8 @@ public final class MessageProcessor: @unchecked Sendable {
             }
         case "$/cancelRequest":
             if let id = n.params?["id"].flatMap(RequestID.init(json:)) { cancellation.cancel(id) }
+        case "window/workDoneProgress/cancel":
+            if let token = n.params?["token"] { cancellation.cancel(token: token) }
         default:
             guard let entry = table[n.method], let handler = entry.handler else { return }
             guard case .success(let object) = entry.spec.validate(n.params) else { return }

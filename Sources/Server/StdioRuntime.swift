@@ -194,12 +194,24 @@ public enum StdioRuntime {
     ) {
         func visit(_ m: IncomingMessage) {
             switch m {
-            case .request(let r): requestIDs.append(r.id)
+            case .request(let r):
+                requestIDs.append(r.id)
+                if let token = r.params?["workDoneToken"] {
+                    cancellation.markPending(requestIDs)
+                    requestIDs.removeAll()
+                    cancellation.associate(token: token, with: r.id)
+                }
             case .notification(let n) where n.method == "$/cancelRequest":
                 if let id = n.params?["id"].flatMap(RequestID.init(json:)) {
                     cancellation.markPending(requestIDs)
                     requestIDs.removeAll()
                     cancellation.cancel(id)
+                }
+            case .notification(let n) where n.method == "window/workDoneProgress/cancel":
+                if let token = n.params?["token"] {
+                    cancellation.markPending(requestIDs)
+                    requestIDs.removeAll()
+                    cancellation.cancel(token: token)
                 }
             default: break
             }

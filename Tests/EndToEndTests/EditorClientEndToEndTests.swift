@@ -74,4 +74,19 @@ final class EditorClientEndToEndTests: XCTestCase {
         XCTAssertEqual(s.response(to: 2)?.0["result"], ["hello", 5], "the frame after the stray CRLF is read")
         s.stop()
     }
+
+    func testTheEditorsCancelButtonCancelsTheRequestThatCarriedTheToken() throws {
+        let s = try ServerProcess()
+        s.initialize()
+        s.request(7, "fixtures/work", ["steps": 500, "stepMillis": 10, "workDoneToken": "w7"])
+        XCTAssertTrue(s.waitFor { $0["method"] == "$/progress" && $0["params"]?["value"]?["kind"] == "report" })
+        s.notify("window/workDoneProgress/cancel", ["token": "w7"])
+        let (r, _) = try XCTUnwrap(s.response(to: 7))
+        XCTAssertEqual(r["error"]?["code"], -32800, "\(r)")
+        // A token no pending request carries is ignored.
+        s.notify("window/workDoneProgress/cancel", ["token": "w7"])
+        s.request(8, "fixtures/work", ["steps": 3, "stepMillis": 1, "workDoneToken": 8])
+        XCTAssertEqual(s.response(to: 8)?.0["result"]?["steps"], 3)
+        s.stop()
+    }
 }
