@@ -23,7 +23,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var remedy: String {
         switch self {
         case .damaged, .invalidRecord:
-            "nothing was changed; restore the store directory from a backup, or move it aside to start a new store"
+            "nothing was changed; restore the store from a backup, or move it aside (a directory) or use a new database to start a new store"
         case .noStore:
             "give the location of an existing store with --store (a directory or a postgresql:// URI), or serve it once to create a new store"
         case .readOnly: "serve from a writable directory to write; reads work as they are"

@@ -104,7 +104,12 @@ public final class PostgresStore<State: StoreState> {
             try c.run("SET idle_in_transaction_session_timeout = \(timeoutSeconds * 2000)")
             try c.run("SET synchronous_commit = on")
             try c.run("SET standard_conforming_strings = on")
-            try c.run("SET client_min_messages = warning")
+            // The server's notices (a shutdown's warning) would reach stderr raw: errors come back as
+            // results anyway.
+            try c.run("SET client_min_messages = error")
+            // Small queries on tables a crash left without statistics must not be JIT-compiled on
+            // every request.
+            try c.run("SET jit = off")
             connection = c
             return c
         } catch {
@@ -460,7 +465,9 @@ public final class PostgresStore<State: StoreState> {
     private func writeHoldingHead<R, E: Error>(
         _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
     ) throws -> R {
-        let (c, next, transactionId) = try lockHead()
+        let (c, next) = try lockHead()
+        let writer = Self.writerToken()
+        let pid = c.backendPID
         var committing = false
         do {
             let (record, apply, result) = try body(current)
@@ -475,18 +482,23 @@ public final class PostgresStore<State: StoreState> {
                 if framed.count <= Self.inlineRecordBytes {
                     // One round trip: the record inline as a bytea literal (hex of our own bytes).
                     _ = try c.executeScript(
-                        "INSERT INTO model_lifecycle_log (position, record) VALUES (\(next), '\\x\(Self.hex(framed))'::bytea);"
-                            + " COMMIT")
+                        "INSERT INTO model_lifecycle_log (position, record, writer) VALUES (\(next), "
+                            + "'\\x\(Self.hex(framed))'::bytea, '\(writer)'); COMMIT")
                 } else {
                     try c.run(
-                        "INSERT INTO model_lifecycle_log (position, record) VALUES ($1, $2)",
-                        [.text(String(next)), .binary(framed)])
+                        "INSERT INTO model_lifecycle_log (position, record, writer) VALUES ($1, $2, $3)",
+                        [.text(String(next)), .binary(framed), .text(writer)])
                     try c.run("COMMIT")
                 }
             } catch .connection(let m) {
-                // The answer to COMMIT was lost, not necessarily the commit: ask.
+                // The answer to COMMIT was lost, not necessarily the commit: once the old session is
+                // gone, this write's own row says. (Not the transaction id: after a crash the
+                // database may give an id that never reached its log to another transaction.)
                 disconnect()
-                try settleLostCommit(transactionId, lost: m)
+                guard try settleLostAppend(writer: writer, position: next, backend: pid, lost: m) else {
+                    throw StoreError.unavailable(
+                        reason: "the connection was lost during COMMIT (\(m)) and the write did not commit")
+                }
             }
             if let apply { apply(&current) } else { try current.apply(record[...]) }
             position = next
@@ -522,7 +534,7 @@ public final class PostgresStore<State: StoreState> {
     /// position and the transaction id, and brings the state up to the position before it. One
     /// round trip when no other writer got in between; a connection found broken here (nothing
     /// of the transaction done) is replaced once.
-    private func lockHead() throws -> (PostgresConnection, next: Int64, transactionId: String) {
+    private func lockHead() throws -> (PostgresConnection, next: Int64) {
         var attempt = 0
         while true {
             attempt += 1
@@ -531,19 +543,18 @@ public final class PostgresStore<State: StoreState> {
                 let rows = try c.executeScript(
                     """
                     BEGIN; WITH h AS (UPDATE model_lifecycle_head SET position = position + 1 WHERE id = 1
-                      RETURNING position, snapshot_position, pg_current_xact_id()::text AS xid)
-                    SELECT h.position, h.snapshot_position, h.xid, l.position, l.record FROM h
+                      RETURNING position, snapshot_position)
+                    SELECT h.position, h.snapshot_position, l.position, l.record FROM h
                       LEFT JOIN model_lifecycle_log l ON l.position > \(position) ORDER BY l.position
                     """)
                 guard rows.count >= 1, let next = rows.int(0, 0), let snapPos = rows.int(0, 1) else {
                     throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
                 }
-                let transactionId = rows.text(0, 2)
                 // The row lock is held: no other writer or compaction runs until this one ends.
                 if snapPos > position {
                     try loadHoldingLock(c)
                 } else {
-                    try applyNewerText(rows, positionColumn: 3, recordColumn: 4)
+                    try applyNewerText(rows, positionColumn: 2, recordColumn: 3)
                     if position < next - 1 {
                         // The statement's snapshot predates the lock wait: read what the writer
                         // before this one committed.
@@ -558,7 +569,7 @@ public final class PostgresStore<State: StoreState> {
                         file: "model_lifecycle_log", offset: Int(position),
                         reason: "the log ends at position \(position), the head names \(next - 1)")
                 }
-                return (c, next, transactionId)
+                return (c, next)
             } catch let e as PostgresConnection.Failure {
                 disconnect()
                 if case .connection = e, attempt == 1 { continue }
@@ -628,40 +639,6 @@ public final class PostgresStore<State: StoreState> {
         try applyNewer(rows, positionColumn: 0, recordColumn: 1)
     }
 
-    /// The answer to a COMMIT was lost: asks new connections whether the transaction committed,
-    /// until one answers or the timeout passes. Returns when it committed; throws `unavailable`
-    /// when it was rolled back or the outcome cannot be learnt in time (then the error says so).
-    private func settleLostCommit(_ transactionId: String, lost: String) throws(StoreError) {
-        let deadline = Self.monotonicMillis() + Int64(timeoutSeconds) * 1000
-        var last = lost
-        repeat {
-            do {
-                let c = try connect()
-                let status = try c.execute("SELECT pg_xact_status($1::xid8)", [.text(transactionId)]).text(0, 0)
-                if status == "committed" { return }
-                if status == "aborted" {
-                    throw StoreError.unavailable(
-                        reason: "the connection was lost during COMMIT (\(lost)) and the database rolled the write back"
-                    )
-                }
-                last = "transaction \(transactionId) is \(status.isEmpty ? "unknown to the database" : status)"
-            } catch let e as PostgresConnection.Failure {
-                last = "\(e)"
-                disconnect()
-            } catch let e as StoreError {
-                // connect() failed (the database is still away), or the transaction was rolled back.
-                if case .unavailable(let reason) = e, reason.contains("rolled the write back") { throw e }
-                last = "\(e)"
-            } catch {
-                last = "\(error)"
-            }
-            usleep(200_000)
-        } while Self.monotonicMillis() < deadline
-        throw .unavailable(
-            reason: "the connection was lost during COMMIT and whether the write committed could not be learnt "
-                + "within \(timeoutSeconds) s (\(last)); read again before retrying")
-    }
-
     private static func monotonicMillis() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -675,11 +652,10 @@ public final class PostgresStore<State: StoreState> {
         guard mode != .verify else { throw .readOnly(reason: "verify opens the store read-only") }
         let c = try begin()
         do {
+            // The head row locked (serializing with every writer and compaction) but not yet
+            // changed: catching up may have to load the live generation's snapshot.
             let head = try c.execute(
-                """
-                UPDATE model_lifecycle_head SET generation = generation + 1 WHERE id = 1
-                  RETURNING position, generation, snapshot_position
-                """)
+                "SELECT position, generation + 1, snapshot_position FROM model_lifecycle_head WHERE id = 1 FOR UPDATE")
             guard head.count == 1, let pos = head.int(0, 0), let gen = head.int(0, 1), let snapPos = head.int(0, 2)
             else {
                 throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
@@ -710,8 +686,10 @@ public final class PostgresStore<State: StoreState> {
                     [.text(String(gen)), .text(String(i)), .binary(part)])
             }
             try c.run(
-                "UPDATE model_lifecycle_head SET snapshot_position = position, snapshot_parts = $1 WHERE id = 1",
-                [.text(String(parts.count))])
+                """
+                UPDATE model_lifecycle_head SET generation = $1, snapshot_position = position, snapshot_parts = $2
+                  WHERE id = 1
+                """, [.text(String(gen)), .text(String(parts.count))])
             try c.run("DELETE FROM model_lifecycle_snapshot WHERE generation < $1", [.text(String(gen))])
             // Rows of the last ten minutes stay a while (loads skip them): a writer whose answer
             // was lost looks for its own row to learn whether it committed.
