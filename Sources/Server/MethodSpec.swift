@@ -70,8 +70,11 @@ public struct MethodSpec: Sendable {
             }
             if case .named = self.params {
                 // Every request may carry LSP's workDoneToken; methods without progress ignore it.
-                let fields = fields.contains { $0.name == "workDoneToken" } ? fields : fields + [Self.workDoneToken]
-                if let e = Schema.validateMembers(object, fields: fields, at: "") { return .failure(e) }
+                // (The extended field list is built only for the rare request that carries one.)
+                let extended =
+                    object["workDoneToken"] != nil && !fields.contains { $0.name == "workDoneToken" }
+                    ? fields + [Self.workDoneToken] : fields
+                if let e = Schema.validateMembers(object, fields: extended, at: "") { return .failure(e) }
             } else {
                 let known = JSONObject(members: object.members.filter { m in fields.contains { $0.name == m.key } })
                 if let e = Schema.validateMembers(known, fields: fields, at: "") { return .failure(e) }

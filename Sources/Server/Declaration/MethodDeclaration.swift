@@ -47,8 +47,8 @@ extension MethodDeclaration {
     /// The members decoding `params` read, in order (the describing pass must read the same: a
     /// test holds every declaration to it).
     static func membersRead(decoding params: JSONObject) throws(ServerError) -> [String] {
-        var reader = ParamsReader(decoding: params)
+        var reader = ParamsReader(decoding: params, recordingNames: true)
         _ = try Params(from: &reader)
-        return reader.fields.map(\.name)
+        return reader.namesRead
     }
 }

@@ -98,7 +98,7 @@ struct Page<Item: MethodResult>: MethodResult {
 
     static var schema: Schema { Pagination.listSchema(Item.schema) }
     var json: JSONValue {
-        ["items": .array(items.map(\.json)), "total": .int(total), "nextCursor": .optionalString(nextCursor)]
+        ["items": .array(items.map { $0.json }), "total": .int(total), "nextCursor": .optionalString(nextCursor)]
     }
 }
 

@@ -41,15 +41,36 @@ enum Patch<Value> {
 }
 
 /// Reads params members, or, describing, records the fields they are read as.
+///
+/// Decoding builds no field descriptions (the schema and summary arguments are autoclosures,
+/// evaluated only when describing): a request pays for the members it reads, nothing more.
 struct ParamsReader {
     private let object: JSONObject?
-    /// The fields read so far.
+    private let recordsNames: Bool
+    /// The fields read so far (describing only).
     private(set) var fields: [Field] = []
+    /// The names of the members read so far (decoding with `recordingNames`, for tests).
+    private(set) var namesRead: [String] = []
 
-    /// A reader of a request's validated params.
-    init(decoding object: JSONObject) { self.object = object }
+    /// A reader of a request's validated params; `recordingNames` keeps the names it reads.
+    init(decoding object: JSONObject, recordingNames: Bool = false) {
+        self.object = object
+        self.recordsNames = recordingNames
+    }
 
-    private init() { self.object = nil }
+    private init() {
+        self.object = nil
+        self.recordsNames = false
+    }
+
+    /// Notes a member: its field when describing, its name when recording.
+    private mutating func note(_ name: String, required: Bool, _ schema: () -> Schema, _ summary: () -> String) {
+        if object == nil {
+            fields.append(Field(name, schema(), required: required, summary()))
+        } else if recordsNames {
+            namesRead.append(name)
+        }
+    }
 
     /// The fields `P` reads, in order. Every member is read exactly once, so a name read twice is a
     /// programming error, as is a params type that throws while describing.
@@ -67,11 +88,9 @@ struct ParamsReader {
 
     /// A required member.
     mutating func required<T: ParamValue>(
-        _ name: String, _ schema: Schema, _ summary: String = ""
-    )
-        throws(ServerError) -> T
-    {
-        fields.append(.required(name, schema, summary))
+        _ name: String, _ schema: @autoclosure () -> Schema, _ summary: @autoclosure () -> String = ""
+    ) throws(ServerError) -> T {
+        note(name, required: true, schema, summary)
         guard let object else { return T.placeholder }
         guard let value = object[name], let t = T(param: value) else {
             throw .invalidParams("/" + JSONPointer.escape(name), "is required")
@@ -81,11 +100,9 @@ struct ParamsReader {
 
     /// An optional member; nil when absent or `null`.
     mutating func optional<T: ParamValue>(
-        _ name: String, _ schema: Schema, _ summary: String = ""
-    )
-        throws(ServerError) -> T?
-    {
-        fields.append(.optional(name, schema, summary))
+        _ name: String, _ schema: @autoclosure () -> Schema, _ summary: @autoclosure () -> String = ""
+    ) throws(ServerError) -> T? {
+        note(name, required: false, schema, summary)
         guard let value = object?[name] else { return nil }
         if case .null = value { return nil }
         guard let t = T(param: value) else {
@@ -96,18 +113,17 @@ struct ParamsReader {
 
     /// An optional member with a default.
     mutating func optional<T: ParamValue>(
-        _ name: String, _ schema: Schema, _ summary: String = "", default value: T
+        _ name: String, _ schema: @autoclosure () -> Schema, _ summary: @autoclosure () -> String = "",
+        default value: T
     ) throws(ServerError) -> T {
-        try optional(name, schema, summary) ?? value
+        try optional(name, schema(), summary()) ?? value
     }
 
     /// A member an update may leave out (keep), send as `null` (clear) or set.
     mutating func patch<T: ParamValue>(
-        _ name: String, _ schema: Schema, _ summary: String = ""
-    )
-        throws(ServerError) -> Patch<T>
-    {
-        fields.append(.optional(name, schema, summary))
+        _ name: String, _ schema: @autoclosure () -> Schema, _ summary: @autoclosure () -> String = ""
+    ) throws(ServerError) -> Patch<T> {
+        note(name, required: false, schema, summary)
         guard let value = object?[name] else { return .keep }
         if case .null = value { return .set(nil) }
         guard let t = T(param: value) else {
