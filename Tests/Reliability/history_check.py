@@ -3,18 +3,32 @@
     python3 Tests/Reliability/history_check.py [--binary .build/release/model-lifecycle] [--seed N]
         [--processes 4] [--ops 1500] [--max-seconds 120] [--threads 3] [--call-timeout 20]
         [--faults compact,kill,idle] [--quick] [--keep]
+        [--postgres ADMIN_URI | --store-uri URI] [--pg-cluster VERSION/CLUSTER] [--store-timeout-ms MS]
 
-A Jepsen-style run over the real binary. N serving processes (`BINARY --store DIR`, each a child over
+A Jepsen-style run over the real binary. N serving processes (`BINARY --store STORE`, each a child over
 pipes, sysadmin sessions, `MODEL_LIFECYCLE_COMPACTION_BYTES=4096` so writers also compact by themselves)
-share one temporary store. Worker threads send a seeded random mix to random processes: `tenants/create`
-with names drawn from a small sliding pool (tenant names are unique, so `conflict` answers are frequent),
-`tenants/update` of `securityEnabled`, and full `tenants/list` reads (paginated to the end with random
-page sizes). A nemesis thread meanwhile runs `BINARY compact --store DIR` (alone or several in a row),
-SIGKILLs a random process and starts a new one in its place, and holds selected processes idle across
-2-4 compactions before making them write and read again. Every operation is a history event: process,
-op, args, invoke and completion time (time.monotonic), outcome ok / fail (error code) / info (unknown:
-killed, timed out). The seed fixes each thread's choices; the interleaving is up to the machine.
-`--faults` narrows the nemesis (e.g. `--faults kill` or `none`, to tell which fault a violation needs).
+share one store: a temporary directory, or a PostgreSQL database (below). Worker threads send a seeded
+random mix to random processes: `tenants/create` with names drawn from a small sliding pool (tenant names
+are unique, so `conflict` answers are frequent), `tenants/update` of `securityEnabled`, and full
+`tenants/list` reads (paginated to the end with random page sizes). A nemesis thread meanwhile runs
+`BINARY compact --store STORE` (alone or several in a row), SIGKILLs a random process and starts a new one
+in its place, and holds selected processes idle across 2-4 compactions before making them write and read
+again. Every operation is a history event: process, op, args, invoke and completion time
+(time.monotonic), outcome ok / fail (error code) / info (unknown: killed, timed out, or a
+`store_unavailable` whose message says the outcome is unknown). The seed fixes each thread's choices; the
+interleaving is up to the machine. `--faults` narrows the nemesis (e.g. `--faults kill` or `none`, to tell
+which fault a violation needs); the nemesis runs each chosen fault once early in the run, then at random.
+
+On PostgreSQL: `--postgres ADMIN_URI` creates a database `ml_hist_<random>` next to the one ADMIN_URI names
+(with psql, the password passed in the environment) and drops it at the end unless --keep; `--store-uri URI`
+uses an existing empty database as it is. Every server, `compact` and `verify` gets `--store URI`, the URI
+carrying the password (connections over TCP with password authentication; printed as `***`); the servers
+get no other libpq settings from the environment. Two more faults, on by default there:
+  dbrestart  `pg_ctlcluster VERSION CLUSTER restart -m immediate` (--pg-cluster) while the workers write
+             (at most one every few seconds): the whole cluster, every session and in-flight COMMIT;
+  dbkill     `pg_terminate_backend` of every session with application_name 'model-lifecycle' on the
+             run's database (psql on the admin URI).
+A worker answered `store_unavailable` backs off for a moment, as a client would.
 
 Checks, after the run:
   1. visibility: every ok create is in every ok read invoked after that create completed, on every process
@@ -23,16 +37,25 @@ Checks, after the run:
   2. nothing disappears: no read misses an item that a read completed before it began had seen.
   3. unique names: no two ok creates of one name, no read shows a name (or an item) twice, and a
      `conflict` names a tenant that some earlier or concurrent create attempted.
-  4. `BINARY verify --store DIR` exits 0 and counts as many tenants as a final full read.
+     Answered failed means not written: a tenant that a read shows and no ok or unknown create explains
+     is a violation (`failedButKept` when a create of its name was answered with an error, else
+     `phantomItem`), and so is a read showing the value of a failed update where the register check
+     decides.
+  4. `BINARY verify --store STORE` exits 0 and counts as many tenants as a final full read.
   5. a fresh process started at the end sees every ok create.
+Also: every nemesis action that could not be carried out (a restart of the cluster that failed, a psql
+that failed, a server that would not start) fails the run, so a run cannot pass without its faults.
 Prints violations on stderr and a JSON summary on stdout; exit 0 when there is none, 1 otherwise.
-`--quick` (CI): a few hundred operations, under 30 s.
+`--quick` (CI): a few hundred operations, under 30 s on a directory; 1,200 and under 60 s on PostgreSQL
+(each chosen fault at least once: the run goes past the number until the nemesis has run them all).
 """
 import argparse
 import contextlib
 import json
 import os
 import random
+import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -40,6 +63,8 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
+import urllib.parse
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "Protocol", "clients", "python"))
@@ -52,6 +77,12 @@ PAGE_LIMITS = (3, 10, 50, 500)
 THINK_SECONDS = 0.01      # a worker's longest pause between operations
 NEMESIS_PAUSE = (0.01, 0.08)
 EXAMPLES = 12             # violations quoted in the summary
+BACKOFF_SECONDS = 0.2     # a worker's pause after a `store_unavailable` answer
+DB_RESTART_GAP = 2.0      # seconds between the end of one cluster restart and the next
+DB_KILL_GAP = 0.3         # seconds between two terminations of the servers' sessions
+START_RETRY_SECONDS = 30  # on PostgreSQL, how long a replacement server is retried while the database is away
+# The answers that say a write's outcome is unknown (SPEC.md, "The store"): info, not fail.
+UNKNOWN_OUTCOME = ("could not be learnt", "may or may not be durable")
 
 
 # -- history ---------------------------------------------------------------------------------------
@@ -99,6 +130,130 @@ class History:
         return [e for e in self.events if e.op == op and (not types or e.type in types)]
 
 
+# -- the database ----------------------------------------------------------------------------------
+
+def split_password(uri):
+    """(URI without its password, the password decoded or None) of a libpq URI."""
+    parts = urllib.parse.urlsplit(uri)
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return uri, None
+    user, password = userinfo.split(":", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc="%s@%s" % (user, hostport))), urllib.parse.unquote(password)
+
+
+def with_database(uri, name):
+    """The URI with its database replaced by `name`."""
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(uri)._replace(path="/" + name))
+
+
+def database_name(uri):
+    return urllib.parse.unquote(urllib.parse.urlsplit(uri).path.lstrip("/"))
+
+
+class Masker:
+    """Replaces the passwords of the URIs in use by `***` in whatever is printed."""
+
+    def __init__(self):
+        self.secrets = []
+
+    def add(self, uri):
+        raw = urllib.parse.urlsplit(uri).netloc.rpartition("@")[0].partition(":")[2]
+        for secret in (raw, urllib.parse.unquote(raw)):
+            if secret and secret not in self.secrets:
+                self.secrets.append(secret)
+        self.secrets.sort(key=len, reverse=True)
+
+    def __call__(self, text):
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+MASK = Masker()
+
+
+class Database:
+    """The run's PostgreSQL database: the store URI the servers get, the admin URI psql uses for the
+    faults, the cluster pg_ctlcluster restarts, and whether this run created the database (and drops it)."""
+
+    def __init__(self, store_uri, admin_uri, cluster, created):
+        self.store_uri, self.admin_uri, self.cluster, self.created = store_uri, admin_uri, cluster, created
+        self.name = database_name(store_uri)
+        MASK.add(store_uri)
+        MASK.add(admin_uri)
+
+    @classmethod
+    def create(cls, admin_uri, cluster):
+        """A new database `ml_hist_<random>` in the cluster of `admin_uri`."""
+        name = "ml_hist_%s" % secrets.token_hex(6)
+        db = cls(with_database(admin_uri, name), admin_uri, cluster, created=True)
+        db.psql('CREATE DATABASE "%s"' % name, check=True)
+        return db
+
+    @classmethod
+    def existing(cls, store_uri, admin_uri, cluster):
+        """A database given by the caller; it must hold no store yet (the checks assume an empty start)."""
+        db = cls(store_uri, admin_uri or store_uri, cluster, created=False)
+        has = db.psql("SELECT to_regclass('model_lifecycle_head') IS NOT NULL", uri=store_uri, check=True)
+        if has.stdout.strip() != "f":
+            raise SystemExit("%s already holds a store: give an empty database (or --postgres ADMIN_URI)"
+                             % MASK(store_uri))
+        return db
+
+    def psql(self, sql, uri=None, check=False, timeout=30):
+        """One statement through psql; the password goes in the environment, not on the command line."""
+        target, password = split_password(uri or self.admin_uri)
+        env = dict(os.environ, PGAPPNAME="history_check", PGCONNECT_TIMEOUT="10")
+        if password is not None:
+            env["PGPASSWORD"] = password
+        try:
+            done = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql, target],
+                                  capture_output=True, text=True, env=env, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            done = subprocess.CompletedProcess(["psql"], None, "", "psql timed out after %d s" % timeout)
+        if check and done.returncode != 0:
+            raise SystemExit("psql %s: %s" % (sql, MASK(done.stderr.strip())))
+        return done
+
+    def restart(self, history):
+        """`pg_ctlcluster VERSION CLUSTER restart -m immediate`, as a nemesis event."""
+        version, _, name = self.cluster.partition("/")
+        event = history.begin("nemesis", "dbrestart", {"cluster": self.cluster})
+        try:
+            done = subprocess.run(["pg_ctlcluster", version, name, "restart", "-m", "immediate"],
+                                  capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return history.end(event, "fail", error="%s: %s" % (type(e).__name__, e))
+        if done.returncode != 0:
+            return history.end(event, "fail", error="exit %d: %s" % (done.returncode,
+                                                                      MASK(done.stderr.strip())[-300:]))
+        return history.end(event, "ok")
+
+    def terminate_sessions(self, history):
+        """Terminates every session of the servers (and CLI runs) on this database, as a nemesis event."""
+        event = history.begin("nemesis", "dbkill")
+        done = self.psql("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                         "WHERE application_name = 'model-lifecycle' AND datname = '%s'" % self.name)
+        if done.returncode != 0:
+            return history.end(event, "fail", error="psql exit %s: %s" % (done.returncode,
+                                                                          MASK(done.stderr.strip())[-300:]))
+        return history.end(event, "ok", value=int(done.stdout.strip() or 0))
+
+    def drop(self):
+        """Drops the database this run created (retried while the cluster is coming back)."""
+        if not self.created:
+            return
+        deadline = time.monotonic() + 60
+        while True:
+            done = self.psql('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % self.name)
+            if done.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        if done.returncode != 0:
+            print("could not drop database %s: %s" % (self.name, MASK(done.stderr.strip())), file=sys.stderr)
+
+
 # -- processes -------------------------------------------------------------------------------------
 
 class Server:
@@ -137,20 +292,31 @@ class Server:
         self.log.close()
 
 
-def child_env():
+# libpq's environment: when the store URI carries the password, the servers get none of it, so they
+# reach the database by what the URI says alone.
+LIBPQ_ENVIRONMENT = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGPASSWORD", "PGPASSFILE", "PGDATABASE",
+                     "PGSERVICE", "PGSERVICEFILE", "PGAPPNAME", "PGOPTIONS")
+
+
+def child_env(args):
     env = dict(os.environ)
     for name in ("MODEL_LIFECYCLE_CATALOG", "MODEL_LIFECYCLE_STORE"):
         env.pop(name, None)
     env["MODEL_LIFECYCLE_COMPACTION_BYTES"] = "4096"
+    if args.store_timeout_ms is not None:
+        env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"] = str(args.store_timeout_ms)
+    if args.database is not None and split_password(args.store)[1] is not None:
+        for name in LIBPQ_ENVIRONMENT:
+            env.pop(name, None)
     return env
 
 
-def spawn_server(name, binary, store, logs, timeout):
-    """Starts `binary --store store` and opens a sysadmin session; raises when it cannot."""
-    log = open(os.path.join(logs, name + ".log"), "wb")
+def spawn_server(name, args, logs):
+    """Starts `binary --store STORE` and opens a sysadmin session; raises when it cannot."""
+    log = open(os.path.join(logs, name + ".log"), "ab")
     try:
-        process = subprocess.Popen([binary, "--store", store, "--log-level", "error"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=log, env=child_env())
+        process = subprocess.Popen([args.binary, "--store", args.store, "--log-level", "error"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=child_env(args))
     except OSError:
         log.close()
         raise
@@ -158,7 +324,7 @@ def spawn_server(name, binary, store, logs, timeout):
     server = Server(name, process, client, log)
     try:
         client.call("initialize", {"processId": None, "clientInfo": {"name": "history_check.py"}, "capabilities": {},
-                                   "initializationOptions": {"actor": ACTOR}}, timeout=timeout)
+                                   "initializationOptions": {"actor": ACTOR}}, timeout=args.call_timeout)
         client.notify("initialized", {})
     except BaseException:
         server.kill()
@@ -166,26 +332,45 @@ def spawn_server(name, binary, store, logs, timeout):
     return server
 
 
+def last_line(path):
+    """The last line a process logged (why it exited), or ''."""
+    with contextlib.suppress(OSError):
+        with open(path, "rb") as f:
+            lines = f.read().decode("utf-8", "replace").strip().splitlines()
+            return lines[-1][-300:] if lines else ""
+    return ""
+
+
 class Cluster:
     """The live serving processes; picks one for a request and replaces killed or hung ones."""
 
-    def __init__(self, args, store, logs, history):
-        self.args, self.store, self.logs, self.history = args, store, logs, history
+    def __init__(self, args, logs, history):
+        self.args, self.logs, self.history = args, logs, history
         self.lock = threading.Condition()
-        self.servers, self.spawned, self.kills, self.restarts = [], 0, 0, 0
+        self.servers, self.spawned, self.kills, self.restarts, self.start_retries = [], 0, 0, 0, 0
 
     def start(self, restart=False):
-        """One new process, recorded as a `start` event; None when it failed to start."""
+        """One new process, recorded as a `start` event; None when it failed to start. On PostgreSQL a
+        process that cannot open the store (the database restarting) is started again for a while."""
         with self.lock:
             self.spawned += 1
             name = "p%d" % self.spawned
         event = self.history.begin(name, "start")
-        try:
-            server = spawn_server(name, self.args.binary, self.store, self.logs, self.args.call_timeout)
-        except (OSError, ConnectionError, TimeoutError, ModelLifecycleError) as e:
-            self.history.end(event, "fail", error=str(e))
-            return None
-        self.history.end(event, "ok")
+        deadline, attempts = time.monotonic() + START_RETRY_SECONDS, 0
+        while True:
+            attempts += 1
+            try:
+                server = spawn_server(name, self.args, self.logs)
+                break
+            except (OSError, ConnectionError, TimeoutError, ModelLifecycleError) as e:
+                error = "%s (attempt %d; %s)" % (e, attempts, last_line(os.path.join(self.logs, name + ".log")))
+            if self.args.database is None or time.monotonic() > deadline:
+                self.history.end(event, "fail", error=error)
+                return None
+            with self.lock:
+                self.start_retries += 1
+            time.sleep(0.5)
+        self.history.end(event, "ok", value={"attempts": attempts} if attempts > 1 else None)
         with self.lock:
             self.servers.append(server)
             self.restarts += restart
@@ -244,13 +429,24 @@ def error_code(e):
     return e.data_code or str(e.code)
 
 
+def outcome_unknown(e):
+    """Whether an error answer says the write may have been kept (SPEC.md: only `store_unavailable`
+    saying that the outcome could not be learnt, or may or may not be durable)."""
+    reason = e.data.get("reason", "") if isinstance(e.data, dict) else ""
+    return error_code(e) == "store_unavailable" and any(m in e.message + reason for m in UNKNOWN_OUTCOME)
+
+
 def call(history, cluster, server, op, args, body):
-    """Runs `body(client)` as one event on `server`; a timeout or a dead process makes it `info`."""
+    """Runs `body(client)` as one event on `server`; a timeout, a dead process or an answer saying the
+    outcome is unknown makes it `info`."""
     event = history.begin(server.name, op, args)
     try:
         return history.end(event, "ok", value=body(server.client))
     except ModelLifecycleError as e:
-        return history.end(event, "fail", error=error_code(e))
+        if outcome_unknown(e):
+            return history.end(event, "info", value=e.message, error="store_unavailable: outcome unknown")
+        return history.end(event, "fail", value=e.message if error_code(e) == "store_unavailable" else None,
+                           error=error_code(e))
     except TimeoutError as e:
         history.end(event, "info", error="timeout: %s" % e)
         cluster.replace_hung(server)
@@ -290,30 +486,32 @@ def read(history, cluster, server, limit, timeout):
 
 
 def compact(history, args):
-    """One `BINARY compact --store DIR` from the command line."""
+    """One `BINARY compact --store STORE` from the command line."""
     event = history.begin("cli", "compact")
     try:
         done = subprocess.run([args.binary, "compact", "--store", args.store], capture_output=True, text=True,
-                              env=child_env(), timeout=args.call_timeout)
+                              env=child_env(args), timeout=args.call_timeout)
     except subprocess.TimeoutExpired:
         return history.end(event, "info", error="timeout")
     if done.returncode != 0:
-        return history.end(event, "fail", error="exit %d: %s" % (done.returncode, done.stderr.strip()[-300:]))
+        return history.end(event, "fail", error="exit %d: %s" % (done.returncode, MASK(done.stderr.strip())[-300:]))
     return history.end(event, "ok")
 
 
 # -- workload --------------------------------------------------------------------------------------
 
 class Budget:
-    """Operation tickets, bounded in number and in time."""
+    """Operation tickets, bounded in number and in time. While `owed()` says the nemesis has not yet run
+    every chosen fault once, tickets are handed out past the number (not past the time)."""
 
     def __init__(self, ops, seconds):
         self.lock = threading.Lock()
         self.left, self.taken, self.deadline = ops, 0, time.monotonic() + seconds
+        self.owed = lambda: False
 
     def take(self):
         with self.lock:
-            if self.left <= 0 or time.monotonic() > self.deadline:
+            if (self.left <= 0 and not self.owed()) or time.monotonic() > self.deadline:
                 return None
             self.left -= 1
             self.taken += 1
@@ -342,35 +540,83 @@ def worker(rng, budget, history, cluster, args):
                 return
             r, known = rng.random(), acked_ids(history)
             if r < 0.45 or not known:
-                create(history, cluster, server, pool_name(rng, ticket), rng.random() < 0.5, args.call_timeout)
+                e = create(history, cluster, server, pool_name(rng, ticket), rng.random() < 0.5, args.call_timeout)
             elif r < 0.6:
-                update(history, cluster, server, rng.choice(known), rng.random() < 0.5, args.call_timeout)
+                e = update(history, cluster, server, rng.choice(known), rng.random() < 0.5, args.call_timeout)
             else:
-                read(history, cluster, server, rng.choice(PAGE_LIMITS), args.call_timeout)
+                e = read(history, cluster, server, rng.choice(PAGE_LIMITS), args.call_timeout)
+        if (e.error or "").startswith("store_unavailable"):
+            time.sleep(BACKOFF_SECONDS)  # the database is away: a client backs off
+
+
+# The nemesis's actions: (action, the fault that enables it, weight).
+NEMESIS_ACTIONS = (("compact", "compact", 0.30), ("compactions", "compact", 0.12), ("kill", "kill", 0.18),
+                   ("idle", "idle", 0.22), ("dbrestart", "dbrestart", 0.15), ("dbkill", "dbkill", 0.12))
+WARM_UP_TICKETS = 20      # operations before the nemesis's first action
 
 
 class Nemesis:
-    """Compactions, kills with restarts, and idle-across-compaction episodes, until the workers are done."""
+    """Compactions, kills with restarts, idle-across-compaction episodes and, on PostgreSQL, restarts of
+    the cluster and terminated sessions, until the workers are done. Each chosen fault runs once early."""
 
     def __init__(self, rng, budget, history, cluster, args):
         self.rng, self.budget, self.history, self.cluster, self.args = rng, budget, history, cluster, args
         self.idle_episodes = 0
+        self.pending = sorted(args.faults)
+        self.rng.shuffle(self.pending)
+        self.last = {}  # action -> when it last ended (history time)
 
     def run(self, done):
         if not self.args.faults:
             return
         while not done.wait(self.rng.uniform(*NEMESIS_PAUSE)):
+            if self.budget.taken < WARM_UP_TICKETS:
+                continue
+            action = self.choose()
+            if action is None:
+                continue  # every enabled fault is within its gap: no ticket spent
             if self.budget.take() is None:
                 return
-            r, faults = self.rng.random(), self.args.faults
-            if r < 0.4 and "compact" in faults:
-                compact(self.history, self.args)
-            elif 0.4 <= r < 0.55 and "compact" in faults:
-                self.compactions(self.rng.randint(2, 4))
-            elif 0.55 <= r < 0.75 and "kill" in faults:
-                self.kill_and_restart()
-            elif r >= 0.75 and "idle" in faults:
-                self.idle_episode()
+            getattr(self, "do_" + action)()
+            self.last[action] = self.history.now()
+            if action in self.pending:
+                self.pending.remove(action)  # only now: the workers go on while it runs
+
+    def choose(self):
+        """The next action: the faults not run yet first, then a weighted draw among the enabled ones
+        (a cluster restart or a termination not sooner than its gap after the last)."""
+        now = self.history.now()
+        gaps = {"dbrestart": DB_RESTART_GAP, "dbkill": DB_KILL_GAP}
+        if self.pending:
+            return self.pending[0]
+        eligible = [(a, w) for a, fault, w in NEMESIS_ACTIONS if fault in self.args.faults
+                    and now - self.last.get(a, -1e9) >= gaps.get(a, 0)]
+        if not eligible:
+            return None
+        r = self.rng.uniform(0, sum(w for _, w in eligible))
+        for action, weight in eligible:
+            r -= weight
+            if r < 0:
+                return action
+        return eligible[-1][0]
+
+    def do_compact(self):
+        compact(self.history, self.args)
+
+    def do_compactions(self):
+        self.compactions(self.rng.randint(2, 4))
+
+    def do_kill(self):
+        self.kill_and_restart()
+
+    def do_idle(self):
+        self.idle_episode()
+
+    def do_dbrestart(self):
+        self.args.database.restart(self.history)
+
+    def do_dbkill(self):
+        self.args.database.terminate_sessions(self.history)
 
     def compactions(self, n):
         """Several compactions in a row, with a moment for writes between them."""
@@ -428,6 +674,7 @@ def run_schedule(args, history, cluster):
                                 args=(random.Random("%d-worker-%d" % (args.seed, i)), budget, history, cluster, args))
                for i in range(args.threads)]
     nemesis = Nemesis(random.Random("%d-nemesis" % args.seed), budget, history, cluster, args)
+    budget.owed = lambda: bool(nemesis.pending)
     done = threading.Event()
     chaos = threading.Thread(target=nemesis.run, args=(done,), name="nemesis", daemon=True)
     for t in threads + [chaos]:
@@ -456,7 +703,7 @@ def final_phase(args, history, cluster):
 def run_verify(args):
     try:
         done = subprocess.run([args.binary, "verify", "--store", args.store], capture_output=True, text=True,
-                              env=child_env(), timeout=120)
+                              env=child_env(args), timeout=120)
     except subprocess.TimeoutExpired:
         return {"exitCode": None, "error": "timeout"}
     try:
@@ -464,7 +711,9 @@ def run_verify(args):
     except ValueError:
         report = {}
     return {"exitCode": done.returncode, "sound": report.get("sound"), "counts": report.get("counts"),
-            "violations": report.get("violations"), "stderr": done.stderr.strip()[-300:] or None}
+            "layout": report.get("layout"), "generation": report.get("generation"),
+            "position": report.get("position"), "violations": report.get("violations"),
+            "stderr": MASK(done.stderr.strip())[-300:] or None}
 
 
 # -- checks ----------------------------------------------------------------------------------------
@@ -574,18 +823,57 @@ def allowed_values(writes, read):
 
 
 def check_register(history, findings):
-    """1. Reads show the value of a definitely-last ok write of securityEnabled (or a concurrent one)."""
+    """1. Reads show the value of a definitely-last ok write of securityEnabled (or a concurrent one); a
+    value that only an update answered with an error wrote is `failedButKept`."""
     writes = register_writes(history)
+    failed = {}
+    for u in history.of("update", "fail"):
+        failed.setdefault((u.args["id"], u.args["securityEnabled"]), []).append(u)
     for r in history.of("read", "ok"):
         wrong = []
         for tid, _, shown in r.value:
             allowed = allowed_values(writes.get(tid, []), r)
             if allowed is not None and shown not in allowed[1]:
-                wrong.append((tid, shown, allowed[0]))
-        if wrong:
-            tid, shown, last = wrong[0]
+                culprits = [u for u in failed.get((tid, shown), []) if allowed[0].invoke < u.invoke < r.complete]
+                wrong.append((tid, shown, allowed[0], culprits))
+        for tid, shown, last, culprits in wrong:
+            if culprits:
+                findings.add("failedButKept", "read %s shows securityEnabled=%s for %s, written only by update %s "
+                             "answered %s (%s); last ok write %s" % (
+                                 r.describe(), shown, tid, culprits[0].describe(), culprits[0].error,
+                                 culprits[0].value, last.describe()), r.complete)
+        stale = [w for w in wrong if not w[3]]
+        if stale:
+            tid, shown, last, _ = stale[0]
             findings.add("staleValue", "read %s shows %d stale values, e.g. securityEnabled=%s for %s, last write %s"
-                         % (r.describe(), len(wrong), shown, tid, last.describe()), r.complete)
+                         % (r.describe(), len(stale), shown, tid, last.describe()), r.complete)
+
+
+def check_failed_not_kept(history, findings):
+    """3. Answered failed means not written: every tenant a read shows comes from an ok create, or from a
+    create of its name whose outcome is unknown (info) invoked before the read completed. Names are never
+    reused (no deletes), so a name is one tenant for the whole run."""
+    ok_ids = {e.value["id"] for e in history.of("create", "ok")}
+    unknown, failed, reported = {}, {}, set()
+    for e in history.of("create", "info"):
+        unknown[e.args["name"]] = min(e.invoke, unknown.get(e.args["name"], e.invoke))
+    for e in history.of("create", "fail"):
+        failed.setdefault(e.args["name"], []).append(e)
+    for r in by_time(history.of("read", "ok"), "complete"):
+        for tid, name, _ in r.value:
+            if tid in ok_ids or tid in reported or unknown.get(name, float("inf")) < r.complete:
+                continue
+            reported.add(tid)
+            culprits = sorted((f for f in failed.get(name, []) if f.invoke < r.complete),
+                              key=lambda f: (f.error != "store_unavailable", f.invoke))
+            if culprits:
+                f = culprits[0]
+                findings.add("failedButKept", "read %s shows %s %r, which no ok or unknown create explains; create "
+                             "%s was answered %s (%s)" % (r.describe(), tid, name, f.describe(), f.error,
+                                                          f.value or "no message kept"), r.complete)
+            else:
+                findings.add("phantomItem", "read %s shows %s %r, which no create attempted before it" % (
+                    r.describe(), tid, name), r.complete)
 
 
 def check_no_disappearance(history, findings):
@@ -658,8 +946,10 @@ def check_end(history, verify, final, findings):
 
 
 def check_starts_and_compactions(history, findings):
-    for e in history.of("start", "fail") + history.of("compact", "fail"):
-        findings.add("%sFailed" % e.op, "%s: %s" % (e.describe(), e.error), e.complete)
+    """Every server start, CLI compaction and database fault must have been carried out."""
+    for op in ("start", "compact", "dbrestart", "dbkill"):
+        for e in history.of(op, "fail"):
+            findings.add("%sFailed" % op, "%s: %s" % (e.describe(), e.error), e.complete)
 
 
 def check(history, verify, final):
@@ -669,6 +959,7 @@ def check(history, verify, final):
     check_register(history, findings)
     check_no_disappearance(history, findings)
     check_unique_names(history, findings)
+    check_failed_not_kept(history, findings)
     check_end(history, verify, final, findings)
     check_starts_and_compactions(history, findings)
     return findings, lost
@@ -677,9 +968,11 @@ def check(history, verify, final):
 # -- run -------------------------------------------------------------------------------------------
 
 def summary(args, history, cluster, nemesis, verify, findings, lost, seconds):
-    creates = history.of("create")
-    return {
-        "seed": args.seed, "processes": args.processes, "operations": len(history.events),
+    creates, writes = history.of("create"), history.of("create") + history.of("update")
+    result = {
+        "seed": args.seed, "processes": args.processes,
+        "store": MASK(args.store) if args.database is not None else "directory",
+        "faults": ",".join(sorted(args.faults)) or "none", "operations": len(history.events),
         "okWrites": sum(e.type == "ok" for e in creates),
         "conflicts": sum(e.type == "fail" and e.error == "conflict" for e in creates),
         "unknownWrites": sum(e.type == "info" for e in creates),
@@ -689,10 +982,25 @@ def summary(args, history, cluster, nemesis, verify, findings, lost, seconds):
         "lost": len(lost), "lostAtEnd": findings.count("lostAtEnd"), "staleReads": findings.count("staleRead"),
         "disappeared": findings.count("disappeared"),
         "duplicateNames": findings.count("duplicateCreate") + findings.count("duplicateName"),
+        "failedButKept": findings.count("failedButKept"),
         "verify": {k: verify.get(k) for k in ("exitCode", "sound", "counts")},
         "violations": {kind: len(v) for kind, v in sorted(findings.by_kind.items())},
         "firstViolation": findings.first(), "examples": findings.examples(), "seconds": round(seconds, 1),
     }
+    if args.database is not None:
+        result.update({
+            "dbRestarts": len(history.of("dbrestart", "ok")), "dbKills": len(history.of("dbkill", "ok")),
+            "terminatedSessions": sum(e.value for e in history.of("dbkill", "ok")),
+            # creates and updates answered store_unavailable: with nothing written, or with the outcome unknown
+            "unavailableWrites": sum(e.type == "fail" and e.error == "store_unavailable" for e in writes),
+            "indeterminateWrites": sum(e.type == "info" and e.error == "store_unavailable: outcome unknown"
+                                       for e in writes),
+            "unavailableReads": len([e for e in history.of("read", "fail") if e.error == "store_unavailable"]),
+            "callTimeouts": sum((e.error or "").startswith("timeout") for e in writes + history.of("read")),
+            "startRetries": cluster.start_retries,
+        })
+        result["verify"].update({k: verify.get(k) for k in ("layout", "generation", "position")})
+    return result
 
 
 def report(findings, limit=30):
@@ -700,14 +1008,18 @@ def report(findings, limit=30):
     for kind in sorted(findings.by_kind):
         found = findings.ordered(kind)
         for at, text in found[:limit]:
-            print("VIOLATION %s at %.3fs: %s" % (kind, at, text), file=sys.stderr)
+            print(MASK("VIOLATION %s at %.3fs: %s" % (kind, at, text)), file=sys.stderr)
         if len(found) > limit:
             print("VIOLATION %s: ... %d more" % (kind, len(found) - limit), file=sys.stderr)
 
 
+FILE_FAULTS = ("compact", "kill", "idle")
+DATABASE_FAULTS = ("dbrestart", "dbkill")
+
+
 def faults(text):
     chosen = set(text.split(",")) - {"none", ""}
-    if chosen - {"compact", "kill", "idle"}:
+    if chosen - set(FILE_FAULTS + DATABASE_FAULTS):
         raise argparse.ArgumentTypeError("unknown fault in %r" % text)
     return chosen
 
@@ -721,14 +1033,50 @@ def parse_args(argv):
     ap.add_argument("--max-seconds", type=float, default=120, help="bound on the schedule")
     ap.add_argument("--threads", type=int, default=3, help="worker threads")
     ap.add_argument("--call-timeout", type=float, default=20, help="seconds before a call is given up (info)")
-    ap.add_argument("--faults", default="compact,kill,idle", type=faults,
-                    help="nemesis actions, a comma list of compact, kill, idle (or none)")
-    ap.add_argument("--quick", action="store_true", help="a few hundred operations, under 30 s")
-    ap.add_argument("--keep", action="store_true", help="keep the store, the logs and history.json")
+    ap.add_argument("--faults", type=faults,
+                    help="nemesis actions, a comma list of compact, kill, idle, dbrestart, dbkill (or none); "
+                         "default compact,kill,idle, and dbrestart,dbkill on PostgreSQL")
+    ap.add_argument("--quick", action="store_true",
+                    help="a few hundred operations, under 30 s (1,200 and under 60 s on PostgreSQL)")
+    ap.add_argument("--keep", action="store_true", help="keep the store (directory or database), the logs and "
+                                                       "history.json")
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("--postgres", metavar="ADMIN_URI",
+                       help="a PostgreSQL URI of a role that may create databases: the run creates a fresh "
+                            "database next to it, serves from it and drops it at the end (unless --keep)")
+    where.add_argument("--store-uri", metavar="URI", help="an existing, empty PostgreSQL database to serve from "
+                                                          "(left as it is at the end)")
+    ap.add_argument("--pg-cluster", metavar="VERSION/CLUSTER",
+                    help="the cluster the database is in, for dbrestart (pg_ctlcluster VERSION CLUSTER restart "
+                         "-m immediate), e.g. 15/main or \"$PGVERSION/regress\" under pg_virtualenv")
+    ap.add_argument("--store-timeout-ms", type=int,
+                    help="MODEL_LIFECYCLE_LOCK_TIMEOUT_MS for every process (default: the server's, 10 s); "
+                         "below a cluster restart's outage, writes caught in COMMIT answer that the outcome is "
+                         "unknown")
     ap.add_argument("--store", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    args.database = None
+    on_database = bool(args.postgres or args.store_uri)
+    for uri in (args.postgres, args.store_uri):
+        if uri and not (uri.startswith("postgresql://") or uri.startswith("postgres://")):
+            ap.error("a PostgreSQL URI starts postgresql:// or postgres://")
+    if args.faults is None:
+        args.faults = set(FILE_FAULTS)
+        if on_database:
+            args.faults |= {"dbkill"} | ({"dbrestart"} if args.pg_cluster else set())
+    if not on_database and args.faults & set(DATABASE_FAULTS):
+        ap.error("dbrestart and dbkill need --postgres or --store-uri")
+    if "dbrestart" in args.faults and not args.pg_cluster:
+        ap.error("dbrestart needs --pg-cluster VERSION/CLUSTER")
+    if args.pg_cluster and not re.fullmatch(r"[0-9.]+/[A-Za-z0-9_.-]+", args.pg_cluster):
+        ap.error("--pg-cluster is VERSION/CLUSTER, e.g. 15/main")
     if args.quick:
-        args.ops, args.max_seconds, args.call_timeout = min(args.ops, 400), min(args.max_seconds, 15), 5
+        if on_database:
+            # A cluster restart takes a few seconds; a call may wait out the store timeout a few times.
+            args.ops, args.max_seconds = min(args.ops, 1200), min(args.max_seconds, 25)
+            args.call_timeout = max(30, 3 * (args.store_timeout_ms or 10000) / 1000)
+        else:
+            args.ops, args.max_seconds, args.call_timeout = min(args.ops, 400), min(args.max_seconds, 15), 5
     args.binary = os.path.abspath(args.binary)
     return args
 
@@ -738,7 +1086,7 @@ def run_and_check(args, work):
     logs = os.path.join(work, "logs")
     os.makedirs(logs)
     history = History()
-    cluster = Cluster(args, args.store, logs, history)
+    cluster = Cluster(args, logs, history)
     try:
         nemesis = run_schedule(args, history, cluster)
         verify, final = final_phase(args, history, cluster)
@@ -749,21 +1097,38 @@ def run_and_check(args, work):
                 json.dump([e.to_json() for e in history.events], f)
     findings, lost = check(history, verify, final)
     report(findings)
-    print(json.dumps(summary(args, history, cluster, nemesis, verify, findings, lost, history.now()), indent=2))
+    print(MASK(json.dumps(summary(args, history, cluster, nemesis, verify, findings, lost, history.now()),
+                          indent=2)))
     return 1 if findings.by_kind else 0
+
+
+def masked_traceback(kind, value, tb):
+    sys.stderr.write(MASK("".join(traceback.format_exception(kind, value, tb))))
 
 
 def main(argv=None):
     args = parse_args(argv)
+    started = time.monotonic()
+    sys.excepthook = masked_traceback
+    threading.excepthook = lambda a: masked_traceback(a.exc_type, a.exc_value, a.exc_traceback)
     work = tempfile.mkdtemp(prefix="model-lifecycle-history-")
-    args.store = os.path.join(work, "store")
     try:
-        return run_and_check(args, work)
+        if args.postgres:
+            args.database = Database.create(args.postgres, args.pg_cluster)
+        elif args.store_uri:
+            args.database = Database.existing(args.store_uri, None, args.pg_cluster)
+        args.store = args.database.store_uri if args.database else os.path.join(work, "store")
+        code = run_and_check(args, work)
+        print("history check: %.1f s in all" % (time.monotonic() - started), file=sys.stderr)
+        return code
     finally:
         if args.keep:
-            print("kept %s (store, logs, history.json)" % work, file=sys.stderr)
+            kept = " and database %s" % MASK(args.store) if args.database else ""
+            print("kept %s (store, logs, history.json)%s" % (work, kept), file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
+            if args.database is not None:
+                args.database.drop()
 
 
 if __name__ == "__main__":
