@@ -98,7 +98,7 @@ final class TerminalOutbox: Outbox {
             let v = message["params"]?["value"]
             let pct = v?["percentage"]?.numberValue?.text ?? ""
             let text = v?["message"]?.stringValue ?? v?["title"]?.stringValue ?? ""
-            Launcher.writeStderr("\r\u{1B}[2K[\(pct)%] \(text)")
+            Launcher.writeStderr("\r\u{1B}[2K" + (pct.isEmpty ? "" : "[\(pct)%] ") + text)
             progressShown = true
         case LifecycleNotice.method:
             for m in message["params"]?["models"]?.arrayValue ?? [] {

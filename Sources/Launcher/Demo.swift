@@ -82,7 +82,8 @@ enum Demo {
             return ExitCode.storeUnavailable.rawValue
         }
         say(
-            "Seeded two tenants (Acme Health with security classifications, Globex Retail without) from real catalog entries:"
+            "Seeded two tenants (Acme Health with security classifications, Globex Retail without) from "
+                + (sampleCatalog == nil ? "real catalog entries:" : "the built-in sample catalog's entries:")
         )
         for (t, n) in demo.counts.sorted(by: { $0.key < $1.key }) {
             say("  \(t): \(n) assistants, apps and services; thousands of questions")

@@ -88,7 +88,7 @@ public enum StdioRuntime {
         let channel = OutputChannel(fd: configuration.outputFD) { inbox.push(.outputClosed) }
         let outbox = ChannelOutbox(channel: channel)
         let hooks = MessageProcessor.Hooks(
-            watchClientProcess: { pid in watch(pid: pid, inbox: inbox) },
+            watchClientProcess: { pid in watch(pid: pid, inbox: inbox, log: configuration.log) },
             afterInitialized: extensions.afterInitialized)
         let processor = MessageProcessor(
             table: table, outbox: outbox, cancellation: cancellation, hooks: hooks, log: log,
@@ -236,7 +236,16 @@ public enum StdioRuntime {
     }
 
     /// Polls the client's process id and reports when it is gone.
-    private static func watch(pid: Int32, inbox: BlockingQueue<InboxItem>) {
+    /// Watches the client's process, if the server can see it at all: a pid that is not there when
+    /// `initialize` names it (the server in a container, a Flatpak, another PID namespace) is never
+    /// watched, rather than taken for a client that has gone.
+    private static func watch(pid: Int32, inbox: BlockingQueue<InboxItem>, log: Logger) {
+        if kill(pid, 0) == -1 && errno == ESRCH {
+            log.warning(
+                "the client's processId \(pid) is not visible to this process (another PID namespace?): not watching it"
+            )
+            return
+        }
         let thread = Thread {
             while true {
                 usleep(500_000)

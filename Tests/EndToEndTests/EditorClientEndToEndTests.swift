@@ -89,4 +89,15 @@ final class EditorClientEndToEndTests: XCTestCase {
         XCTAssertEqual(s.response(to: 8)?.0["result"]?["steps"], 3)
         s.stop()
     }
+
+    func testAProcessIdTheServerCannotSeeIsNotWatched() throws {
+        let s = try ServerProcess()
+        // Above any pid_max: like a client in another PID namespace, there is no such process here.
+        s.initialize(processId: 2_147_000_000)
+        usleep(1_500_000)  // the watch polls every 0.5 s: a watched, absent pid would have ended it by now
+        s.request(1, "get_data")
+        XCTAssertEqual(s.response(to: 1)?.0["result"], ["hello", 5], "the server is still serving")
+        XCTAssertTrue(s.stderrText.contains("not visible to this process"), s.stderrText)
+        s.stop()
+    }
 }
