@@ -31,6 +31,19 @@ public struct Call {
     public let platform: Platform
     /// The request's validated params.
     public var params: Params { context.params }
+    /// The method called.
+    public let method: String
+
+    /// What a page's cursor is bound to: the method, the tenant and every param but the page's
+    /// own (`cursor`, `limit`) and `workDoneToken`, so a cursor of another list, filter or tenant
+    /// is refused rather than read as a position in this one.
+    public var pageScope: String {
+        let skipped: Set<String> = ["cursor", "limit", "workDoneToken", "tenantId"]
+        let filters = params.object.members.filter { !skipped.contains($0.key) }.sorted { $0.key < $1.key }
+        var o = JSONObject()
+        for m in filters { o.append(m.key, m.value) }
+        return method + "\u{1}" + tenantId + "\u{1}" + JSONWriter.string(.object(o))
+    }
 }
 
 /// A domain method: its published spec, who may call it, and its handler.
@@ -76,6 +89,7 @@ extension MethodTable {
         for m in methods {
             let body = m.body
             let scoped = m.tenantScoped
+            let name = m.spec.name
             register(m.spec) { ctx throws(ServerError) in
                 guard let actor = ctx.session.actor else { throw .domain(.unauthenticated) }
                 return try platform.handlingRequest { () throws(ServerError) in
@@ -93,7 +107,8 @@ extension MethodTable {
                             throw .domain(.notFound(entity: "tenant", id: tenantId))
                         }
                     }
-                    return try body(Call(context: ctx, actor: actor, tenantId: tenantId, platform: platform))
+                    return try body(
+                        Call(context: ctx, actor: actor, tenantId: tenantId, platform: platform, method: name))
                 }
             }
         }

@@ -3,8 +3,9 @@ import Domain
 
 /// Keyset pagination over a stable order (`createdAt`, then `id`).
 ///
-/// Cursors are opaque: `c1.<createdAt>.<id>.<check>` where `check` is a CRC of the rest, so a
-/// cursor the server did not issue (or an edited one) is -32602.
+/// Cursors are opaque: `c2.<createdAt>.<id>.<check>` where `check` is a hash of the rest and of
+/// the list's scope (method, tenant, filters), so a cursor the server did not issue, an edited one,
+/// or one of another list, filter or tenant is -32602.
 public enum Pagination {
     /// The `limit` param every list method takes.
     public static let limitField = Field.optional("limit", .integer(min: 1, max: 500), "Page size, 1–500 (default 50).")
@@ -37,16 +38,16 @@ public enum Pagination {
         }
     }
 
-    static func encode(_ k: Key) -> String {
-        let body = "c1.\(k.createdAt).\(k.id)"
-        return body + "." + String(check(body), radix: 16)
+    static func encode(_ k: Key, scope: String) -> String {
+        let body = "c2.\(k.createdAt).\(k.id)"
+        return body + "." + String(check(body + "\u{1}" + scope), radix: 16)
     }
 
-    static func decode(_ s: String) -> Key? {
+    static func decode(_ s: String, scope: String) -> Key? {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "c1", let at = Millis(parts[1]) else { return nil }
+        guard parts.count == 4, parts[0] == "c2", let at = Millis(parts[1]) else { return nil }
         let body = parts[0...2].joined(separator: ".")
-        guard String(check(body), radix: 16) == parts[3] else { return nil }
+        guard String(check(body + "\u{1}" + scope), radix: 16) == parts[3] else { return nil }
         return Key(at, String(parts[2]))
     }
 
@@ -58,11 +59,15 @@ public enum Pagination {
 
     /// One page of `items` (any order in; sorted by key out), each item rendered as a typed result.
     static func page<T, Item: MethodResult>(
-        _ items: [T], key: (T) -> Key, request: PageRequest, descending: Bool = false, render: (T) -> Item
+        _ items: [T], key: (T) -> Key, request: PageRequest, scope: String, descending: Bool = false,
+        render: (T) -> Item
     ) throws(ServerError) -> Page<Item> {
         var after: Key? = nil
         if let c = request.cursor {
-            guard let k = decode(c) else { throw .invalidParams("/cursor", "is not a cursor this server issued") }
+            guard let k = decode(c, scope: scope) else {
+                throw .invalidParams(
+                    "/cursor", "is not a cursor this server issued for this list (its method, tenant and filters)")
+            }
             after = k
         }
         // Sort keys with indices, not the items themselves (entities are large to move around).
@@ -70,7 +75,7 @@ public enum Pagination {
         let start = after.map { a in keyed.firstIndex { descending ? $0.0 < a : $0.0 > a } ?? keyed.count } ?? 0
         let end = min(keyed.count, start + request.limit)
         let slice = keyed[start..<end]
-        let next = end < keyed.count ? slice.last.map { encode($0.0) } : nil
+        let next = end < keyed.count ? slice.last.map { encode($0.0, scope: scope) } : nil
         return Page(items: slice.map { render(items[$0.1]) }, total: keyed.count, nextCursor: next)
     }
 }

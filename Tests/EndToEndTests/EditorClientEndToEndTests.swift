@@ -100,4 +100,29 @@ final class EditorClientEndToEndTests: XCTestCase {
         XCTAssertTrue(s.stderrText.contains("not visible to this process"), s.stderrText)
         s.stop()
     }
+
+    func testACursorWorksOnlyForItsListFilterAndTenant() throws {
+        let s = try ServerProcess([])
+        s.initialize(actor: Actors.sysadmin)
+        let a = s.call("tenants/create", ["name": "A"]).id
+        let b = s.call("tenants/create", ["name": "B"]).id
+        for t in [a, b] {
+            for k in 0..<3 { _ = s.call("spaces/create", ["tenantId": .string(t), "name": .string("s\(k)")]) }
+        }
+        let first = s.call("spaces/list", ["tenantId": .string(a), "limit": 1])
+        let cursor = try XCTUnwrap(first["nextCursor"]?.stringValue)
+        let next = s.call("spaces/list", ["tenantId": .string(a), "limit": 1, "cursor": .string(cursor)])
+        XCTAssertEqual(next["items"]?.arrayValue?.count, 1, "the cursor continues its own list: \(next)")
+        let foreign: [(String, JSONValue)] = [
+            ("spaces/list", ["tenantId": .string(b), "cursor": .string(cursor)]),
+            ("tenants/list", ["cursor": .string(cursor)]),
+            ("templates/list", ["tenantId": .string(a), "cursor": .string(cursor)]),
+        ]
+        for (method, params) in foreign {
+            let refused = s.call(method, params)
+            XCTAssertEqual(refused["error"]?["code"], -32602, "\(method): \(refused)")
+            XCTAssertEqual(refused["error"]?["data"]?["field"], "/cursor", "\(method)")
+        }
+        s.stop()
+    }
 }

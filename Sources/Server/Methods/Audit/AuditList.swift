@@ -53,7 +53,7 @@ enum AuditList: MethodDeclaration {
                 && (params.entityId == nil || $0.1.entityId == params.entityId)
         }
         return try Pagination.page(
-            items, key: { .init(Millis($0.0), $0.1.id) }, request: params.page, descending: true,
+            items, key: { .init(Millis($0.0), $0.1.id) }, request: params.page, scope: call.pageScope, descending: true,
             render: { Entry(entry: $0.1) })
     }
 }

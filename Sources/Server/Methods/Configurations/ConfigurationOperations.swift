@@ -110,7 +110,8 @@ extension ConfigurationList {
         }
         let filtered = params.completionModelId.map { mid in items.filter { $0.completionModelId == mid } } ?? items
         return try Pagination.page(
-            filtered, key: { .init($0.createdAt, $0.id) }, request: params.page, render: ConfigView.init)
+            filtered, key: { .init($0.createdAt, $0.id) }, request: params.page, scope: call.pageScope,
+            render: ConfigView.init)
     }
 }
 

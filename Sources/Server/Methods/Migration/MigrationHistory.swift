@@ -36,7 +36,8 @@ enum MigrationHistory: MethodDeclaration {
             entries = entries.filter { $0.1.fromModelId == model || $0.1.toModelId == model }
         }
         return try Pagination.page(
-            entries, key: { .init(Millis($0.0), $0.1.id) }, request: params.page, descending: true,
+            entries, key: { .init(Millis($0.0), $0.1.id) }, request: params.page, scope: call.pageScope,
+            descending: true,
             render: { MigrationHistoryEntry(entry: $0.1) })
     }
 }

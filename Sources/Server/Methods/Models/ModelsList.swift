@@ -36,7 +36,9 @@ enum ModelsList: MethodDeclaration {
                 items.append(e)
             }
         }
-        return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, request: params.page) {
+        return try Pagination.page(
+            items, key: { .init($0.createdAt, $0.id) }, request: params.page, scope: call.pageScope
+        ) {
             ModelView(serialized: $0.view)
         }
     }

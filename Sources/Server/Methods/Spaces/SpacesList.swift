@@ -9,6 +9,7 @@ enum SpacesList: MethodDeclaration {
 
     static func handle(_ call: Call, _ params: PageRequest) throws(ServerError) -> Page<SpaceView> {
         let items = try call.platform.read().spaces(ofTenant: call.tenantId)
-        return try Pagination.page(items, key: { .init($0.createdAt, $0.id) }, request: params, render: SpaceView.init)
+        return try Pagination.page(
+            items, key: { .init($0.createdAt, $0.id) }, request: params, scope: call.pageScope, render: SpaceView.init)
     }
 }

@@ -25,6 +25,7 @@ enum TemplatesList: MethodDeclaration {
             (params.includeDeleted || $0.deletedAt == nil) && (params.kind == nil || $0.kind == params.kind)
         }
         return try Pagination.page(
-            items, key: { .init($0.createdAt, $0.id) }, request: params.page, render: TemplateView.init)
+            items, key: { .init($0.createdAt, $0.id) }, request: params.page, scope: call.pageScope,
+            render: TemplateView.init)
     }
 }

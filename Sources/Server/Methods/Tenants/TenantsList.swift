@@ -11,6 +11,7 @@ enum TenantsList: MethodDeclaration {
     static func handle(_ call: Call, _ params: PageRequest) throws(ServerError) -> Page<TenantView> {
         try Pagination.page(
             try call.platform.read().allTenants, key: { .init($0.createdAt, $0.id) }, request: params,
+            scope: call.pageScope,
             render: TenantView.init)
     }
 }

@@ -52,7 +52,7 @@ enum UsageDetails: MethodDeclaration {
         let types = params.entityType.map { [$0] } ?? entityTypes
         return try Pagination.page(
             rows(of: m.id, types: types, in: state), key: { .init($0.createdAt, $0.entityId) },
-            request: params.page
+            request: params.page, scope: call.pageScope
         ) { $0 }
     }
 
