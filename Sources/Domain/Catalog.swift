@@ -64,13 +64,19 @@ public struct Catalog: Sendable {
     public private(set) var modelCount = 0
     /// How many `alias_of` keys resolved to a model entry.
     public private(set) var aliasCount = 0
+    /// Model entries left out because a field the lifecycle uses is broken (a `deprecation_date`
+    /// that is not `YYYY-MM-DD`, a negative token limit): one bad entry must not stop a server.
+    public private(set) var skippedCount = 0
+    /// The first skipped entries (at most 20), with why, for `catalog/info` and the start-up log.
+    public private(set) var skipped: [(key: String, reason: String)] = []
 
     /// An empty catalog, used when no catalog file is found: every lookup is nil.
     public init() {}
 
-    /// Parses a cost map strictly: it must be a JSON object of objects; `sample_spec` and entries
-    /// with neither `litellm_provider` nor `mode` are skipped; `alias_of` is resolved (chains
-    /// included); a `deprecation_date` that is not `YYYY-MM-DD` is an error naming the entry.
+    /// Parses a cost map: it must be a JSON object of objects (anything else is an error);
+    /// `sample_spec` and entries with neither `litellm_provider` nor `mode` are ignored; `alias_of`
+    /// is resolved (chains included); an entry with a broken `deprecation_date` (not `YYYY-MM-DD`)
+    /// or a negative token limit is skipped and counted (`skippedCount`, `skipped`).
     public init(bytes: [UInt8]) throws(CatalogError) {
         let root: JSONValue
         do { root = try JSONParser.parse(bytes, options: .init(maxDepth: 64, rejectDuplicateKeys: false)) } catch {
@@ -92,17 +98,23 @@ public struct Catalog: Sendable {
             entry.mode = e["mode"]?.stringValue
             if let d = e["deprecation_date"] {
                 guard let text = d.stringValue, let day = Formats.parseDate(text) else {
-                    throw CatalogError("entry \"\(m.key)\": deprecation_date must be a date YYYY-MM-DD")
+                    skip(m.key, "deprecation_date is not a date YYYY-MM-DD")
+                    continue
                 }
                 entry.deprecationDate = text
                 entry.deprecationDay = day
-                deprecatedCount += 1
             }
             entry.deprecationSource = e["deprecation_source"]?.stringValue
             entry.successorModel = e["successor_model"]?.stringValue
-            if entry.successorModel != nil { successorCount += 1 }
             entry.maxInputTokens = e["max_input_tokens"]?.numberValue?.int64Value.map { Int($0) }
             entry.maxOutputTokens = e["max_output_tokens"]?.numberValue?.int64Value.map { Int($0) }
+            // The API refuses negative token limits (models/create's minimum is 0): so does the catalog.
+            if (entry.maxInputTokens ?? 0) < 0 || (entry.maxOutputTokens ?? 0) < 0 {
+                skip(m.key, "a token limit is negative")
+                continue
+            }
+            if entry.deprecationDate != nil { deprecatedCount += 1 }
+            if entry.successorModel != nil { successorCount += 1 }
             entry.vision = e["supports_vision"]?.boolValue
             entry.reasoning = e["supports_reasoning"]?.boolValue
             entry.toolCalling = e["supports_function_calling"]?.boolValue
@@ -122,6 +134,11 @@ public struct Catalog: Sendable {
                 aliasCount += 1
             }
         }
+    }
+
+    private mutating func skip(_ key: String, _ reason: String) {
+        skippedCount += 1
+        if skipped.count < 20 { skipped.append((key, reason)) }
     }
 
     /// How many keys `entries` holds: model entries plus resolved aliases.

@@ -319,6 +319,11 @@ public enum Launcher {
             limits: .init(maxHeaderBytes: 8 * 1024, maxBodyBytes: options.maxMessageBytes), log: log,
             checksResults: ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_CHECK_RESULTS"] == "1")
         for notice in platform.store.openingNotices { log.info(notice) }
+        if platform.catalog.skippedCount > 0, let first = platform.catalog.skipped.first {
+            log.warning(
+                "catalog \(platform.catalogSource.path ?? "?"): \(platform.catalog.skippedCount) broken entries "
+                    + "skipped (first: \"\(first.key)\": \(first.reason)); catalog/info lists them")
+        }
         log.debug(
             "store \(platform.store.location); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)"
         )

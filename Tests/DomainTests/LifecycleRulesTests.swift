@@ -114,11 +114,21 @@ final class CatalogTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("at byte 23"), "\($0)")
         }
         XCTAssertThrowsError(try Catalog(bytes: Array("[]".utf8)))
-        XCTAssertThrowsError(
-            try Catalog(bytes: Array("{\"m\": {\"mode\": \"chat\", \"deprecation_date\": \"soon\"}}".utf8))
-        ) {
-            XCTAssertTrue("\($0)".contains("\"m\""), "\($0)")
-        }
+    }
+
+    func testBrokenEntriesAreSkippedAndCountedWithTheirReason() throws {
+        let c = try Catalog(
+            bytes: Array(
+                """
+                {"m": {"mode": "chat", "deprecation_date": "soon"}, "n": {"mode": "chat", "max_output_tokens": -5},
+                 "ok": {"mode": "chat", "deprecation_date": "2026-01-01", "successor_model": "ok-2"}}
+                """.utf8))
+        XCTAssertEqual(c.modelCount, 1)
+        XCTAssertEqual(c.deprecatedCount, 1, "only the entry kept counts")
+        XCTAssertEqual(c.successorCount, 1)
+        XCTAssertEqual(c.skippedCount, 2)
+        XCTAssertEqual(c.skipped.map(\.key).sorted(), ["m", "n"])
+        XCTAssertNil(c.lookup(providerType: nil, name: "m"), "a broken entry is not half-used")
     }
 
     func testTheRealCatalogCounts() throws {

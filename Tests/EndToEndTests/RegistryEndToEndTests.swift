@@ -257,6 +257,26 @@ final class RegistryEndToEndTests: XCTestCase {
         XCTAssertTrue(s.stderrText.contains(path) && s.stderrText.contains("at byte 26"), s.stderrText)
     }
 
+    func testBrokenCatalogEntriesAreSkippedAndCountedNotFatal() throws {
+        let path = NSTemporaryDirectory() + "partly-broken-catalog-\(UUID().uuidString).json"
+        let catalog = """
+            {"gpt-good": {"litellm_provider": "openai", "mode": "chat", "deprecation_date": "2026-06-01"},
+             "gpt-bad-date": {"litellm_provider": "openai", "mode": "chat", "deprecation_date": "June 2026"},
+             "gpt-negative": {"litellm_provider": "openai", "mode": "chat", "max_input_tokens": -1}}
+            """
+        try Data(catalog.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let s = try ServerProcess(["--catalog", path])
+        s.initialize(actor: Actors.sysadmin)
+        let info = s.call("catalog/info")
+        XCTAssertEqual(info["entries"], 1, "\(info)")
+        XCTAssertEqual(info["skippedEntries"], 2)
+        let keys = Set(info["skippedExamples"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? [])
+        XCTAssertEqual(keys, ["gpt-bad-date", "gpt-negative"])
+        XCTAssertTrue(s.stderrText.contains("2 broken entries skipped"), s.stderrText)
+        s.stop()
+    }
+
     func testAStorePathThatIsAFileExitsWithThree() throws {
         let path = NSTemporaryDirectory() + "not-a-dir-\(UUID().uuidString)"
         FileManager.default.createFile(atPath: path, contents: Data())

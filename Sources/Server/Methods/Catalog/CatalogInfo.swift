@@ -20,6 +20,9 @@ enum CatalogInfo: MethodDeclaration {
         var withDeprecationDate: Int
         /// Entries naming a successor.
         var withSuccessor: Int
+        /// Entries left out as broken, and the first of them with why.
+        var skipped: Int
+        var skippedExamples: [(key: String, reason: String)]
         /// When the catalog was last (re)loaded.
         var loadedAt: Millis
         /// Today and the retiring window.
@@ -34,6 +37,16 @@ enum CatalogInfo: MethodDeclaration {
             .member("aliases", .integer()) { .int($0.aliases) },
             .member("withDeprecationDate", .integer()) { .int($0.withDeprecationDate) },
             .member("withSuccessor", .integer()) { .int($0.withSuccessor) },
+            .member(
+                "skippedEntries", .integer(min: 0),
+                "Entries left out because a field the lifecycle uses is broken (a deprecation_date that is "
+                    + "not YYYY-MM-DD, a negative token limit)."
+            ) { .int($0.skipped) },
+            .member(
+                "skippedExamples",
+                .array(.object([.required("key", .string()), .required("reason", .string())]), maxItems: 20),
+                "The first skipped entries (at most 20), with why."
+            ) { r in .array(r.skippedExamples.map { ["key": .string($0.key), "reason": .string($0.reason)] }) },
             .member("loadedAt", .timestamp) { Views.time($0.loadedAt) },
             .member("today", .date) { .string(Formats.formatDate($0.calendar.today)) },
             .member("retiringWindowDays", .integer()) { .int($0.calendar.retiringWindowDays) },
@@ -45,6 +58,7 @@ enum CatalogInfo: MethodDeclaration {
         return Result(
             source: p.catalogSource, entries: p.catalog.modelCount, aliases: p.catalog.aliasCount,
             withDeprecationDate: p.catalog.deprecatedCount, withSuccessor: p.catalog.successorCount,
+            skipped: p.catalog.skippedCount, skippedExamples: p.catalog.skipped,
             loadedAt: p.catalogLoadedAt, calendar: p.calendar)
     }
 }
