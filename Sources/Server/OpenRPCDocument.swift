@@ -80,6 +80,7 @@ public enum OpenRPCDocument {
             }
             if rule.minLength > 0 { o["minLength"] = .int(rule.minLength) }
             o["maxLength"] = .int(rule.maxLength)
+            o["x-maxBytes"] = .int(rule.maxBytes)
             if let f = rule.format {
                 switch f {
                 case .uuid: o["pattern"] = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"

@@ -28,8 +28,11 @@ public indirect enum Schema: Sendable {
     public struct StringRule: Sendable {
         /// Fewest characters accepted.
         public var minLength: Int
-        /// Most characters accepted.
+        /// Most characters (grapheme clusters) accepted.
         public var maxLength: Int
+        /// Most UTF-8 bytes accepted: 4 × `maxLength`, so one letter with a million combining marks
+        /// (one character) is still refused. Published as `x-maxBytes`.
+        public var maxBytes: Int { maxLength * 4 }
         /// A format the string must have, or nil.
         public var format: StringFormat?
         /// The only values accepted, or nil for any.
@@ -161,6 +164,10 @@ extension Schema {
 
 extension Schema.StringRule {
     func check(_ s: String, at pointer: String) -> ParamsError? {
+        // Bytes first: cheap, and it bounds the grapheme count below.
+        if s.utf8.count > maxBytes {
+            return .init(pointer, "must have at most \(maxLength) characters and \(maxBytes) bytes of UTF-8")
+        }
         let length = s.count
         if length < minLength {
             return .init(pointer, minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters")

@@ -277,6 +277,21 @@ final class RegistryEndToEndTests: XCTestCase {
         s.stop()
     }
 
+    func testANameIsBoundedInBytesAsWellAsCharacters() throws {
+        let s = try ServerProcess([])
+        s.initialize(actor: Actors.sysadmin)
+        // One character: a letter with 100,000 combining acute accents (200,001 bytes).
+        let huge = "a" + String(repeating: "\u{301}", count: 100_000)
+        let refused = s.call("tenants/create", ["name": .string(huge)])
+        XCTAssertEqual(refused["error"]?["data"]?["field"], "/name", "\(refused)")
+        XCTAssertEqual(
+            refused["error"]?["data"]?["reason"], "must have at most 200 characters and 800 bytes of UTF-8")
+        // Within both bounds: one character of 201 bytes.
+        let small = "a" + String(repeating: "\u{301}", count: 100)
+        XCTAssertNotNil(s.call("tenants/create", ["name": .string(small)])["id"])
+        s.stop()
+    }
+
     func testAStorePathThatIsAFileExitsWithThree() throws {
         let path = NSTemporaryDirectory() + "not-a-dir-\(UUID().uuidString)"
         FileManager.default.createFile(atPath: path, contents: Data())
