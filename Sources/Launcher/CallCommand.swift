@@ -50,11 +50,30 @@ enum CallCommand {
                             "processId": .null, "capabilities": [:], "initializationOptions": ["actor": .object(actor)],
                         ]))))
         if let e = outbox.takeResponse()?["error"] {
-            Launcher.writeStderr("model-lifecycle: the actor was refused: \(JSONWriter.string(e))\n")
+            // Say it in the flags the user typed, not in initialize's JSON pointers.
+            let flags = [
+                "/initializationOptions/actor/tenantId": "--tenant", "/initializationOptions/actor/userId": "--user",
+                "/initializationOptions/actor/role": "--as", "/initializationOptions/actor/name": "--name",
+            ]
+            if let field = e["data"]?["field"]?.stringValue, let flag = flags[field],
+                let reason = e["data"]?["reason"]?.stringValue
+            {
+                Launcher.writeStderr("model-lifecycle: \(flag): \(reason)\n")
+            } else {
+                Launcher.writeStderr("model-lifecycle: the actor was refused: \(JSONWriter.string(e))\n")
+            }
             return 1
         }
         _ = processor.process(.single(.notification(Notification(method: "initialized", params: [:]))))
 
+        // A sysadmin's --tenant is the tenant a tenant-scoped method acts in (params may still name one).
+        if o.role == "sysadmin", let t = o.tenant, var p = params?.objectValue ?? (params == nil ? JSONObject() : nil),
+            let spec = table.specs.first(where: { $0.name == o.method }), case .named(let fields) = spec.params,
+            fields.contains(where: { $0.name == "tenantId" }), p["tenantId"] == nil
+        {
+            p["tenantId"] = .string(t)
+            params = .object(p)
+        }
         // Ask for progress when a person watches and the method reports it.
         if terminal, var p = params?.objectValue ?? (params == nil ? JSONObject() : nil),
             let spec = table.specs.first(where: { $0.name == o.method }), case .named(let fields) = spec.params,

@@ -164,6 +164,9 @@ extension Schema {
 
 extension Schema.StringRule {
     func check(_ s: String, at pointer: String) -> ParamsError? {
+        // A UUID is said to be one, whatever its length ("must have at least 36 characters" told a
+        // user who typed a short id nothing).
+        if format == .uuid, !Formats.isLowercaseUUID(s) { return .init(pointer, "must be a lowercase UUID") }
         // Bytes first: cheap, and it bounds the grapheme count below.
         if s.utf8.count > maxBytes {
             return .init(pointer, "must have at most \(maxLength) characters and \(maxBytes) bytes of UTF-8")

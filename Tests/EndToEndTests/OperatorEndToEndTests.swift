@@ -42,6 +42,20 @@ final class OperatorEndToEndTests: XCTestCase {
         XCTAssertTrue(r.out.contains("Every step behaved as the contract says."), r.out)
     }
 
+    func testCallTakesASysadminsTenantAndSpeaksInFlags() throws {
+        let store = ServerProcess.temporaryStore()
+        let created = try run(["call", "tenants/create", #"{"name":"Acme"}"#, "--store", store])
+        let tenant = try JSONParser.parse(Array(created.out.utf8)).id
+        // The default role is sysadmin: --tenant is the tenant a tenant-scoped method acts in.
+        let listed = try run(["call", "spaces/list", "--tenant", tenant, "--store", store])
+        XCTAssertEqual(listed.status, 0, listed.err)
+        XCTAssertEqual(try JSONParser.parse(Array(listed.out.utf8))["total"], 0)
+        // A mistyped tenant is reported by the flag typed, as what it must be.
+        let mistyped = try run(["call", "spaces/list", "--as", "admin", "--tenant", "acme", "--store", store])
+        XCTAssertEqual(mistyped.status, 1)
+        XCTAssertEqual(mistyped.err, "model-lifecycle: --tenant: must be a lowercase UUID\n")
+    }
+
     func testCallPrintsTheResultAndFailsWithTheErrorOnStderr() throws {
         let store = ServerProcess.temporaryStore()
         let created = try run(["call", "tenants/create", #"{"name":"Acme"}"#, "--store", store])
