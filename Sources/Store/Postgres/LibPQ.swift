@@ -41,11 +41,7 @@ struct LibPQ: @unchecked Sendable {
     let getlength: @convention(c) (Result?, Int32, Int32) -> Int32
     let getisnull: @convention(c) (Result?, Int32, Int32) -> Int32
     let clear: @convention(c) (Result?) -> Void
-    let socket: @convention(c) (Conn?) -> Int32
     let backendPID: @convention(c) (Conn?) -> Int32
-    let consumeInput: @convention(c) (Conn?) -> Int32
-    let notifies: @convention(c) (Conn?) -> UnsafeMutableRawPointer?
-    let freemem: @convention(c) (UnsafeMutableRawPointer?) -> Void
 
     // libpq's enum values (libpq-fe.h), stable across releases.
     static let connectionOK: Int32 = 0
@@ -85,7 +81,7 @@ struct LibPQ: @unchecked Sendable {
             "PQconnectdbParams", "PQstatus", "PQerrorMessage", "PQfinish", "PQexecParams", "PQexec", "PQprepare",
             "PQexecPrepared", "PQresultStatus",
             "PQresultErrorField", "PQresultErrorMessage", "PQntuples", "PQgetvalue", "PQgetlength", "PQgetisnull",
-            "PQclear", "PQsocket", "PQbackendPID", "PQconsumeInput", "PQnotifies", "PQfreemem",
+            "PQclear", "PQbackendPID",
         ]
         let missing = names.filter { dlsym(handle, $0) == nil }
         guard missing.isEmpty else {
@@ -101,9 +97,7 @@ struct LibPQ: @unchecked Sendable {
             resultStatus: symbol("PQresultStatus"), resultErrorField: symbol("PQresultErrorField"),
             resultErrorMessage: symbol("PQresultErrorMessage"), ntuples: symbol("PQntuples"),
             getvalue: symbol("PQgetvalue"), getlength: symbol("PQgetlength"), getisnull: symbol("PQgetisnull"),
-            clear: symbol("PQclear"), socket: symbol("PQsocket"), backendPID: symbol("PQbackendPID"),
-            consumeInput: symbol("PQconsumeInput"),
-            notifies: symbol("PQnotifies"), freemem: symbol("PQfreemem"))
+            clear: symbol("PQclear"), backendPID: symbol("PQbackendPID"))
         return .success(lib)
     }
 }

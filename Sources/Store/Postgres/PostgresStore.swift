@@ -223,57 +223,13 @@ public final class PostgresStore<State: StoreState> {
     private func load(_ c: PostgresConnection) throws(StoreError) {
         do {
             try c.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            let head = try c.execute(
-                "SELECT position, generation, snapshot_position, snapshot_parts FROM model_lifecycle_head")
-            guard head.count == 1, let pos = head.int(0, 0), let gen = head.int(0, 1),
-                let snapPos = head.int(0, 2), let parts = head.int(0, 3)
-            else {
-                throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
-            }
-            let snapshot = try c.execute(
-                "SELECT part, records FROM model_lifecycle_snapshot WHERE generation = $1 ORDER BY part",
-                [.text(String(gen))], binaryResults: true)
-            guard snapshot.count == Int(parts) else {
-                throw StoreError.damaged(
-                    file: "model_lifecycle_snapshot", offset: 0,
-                    reason: "generation \(gen) has \(snapshot.count) snapshot parts, the head names \(parts)")
-            }
-            var state = State()
-            var bytes = 0
-            for row in 0..<snapshot.count {
-                let chunk = snapshot.bytes(row, 1)
-                bytes += chunk.count
-                try Self.applyFramed(chunk, to: &state, file: "model_lifecycle_snapshot part \(row)")
-            }
-            let log = try c.execute(
-                "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
-                [.text(String(snapPos))], binaryResults: true)
+            let head = try loadWhole(c)
             try c.run("COMMIT")
-            var at = snapPos
-            var seen = 0
-            for row in 0..<log.count {
-                let p = log.binaryInt(row, 0)
-                guard p == at + 1 else {
-                    throw StoreError.damaged(
-                        file: "model_lifecycle_log", offset: Int(p),
-                        reason: "the log skips from position \(at) to \(p)")
-                }
-                let record = log.bytes(row, 1)
-                seen += record.count
-                try Self.applyFramed(record, to: &state, file: "model_lifecycle_log position \(p)")
-                at = p
-            }
-            guard at == pos else {
+            guard position == head else {
                 throw StoreError.damaged(
-                    file: "model_lifecycle_log", offset: Int(at),
-                    reason: "the log ends at position \(at), the head names \(pos)")
+                    file: "model_lifecycle_log", offset: Int(position),
+                    reason: "the log ends at position \(position), the head names \(head)")
             }
-            current = state
-            position = pos
-            generation = gen
-            snapshotBytes = bytes
-            logBytes = seen
-            loadCount += 1
         } catch let e as StoreError {
             try? c.run("ROLLBACK")
             throw e
@@ -283,6 +239,44 @@ public final class PostgresStore<State: StoreState> {
         } catch {
             throw .unavailable(reason: "\(error)")
         }
+    }
+
+    /// Makes the state the live snapshot plus the log after it, read inside a transaction that
+    /// holds them still (repeatable read, or the head row's lock); returns the head's position.
+    private func loadWhole(_ c: PostgresConnection) throws -> Int64 {
+        let head = try c.execute(
+            "SELECT position, generation, snapshot_position, snapshot_parts FROM model_lifecycle_head")
+        guard head.count == 1, let pos = head.int(0, 0), let gen = head.int(0, 1), let snapPos = head.int(0, 2),
+            let parts = head.int(0, 3)
+        else {
+            throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
+        }
+        let snapshot = try c.execute(
+            "SELECT records FROM model_lifecycle_snapshot WHERE generation = $1 ORDER BY part",
+            [.text(String(gen))], binaryResults: true)
+        guard snapshot.count == Int(parts) else {
+            throw StoreError.damaged(
+                file: "model_lifecycle_snapshot", offset: 0,
+                reason: "generation \(gen) has \(snapshot.count) snapshot parts, the head names \(parts)")
+        }
+        var state = State()
+        var bytes = 0
+        for row in 0..<snapshot.count {
+            let chunk = snapshot.bytes(row, 0)
+            bytes += chunk.count
+            try Self.applyFramed(chunk, to: &state, file: "model_lifecycle_snapshot part \(row)")
+        }
+        current = state
+        position = snapPos
+        generation = gen
+        snapshotBytes = bytes
+        logBytes = 0
+        let rows = try c.execute(
+            "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
+            [.text(String(position))], binaryResults: true)
+        try applyNewer(rows, positionColumn: 0, recordColumn: 1)
+        loadCount += 1
+        return pos
     }
 
     /// Applies every framed record of `bytes` (a snapshot part or one log record).
@@ -438,9 +432,20 @@ public final class PostgresStore<State: StoreState> {
                     }
                 }
                 let rows = try c.execute(
-                    "SELECT writer = $2 FROM model_lifecycle_log WHERE position = $1",
-                    [.text(String(position)), .text(writer)])
-                return rows.count == 1 && rows.text(0, 0) == "t"
+                    """
+                    SELECT l.writer = $2, h.snapshot_position >= $1 FROM model_lifecycle_head h
+                      LEFT JOIN model_lifecycle_log l ON l.position = $1
+                    """, [.text(String(position)), .text(writer)])
+                guard rows.count == 1 else { break }
+                if rows.text(0, 0) == "t" { return true }
+                if rows.isNull(0, 0), rows.text(0, 1) == "t" {
+                    // The row is gone: a compaction trimmed it (possible only after its ten minutes),
+                    // so whose it was cannot be told. Unknown, not "not committed": the caller would
+                    // write it again.
+                    last = "the log row at position \(position) was already compacted away"
+                    break
+                }
+                return false
             } catch let e as PostgresConnection.Failure {
                 last = "\(e)"
                 disconnect()
@@ -552,7 +557,7 @@ public final class PostgresStore<State: StoreState> {
                 }
                 // The row lock is held: no other writer or compaction runs until this one ends.
                 if snapPos > position {
-                    try loadHoldingLock(c)
+                    _ = try loadWhole(c)
                 } else {
                     try applyNewerText(rows, positionColumn: 2, recordColumn: 3)
                     if position < next - 1 {
@@ -604,41 +609,6 @@ public final class PostgresStore<State: StoreState> {
         }
     }
 
-    /// Loads the whole state inside the writer's transaction (the head row is locked, so the
-    /// snapshot and the log cannot change under it).
-    private func loadHoldingLock(_ c: PostgresConnection) throws {
-        let head = try c.execute("SELECT generation, snapshot_position, snapshot_parts FROM model_lifecycle_head")
-        guard head.count == 1, let gen = head.int(0, 0), let snapPos = head.int(0, 1), let parts = head.int(0, 2)
-        else {
-            throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
-        }
-        let snapshot = try c.execute(
-            "SELECT records FROM model_lifecycle_snapshot WHERE generation = $1 ORDER BY part",
-            [.text(String(gen))], binaryResults: true)
-        guard snapshot.count == Int(parts) else {
-            throw StoreError.damaged(
-                file: "model_lifecycle_snapshot", offset: 0,
-                reason: "generation \(gen) has \(snapshot.count) snapshot parts, the head names \(parts)")
-        }
-        var state = State()
-        var bytes = 0
-        for row in 0..<snapshot.count {
-            let chunk = snapshot.bytes(row, 0)
-            bytes += chunk.count
-            try Self.applyFramed(chunk, to: &state, file: "model_lifecycle_snapshot part \(row)")
-        }
-        current = state
-        position = snapPos
-        generation = gen
-        snapshotBytes = bytes
-        logBytes = 0
-        loadCount += 1
-        let rows = try c.execute(
-            "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
-            [.text(String(position))], binaryResults: true)
-        try applyNewer(rows, positionColumn: 0, recordColumn: 1)
-    }
-
     private static func monotonicMillis() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -661,7 +631,7 @@ public final class PostgresStore<State: StoreState> {
                 throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
             }
             if snapPos > position {
-                try loadHoldingLock(c)
+                _ = try loadWhole(c)
             } else {
                 let rows = try c.execute(
                     "SELECT position, record FROM model_lifecycle_log WHERE position > $1 ORDER BY position",
