@@ -36,9 +36,13 @@ public protocol PlatformStore: AnyObject {
 public final class FilePlatformStore: PlatformStore {
     /// The engine, for the command-line tools that work on files (compact, verify).
     public let journal: JournalStore<PlatformState>
-    /// Journal size that triggers a compaction: at least this, and at least the snapshot's size
-    /// (so compaction work stays proportional to the writes since the last one).
-    public var compactionFloor = 8 << 20
+    /// When it compacts (see `CompactionSchedule`).
+    public var compaction = CompactionSchedule()
+    /// Journal size that triggers a compaction: at least this, and at least the snapshot's size.
+    public var compactionFloor: Int {
+        get { compaction.floor }
+        set { compaction.floor = newValue }
+    }
 
     /// The store kept by `journal`.
     public init(_ journal: JournalStore<PlatformState>) { self.journal = journal }
@@ -82,23 +86,10 @@ public final class FilePlatformStore: PlatformStore {
     /// How often the state was loaded from files.
     public var reloads: Int { journal.loadCount }
 
-    /// Why the last compaction failed (a full disk, say), until one succeeds.
-    public private(set) var lastCompactionFailure: String?
-    /// After a failure the next attempt waits for another `compactionFloor` of journal, so a full
-    /// disk does not make every write rewrite (and fail to rewrite) the whole snapshot.
-    private var nextAttemptAtBytes = 0
-
     /// Compacts when the journal has outgrown max(`compactionFloor`, the snapshot).
     public func compactIfDue() {
-        let bytes = journal.journalBytes
-        guard bytes > max(compactionFloor, journal.snapshotBytes), bytes >= nextAttemptAtBytes else { return }
-        do {
-            try journal.compact()
-            lastCompactionFailure = nil
-            nextAttemptAtBytes = 0
-        } catch {
-            lastCompactionFailure = "\(error)"
-            nextAttemptAtBytes = bytes + compactionFloor
+        compaction.runIfDue(logBytes: journal.journalBytes, snapshotBytes: journal.snapshotBytes) {
+            () throws(StoreError) in try journal.compact()
         }
     }
 
@@ -111,6 +102,34 @@ public final class FilePlatformStore: PlatformStore {
         }
         if let why = journal.readOnlyReason { out.append("serving reads only: \(why)") }
         return out
+    }
+}
+
+/// When a backend compacts: once the records since the snapshot outgrow max(`floor`, the
+/// snapshot's size), so compaction work stays proportional to the writes since the last one. After
+/// a failure (a full disk, say) the next attempt waits for another `floor` of records, so a failing
+/// compaction is not retried on every write; a failure never fails the write and loses nothing.
+public struct CompactionSchedule: Sendable {
+    /// Records since the snapshot (bytes) that make a compaction due, at least.
+    public var floor = 8 << 20
+    /// Why the last compaction failed, until one succeeds.
+    public private(set) var lastFailure: String?
+    private var nextAttemptAtBytes = 0
+
+    /// A schedule with the default floor (8 MiB).
+    public init() {}
+
+    /// Runs `compact` when due, and keeps its outcome for the next decision.
+    mutating func runIfDue(logBytes: Int, snapshotBytes: Int, _ compact: () throws(StoreError) -> Void) {
+        guard logBytes > max(floor, snapshotBytes), logBytes >= nextAttemptAtBytes else { return }
+        do {
+            try compact()
+            lastFailure = nil
+            nextAttemptAtBytes = 0
+        } catch {
+            lastFailure = "\(error)"
+            nextAttemptAtBytes = logBytes + floor
+        }
     }
 }
 

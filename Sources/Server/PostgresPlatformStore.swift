@@ -6,12 +6,14 @@ import Store
 public final class PostgresPlatformStore: PlatformStore {
     /// The engine, for the command-line tools (compact, verify).
     public let database: PostgresStore<PlatformState>
+    /// When it compacts (see `CompactionSchedule`).
+    public var compaction = CompactionSchedule()
     /// Log bytes since the snapshot that trigger a compaction: at least this, and at least the
     /// snapshot's size (as the file store does).
-    public var compactionFloor = 8 << 20
-    private var nextAttemptAtBytes = 0
-    /// Why the last compaction failed, until one succeeds.
-    public private(set) var lastCompactionFailure: String?
+    public var compactionFloor: Int {
+        get { compaction.floor }
+        set { compaction.floor = newValue }
+    }
 
     /// The store kept by `database`.
     public init(_ database: PostgresStore<PlatformState>) { self.database = database }
@@ -51,15 +53,8 @@ public final class PostgresPlatformStore: PlatformStore {
 
     /// Compacts when the log since the snapshot has outgrown max(`compactionFloor`, the snapshot).
     public func compactIfDue() {
-        let bytes = database.logBytes
-        guard bytes > max(compactionFloor, database.snapshotBytes), bytes >= nextAttemptAtBytes else { return }
-        do {
-            try database.compact()
-            lastCompactionFailure = nil
-            nextAttemptAtBytes = 0
-        } catch {
-            lastCompactionFailure = "\(error)"
-            nextAttemptAtBytes = bytes + compactionFloor
+        compaction.runIfDue(logBytes: database.logBytes, snapshotBytes: database.snapshotBytes) {
+            () throws(StoreError) in try database.compact()
         }
     }
 
