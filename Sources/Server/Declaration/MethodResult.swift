@@ -72,21 +72,6 @@ extension ObjectShape.Member {
     }
 }
 
-/// A result that is already JSON (views cached serialized), published under `Shape`'s schema.
-struct Encoded<Shape: SchemaSource>: MethodResult {
-    /// The JSON as sent.
-    var json: JSONValue
-    static var schema: Schema { Shape.schema }
-    /// Wraps JSON of the shape `Shape`.
-    init(_ json: JSONValue) { self.json = json }
-}
-
-/// A type that names a published schema (for `Encoded` results).
-protocol SchemaSource {
-    /// The schema.
-    static var schema: Schema { get }
-}
-
 /// One page of a list: `{items, total, nextCursor}`.
 struct Page<Item: MethodResult>: MethodResult {
     /// The items of this page, in list order.
