@@ -9,7 +9,6 @@ import JSONRPC
 /// Runs when `MODEL_LIFECYCLE_TEST_POSTGRES` names a server (see `TestDatabases`); the first test
 /// needs no database at all.
 final class PostgresStoreEndToEndTests: XCTestCase {
-    private let sysadmin = Actors.sysadmin
 
     private func requireDatabase() throws {
         try XCTSkipUnless(
@@ -18,33 +17,15 @@ final class PostgresStoreEndToEndTests: XCTestCase {
                 + "to run the PostgreSQL store tests")
     }
 
-    private func server(_ store: String, environment: [String: String]? = nil) throws -> ServerProcess {
-        let s = try ServerProcess([], store: store, environment: environment)
-        s.initialize(actor: sysadmin)
-        return s
-    }
-
-    private func run(
-        _ arguments: [String], environment: [String: String]? = nil
-    ) throws -> (status: Int32, out: String, err: String) {
-        let p = try ServerProcess(arguments, environment: environment)
-        let status = p.waitForExit(timeout: 60)?.status ?? -1
-        return (status, String(decoding: p.rawStdout, as: UTF8.self), p.stderrText)
-    }
-
     private func sql(_ uri: String, _ statement: String) throws -> PostgresConnection.Rows {
         let c = try PostgresConnection(uri: uri, defaults: [("connect_timeout", "10")])
         return try c.execute(statement)
     }
 
-    private func tenantNames(_ s: ServerProcess) -> Set<String> {
-        Set(s.call("tenants/list", ["limit": 500])["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
-    }
-
     func testAPostgresURIWithoutLibpqIsAStartupErrorNamingThePackage() throws {
         var env = ProcessInfo.processInfo.environment
         env["MODEL_LIFECYCLE_LIBPQ"] = "/nonexistent/libpq.so.5"
-        let r = try run(["serve", "--store", "postgresql://nobody:secret@127.0.0.1:1/none"], environment: env)
+        let r = try runToEnd(["serve", "--store", "postgresql://nobody:secret@127.0.0.1:1/none"], environment: env)
         XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.err.contains("libpq5"), r.err)
         XCTAssertFalse(r.err.contains("secret"), "the password is never printed: \(r.err)")
@@ -55,7 +36,7 @@ final class PostgresStoreEndToEndTests: XCTestCase {
         env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"] = "2000"
         let started = Date()
         // Port 1 on localhost refuses at once; the bound matters for hosts that do not answer.
-        let r = try run(["serve", "--store", "postgresql://nobody:secret@127.0.0.1:1/none"], environment: env)
+        let r = try runToEnd(["serve", "--store", "postgresql://nobody:secret@127.0.0.1:1/none"], environment: env)
         XCTAssertEqual(r.status, 3, r.err)
         XCTAssertTrue(r.err.contains("cannot open store postgresql://nobody:***@127.0.0.1:1/none"), r.err)
         XCTAssertLessThan(Date().timeIntervalSince(started), 30)
@@ -64,7 +45,7 @@ final class PostgresStoreEndToEndTests: XCTestCase {
     func testTheTablesAreCreatedOnFirstOpenWithASchemaVersion() throws {
         try requireDatabase()
         let store = ServerProcess.temporaryStore()
-        let s = try server(store)
+        let s = try sysadminServer(store)
         XCTAssertNotNil(s.call("tenants/create", ["name": "first"])["id"])
         s.stop()
         let tables = try sql(
@@ -76,7 +57,7 @@ final class PostgresStoreEndToEndTests: XCTestCase {
         XCTAssertEqual(
             try sql(store, "SELECT value FROM model_lifecycle_meta WHERE key = 'schema_version'").text(0, 0), "1")
         _ = try sql(store, "UPDATE model_lifecycle_meta SET value = '2' WHERE key = 'schema_version'")
-        let refused = try run(["serve", "--store", store])
+        let refused = try runToEnd(["serve", "--store", store])
         XCTAssertEqual(refused.status, 3)
         XCTAssertTrue(refused.err.contains("schema version 2"), refused.err)
     }
@@ -84,7 +65,7 @@ final class PostgresStoreEndToEndTests: XCTestCase {
     func testVerifyOfADatabaseWithoutTablesSaysThereIsNoStoreAndCreatesNothing() throws {
         try requireDatabase()
         let store = ServerProcess.temporaryStore()
-        let r = try run(["verify", "--store", store])
+        let r = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.out.contains("\"noStore\""), r.out)
         XCTAssertEqual(
@@ -94,8 +75,8 @@ final class PostgresStoreEndToEndTests: XCTestCase {
     func testProcessesIdleAcrossCompactionsSeeAndKeepEveryWrite() throws {
         try requireDatabase()
         let store = ServerProcess.temporaryStore()
-        let a = try server(store)
-        let b = try server(store)
+        let a = try sysadminServer(store)
+        let b = try sysadminServer(store)
         var expected = Set<String>()
         for round in 0..<4 {
             for (i, s) in [a, b].enumerated() {
@@ -103,11 +84,11 @@ final class PostgresStoreEndToEndTests: XCTestCase {
                 XCTAssertNotNil(s.call("tenants/create", ["name": .string(name)])["id"], name)
                 expected.insert(name)
             }
-            XCTAssertEqual(try run(["compact", "--store", store]).status, 0)
+            XCTAssertEqual(try runToEnd(["compact", "--store", store]).status, 0)
         }
-        XCTAssertEqual(tenantNames(a), expected)
-        XCTAssertEqual(tenantNames(b), expected)
-        let v = try run(["verify", "--store", store])
+        XCTAssertEqual(a.tenantNames, expected)
+        XCTAssertEqual(b.tenantNames, expected)
+        let v = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(v.status, 0, v.out + v.err)
         XCTAssertTrue(v.out.contains("\"generation\" : 4") || v.out.contains("\"generation\": 4"), v.out)
         XCTAssertEqual(try sql(store, "SELECT count(*) FROM model_lifecycle_snapshot").text(0, 0), "1")
@@ -118,31 +99,31 @@ final class PostgresStoreEndToEndTests: XCTestCase {
         let store = ServerProcess.temporaryStore()
         var env = ProcessInfo.processInfo.environment
         env["MODEL_LIFECYCLE_COMPACTION_BYTES"] = "2000"
-        let writer = try server(store, environment: env)
-        let reader = try server(store)
+        let writer = try sysadminServer(store, environment: env)
+        let reader = try sysadminServer(store)
         XCTAssertNotNil(reader.call("tenants/create", ["name": "early"])["id"])
         for i in 0..<40 { XCTAssertNotNil(writer.call("tenants/create", ["name": .string("t\(i)")])["id"]) }
         let generation = Int(try sql(store, "SELECT generation FROM model_lifecycle_head").text(0, 0)) ?? 0
         XCTAssertGreaterThan(generation, 0, "the writer compacted on its own")
-        XCTAssertEqual(tenantNames(reader).count, 41)
+        XCTAssertEqual(reader.tenantNames.count, 41)
         XCTAssertNotNil(reader.call("tenants/create", ["name": "late"])["id"])
-        XCTAssertEqual(tenantNames(writer).count, 42)
+        XCTAssertEqual(writer.tenantNames.count, 42)
     }
 
     func testADamagedLogRecordRefusesToOpenAndNamesIt() throws {
         try requireDatabase()
         let store = ServerProcess.temporaryStore()
-        let s = try server(store)
+        let s = try sysadminServer(store)
         XCTAssertNotNil(s.call("tenants/create", ["name": "kept"])["id"])
         s.stop()
         // Flip one payload byte: the record's checksum no longer matches.
         _ = try sql(
             store,
             "UPDATE model_lifecycle_log SET record = set_byte(record, 20, get_byte(record, 20) # 1) WHERE position = 1")
-        let r = try run(["serve", "--store", store])
+        let r = try runToEnd(["serve", "--store", store])
         XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.err.contains("model_lifecycle_log position 1"), r.err)
-        let v = try run(["verify", "--store", store])
+        let v = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(v.status, 3)
         XCTAssertTrue(v.out.contains("\"damage\""), v.out)
     }
@@ -150,20 +131,20 @@ final class PostgresStoreEndToEndTests: XCTestCase {
     func testALostConnectionIsReplacedForTheNextRequest() throws {
         try requireDatabase()
         let store = ServerProcess.temporaryStore()
-        let s = try server(store)
+        let s = try sysadminServer(store)
         XCTAssertNotNil(s.call("tenants/create", ["name": "before"])["id"])
         // The database ends the server's session (as a restart or a network cut would).
         _ = try sql(
             store,
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'model-lifecycle'")
         XCTAssertNotNil(s.call("tenants/create", ["name": "after"])["id"], s.stderrText)
-        XCTAssertEqual(tenantNames(s), ["before", "after"])
+        XCTAssertEqual(s.tenantNames, ["before", "after"])
     }
 
     func testTheDeepestAcceptedKwargsAreReadBack() throws {
         try requireDatabase()
         let store = ServerProcess.temporaryStore()
-        let s = try server(store)
+        let s = try sysadminServer(store)
         let t = s.call("tenants/create", ["name": "deep"])
         XCTAssertNotNil(t["id"])
         var kwargs: JSONValue = 1
@@ -182,7 +163,7 @@ final class PostgresStoreEndToEndTests: XCTestCase {
             ])
         XCTAssertNotNil(a["id"], "\(a)")
         s.stop()
-        let again = try server(store)
+        let again = try sysadminServer(store)
         XCTAssertEqual(again.call("assistants/list", ["tenantId": t["id"]!])["total"], 1)
     }
 }

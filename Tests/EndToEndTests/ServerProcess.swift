@@ -339,3 +339,28 @@ final class TemporaryStores: NSObject, XCTestObservation, @unchecked Sendable {
         paths.removeAll()
     }
 }
+
+extension XCTestCase {
+    /// A server on `store` with a sysadmin session open.
+    func sysadminServer(_ store: String, environment: [String: String]? = nil) throws -> ServerProcess {
+        let s = try ServerProcess([], store: store, environment: environment)
+        s.initialize(actor: Actors.sysadmin)
+        return s
+    }
+
+    /// Runs a command of the binary to its end: exit status, stdout, stderr.
+    func runToEnd(
+        _ arguments: [String], environment: [String: String]? = nil
+    ) throws -> (status: Int32, out: String, err: String) {
+        let p = try ServerProcess(arguments, environment: environment)
+        let status = p.waitForExit(timeout: 60)?.status ?? -1
+        return (status, String(decoding: p.rawStdout, as: UTF8.self), p.stderrText)
+    }
+}
+
+extension ServerProcess {
+    /// The names of every tenant a full list shows (up to 500).
+    var tenantNames: Set<String> {
+        Set(call("tenants/list", ["limit": 500])["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
+    }
+}

@@ -12,47 +12,28 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
 
     private let sysadmin = Actors.sysadmin
 
-    private func server(_ store: String, environment: [String: String]? = nil) throws -> ServerProcess {
-        let s = try ServerProcess([], store: store, environment: environment)
-        s.initialize(actor: sysadmin)
-        return s
-    }
-
-    /// Runs a command of the binary to its end: exit status, stdout, stderr.
-    private func run(
-        _ arguments: [String], environment: [String: String]? = nil
-    ) throws -> (status: Int32, out: String, err: String) {
-        let p = try ServerProcess(arguments, environment: environment)
-        let status = p.waitForExit(timeout: 60)?.status ?? -1
-        return (status, String(decoding: p.rawStdout, as: UTF8.self), p.stderrText)
-    }
-
-    private func tenantNames(_ s: ServerProcess) -> Set<String> {
-        Set(s.call("tenants/list", ["limit": 500])["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
-    }
-
     // MARK: 1. a process that missed generations
 
     func testAProcessIdleAcrossCompactionsWritesIntoTheLiveStore() throws {
         let store = ServerProcess.temporaryStore()
-        let idle = try server(store)
+        let idle = try sysadminServer(store)
         XCTAssertNotNil(idle.call("tenants/create", ["name": "before"])["id"])
-        for _ in 0..<3 { XCTAssertEqual(try run(["compact", "--store", store]).status, 0) }
+        for _ in 0..<3 { XCTAssertEqual(try runToEnd(["compact", "--store", store]).status, 0) }
         XCTAssertNotNil(idle.call("tenants/create", ["name": "after-three-compactions"])["id"])
-        let other = try server(store)
+        let other = try sysadminServer(store)
         XCTAssertEqual(
-            tenantNames(other), ["before", "after-three-compactions"], "a fresh process sees the idle one's write")
+            other.tenantNames, ["before", "after-three-compactions"], "a fresh process sees the idle one's write")
         XCTAssertEqual(
             idle.call("tenants/create", ["name": "before"]).errorCode, "conflict",
             "the idle process knows every name another generation holds")
         XCTAssertNotNil(other.call("tenants/create", ["name": "from-the-other"])["id"])
-        XCTAssertEqual(try run(["compact", "--store", store]).status, 0)
+        XCTAssertEqual(try runToEnd(["compact", "--store", store]).status, 0)
         XCTAssertEqual(
-            tenantNames(idle), ["before", "after-three-compactions", "from-the-other"],
+            idle.tenantNames, ["before", "after-three-compactions", "from-the-other"],
             "and reads what others wrote since")
         idle.stop()
         other.stop()
-        let v = try run(["verify", "--store", store])
+        let v = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(v.status, 0, v.out)
         XCTAssertTrue(v.out.contains("\"tenants\": 3"), v.out)
     }
@@ -68,7 +49,7 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
 
     func testTheDeepestAcceptedKwargsNeverBrickTheStore() throws {
         let store = ServerProcess.temporaryStore()
-        let root = try server(store)
+        let root = try sysadminServer(store)
         let tenant = root.call("tenants/create", ["name": "Deep"]).id
         let admin = try ServerProcess([], store: store)
         admin.initialize(actor: Actors.admin(tenant))
@@ -119,7 +100,7 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
                 "kwargs": nested(deepest),
             ])
         XCTAssertNotNil(template["id"], "\(template)")
-        let reader = try server(store)
+        let reader = try sysadminServer(store)
         XCTAssertEqual(
             reader.call("assistants/list", ["tenantId": .string(tenant), "limit": 100])["items"]?.arrayValue?.count,
             accepted / 3, "another process reads every accepted request back")
@@ -130,13 +111,14 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
                     "fromModelId": .string(old), "toModelId": .string(new),
                     "confirm": true,
                 ])["status"], "completed")
-        XCTAssertEqual(try run(["compact", "--store", store]).status, 0, "the snapshot after a migration is readable")
-        let fresh = try server(store)
+        XCTAssertEqual(
+            try runToEnd(["compact", "--store", store]).status, 0, "the snapshot after a migration is readable")
+        let fresh = try sysadminServer(store)
         XCTAssertEqual(
             fresh.call("assistants/list", ["tenantId": .string(tenant), "limit": 100])["items"]?.arrayValue?.count,
             accepted / 3)
         for s in [root, admin, member, reader, fresh] { s.stop() }
-        let v = try run(["verify", "--store", store])
+        let v = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(v.status, 0, v.out + v.err)
     }
 
@@ -145,18 +127,18 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
     /// A store of two generations' history: tenants in the snapshot and in the journal.
     private func compactedStore() throws -> String {
         let store = ServerProcess.temporaryStore()
-        let s = try server(store)
+        let s = try sysadminServer(store)
         for k in 0..<5 { s.call("tenants/create", ["name": .string("snap-\(k)")]) }
         s.stop()
-        XCTAssertEqual(try run(["compact", "--store", store]).status, 0)
-        let t = try server(store)
+        XCTAssertEqual(try runToEnd(["compact", "--store", store]).status, 0)
+        let t = try sysadminServer(store)
         t.call("tenants/create", ["name": "journal-0"])
         t.stop()
         return store
     }
 
     private func assertRefused(_ store: String, naming file: String, _ why: String, line: UInt = #line) throws {
-        let v = try run(["verify", "--store", store])
+        let v = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(v.status, 3, "verify refuses when \(why): \(v.out)", line: line)
         XCTAssertTrue(v.err.contains(file), "verify names \(file): \(v.err)", line: line)
         let s = try ServerProcess([], store: store)
@@ -212,13 +194,13 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         // As a compaction to generation 2 leaves them when it stops before switching CURRENT.
         try FileManager.default.copyItem(atPath: store + "/snapshot-1", toPath: store + "/snapshot-2")
         close(open(store + "/journal-2", O_CREAT | O_RDWR, 0o600))
-        let v = try run(["verify", "--store", store])
+        let v = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(v.status, 0, v.out + v.err)
         XCTAssertTrue(v.out.contains("journal-2") && v.out.contains("\"generation\": 1"), v.out)
-        let s = try server(store)
-        XCTAssertEqual(tenantNames(s).count, 6)
+        let s = try sysadminServer(store)
+        XCTAssertEqual(s.tenantNames.count, 6)
         s.stop()
-        XCTAssertEqual(try run(["compact", "--store", store]).status, 0)
+        XCTAssertEqual(try runToEnd(["compact", "--store", store]).status, 0)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: store))
         XCTAssertEqual(
             names, ["CURRENT", "lock", "snapshot-2", "journal-2"], "the next compaction removed the leftovers")
@@ -227,29 +209,29 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
     func testAStoreOfTheEarlierLayoutIsOpenedAndGivenACurrentFile() throws {
         let store = try compactedStore()
         unlink(store + "/CURRENT")
-        let v = try run(["verify", "--store", store])
+        let v = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(v.status, 0, v.out + v.err)
         XCTAssertTrue(v.out.contains("earlier"), v.out)
-        let s = try server(store)
-        XCTAssertEqual(tenantNames(s).count, 6, "nothing of the earlier store is lost")
+        let s = try sysadminServer(store)
+        XCTAssertEqual(s.tenantNames.count, 6, "nothing of the earlier store is lost")
         s.stop()
         XCTAssertTrue(FileManager.default.fileExists(atPath: store + "/CURRENT"))
     }
 
     func testVerifyOfAMissingOrEmptyDirectorySaysThereIsNoStore() throws {
         let missing = ServerProcess.temporaryStore()
-        let a = try run(["verify", "--store", missing])
+        let a = try runToEnd(["verify", "--store", missing])
         XCTAssertEqual(a.status, 3)
         XCTAssertTrue(a.out.contains("noStore") && a.err.contains("does not exist"), a.out + a.err)
         try FileManager.default.createDirectory(atPath: missing, withIntermediateDirectories: true)
-        let b = try run(["verify", "--store", missing])
+        let b = try runToEnd(["verify", "--store", missing])
         XCTAssertEqual(b.status, 3)
         XCTAssertTrue(b.out.contains("noStore") && b.err.contains("no store files"), b.out + b.err)
         XCTAssertFalse(b.out.contains("damage"), "an empty folder is not damage")
         XCTAssertEqual(
             try FileManager.default.contentsOfDirectory(atPath: missing), [], "verify wrote nothing, not even a lock")
         for command in ["compact", "cleanup"] {
-            let c = try run([command, "--store", missing + "-typo"])
+            let c = try runToEnd([command, "--store", missing + "-typo"])
             XCTAssertEqual(c.status, 3, "\(command) of a mistyped path: \(c.err)")
             XCTAssertTrue(c.err.contains("no store"), c.err)
             XCTAssertFalse(FileManager.default.fileExists(atPath: missing + "-typo"), "and makes no new store there")
@@ -261,7 +243,7 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
     func testWritesIntoARemovedOrReplacedDirectoryAreNeverAcknowledged() throws {
         for replace in [false, true] {
             let store = ServerProcess.temporaryStore()
-            let s = try server(store)
+            let s = try sysadminServer(store)
             XCTAssertNotNil(s.call("tenants/create", ["name": "kept"])["id"])
             try FileManager.default.moveItem(atPath: store, toPath: store + ".moved")
             TemporaryStores.shared.register(store + ".moved")
@@ -273,8 +255,8 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
             s.stop()
             XCTAssertFalse(
                 FileManager.default.fileExists(atPath: store + "/CURRENT"), "nothing was written at the path either")
-            let back = try server(store + ".moved")
-            XCTAssertEqual(tenantNames(back), ["kept"])
+            let back = try sysadminServer(store + ".moved")
+            XCTAssertEqual(back.tenantNames, ["kept"])
             back.stop()
         }
     }
@@ -283,7 +265,7 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
 
     func testANewSessionReadsWhileAnotherProcessHoldsTheWriteLock() throws {
         let store = ServerProcess.temporaryStore()
-        let s = try server(store)
+        let s = try sysadminServer(store)
         s.call("tenants/create", ["name": "readable"])
         s.stop()
         let fd = open(store + "/lock", O_RDWR)
@@ -294,16 +276,16 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         env["MODEL_LIFECYCLE_CLEANUP_SCHEDULE"] = nil
         let reader = try ServerProcess(["--cleanup-schedule", "off"], store: store, environment: env)
         reader.initialize(actor: sysadmin)
-        XCTAssertEqual(tenantNames(reader), ["readable"], "open and reads take no lock")
+        XCTAssertEqual(reader.tenantNames, ["readable"], "open and reads take no lock")
         XCTAssertEqual(reader.call("tenants/create", ["name": "blocked"]).errorCode, "store_unavailable")
         reader.stop()
-        let v = try run(["verify", "--store", store])
+        let v = try runToEnd(["verify", "--store", store])
         XCTAssertEqual(v.status, 0, "verify takes no lock either: \(v.out)")
     }
 
     func testAReadOnlyStoreIsServedForReads() throws {
         let store = ServerProcess.temporaryStore()
-        let s = try server(store)
+        let s = try sysadminServer(store)
         s.call("tenants/create", ["name": "on-a-read-only-mount"])
         s.stop()
         let mount = store + ".ro"
@@ -316,18 +298,18 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         defer { _ = try? run(["-c", "umount \"$0\"", mount], environment: nil, shell: true) }
         let reader = try ServerProcess(["--cleanup-schedule", "off"], store: mount)
         reader.initialize(actor: sysadmin)
-        XCTAssertEqual(tenantNames(reader), ["on-a-read-only-mount"])
+        XCTAssertEqual(reader.tenantNames, ["on-a-read-only-mount"])
         let w = reader.call("tenants/create", ["name": "refused"])
         XCTAssertEqual(w.errorCode, "store_unavailable")
         XCTAssertTrue("\(w)".contains("read-only"), "\(w)")
         reader.stop()
-        XCTAssertEqual(try run(["verify", "--store", mount]).status, 0)
+        XCTAssertEqual(try runToEnd(["verify", "--store", mount]).status, 0)
         // A store of the earlier layout (no CURRENT) on a read-only mount is served as it is.
         unlink(store + "/CURRENT")
         let earlier = try ServerProcess(["--cleanup-schedule", "off"], store: mount)
         earlier.initialize(actor: sysadmin)
-        XCTAssertEqual(tenantNames(earlier), ["on-a-read-only-mount"], "\(earlier.stderrText)")
-        XCTAssertEqual(tenantNames(earlier), ["on-a-read-only-mount"], "and again on the next request")
+        XCTAssertEqual(earlier.tenantNames, ["on-a-read-only-mount"], "\(earlier.stderrText)")
+        XCTAssertEqual(earlier.tenantNames, ["on-a-read-only-mount"], "and again on the next request")
         earlier.stop()
     }
 
