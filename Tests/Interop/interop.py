@@ -1,7 +1,10 @@
 """Interop: independent clients from PyPI drive the real server, and an independent OpenRPC
 implementation checks Protocol/openrpc.json.
 
-    python3 Tests/Interop/interop.py [path/to/model-lifecycle]
+    python3 Tests/Interop/interop.py [path/to/model-lifecycle] [--postgres ADMIN_URI]
+
+With `--postgres` every store is a new database on that server (made and dropped with `psql`),
+so the same clients run against the PostgreSQL store. Every store it makes is removed at the end.
 
 It installs pygls, python-lsp-jsonrpc, openrpc and jsonschema into a throwaway virtual
 environment under .build/ (so PyPI must be reachable; otherwise it says so and exits 0 with
@@ -11,10 +14,12 @@ actor, a migration, shutdown, exit, and checks the exit code.
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 VENV = os.path.join(ROOT, ".build", "interop-venv")
@@ -36,9 +41,21 @@ def ensure_venv():
     sys.exit(subprocess.run([python, os.path.abspath(__file__)] + sys.argv[1:], env=env).returncode)
 
 
+def arguments():
+    """(binary path or None, PostgreSQL administration URI or None) from the command line."""
+    args = sys.argv[1:]
+    postgres = None
+    if "--postgres" in args:
+        k = args.index("--postgres")
+        postgres = args[k + 1]
+        del args[k:k + 2]
+    return (args[0] if args else None), postgres
+
+
 def binary():
-    if len(sys.argv) > 1:
-        return os.path.abspath(sys.argv[1])
+    path, _ = arguments()
+    if path:
+        return os.path.abspath(path)
     for config in ("release", "debug"):
         path = os.path.join(ROOT, ".build", config, "model-lifecycle")
         if os.path.exists(path):
@@ -46,9 +63,36 @@ def binary():
     sys.exit("build model-lifecycle first")
 
 
+MADE_DIRECTORIES = []
+MADE_DATABASES = []
+
+
+def new_store():
+    """A new, empty store: a temporary directory, or a new database with `--postgres`."""
+    _, admin = arguments()
+    if admin is None:
+        store = tempfile.mkdtemp(prefix="model-lifecycle-interop-")
+        MADE_DIRECTORIES.append(store)
+        return store
+    name = "ml_interop_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE " + name, admin], check=True)
+    MADE_DATABASES.append(name)
+    head, _, query = admin.partition("?")
+    return head[:head.rindex("/")] + "/" + name + ("?" + query if query else "")
+
+
+def remove_stores():
+    for d in MADE_DIRECTORIES:
+        shutil.rmtree(d, ignore_errors=True)
+    _, admin = arguments()
+    for name in MADE_DATABASES:
+        subprocess.run(["psql", "-q", "-c", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % name, admin],
+                       capture_output=True)
+
+
 def new_tenant(server):
     """A store with one tenant, made through the CLI (`call`)."""
-    store = tempfile.mkdtemp(prefix="model-lifecycle-interop-")
+    store = new_store()
     out = subprocess.run([server, "call", "tenants/create", '{"name":"Interop"}', "--store", store],
                          capture_output=True, text=True, check=True)
     return store, json.loads(out.stdout)["id"]
@@ -180,7 +224,11 @@ def check_openrpc_document():
 if __name__ == "__main__":
     ensure_venv()
     server = binary()
-    check_openrpc_document()
-    check_python_lsp_jsonrpc(server)
-    check_pygls(server)
-    print("interop: all passed")
+    try:
+        check_openrpc_document()
+        check_python_lsp_jsonrpc(server)
+        check_pygls(server)
+    finally:
+        remove_stores()
+    where = "a PostgreSQL store" if arguments()[1] else "a file store"
+    print("interop: all passed (%s)" % where)
