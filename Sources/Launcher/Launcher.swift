@@ -334,6 +334,9 @@ public enum Launcher {
             guard let params = LifecycleNotice.params(for: session, platform: platform) else { return [] }
             return [(LifecycleNotice.method, params)]
         }
+        // The worker's tick: the cleanup schedule's check and the renewal of notices
+        // ($MODEL_LIFECYCLE_TICK_SECONDS shortens it, for tests).
+        let tickSeconds = Double(ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_TICK_SECONDS"] ?? "") ?? 30
         let scheduledCleanup: @Sendable () -> Void = {
             do throws(ServerError) {
                 guard let report = try CleanupService.runIfDue(platform: platform) else { return }
@@ -345,10 +348,13 @@ public enum Launcher {
                 log.warning("scheduled cleanup failed, will retry: \(ErrorMapping.responseError(for: error).message)")
             }
         }
+        let watchStore = (platform.store as? PostgresPlatformStore)?.commitWatch(log: log)
         let extensions = StdioRuntime.Extensions(
             actorValidator: DomainMethods.actorValidator(platform: platform), afterInitialized: notices,
             periodic: platform.cleanupSchedule == .off ? nil : scheduledCleanup,
-            idle: { platform.store.settle() })
+            periodicInterval: tickSeconds,
+            idle: { platform.store.settle() },
+            watchStore: watchStore)
         let code = StdioRuntime.run(
             table: methodTable(platform: platform, conformanceFixtures: options.conformanceFixtures),
             configuration: config,

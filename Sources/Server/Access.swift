@@ -92,7 +92,7 @@ extension MethodTable {
             let name = m.spec.name
             register(m.spec) { ctx throws(ServerError) in
                 guard let actor = ctx.session.actor else { throw .domain(.unauthenticated) }
-                return try platform.handlingRequest { () throws(ServerError) in
+                return try platform.handlingRequest(gate: ctx.gate) { () throws(ServerError) in
                     let state = try platform.read()
                     var tenantId = actor.tenantId ?? ""
                     if scoped {

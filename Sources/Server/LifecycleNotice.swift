@@ -39,7 +39,7 @@ public enum LifecycleNotice {
     static let spec = MethodSpec(
         method, kind: .notification,
         summary:
-            "Server → client, admin sessions only: the tenant's retiring or deprecated models that still have active references; sent after initialized and after catalog/reload.",
+            "Server → client, admin sessions only: the tenant's retiring or deprecated models that still have active references; sent after initialized, after catalog/reload, and again whenever it changes while the session is open.",
         params: .named([
             .required(
                 "models",

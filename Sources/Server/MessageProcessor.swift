@@ -46,7 +46,9 @@ public final class MessageProcessor: @unchecked Sendable {
     /// Validates the actor of `initialize` against the store (tenant exists); nil accepts any.
     private let actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)?
     /// Shared by requests without a `workDoneToken` (it sends nothing): no allocation per request.
-    private let silentProgress = WorkDoneProgress(token: nil, outbox: nil)
+    private let silentProgress = WorkDoneProgress(token: nil, outbox: nil, gate: nil)
+    /// Asked before a request sends anything (one for every request: they run one at a time).
+    private let gate = EmissionGate()
     private lazy var discoveryDocument: JSONValue = OpenRPCDocument.build(table: table, info: serverInfo)
     /// Whether every result is checked against the schema the method publishes before it is sent
     /// (tests run with it; a mismatch is answered as an internal error naming the member).
@@ -134,6 +136,24 @@ public final class MessageProcessor: @unchecked Sendable {
         }
     }
 
+    /// Sends again the notifications of an initialized session (`Hooks.afterInitialized`) whose
+    /// content changed since they were last sent (the store or the catalog moved on: another
+    /// process migrated, flagged or retired a model). Called between messages when the store
+    /// announces a commit and at every tick; sends nothing when nothing changed.
+    public func renewNotices() {
+        guard session.phase == .running, session.clientReady else { return }
+        let now = hooks.afterInitialized(session)
+        // One that has nothing to say now is sent again when it has, even if as before.
+        for method in gate.lastSent.keys where !now.contains(where: { $0.0 == method }) {
+            gate.lastSent[method] = nil
+        }
+        for (method, params) in now where gate.lastSent[method] != params {
+            gate.lastSent[method] = params
+            outbox.send(OutgoingMessage.notification(method: method, params: params))
+        }
+        outbox.flush()
+    }
+
     private func runNotification(_ n: Notification, control: inout Control) {
         switch session.admit(method: n.method, isRequest: false) {
         case .drop, .reject: return
@@ -146,6 +166,7 @@ public final class MessageProcessor: @unchecked Sendable {
             session.didReceiveInitialized()
             sendLog(.info, "\(serverInfo.name) \(serverInfo.version) ready")
             for (method, params) in hooks.afterInitialized(session) {
+                gate.lastSent[method] = params
                 outbox.send(OutgoingMessage.notification(method: method, params: params))
             }
         case "$/cancelRequest":
@@ -199,7 +220,8 @@ public final class MessageProcessor: @unchecked Sendable {
         RequestContext(
             id: id, params: params, session: session,
             cancellation: id.map { CancellationToken(registry: cancellation, id: $0) } ?? .none,
-            progress: token.map { WorkDoneProgress(token: $0, outbox: outbox) } ?? silentProgress, outbox: outbox)
+            progress: token.map { WorkDoneProgress(token: $0, outbox: outbox, gate: gate) } ?? silentProgress,
+            outbox: outbox, gate: gate)
     }
 
     private func runLifecycleRequest(_ method: String, _ params: Params) -> Result<JSONValue, ServerError> {

@@ -47,6 +47,7 @@ public final class Platform: @unchecked Sendable {
         clock: @escaping @Sendable () -> Millis = Platform.systemClock
     ) {
         self.store = store
+        self.optimisticStore = store as? any OptimisticPlatformStore
         self.catalog = catalog
         self.catalogSource = catalogSource
         self.calendar = calendar
@@ -87,8 +88,14 @@ public final class Platform: @unchecked Sendable {
     }
 
     /// The state with every commit of every process so far (as of the start of the request being
-    /// handled: one request reads the store once, however many times its handler asks).
+    /// handled: one request reads the store once, however many times its handler asks). In an
+    /// optimistic run, the state as last seen (see `OptimisticPlatformStore`).
     public func read() throws(ServerError) -> PlatformState {
+        switch optimism {
+        case .running: if let store = optimisticStore { return store.lastSeen.state }
+        case .abandoned: throw .superseded
+        case .off: break
+        }
         if let requestState { return requestState }
         let state = try store.read()
         if inRequest { requestState = state }
@@ -97,16 +104,71 @@ public final class Platform: @unchecked Sendable {
 
     private var inRequest = false
     private var requestState: PlatformState?
+    /// The store, when it can run requests optimistically.
+    private let optimisticStore: (any OptimisticPlatformStore)?
+
+    /// Where the request being handled stands with optimism.
+    private enum Optimism {
+        /// Ordinary: reads catch up first (or nothing is being handled).
+        case off
+        /// Running on the state as last seen, at this version; not yet confirmed.
+        case running(version: Int64)
+        /// Found out of date: nothing more is read, written or sent; the request runs again.
+        case abandoned
+    }
+    private var optimism = Optimism.off
 
     /// Runs one request's handler: reads within it share one refresh of the store, and a write
-    /// drops what was read.
-    func handlingRequest<R>(_ body: () throws(ServerError) -> R) throws(ServerError) -> R {
+    /// drops what was read. On a store that allows it (and when the last contact found no other
+    /// writer), the handler first runs optimistically and, if that run cannot be confirmed
+    /// current, runs again the ordinary way (see `OptimisticPlatformStore` for the rules).
+    func handlingRequest<R>(gate: EmissionGate, _ body: () throws(ServerError) -> R) throws(ServerError) -> R {
         inRequest = true
         defer {
             inRequest = false
             requestState = nil
+            optimism = .off
+            gate.confirm = nil
+        }
+        if let store = optimisticStore, store.optimismPays {
+            let version = store.lastSeen.version
+            optimism = .running(version: version)
+            gate.confirm = { [unowned self] in self.confirmOptimism() }
+            let outcome: Swift.Result<R, ServerError>
+            do { outcome = .success(try body()) } catch { outcome = .failure(error) }
+            gate.confirm = nil
+            switch optimism {
+            case .off:
+                return try outcome.get()  // confirmed by its commit or before it sent anything
+            case .running(let version):
+                if (try? store.moved(since: version)) == false {
+                    optimism = .off
+                    return try outcome.get()
+                }
+            case .abandoned:
+                break
+            }
+            optimism = .off
+            requestState = nil
         }
         return try body()
+    }
+
+    /// Confirms an optimistic run before it sends anything: current, it goes on the ordinary way
+    /// (its reads were of the newest state); out of date, it is abandoned.
+    private func confirmOptimism() -> Bool {
+        switch optimism {
+        case .off: return true
+        case .abandoned: return false
+        case .running(let version):
+            guard let store = optimisticStore, (try? store.moved(since: version)) == false else {
+                optimism = .abandoned
+                return false
+            }
+            optimism = .off
+            requestState = store.lastSeen.state
+            return true
+        }
     }
 
     /// One atomic, durable transaction. `body` sees the latest state, serialized with every other
@@ -115,11 +177,44 @@ public final class Platform: @unchecked Sendable {
     public func write<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
         requestState = nil
         defer { requestState = nil }
-        let result = try store.commit { (state: PlatformState) throws(ServerError) -> (Transaction, R) in
+        var bodyThrew = false
+        func checked(_ state: PlatformState) throws(ServerError) -> (Transaction, R) {
+            bodyThrew = true
             let (tx, result) = try body(state)
             if let v = state.violation(of: tx) { throw .internalError("refused by the store's integrity rules: \(v)") }
+            bodyThrew = false
             return (tx, result)
         }
+        switch optimism {
+        case .abandoned:
+            throw .superseded
+        case .running(let version):
+            guard let store = optimisticStore else { break }
+            let outcome: OptimisticCommit<R>
+            do {
+                outcome = try store.commit(at: version, checked)
+            } catch {
+                // The body's refusal may come of an old state: the run is confirmed or run again
+                // at its end. The store's own failure is the answer as it is (a second run could
+                // write twice).
+                if !bodyThrew { optimism = .off }
+                throw error
+            }
+            switch outcome {
+            case .committed(let result):
+                optimism = .off
+                store.compactIfDue()
+                return result
+            case .nothingToCommit(let result):
+                return result
+            case .superseded:
+                optimism = .abandoned
+                throw .superseded
+            }
+        case .off:
+            break
+        }
+        let result = try store.commit(checked)
         store.compactIfDue()
         return result
     }

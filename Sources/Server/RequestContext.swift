@@ -14,9 +14,13 @@ public struct RequestContext {
     /// Reports `$/progress` when the request carried a `workDoneToken`; otherwise does nothing.
     public let progress: WorkDoneProgress
     let outbox: Outbox
+    /// Asked before anything is sent (see `OptimisticPlatformStore`).
+    let gate: EmissionGate
 
     /// Sends a notification to the client now (before the response).
     public func notify(_ method: String, _ params: JSONValue) {
+        guard gate.mayEmit() else { return }
+        gate.lastSent[method] = params
         outbox.send(OutgoingMessage.notification(method: method, params: params))
         outbox.flush()
     }
@@ -29,12 +33,14 @@ public struct RequestContext {
 public final class WorkDoneProgress {
     private let token: JSONValue?
     private weak var outbox: Outbox?
+    private let gate: EmissionGate?
     private var state = 0  // 0 not begun, 1 begun, 2 ended
     private var lastPercentage = -1
 
-    init(token: JSONValue?, outbox: Outbox?) {
+    init(token: JSONValue?, outbox: Outbox?, gate: EmissionGate?) {
         self.token = token
         self.outbox = outbox
+        self.gate = gate
     }
 
     /// True when the client asked for progress.
@@ -42,7 +48,7 @@ public final class WorkDoneProgress {
 
     /// Sends the `begin` progress notification (once; nothing without a `workDoneToken`).
     public func begin(title: String, message: String? = nil) {
-        guard state == 0 else { return }
+        guard state == 0, mayEmit else { return }
         state = 1
         var v: JSONObject = ["kind": "begin", "title": .string(title), "cancellable": true, "percentage": 0]
         if let message { v["message"] = .string(message) }
@@ -52,7 +58,7 @@ public final class WorkDoneProgress {
 
     /// Reports progress; percentages are clamped to 0…100 and never go backwards.
     public func report(percentage: Int, message: String? = nil) {
-        guard state == 1 else { return }
+        guard state == 1, mayEmit else { return }
         let p = max(lastPercentage, min(100, max(0, percentage)))
         guard p != lastPercentage || message != nil else { return }
         lastPercentage = p
@@ -63,12 +69,16 @@ public final class WorkDoneProgress {
 
     /// Sends the `end` progress notification (once, after `begin`).
     public func end(message: String? = nil) {
-        guard state == 1 else { return }
+        guard state == 1, mayEmit else { return }
         state = 2
         var v: JSONObject = ["kind": "end"]
         if let message { v["message"] = .string(message) }
         send(v)
     }
+
+    /// Whether anything may be sent now; asked before the state changes, so that a run that is
+    /// thrown away leaves it as it was.
+    private var mayEmit: Bool { token != nil && (gate?.mayEmit() ?? true) }
 
     private func send(_ value: JSONObject) {
         guard let token, let outbox else { return }

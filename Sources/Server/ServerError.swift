@@ -20,6 +20,9 @@ public enum ServerError: Error, Sendable {
     case requestFailed(String)
     /// An application error of contract §3 (1001–1030).
     case domain(DomainError)
+    /// An optimistic run of a request met a newer commit and is run again the ordinary way
+    /// (`Platform.handlingRequest`); never answered.
+    case superseded
 
     /// Convenience for -32602.
     public static func invalidParams(_ field: String, _ reason: String) -> ServerError {
@@ -48,6 +51,8 @@ public enum ErrorMapping {
             return ResponseError(code: .requestFailed, message: "Request failed", data: ["reason": .string(reason)])
         case .domain(let e):
             return responseError(for: e)
+        case .superseded:
+            return .internalError("an optimistic run escaped its request")
         }
     }
 }

@@ -52,23 +52,33 @@ public enum StdioRuntime {
         /// Work the worker runs whenever it has answered everything queued and flushed the answers
         /// (the platform applies a large commit's in-memory update here, after its answer left).
         public var idle: (@Sendable () -> Void)?
+        /// Starts waking the worker when another process commits to the store (the PostgreSQL
+        /// store's LISTEN); called once, on the worker, when an admin session (the sessions that
+        /// get `afterInitialized` notices) has been initialized, and listening when it returns. At every wake and every tick the worker renews the
+        /// session's notices (`MessageProcessor.renewNotices`): without a wake, the tick alone
+        /// keeps them true, later.
+        public var watchStore: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> Void)?
         /// Extensions; none by default.
         public init(
             actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil,
             afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] },
             periodic: (@Sendable () -> Void)? = nil, periodicInterval: Double = 30,
-            idle: (@Sendable () -> Void)? = nil
+            idle: (@Sendable () -> Void)? = nil,
+            watchStore: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> Void)? = nil
         ) {
             self.actorValidator = actorValidator
             self.afterInitialized = afterInitialized
             self.periodic = periodic
             self.periodicInterval = periodicInterval
             self.idle = idle
+            self.watchStore = watchStore
         }
     }
 
     enum InboxItem: Sendable {
         case tick
+        /// Another process committed (the store's wake).
+        case storeChanged
         case payload(IncomingPayload)
         case rejected(RejectedBody)
         case fatal(FramingError)
@@ -93,7 +103,9 @@ public enum StdioRuntime {
         let processor = MessageProcessor(
             table: table, outbox: outbox, cancellation: cancellation, hooks: hooks, log: log,
             actorValidator: extensions.actorValidator, checksResults: configuration.checksResults)
-        if extensions.periodic != nil { startTicking(every: extensions.periodicInterval, inbox: inbox) }
+        startTicking(every: extensions.periodicInterval, inbox: inbox)
+        let wakePending = PendingFlag()
+        var watchingStore = false
 
         InputReader.start(fd: configuration.inputFD, limits: configuration.limits) { report in
             switch report {
@@ -146,10 +158,23 @@ public enum StdioRuntime {
                 switch item {
                 case .tick:
                     extensions.periodic?()
+                    processor.renewNotices()
+                case .storeChanged:
+                    wakePending.clear()
+                    log.debug("another process committed: renewing this session's notices")
+                    processor.renewNotices()
                 case .payload(let payload):
                     if case .exit(let code) = processor.process(payload) {
                         log.debug("exit received; exit code \(code)")
                         return finish(code)
+                    }
+                    // Watching starts as soon as an admin session is open, before its first notice is
+                    // computed (at `initialized`), so that no commit falls between the two.
+                    if !watchingStore, let watchStore = extensions.watchStore, processor.session.phase == .running,
+                        processor.session.actor?.role == .admin
+                    {
+                        watchingStore = true
+                        watchStore { if wakePending.set() { inbox.push(.storeChanged) } }
                     }
                 case .rejected(let r):
                     processor.process(rejected: r)
@@ -221,6 +246,22 @@ public enum StdioRuntime {
         case .batch(let ms): ms.forEach(visit)
         case .unreadable: break
         }
+    }
+
+    /// A flag set from any thread: a wake is queued at most once until the worker takes it.
+    private final class PendingFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var isSet = false
+
+        /// Sets the flag; whether it was clear.
+        func set() -> Bool {
+            lock.withLock {
+                defer { isSet = true }
+                return !isSet
+            }
+        }
+
+        func clear() { lock.withLock { isSet = false } }
     }
 
     /// Queues a tick now and then every `seconds`.

@@ -141,6 +141,90 @@ final class PostgresStoreEndToEndTests: XCTestCase {
         XCTAssertEqual(s.tenantNames, ["before", "after"])
     }
 
+    /// A request runs first on the state its process last saw (a write is then one round trip);
+    /// when another process committed in between, that run is thrown away unseen and the request
+    /// runs again on the newest state. Each request here is one that the stale state would answer
+    /// wrongly.
+    func testARequestRunOnAnOldStateIsRunAgainOnTheNewest() throws {
+        try requireDatabase()
+        let store = ServerProcess.temporaryStore()
+        let a = try sysadminServer(store)
+        let b = try sysadminServer(store)
+        XCTAssertNotNil(a.call("tenants/create", ["name": "a-first"])["id"])
+
+        // A read that the old state would answer "not found".
+        let fromB = b.call("tenants/create", ["name": "from-b"]).id
+        XCTAssertEqual(a.call("tenants/get", ["id": .string(fromB)])["name"], "from-b")
+
+        // A write that the old state would accept: the name is taken since.
+        XCTAssertNotNil(a.call("tenants/create", ["name": "a-second"])["id"])
+        XCTAssertNotNil(b.call("tenants/create", ["name": "taken"])["id"])
+        XCTAssertEqual(a.call("tenants/create", ["name": "taken"]).errorCode, "conflict")
+
+        // A write that the old state would compute from the wrong value (an update of a tenant
+        // another process renamed keeps the other's change to the other member).
+        XCTAssertNotNil(a.call("tenants/create", ["name": "a-third"])["id"])
+        XCTAssertNotNil(b.call("tenants/update", ["id": .string(fromB), "name": "renamed-by-b"])["id"])
+        let updated = a.call("tenants/update", ["id": .string(fromB), "securityEnabled": true])
+        XCTAssertEqual(updated["name"], "renamed-by-b", "\(updated)")
+        XCTAssertEqual(updated["securityEnabled"], true)
+        XCTAssertEqual(b.call("tenants/get", ["id": .string(fromB)])["name"], "renamed-by-b")
+
+        // A request that reports progress: the out-of-date run sends nothing, the second run
+        // sends one begin and one end.
+        XCTAssertNotNil(a.call("tenants/create", ["name": "a-fourth"])["id"])
+        XCTAssertNotNil(b.call("tenants/create", ["name": "late-from-b"])["id"])
+        a.request(77, "lifecycle/cleanup", ["dryRun": true, "workDoneToken": "optimistic"])
+        guard let (response, before) = a.response(to: 77) else { return }
+        XCTAssertNotNil(response["result"], "\(response)")
+        let kinds = before.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "optimistic" }
+            .compactMap { $0["params"]?["value"]?["kind"]?.stringValue }
+        XCTAssertEqual(kinds.filter { $0 == "begin" }.count, 1, "\(kinds)")
+        XCTAssertEqual(kinds.filter { $0 == "end" }.count, 1, "\(kinds)")
+        XCTAssertEqual(a.tenantNames, b.tenantNames)
+        XCTAssertEqual(a.tenantNames.count, 7)
+    }
+
+    /// What a run on an old state would report (here: how many assistants a migration moves)
+    /// never reaches the client: only the run on the newest state reports progress.
+    func testProgressComesOnlyFromTheRunOnTheNewestState() throws {
+        try requireDatabase()
+        let store = ServerProcess.temporaryStore()
+        let a = try sysadminServer(store)
+        let b = try sysadminServer(store)
+        let tenant = JSONValue.string(a.call("tenants/create", ["name": "Moves"]).id)
+        let provider = a.call("providers/create", ["tenantId": tenant, "name": "P", "providerType": "openai"]).id
+        var models: [JSONValue] = []
+        for name in ["old", "new"] {
+            models.append(
+                .string(
+                    a.call(
+                        "models/create",
+                        [
+                            "tenantId": tenant, "kind": "completion", "name": .string(name),
+                            "providerId": .string(provider),
+                        ]
+                    ).id))
+        }
+        let space = JSONValue.string(a.call("spaces/create", ["tenantId": tenant, "name": "S"]).id)
+        for m in models { a.call("spaces/enableModel", ["tenantId": tenant, "spaceId": space, "modelId": m]) }
+        for (s, name) in [(a, "from-a"), (b, "from-b")] {
+            let made = s.call(
+                "assistants/create",
+                ["tenantId": tenant, "name": .string(name), "spaceId": space, "completionModelId": models[0]])
+            XCTAssertNotNil(made["id"], "\(made)")
+        }
+        a.request(
+            78, "migration/execute",
+            ["tenantId": tenant, "fromModelId": models[0], "toModelId": models[1], "workDoneToken": "move"])
+        guard let (response, before) = a.response(to: 78) else { return }
+        XCTAssertEqual(response["result"]?["moved"]?["assistants"], 2, "\(response)")
+        let messages = before.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "move" }
+            .compactMap { $0["params"]?["value"]?["message"]?.stringValue }
+        // Both assistants and the space's link; the old state knew one assistant.
+        XCTAssertEqual(messages.filter { $0.hasSuffix("entities to move") }, ["3 entities to move"], "\(messages)")
+    }
+
     func testTheDeepestAcceptedKwargsAreReadBack() throws {
         try requireDatabase()
         let store = ServerProcess.temporaryStore()

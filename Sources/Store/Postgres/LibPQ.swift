@@ -42,6 +42,12 @@ struct LibPQ: @unchecked Sendable {
     let getisnull: @convention(c) (Result?, Int32, Int32) -> Int32
     let clear: @convention(c) (Result?) -> Void
     let backendPID: @convention(c) (Conn?) -> Int32
+    // For LISTEN (the wake of idle processes): the socket to poll, reading what arrived, and the
+    // notifications it held (`PGnotify *`, freed with `PQfreemem`).
+    let socket: @convention(c) (Conn?) -> Int32
+    let consumeInput: @convention(c) (Conn?) -> Int32
+    let notifies: @convention(c) (Conn?) -> UnsafeMutableRawPointer?
+    let freemem: @convention(c) (UnsafeMutableRawPointer?) -> Void
 
     // libpq's enum values (libpq-fe.h), stable across releases.
     static let connectionOK: Int32 = 0
@@ -81,7 +87,7 @@ struct LibPQ: @unchecked Sendable {
             "PQconnectdbParams", "PQstatus", "PQerrorMessage", "PQfinish", "PQexecParams", "PQexec", "PQprepare",
             "PQexecPrepared", "PQresultStatus",
             "PQresultErrorField", "PQresultErrorMessage", "PQntuples", "PQgetvalue", "PQgetlength", "PQgetisnull",
-            "PQclear", "PQbackendPID",
+            "PQclear", "PQbackendPID", "PQsocket", "PQconsumeInput", "PQnotifies", "PQfreemem",
         ]
         let missing = names.filter { dlsym(handle, $0) == nil }
         guard missing.isEmpty else {
@@ -97,7 +103,8 @@ struct LibPQ: @unchecked Sendable {
             resultStatus: symbol("PQresultStatus"), resultErrorField: symbol("PQresultErrorField"),
             resultErrorMessage: symbol("PQresultErrorMessage"), ntuples: symbol("PQntuples"),
             getvalue: symbol("PQgetvalue"), getlength: symbol("PQgetlength"), getisnull: symbol("PQgetisnull"),
-            clear: symbol("PQclear"), backendPID: symbol("PQbackendPID"))
+            clear: symbol("PQclear"), backendPID: symbol("PQbackendPID"), socket: symbol("PQsocket"),
+            consumeInput: symbol("PQconsumeInput"), notifies: symbol("PQnotifies"), freemem: symbol("PQfreemem"))
         return .success(lib)
     }
 }

@@ -145,6 +145,36 @@ public final class PostgresConnection {
     /// Whether the connection is open and was fine after its last statement.
     public var isOpen: Bool { conn.map { pq.status($0) == LibPQ.connectionOK } ?? false }
 
+    /// Waits up to `timeoutMillis` for notifications of channels this connection LISTENs to;
+    /// returns their payloads (none when the time ran out). A broken connection throws.
+    public func notifications(waitingMillis timeoutMillis: Int32) throws(Failure) -> [String] {
+        guard let conn, pq.status(conn) == LibPQ.connectionOK else { throw .connection("the connection is closed") }
+        var payloads = takeNotifications(conn)
+        if !payloads.isEmpty { return payloads }
+        var fd = pollfd(fd: pq.socket(conn), events: Int16(POLLIN), revents: 0)
+        guard fd.fd >= 0 else { throw .connection("the connection has no socket") }
+        let ready = poll(&fd, 1, timeoutMillis)
+        if ready < 0 && errno != EINTR { throw .connection("poll failed: errno \(errno)") }
+        guard ready > 0 else { return [] }
+        guard pq.consumeInput(conn) == 1 else {
+            throw .connection(pq.errorMessage(conn).map { String(cString: $0) } ?? "the connection was lost")
+        }
+        payloads = takeNotifications(conn)
+        if pq.status(conn) != LibPQ.connectionOK { throw .connection("the connection was lost") }
+        return payloads
+    }
+
+    /// The payloads of the notifications libpq has read (`PGnotify`: relname, be_pid, extra, next).
+    private func takeNotifications(_ conn: LibPQ.Conn) -> [String] {
+        var out: [String] = []
+        while let n = pq.notifies(conn) {
+            let extra = n.load(fromByteOffset: 16, as: UnsafePointer<CChar>?.self)
+            out.append(extra.map { String(cString: $0) } ?? "")
+            pq.freemem(n)
+        }
+        return out
+    }
+
     /// Runs one statement; `binaryResults` asks for binary column values.
     @discardableResult
     public func execute(_ sql: String, _ params: [Param] = [], binaryResults: Bool = false) throws(Failure) -> Rows {

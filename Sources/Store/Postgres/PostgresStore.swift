@@ -60,9 +60,37 @@ public final class PostgresStore<State: StoreState> {
     public private(set) var snapshotBytes = 0
     /// Whether this open created the tables.
     public private(set) var createdNew = false
+    /// Whether the last contact with the database found commits of other processes (a read that
+    /// caught up, an optimistic write that was superseded): a hint for callers that choose
+    /// between reading first and writing optimistically.
+    public private(set) var metOtherWriters = false
 
     /// The state with every record applied.
     public var state: State { current }
+
+    /// The channel every commit notifies (with the committing process's `processToken`), so that
+    /// idle processes can be woken; reading never depends on it.
+    public static var commitChannel: String { "model_lifecycle" }
+    /// This process's token in commit notifications (its own are not news to it).
+    public let processToken = writerToken()
+    /// Whether the commit being written is announced on `commitChannel`. Every write starts with it
+    /// set; its body may clear it (a commit no idle process needs to hear of at once).
+    public var announcesCommit = true
+    /// Notifies `commitChannel` when the transaction it is part of commits, when it is announced
+    /// (with the `; ` that ends it, for a script; else empty).
+    private var notifyStatement: String {
+        announcesCommit ? "NOTIFY \(Self.commitChannel), '\(processToken)'; " : ""
+    }
+
+    /// How an optimistic write (`writeIfCurrent`) ended.
+    public enum OptimisticWrite<R> {
+        /// The record is durable at the next position.
+        case committed(R)
+        /// The body returned an empty record: nothing to write.
+        case nothingToCommit(R)
+        /// Another writer came in first; nothing was written.
+        case superseded
+    }
 
     /// The schema version this release writes and reads.
     public static var schemaVersion: Int { 1 }
@@ -135,6 +163,24 @@ public final class PostgresStore<State: StoreState> {
             throw Self.mapped(error, location: location, opening: false)
         }
         return fresh
+    }
+
+    /// Makes connections of their own that LISTEN to `commitChannel` (for a thread that waits for
+    /// other processes' commits; see `PostgresConnection.notifications`). Safe to call from any
+    /// thread: it holds only the URI and the timeout.
+    public var listeningConnections: @Sendable () throws(PostgresConnection.Failure) -> PostgresConnection {
+        let uri = uri
+        let timeout = String(timeoutSeconds)
+        return { () throws(PostgresConnection.Failure) in
+            let c = try PostgresConnection(
+                uri: uri,
+                defaults: [
+                    ("connect_timeout", timeout), ("application_name", "model-lifecycle listen"),
+                    ("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "3"),
+                ])
+            try c.run("LISTEN \(Self.commitChannel)")
+            return c
+        }
     }
 
     /// Drops the connection after a failure; the next statement connects again.
@@ -320,11 +366,13 @@ public final class PostgresStore<State: StoreState> {
                 throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
             }
             let snapPos = rows.binaryInt(0, 0)
+            let before = position
             if snapPos > position {
                 try load(c)  // compacted past this process's position: the records it lacks are in the snapshot
-                return
+            } else {
+                try applyNewer(rows, positionColumn: 1, recordColumn: 2)
             }
-            try applyNewer(rows, positionColumn: 1, recordColumn: 2)
+            metOtherWriters = position != before
         } catch let e as StoreError {
             throw e
         } catch let e as PostgresConnection.Failure {
@@ -364,21 +412,40 @@ public final class PostgresStore<State: StoreState> {
     public func write<R, E: Error>(
         _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
     ) throws -> R {
-        guard mode != .verify else { throw StoreError.readOnly(reason: "verify opens the store read-only") }
         // First, optimistically: the body on the state as of this process's last read, appended
         // in one statement that commits only if no other writer came in between. The common case
         // (the request has just read) is then one round trip.
+        switch try writeIfCurrent(at: position, body) {
+        case .committed(let result), .nothingToCommit(let result): return result
+        case .superseded: return try writeHoldingHead(body)
+        }
+    }
+
+    /// The optimistic half of `write`: runs `body` on the state as of this process's position
+    /// and commits its record only if that is still the newest position (`expected` must be this
+    /// process's position, as a caller that read `position` earlier checks). `.superseded` means
+    /// another writer came in first and nothing was written; a lost answer is settled first, so
+    /// that is never a guess.
+    public func writeIfCurrent<R, E: Error>(
+        at expected: Int64,
+        _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
+    ) throws -> OptimisticWrite<R> {
+        guard mode != .verify else { throw StoreError.readOnly(reason: "verify opens the store read-only") }
+        guard expected == position else { return .superseded }
+        announcesCommit = true
         let (record, apply, result) = try body(current)
-        if record.isEmpty { return result }
+        if record.isEmpty { return .nothingToCommit(result) }
         try State.checkReadable(record)
         let framed = Record.encode(record)
-        if try appendIfCurrent(framed) {
-            if let apply { apply(&current) } else { try current.apply(record[...]) }
-            position += 1
-            logBytes += framed.count
-            return result
+        guard try appendIfCurrent(framed) else {
+            metOtherWriters = true
+            return .superseded
         }
-        return try writeHoldingHead(body)
+        if let apply { apply(&current) } else { try current.apply(record[...]) }
+        position += 1
+        logBytes += framed.count
+        metOtherWriters = false
+        return .committed(result)
     }
 
     /// One statement, committed on its own: moves the head from this process's position to the
@@ -389,14 +456,26 @@ public final class PostgresStore<State: StoreState> {
         let writer = Self.writerToken()
         let pid = c.backendPID
         do {
-            let rows = try c.execute(
-                prepared: "ml_append",
-                """
+            let append = """
                 WITH h AS (UPDATE model_lifecycle_head SET position = position + 1 WHERE id = 1 AND position = $1
                   RETURNING position)
                 INSERT INTO model_lifecycle_log (position, record, writer) SELECT position, $2, $3 FROM h
                   RETURNING position
-                """, [.text(String(position)), .binary(framed), .text(writer)])
+                """
+            let announced = """
+                WITH h AS (UPDATE model_lifecycle_head SET position = position + 1 WHERE id = 1 AND position = $1
+                  RETURNING position),
+                l AS (INSERT INTO model_lifecycle_log (position, record, writer) SELECT position, $2, $3 FROM h
+                  RETURNING position)
+                SELECT position, pg_notify('\(Self.commitChannel)', $4) FROM l
+                """
+            let rows =
+                announcesCommit
+                ? try c.execute(
+                    prepared: "ml_append_announced", announced,
+                    [.text(String(position)), .binary(framed), .text(writer), .text(processToken)])
+                : try c.execute(
+                    prepared: "ml_append", append, [.text(String(position)), .binary(framed), .text(writer)])
             return rows.count == 1
         } catch {
             switch error {
@@ -475,6 +554,7 @@ public final class PostgresStore<State: StoreState> {
         let pid = c.backendPID
         var committing = false
         do {
+            announcesCommit = true
             let (record, apply, result) = try body(current)
             if record.isEmpty {
                 try c.run("ROLLBACK")
@@ -488,11 +568,12 @@ public final class PostgresStore<State: StoreState> {
                     // One round trip: the record inline as a bytea literal (hex of our own bytes).
                     _ = try c.executeScript(
                         "INSERT INTO model_lifecycle_log (position, record, writer) VALUES (\(next), "
-                            + "'\\x\(Self.hex(framed))'::bytea, '\(writer)'); COMMIT")
+                            + "'\\x\(Self.hex(framed))'::bytea, '\(writer)'); \(notifyStatement)COMMIT")
                 } else {
                     try c.run(
                         "INSERT INTO model_lifecycle_log (position, record, writer) VALUES ($1, $2, $3)",
                         [.text(String(next)), .binary(framed), .text(writer)])
+                    if announcesCommit { try c.run(notifyStatement) }
                     try c.run("COMMIT")
                 }
             } catch .connection(let m) {

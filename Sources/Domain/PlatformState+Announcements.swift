@@ -1,0 +1,25 @@
+/// Which commits other processes are told about at once (the PostgreSQL store's wake of idle
+/// admin sessions): those that can change a tenant's lifecycle notice, which names the retiring
+/// and deprecated models and counts what references them. Everything else (a rename, a question,
+/// an audit entry) reaches other processes with their next request, as every commit does.
+extension PlatformState {
+    /// Whether committing `tx` on this state can change what a lifecycle notice says.
+    public func mayChangeLifecycleNotices(_ tx: Transaction) -> Bool {
+        tx.changes.contains { change in
+            switch change {
+            case .putModel, .putProvider, .moveConfigs, .migrateConfigs:
+                return true
+            case .putConfig(let c):
+                return configuration(c.id)?.completionModelId != c.completionModelId
+            case .putTemplate(let t):
+                guard let before = template(t.id) else { return t.completionModelId != nil }
+                return before.completionModelId != t.completionModelId || before.deletedAt != t.deletedAt
+            case .remove(let kind, _):
+                return kind == .model || kind == .provider || kind == .config || kind == .template
+            case .putTenant, .putClassification, .putSpace, .putMigration, .putAudit, .putMeta, .reserve,
+                .recordQuestion, .purgeQuestions:
+                return false
+            }
+        }
+    }
+}
