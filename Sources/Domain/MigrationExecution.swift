@@ -70,9 +70,10 @@ extension MigrationPlan {
         if !configsLeft && !templatesLeft {
             var s = source.model
             s.migratedToModelId = targetId
-            s.migratedAt = now
+            let at = state.retirementTime(now: now)
+            s.migratedAt = at
             s.isDefault = false
-            s.updatedAt = now
+            s.updatedAt = at
             out.changes.append(.putModel(s))
             out.sourceRetired = true
         }

@@ -60,6 +60,11 @@ extension PlatformState {
         return refs.contains { $0.1 > 0 } ? refs : nil
     }
 
+    /// The time to give a model retired now: `now`, or just after the latest retirement when that
+    /// is as late (within one millisecond), so that retirements are ordered by their times and
+    /// cleanup removes models in the order they were retired.
+    public func retirementTime(now: Millis) -> Millis { max(now, latestRetirementAt + 1) }
+
     /// What soft-deleting `model` at `now` changes: every space that enables it drops it (spaces
     /// in id order), then the model is marked deleted, loses its default flag and is updated at
     /// `now`. Returns the changes and the model as deleted.
@@ -71,9 +76,10 @@ extension PlatformState {
             changes.append(.putSpace(s))
         }
         var deleted = model
-        deleted.deletedAt = now
+        let at = retirementTime(now: now)
+        deleted.deletedAt = at
         deleted.isDefault = false
-        deleted.updatedAt = now
+        deleted.updatedAt = at
         changes.append(.putModel(deleted))
         return (changes, deleted)
     }

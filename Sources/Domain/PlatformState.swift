@@ -49,6 +49,10 @@ public struct PlatformState: Sendable {
     /// Counts every change of a model, provider or classification (what a model's view shows), so
     /// a cache of rendered views knows when it may still be used.
     public private(set) var modelViewRevision: UInt64 = 0
+    /// The latest time a model was retired (soft-deleted or migrated away), over every model
+    /// in the state: retirements are given later times than it, so that their order is their
+    /// times' order even within one millisecond (see `retirementTime`).
+    public private(set) var latestRetirementAt: Millis = 0
 
     /// An empty platform.
     public init() {}
@@ -71,6 +75,7 @@ public struct PlatformState: Sendable {
             modelViewRevision &+= 1
         case .putModel(let m):
             modelViewRevision &+= 1
+            if let retired = m.deletedAt ?? m.migratedAt { latestRetirementAt = max(latestRetirementAt, retired) }
             if let old = models[m.id], let target = old.migratedToModelId { migratedFrom[target]?.remove(m.id) }
             models[m.id] = m
             modelsByTenant[m.tenantId, default: []].insert(m.id)

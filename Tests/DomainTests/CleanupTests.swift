@@ -102,6 +102,22 @@ final class CleanupPlannerTests: XCTestCase {
         XCTAssertEqual(cleanup().removed.map(\.id), ["early", "late"])
     }
 
+    func testModelsRetiredInOneMillisecondAreRemovedInTheOrderTheyWereRetired() {
+        for id in ["zz", "mm", "aa"] { model(id) }
+        // Three deletions committed one after another within the same millisecond.
+        for id in ["zz", "mm", "aa"] {
+            let (changes, deleted) = state.softDeletion(of: state.model(id)!, now: 1_000)
+            state.apply(Transaction(changes))
+            XCTAssertGreaterThanOrEqual(deleted.deletedAt ?? 0, 1_000)
+        }
+        XCTAssertEqual(state.models.values.compactMap(\.deletedAt).sorted(), [1_000, 1_001, 1_002])
+        XCTAssertEqual(CleanupPlanner.candidates(in: state).map(\.id), ["zz", "mm", "aa"], "not the ids' order")
+        XCTAssertEqual(cleanup().removed.map(\.id), ["zz", "mm", "aa"])
+        // A later clock is kept as it is.
+        model("late")
+        XCTAssertEqual(state.softDeletion(of: state.model("late")!, now: 5_000).deleted.deletedAt, 5_000)
+    }
+
     func testEachSkipReason() {
         model("questions", deletedAt: 1)
         state.apply(Transaction([.recordQuestion(modelId: "questions", at: 5)]))
