@@ -67,6 +67,19 @@ public final class WorkDoneProgress {
         send(v)
     }
 
+    /// Reports that a cancel would no longer change anything (the request is committing):
+    /// `cancellable: false`, so that a client disables its cancel button. Once; after it the
+    /// request does not check for cancellation again.
+    public func pastCancelling(message: String? = nil) {
+        guard state == 1, !pastPointOfNoReturn, mayEmit else { return }
+        pastPointOfNoReturn = true
+        var v: JSONObject = ["kind": "report", "cancellable": false, "percentage": .int(max(lastPercentage, 0))]
+        if let message { v["message"] = .string(message) }
+        send(v)
+    }
+
+    private var pastPointOfNoReturn = false
+
     /// Sends the `end` progress notification (once, after `begin`).
     public func end(message: String? = nil) {
         guard state == 1, mayEmit else { return }

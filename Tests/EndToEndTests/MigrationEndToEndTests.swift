@@ -193,6 +193,16 @@ final class MigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(kinds.first, "begin")
         XCTAssertEqual(kinds.last, "end")
         XCTAssertEqual(kinds.filter { $0 == "begin" || $0 == "end" }.count, 2)
+        // Once committing, a cancel changes nothing: one report says so, after the reports of the
+        // work it could still have stopped.
+        let values = before.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "mig-1" }
+            .compactMap { $0["params"]?["value"] }
+        XCTAssertEqual(values.first?["cancellable"], true)
+        XCTAssertEqual(values.filter { $0["cancellable"] == false }.count, 1, "\(values)")
+        let noReturn = values.firstIndex { $0["cancellable"] == false } ?? 0
+        XCTAssertEqual(values[noReturn]["message"], "committing")
+        XCTAssertTrue(
+            values[..<noReturn].allSatisfy { ($0["percentage"]?.numberValue?.text ?? "0") != "100" }, "\(values)")
     }
 
     // MARK: refusals

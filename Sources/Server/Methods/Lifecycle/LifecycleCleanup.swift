@@ -37,6 +37,7 @@ enum LifecycleCleanup: MethodDeclaration {
             if done % 16 == 0 || done == total {
                 call.context.progress.report(percentage: 100 * done / max(total, 1))
             }
+            if done == total { call.context.progress.pastCancelling(message: params.dryRun ? nil : "committing") }
         }
         return CleanupReport(report)
     }

@@ -75,8 +75,9 @@ enum MigrationExecute: MethodDeclaration {
             var e = attempt(call, p, status: .completed, error: nil, startedAt: startedAt, requested: requested)
             // The configurations move by one compact change that also fills e's undo list.
             let out = p.execution(state: state, now: now, historyId: e.id)
-            call.context.progress.report(percentage: 80, message: "committing")
+            call.context.progress.report(percentage: 80)
             try call.context.cancellation.check()
+            call.context.progress.pastCancelling(message: "committing")
             e.moved = out.moved
             e.movedEntities = out.movedEntities
             e.linksAdded = out.linksAdded
