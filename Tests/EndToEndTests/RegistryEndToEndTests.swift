@@ -292,6 +292,47 @@ final class RegistryEndToEndTests: XCTestCase {
         s.stop()
     }
 
+    /// One rule for every name: canonically equivalent spellings (NFC, NFD) are the same name, so
+    /// an equivalent name is a conflict and a rename to one changes nothing (the stored spelling
+    /// stays, nothing is written, no audit entry).
+    func testCanonicallyEquivalentNamesAreTheSameNameEverywhere() throws {
+        let s = try ServerProcess([])
+        s.initialize(actor: Actors.sysadmin)
+        let composed = "Caf\u{E9}"  // é as one code point (NFC)
+        let decomposed = "Cafe\u{301}"  // e + combining acute (NFD)
+        func spelling(_ v: JSONValue?) -> [UInt8] { Array((v?.stringValue ?? "").utf8) }
+        let tenant = s.call("tenants/create", ["name": .string(composed)]).id
+        XCTAssertEqual(s.call("tenants/create", ["name": .string(decomposed)]).errorCode, "conflict")
+        let provider = s.call(
+            "providers/create", ["tenantId": .string(tenant), "name": .string(composed), "providerType": "openai"]
+        ).id
+        let model = s.call(
+            "models/create",
+            [
+                "tenantId": .string(tenant), "kind": "completion", "name": .string(composed),
+                "providerId": .string(provider),
+            ]
+        ).id
+        let space = s.call("spaces/create", ["tenantId": .string(tenant), "name": .string(composed)]).id
+        let audited = s.call("audit/list", ["tenantId": .string(tenant), "limit": 500])["total"]
+        for (method, id) in [
+            ("tenants/update", tenant), ("providers/update", provider), ("models/update", model),
+            ("spaces/update", space),
+        ] {
+            var params: JSONObject = ["id": .string(id), "name": .string(decomposed)]
+            if method != "tenants/update" { params["tenantId"] = .string(tenant) }
+            let renamed = s.call(method, .object(params))
+            XCTAssertNil(renamed.errorCode, "\(method): \(renamed)")
+            XCTAssertEqual(spelling(renamed["name"]), Array(composed.utf8), "\(method) keeps the stored spelling")
+        }
+        XCTAssertEqual(
+            spelling(s.call("spaces/get", ["tenantId": .string(tenant), "id": .string(space)])["name"]),
+            Array(composed.utf8))
+        XCTAssertEqual(
+            s.call("audit/list", ["tenantId": .string(tenant), "limit": 500])["total"], audited, "nothing audited")
+        s.stop()
+    }
+
     func testAStorePathThatIsAFileExitsWithThree() throws {
         let path = NSTemporaryDirectory() + "not-a-dir-\(UUID().uuidString)"
         FileManager.default.createFile(atPath: path, contents: Data())

@@ -30,7 +30,12 @@ enum CatalogInfo: MethodDeclaration {
 
         static let shape = ObjectShape<Self>([
             .member("path", .nullable(.string())) { .optionalString($0.source.path) },
-            .member("source", .enumeration(["flag", "environment", "litellm-package", "none"])) {
+            .member(
+                "source",
+                .enumeration([
+                    "flag", "environment", "litellm-package", "development-checkout", "built-in-sample", "none",
+                ])
+            ) {
                 .string($0.source.origin)
             },
             .member("entries", .integer(), "Model entries (aliases not counted).") { .int($0.entries) },

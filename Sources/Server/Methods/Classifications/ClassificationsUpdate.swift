@@ -24,14 +24,15 @@ enum ClassificationsUpdate: MethodDeclaration {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> ClassificationView {
         try call.platform.write { state throws(ServerError) in
             var c = try state.classification(params.id, in: call.tenantId)
-            if let name = params.name {
+            let before = c
+            if let name = params.name, name != c.name {
                 if state.classificationNameTaken(name, inTenant: call.tenantId, except: c.id) {
                     throw .domain(.conflict(reason: "a classification named \"\(name)\" exists in the tenant"))
                 }
                 c.name = name
             }
             if let level = params.level { c.level = level }
-            return (Transaction([.putClassification(c)]), ClassificationView(c))
+            return (c == before ? Transaction() : Transaction([.putClassification(c)]), ClassificationView(c))
         }
     }
 }

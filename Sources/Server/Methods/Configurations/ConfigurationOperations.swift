@@ -144,7 +144,8 @@ extension ConfigurationUpdate {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> ConfigView {
         try call.platform.write { state throws(ServerError) in
             var c = try state.config(params.id, kind: kind, in: call.tenantId)
-            if let name = params.name { c.name = name }
+            let before = c
+            if let name = params.name, name != c.name { c.name = name }
             if let kw = params.kwargs { c.kwargs = kw }
             if params.spaceId != nil || params.completionModelId != nil {
                 let space = try state.space(params.spaceId ?? c.spaceId, in: call.tenantId)
@@ -153,6 +154,7 @@ extension ConfigurationUpdate {
                 c.spaceId = space.id
                 c.completionModelId = m.id
             }
+            if c == before { return (Transaction(), ConfigView(c)) }
             c.updatedAt = Formats.nextUpdate(after: c.updatedAt, now: call.platform.now)
             return (Transaction([.putConfig(c)]), ConfigView(c))
         }

@@ -24,14 +24,15 @@ enum ProvidersUpdate: MethodDeclaration {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> ProviderView {
         try call.platform.write { state throws(ServerError) in
             var p = try state.provider(params.id, in: call.tenantId)
-            if let name = params.name {
+            let before = p
+            if let name = params.name, name != p.name {
                 if state.providerNameTaken(name, inTenant: call.tenantId, except: p.id) {
                     throw .domain(.conflict(reason: "a provider named \"\(name)\" exists in the tenant"))
                 }
                 p.name = name
             }
             if let t = params.providerType { p.providerType = t }
-            return (Transaction([.putProvider(p)]), ProviderView(p))
+            return (p == before ? Transaction() : Transaction([.putProvider(p)]), ProviderView(p))
         }
     }
 }

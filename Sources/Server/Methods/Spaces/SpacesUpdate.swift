@@ -24,13 +24,14 @@ enum SpacesUpdate: MethodDeclaration {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> SpaceView {
         try call.platform.write { state throws(ServerError) in
             var s = try state.space(params.id, in: call.tenantId)
-            if let name = params.name { s.name = name }
+            let before = s
+            if let name = params.name, name != s.name { s.name = name }
             if case .set(let c) = params.securityClassificationId {
                 s.securityClassificationId = try c.map { (c: String) throws(ServerError) in
                     try state.classification(c, in: call.tenantId).id
                 }
             }
-            return (Transaction([.putSpace(s)]), SpaceView(s))
+            return (s == before ? Transaction() : Transaction([.putSpace(s)]), SpaceView(s))
         }
     }
 }

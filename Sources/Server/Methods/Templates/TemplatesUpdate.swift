@@ -25,9 +25,11 @@ enum TemplatesUpdate: MethodDeclaration {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> TemplateView {
         try call.platform.write { state throws(ServerError) in
             var t = try state.template(params.id, in: call.tenantId)
-            if let name = params.name { t.name = name }
+            let before = t
+            if let name = params.name, name != t.name { t.name = name }
             if let mid = params.completionModelId { t.completionModelId = try state.model(mid, in: call.tenantId).id }
             if let kw = params.kwargs { t.kwargs = kw }
+            if t == before { return (Transaction(), TemplateView(t)) }
             t.updatedAt = Formats.nextUpdate(after: t.updatedAt, now: call.platform.now)
             return (Transaction([.putTemplate(t)]), TemplateView(t))
         }

@@ -24,14 +24,15 @@ enum TenantsUpdate: MethodDeclaration {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> TenantView {
         try call.platform.write { state throws(ServerError) in
             guard var t = state.tenant(params.id) else { throw .domain(.notFound(entity: "tenant", id: params.id)) }
-            if let name = params.name {
+            let before = t
+            if let name = params.name, name != t.name {
                 if state.tenantNameTaken(name, except: t.id) {
                     throw .domain(.conflict(reason: "a tenant named \"\(name)\" exists"))
                 }
                 t.name = name
             }
             if let s = params.securityEnabled { t.securityEnabled = s }
-            return (Transaction([.putTenant(t)]), TenantView(t))
+            return (t == before ? Transaction() : Transaction([.putTenant(t)]), TenantView(t))
         }
     }
 }
