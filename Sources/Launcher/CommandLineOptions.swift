@@ -151,7 +151,7 @@ public enum CommandLineParser {
 
     static let catalogOption = OptionDeclaration<ServeOptions>.value(
         "--catalog", "FILE",
-        "LiteLLM model cost map (default $MODEL_LIFECYCLE_CATALOG, else the map of an\ninstalled litellm Python package, else none)"
+        "LiteLLM model cost map, or none (default $MODEL_LIFECYCLE_CATALOG, else an installed\nlitellm package's map, else ../shared/data beside a checkout, else none)"
     ) { (o, v) throws(UsageError) in o.catalog = v }
 
     static let todayOption = OptionDeclaration<ServeOptions>.value(

@@ -18,12 +18,8 @@ enum Demo {
         let dir = o.store ?? (NSTemporaryDirectory() + "model-lifecycle-demo-" + String(getpid()))
         let temporary = o.store == nil
         defer { if temporary { try? FileManager.default.removeItem(atPath: dir) } }
-        // The real catalog: --catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm, or the
-        // copy beside a development checkout.
+        // The real catalog, found as every command finds it (CatalogLoader.discover).
         var source = CatalogLoader.discover(flag: o.catalog, environment: env)
-        if source.path == nil, FileManager.default.fileExists(atPath: "../shared/data/litellm_model_prices.json") {
-            source = CatalogSource(path: "../shared/data/litellm_model_prices.json", origin: "development checkout")
-        }
         var sampleCatalog: String? = nil
         defer { if let sampleCatalog { try? FileManager.default.removeItem(atPath: sampleCatalog) } }
         if source.path == nil {
@@ -37,7 +33,7 @@ enum Demo {
                 return 1
             }
             sampleCatalog = path
-            source = CatalogSource(path: path, origin: "built-in sample")
+            source = CatalogSource(path: path, origin: "built-in-sample")
             say(
                 "No LiteLLM catalog found (--catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm): using a small built-in sample."
             )

@@ -324,9 +324,14 @@ public enum Launcher {
                 "catalog \(platform.catalogSource.path ?? "?"): \(platform.catalog.skippedCount) broken entries "
                     + "skipped (first: \"\(first.key)\": \(first.reason)); catalog/info lists them")
         }
-        log.debug(
-            "store \(platform.store.location); catalog \(platform.catalogSource.path ?? "none") (\(platform.catalog.count) entries)"
-        )
+        log.info("store \(platform.store.location)")
+        if let path = platform.catalogSource.path {
+            log.info("catalog \(path) (\(platform.catalogSource.origin), \(platform.catalog.modelCount) models)")
+        } else {
+            log.info(
+                "no catalog (none given or found: --catalog, $MODEL_LIFECYCLE_CATALOG, an installed litellm, "
+                    + "\(CatalogLoader.developmentCopy)): models have no catalog dates")
+        }
         do throws(ServerError) { try CleanupService.ensureMeta(platform: platform) } catch {
             log.warning("cannot record the store's creation time: \(ErrorMapping.responseError(for: error).message)")
         }

@@ -8,13 +8,17 @@ import Transport
 public struct CatalogSource: Sendable, Equatable {
     /// The file, or nil when no catalog is in use.
     public var path: String?
-    /// `flag`, `environment`, `litellm-package` or `none`.
+    /// `flag`, `environment`, `litellm-package`, `development-checkout`, `built-in-sample` (the
+    /// demo's) or `none`.
     public var origin: String
     /// A source: the file, and how it was found.
     public init(path: String?, origin: String) {
         self.path = path
         self.origin = origin
     }
+
+    /// No catalog.
+    public static let none = CatalogSource(path: nil, origin: "none")
 }
 
 /// The services domain handlers use: the store, the catalog, the calendar, the clock and ids.
@@ -240,21 +244,37 @@ public final class Platform: @unchecked Sendable {
 
 /// Finds and reads catalog files.
 public enum CatalogLoader {
+    /// Why `path` cannot be read, in the system's words ("No such file or directory", …).
+    static func whyUnreadable(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return "it is a directory"
+        }
+        let fd = open(path, O_RDONLY)
+        if fd >= 0 {
+            close(fd)
+            return "it could not be read whole"
+        }
+        return String(cString: strerror(errno))
+    }
+
     /// Reads and parses the catalog file at `path`.
     public static func load(path: String) -> Result<Catalog, CatalogError> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(CatalogError("cannot read the file"))
+            return .failure(CatalogError("cannot read the file (\(whyUnreadable(path)))"))
         }
         do { return .success(try Catalog(bytes: [UInt8](data))) } catch { return .failure(error) }
     }
 
-    /// `--catalog`, else `$MODEL_LIFECYCLE_CATALOG`, else the map of an installed `litellm`
-    /// Python package (found by looking in the usual site-packages folders, without running
-    /// Python), else none.
+    /// The one discovery order of every command: `--catalog`, else `$MODEL_LIFECYCLE_CATALOG`,
+    /// else the map of an installed `litellm` Python package (found by looking in the usual
+    /// site-packages folders, without running Python), else the copy beside a development
+    /// checkout (`../shared/data/litellm_model_prices.json` from the working directory), else
+    /// none. `none` as the flag or the variable asks for no catalog.
     public static func discover(flag: String?, environment: [String: String]) -> CatalogSource {
-        if let flag { return CatalogSource(path: flag, origin: "flag") }
+        if let flag { return flag == "none" ? .none : CatalogSource(path: flag, origin: "flag") }
         if let env = environment["MODEL_LIFECYCLE_CATALOG"], !env.isEmpty {
-            return CatalogSource(path: env, origin: "environment")
+            return env == "none" ? .none : CatalogSource(path: env, origin: "environment")
         }
         var roots: [String] = []
         if let venv = environment["VIRTUAL_ENV"] { roots.append(venv + "/lib") }
@@ -279,6 +299,12 @@ public enum CatalogLoader {
                 }
             }
         }
-        return CatalogSource(path: nil, origin: "none")
+        if FileManager.default.fileExists(atPath: developmentCopy) {
+            return CatalogSource(path: developmentCopy, origin: "development-checkout")
+        }
+        return .none
     }
+
+    /// Where a development checkout keeps the shared copy of LiteLLM's map, from its root.
+    public static let developmentCopy = "../shared/data/litellm_model_prices.json"
 }

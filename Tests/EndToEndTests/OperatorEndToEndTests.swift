@@ -42,6 +42,41 @@ final class OperatorEndToEndTests: XCTestCase {
         XCTAssertTrue(r.out.contains("Every step behaved as the contract says."), r.out)
     }
 
+    /// One discovery order for every command: `serve` and `call` find the copy beside a
+    /// development checkout as `demo` does, and the server says at start which catalog and which
+    /// store it uses, and when it made a new, empty store.
+    func testServeAndCallFindTheCatalogAsTheDemoDoesAndSaySo() throws {
+        guard FileManager.default.fileExists(atPath: "../shared/data/litellm_model_prices.json") else {
+            throw XCTSkip("../shared/data/litellm_model_prices.json is absent")
+        }
+        var env = ProcessInfo.processInfo.environment
+        env["MODEL_LIFECYCLE_CATALOG"] = ""  // unset: discovery decides
+        env["HOME"] = "/nonexistent"
+        env["VIRTUAL_ENV"] = nil
+        env["PYENV_ROOT"] = "/nonexistent"
+        let store = ServerProcess.temporaryStore()
+        let info = try run(["call", "catalog/info", "--store", store], environment: env)
+        XCTAssertEqual(info.status, 0, info.err)
+        let parsed = try JSONParser.parse(Array(info.out.utf8))
+        XCTAssertEqual(parsed["source"], "development-checkout", info.out)
+        XCTAssertEqual(parsed["path"], "../shared/data/litellm_model_prices.json")
+
+        let s = try ServerProcess(["--log-level", "info"], store: ServerProcess.temporaryStore(), environment: env)
+        s.initialize(actor: Actors.sysadmin)
+        s.stop()
+        XCTAssertTrue(
+            s.stderrText.contains("catalog ../shared/data/litellm_model_prices.json (development-checkout"),
+            s.stderrText)
+        XCTAssertTrue(s.stderrText.contains("store "), s.stderrText)
+        XCTAssertTrue(
+            s.stderrText.contains("created a new, empty store")
+                || s.stderrText.contains("created the model_lifecycle tables"), s.stderrText)
+
+        env["MODEL_LIFECYCLE_CATALOG"] = "none"
+        let none = try run(["call", "catalog/info", "--store", store], environment: env)
+        XCTAssertEqual(try JSONParser.parse(Array(none.out.utf8))["source"], "none", none.out)
+    }
+
     func testCallTakesASysadminsTenantAndSpeaksInFlags() throws {
         let store = ServerProcess.temporaryStore()
         let created = try run(["call", "tenants/create", #"{"name":"Acme"}"#, "--store", store])

@@ -57,7 +57,9 @@ final class ServerProcess: @unchecked Sendable {
         }
         process.arguments = args
         var env = environment ?? ProcessInfo.processInfo.environment
-        env["MODEL_LIFECYCLE_CATALOG"] = nil
+        // No catalog unless a test names one (by flag, or by the variable in `environment`): the
+        // machine's (an installed litellm, ../shared beside the checkout) would change the answers.
+        env["MODEL_LIFECYCLE_CATALOG"] = environment?["MODEL_LIFECYCLE_CATALOG"] ?? "none"
         env["MODEL_LIFECYCLE_STORE"] = nil
         // Every result of every end-to-end test is checked against the schema openrpc.json publishes.
         env["MODEL_LIFECYCLE_CHECK_RESULTS"] = env["MODEL_LIFECYCLE_CHECK_RESULTS"] ?? "1"

@@ -222,6 +222,9 @@ def check_openrpc_document():
 
 
 if __name__ == "__main__":
+    # The sessions' models are made up (a gpt-4-0613 that is not retiring): no catalog, whatever
+    # this machine has (an installed litellm, ../shared beside the checkout).
+    os.environ["MODEL_LIFECYCLE_CATALOG"] = "none"
     ensure_venv()
     server = binary()
     try:

@@ -300,8 +300,8 @@ LIBPQ_ENVIRONMENT = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGPASSWORD", "
 
 def child_env(args):
     env = dict(os.environ)
-    for name in ("MODEL_LIFECYCLE_CATALOG", "MODEL_LIFECYCLE_STORE"):
-        env.pop(name, None)
+    env.pop("MODEL_LIFECYCLE_STORE", None)
+    env["MODEL_LIFECYCLE_CATALOG"] = "none"  # the checker's names are its own: no catalog dates
     env["MODEL_LIFECYCLE_COMPACTION_BYTES"] = "4096"
     if args.store_timeout_ms is not None:
         env["MODEL_LIFECYCLE_LOCK_TIMEOUT_MS"] = str(args.store_timeout_ms)

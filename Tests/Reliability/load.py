@@ -21,6 +21,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "Protocol", "clients", "python"))
 from model_lifecycle_client import Client  # noqa: E402
 
+# The servers here get no catalog, whatever this machine has (an installed litellm, ../shared
+# beside the checkout): their models are their own.
+os.environ["MODEL_LIFECYCLE_CATALOG"] = "none"
+
 
 def frame(message):
     body = json.dumps(message, separators=(",", ":")).encode()

@@ -3,6 +3,7 @@
     python3 example.py [path/to/model-lifecycle]
 """
 import os
+import shutil
 import sys
 import tempfile
 
@@ -11,6 +12,8 @@ from model_lifecycle_client import Client, ModelLifecycleError  # noqa: E402
 
 binary = sys.argv[1] if len(sys.argv) > 1 else "model-lifecycle"
 store = tempfile.mkdtemp(prefix="model-lifecycle-example-")
+# The example's models are its own, not the catalog's: no catalog dates, whatever this machine has.
+os.environ["MODEL_LIFECYCLE_CATALOG"] = "none"
 progress = []
 
 with Client.spawn([binary, "--store", store], actor={"userId": "root", "role": "sysadmin"}) as root:
@@ -36,3 +39,6 @@ with Client.spawn([binary, "--store", store], actor={"userId": "ada", "name": "A
     print("moved:", done["moved"], "source retired:", done["sourceRetired"])
     print("history:", [(h["kind"], h["status"]) for h in admin.call("migration/history")["items"]])
     print("notifications seen:", sorted(set(progress)))
+
+shutil.rmtree(store, ignore_errors=True)
+print("store removed:", store)

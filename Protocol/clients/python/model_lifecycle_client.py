@@ -20,7 +20,13 @@ class ModelLifecycleError(Exception):
     """A JSON-RPC error response."""
 
     def __init__(self, code, message, data=None):
-        super().__init__("%s (%s)" % (message, code))
+        # The message says what the data says: the application code, the member and the reason.
+        details = []
+        if isinstance(data, dict):
+            for key in ("code", "field", "reason"):
+                if data.get(key) is not None:
+                    details.append("%s: %s" % (key, data[key]))
+        super().__init__("%s (%s)%s" % (message, code, "; " + ", ".join(details) if details else ""))
         self.code = code
         self.message = message
         self.data = data

@@ -4,6 +4,7 @@
 """
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,6 +14,10 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from model_lifecycle_client import Client, ModelLifecycleError  # noqa: E402
+
+# The servers here get no catalog, whatever this machine has (an installed litellm, ../shared
+# beside the checkout): their models are their own.
+os.environ["MODEL_LIFECYCLE_CATALOG"] = "none"
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 
@@ -33,6 +38,7 @@ SYSADMIN = {"userId": "root", "name": "Root", "role": "sysadmin"}
 class ClientTests(unittest.TestCase):
     def setUp(self):
         self.store = tempfile.mkdtemp(prefix="model-lifecycle-py-")
+        self.addCleanup(shutil.rmtree, self.store, ignore_errors=True)
 
     def spawn(self, actor=SYSADMIN, **kw):
         return Client.spawn([binary(), "--store", self.store, "--log-level", "error"], actor=actor, **kw)
@@ -55,6 +61,8 @@ class ClientTests(unittest.TestCase):
             self.assertEqual(e.exception.code, -32602)
             self.assertEqual(e.exception.data["field"], "/bogus")
             self.assertIsNone(e.exception.data_code)
+            self.assertIn("field: /bogus", str(e.exception))
+            self.assertIn("reason: unknown member", str(e.exception))
 
     def test_notifications_reach_the_callback(self):
         seen = []
@@ -95,6 +103,7 @@ class ClientTests(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("refused: confirmation_required", out.stdout)
         self.assertIn("source retired: True", out.stdout)
+        self.assertIn("store removed", out.stdout)
 
 
 if __name__ == "__main__":
