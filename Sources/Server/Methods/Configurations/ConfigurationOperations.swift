@@ -16,6 +16,15 @@ extension PlatformState {
     /// The tenant's model `id` as the model of a configuration in `space`: `not_found` when the
     /// tenant has no such model (or it is soft-deleted), `model_unavailable` when
     /// `configurationModelRefusal(of:in:canAccess:)` refuses it.
+    /// The model a template is put on, of the tenant and usable; `model_unavailable` otherwise.
+    func templateModel(_ id: String, in tenantId: String, _ platform: Platform) throws(ServerError) -> Model {
+        let m = try model(id, in: tenantId)
+        if let why = templateModelRefusal(of: m, canAccess: Views.lifecycle(m, self, platform).canAccess) {
+            throw .domain(.modelUnavailable(reason: why, modelId: m.id))
+        }
+        return m
+    }
+
     func configurationModel(_ id: String, in space: Space, _ platform: Platform) throws(ServerError) -> Model {
         let m = try model(id, in: space.tenantId)
         let canAccess = Views.lifecycle(m, self, platform).canAccess

@@ -5,7 +5,9 @@ import Domain
 enum TemplatesCreate: MethodDeclaration {
     static let name = "templates/create"
     static let access = Access.admin
-    static let summary = "Creates an assistant or app template."
+    static let summary =
+        "Creates an assistant or app template on a usable completion model of the tenant (else model_unavailable)."
+    static let errors: [ErrorCode] = [.modelUnavailable]
 
     /// What the template makes, its name, model and model parameters.
     struct Params: MethodParams {
@@ -24,7 +26,7 @@ enum TemplatesCreate: MethodDeclaration {
 
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> TemplateView {
         try call.platform.write { state throws(ServerError) in
-            let m = try state.model(params.completionModelId, in: call.tenantId)
+            let m = try state.templateModel(params.completionModelId, in: call.tenantId, call.platform)
             let t = Template(
                 id: call.platform.newID(), tenantId: call.tenantId, kind: params.kind, name: params.name,
                 completionModelId: m.id, kwargs: params.kwargs, createdAt: call.platform.now)

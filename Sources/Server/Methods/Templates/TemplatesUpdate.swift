@@ -5,7 +5,9 @@ import Domain
 enum TemplatesUpdate: MethodDeclaration {
     static let name = "templates/update"
     static let access = Access.admin
-    static let summary = "Changes a template that is not deleted."
+    static let summary =
+        "Changes a template that is not deleted; a new model must be a usable completion model (else model_unavailable)."
+    static let errors: [ErrorCode] = [.modelUnavailable]
 
     /// The template and what changes: members left out stay as they are.
     struct Params: MethodParams {
@@ -27,7 +29,9 @@ enum TemplatesUpdate: MethodDeclaration {
             var t = try state.template(params.id, in: call.tenantId)
             let before = t
             if let name = params.name, name != t.name { t.name = name }
-            if let mid = params.completionModelId { t.completionModelId = try state.model(mid, in: call.tenantId).id }
+            if let mid = params.completionModelId, mid != t.completionModelId {
+                t.completionModelId = try state.templateModel(mid, in: call.tenantId, call.platform).id
+            }
             if let kw = params.kwargs { t.kwargs = kw }
             if t == before { return (Transaction(), TemplateView(t)) }
             t.updatedAt = Formats.nextUpdate(after: t.updatedAt, now: call.platform.now)
