@@ -97,6 +97,12 @@ public struct MigrationEntry: Sendable, Equatable {
     public var linksRemoved: [String] = []
     /// Whether the migration retired the source (set its `migratedToModelId`): nothing active was left on it.
     public var sourceRetired = false
+    /// Whether the source was the default of its kind and the target took the flag.
+    public var defaultMoved = false
+    /// Blockers a sysadmin passed (`overrideBlockers`), with the reason given; empty otherwise.
+    public var overriddenBlockers: [String] = []
+    /// Why the blockers were passed.
+    public var overrideReason: String?
 
     /// Creates an entry without undo data, `revertedBy` or `relatedMigrationId`.
     public init(
@@ -176,6 +182,11 @@ public struct MigrationEntry: Sendable, Equatable {
         if !linksAdded.isEmpty { o.append("linksAdded", .array(linksAdded.map { .string($0) })) }
         if !linksRemoved.isEmpty { o.append("linksRemoved", .array(linksRemoved.map { .string($0) })) }
         if sourceRetired { o.append("sourceRetired", true) }
+        if defaultMoved { o.append("defaultMoved", true) }
+        if !overriddenBlockers.isEmpty {
+            o.append("overriddenBlockers", .array(overriddenBlockers.map { .string($0) }))
+        }
+        o.appendIfPresent("overrideReason", overrideReason)
         return o
     }
 
@@ -223,6 +234,9 @@ public struct MigrationEntry: Sendable, Equatable {
         linksAdded = r.strings("linksAdded")
         linksRemoved = r.strings("linksRemoved")
         sourceRetired = r.bool("sourceRetired")
+        defaultMoved = r.bool("defaultMoved")
+        overriddenBlockers = r.strings("overriddenBlockers")
+        overrideReason = r.optionalString("overrideReason")
     }
 }
 

@@ -14,6 +14,12 @@ public struct MigrationOutcome: Sendable {
     public var linksRemoved: [String] = []
     /// Whether the source is retired (gets `migratedToModelId`, loses `isDefault`): nothing active is left on it.
     public var sourceRetired = false
+    /// Whether the retired source was the tenant's default of its kind and the target took the
+    /// flag (the default follows the move).
+    public var defaultMoved = false
+    /// Whether the retired source was the default and the target could not take it (not usable):
+    /// the tenant is left without a default of that kind.
+    public var defaultLost = false
 }
 
 extension MigrationPlan {
@@ -72,10 +78,23 @@ extension MigrationPlan {
             s.migratedToModelId = targetId
             let at = state.retirementTime(now: now)
             s.migratedAt = at
+            let wasDefault = s.isDefault
             s.isDefault = false
             s.updatedAt = at
             out.changes.append(.putModel(s))
             out.sourceRetired = true
+            if wasDefault {
+                // The default follows the move when the target can serve as one.
+                var t = target.model
+                if t.isEnabled && t.migratedToModelId == nil && t.deletedAt == nil && !target.isDeprecated {
+                    t.isDefault = true
+                    t.updatedAt = Formats.nextUpdate(after: t.updatedAt, now: now)
+                    out.changes.append(.putModel(t))
+                    out.defaultMoved = true
+                } else {
+                    out.defaultLost = true
+                }
+            }
         }
         return out
     }
@@ -182,6 +201,13 @@ public enum MigrationReverter {
             source.migratedToModelId = nil
             source.migratedAt = nil
             source.updatedAt = now
+            // A default that followed the move comes back, if the target still has it.
+            if e.defaultMoved, let targetId, var target = state.models[targetId], target.isDefault {
+                target.isDefault = false
+                target.updatedAt = Formats.nextUpdate(after: target.updatedAt, now: now)
+                out.changes.append(.putModel(target))
+                source.isDefault = true
+            }
             out.changes.append(.putModel(source))
         }
         return out

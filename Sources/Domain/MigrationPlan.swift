@@ -181,6 +181,15 @@ public enum MigrationPlanner {
                     ["migratedToModelId": .string(m)]))
         }
         if !t.isEnabled { blockers.append(issue("target_disabled", .blocker, "The target is not enabled.", .null)) }
+        let earlierTargets = state.partialMigrationTargets(of: s.id, inTenant: s.tenantId)
+        if !earlierTargets.isEmpty && !earlierTargets.contains(t.id) {
+            blockers.append(
+                issue(
+                    "split_target", .blocker,
+                    "An earlier partial migration of the source, not reverted, chose another target: its "
+                        + "configuration would scatter over several replacements.",
+                    ["earlierTargetIds": .array(earlierTargets.map { .string($0) })]))
+        }
         if tenant?.securityEnabled == true {
             let targetLevel = target.classificationLevel
             var failing: [String] = []

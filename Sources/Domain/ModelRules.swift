@@ -100,15 +100,24 @@ extension MigrationPlan {
     /// The warning issues, in order.
     public var warnings: [MigrationIssue] { issues.filter { $0.severity == .warning } }
 
+    /// Blockers that no override passes: the migration could not mean anything.
+    public static let unoverridableBlockers: Set<String> = ["kind_mismatch", "same_model"]
+
     /// Why running this plan is refused, or nil when it may run. The first that applies wins:
-    /// blockers (`migration_blocked`), then a plan that changed since the admin validated it
-    /// (`expectedPlanHash` given and different: `stale_plan`), then warnings not confirmed
-    /// (`confirmation_required`).
-    public func refusal(expectedPlanHash: String?, confirmed: Bool) -> MigrationRefusal? {
-        if !canMigrate {
+    /// blockers not in `overriding` (`migration_blocked`), then a plan that changed since the
+    /// admin validated it (`expectedPlanHash` given and different: `stale_plan`), then warnings
+    /// not confirmed (`confirmation_required`). `overriding` never passes
+    /// `unoverridableBlockers`.
+    public func refusal(
+        expectedPlanHash: String?, confirmed: Bool, overriding: Set<String> = []
+    ) -> MigrationRefusal? {
+        let standing = blockers.filter {
+            !overriding.contains($0.code) || Self.unoverridableBlockers.contains($0.code)
+        }
+        if !standing.isEmpty {
             return MigrationRefusal(
-                error: .migrationBlocked(issues: blockers.map(\.json)),
-                message: "blocked: " + blockers.map(\.code).joined(separator: ", "))
+                error: .migrationBlocked(issues: standing.map(\.json)),
+                message: "blocked: " + standing.map(\.code).joined(separator: ", "))
         }
         if let expectedPlanHash, expectedPlanHash != planHash {
             return MigrationRefusal(

@@ -28,6 +28,19 @@ extension PlatformState {
     /// The tenant's migration history entry ids, oldest first.
     public func historyIDs(ofTenant tenantId: String) -> [String] { migrationsByTenant[tenantId] ?? [] }
 
+    /// The targets of the completed, not reverted, partial migrations of `sourceId` (those that
+    /// left configuration on it, so it was not retired), sorted.
+    public func partialMigrationTargets(of sourceId: String, inTenant tenantId: String) -> [String] {
+        var targets = Set<String>()
+        for id in migrationsByTenant[tenantId] ?? [] {
+            guard let e = migrations[id], e.kind == .migration, e.status == .completed, !e.sourceRetired,
+                e.fromModelId == sourceId, let to = e.toModelId
+            else { continue }
+            targets.insert(to)
+        }
+        return targets.sorted()
+    }
+
     /// The tenant's audit entry ids, oldest first.
     public func auditIDs(ofTenant tenantId: String) -> [String] { auditByTenant[tenantId] ?? [] }
 }

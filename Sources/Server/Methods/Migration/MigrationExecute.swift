@@ -9,13 +9,17 @@ enum MigrationExecute: MethodDeclaration {
     static let summary =
         "Moves the tenant's active configuration from one model to another in one atomic, durable step. "
         + "Refusals leave a failed history entry."
-    static let errors: [ErrorCode] = [.migrationBlocked, .confirmationRequired, .stalePlan]
+    static let errors: [ErrorCode] = [.migrationBlocked, .confirmationRequired, .stalePlan, .forbidden]
 
     /// The migration, and what the admin confirmed.
     struct Params: MethodParams {
         var request: MigrationRequest
         var confirm: Bool
         var expectedPlanHash: String?
+        /// Blockers a sysadmin passes, by code (never `kind_mismatch` or `same_model`).
+        var overrideBlockers: [String]
+        /// Why, required with `overrideBlockers`.
+        var overrideReason: String?
         /// Read by the request's progress reporting, not by the handler.
         var workDoneToken: JSONValue?
 
@@ -26,7 +30,29 @@ enum MigrationExecute: MethodDeclaration {
             expectedPlanHash = try p.optional(
                 "expectedPlanHash", .string(.init(maxLength: 64)),
                 "The planHash of the validation the admin confirmed.")
+            overrideBlockers = try p.optional(
+                "overrideBlockers", .array(.string(.init(minLength: 1, maxLength: 64)), maxItems: 16),
+                "Sysadmin only: blocker codes to pass (never kind_mismatch or same_model); recorded in the "
+                    + "history entry and the audit with overrideReason.", default: [])
+            overrideReason = try p.optional(
+                "overrideReason", .string(.init(minLength: 1, maxLength: 2000)), "Why; required with overrideBlockers.")
             workDoneToken = try p.optional("workDoneToken", .oneOf([.string(), .integer()]))
+        }
+
+        /// The override asked for, checked: a sysadmin's, with a reason, of blockers that may be
+        /// passed.
+        func checkedOverride(_ call: Call) throws(ServerError) -> Set<String> {
+            guard !overrideBlockers.isEmpty else { return [] }
+            guard call.actor.role == .sysadmin else {
+                throw .domain(.forbidden(method: "migration/execute with overrideBlockers", role: call.actor.role))
+            }
+            for (k, code) in overrideBlockers.enumerated() where MigrationPlan.unoverridableBlockers.contains(code) {
+                throw .invalidParams("/overrideBlockers/\(k)", "\(code) cannot be overridden")
+            }
+            guard overrideReason != nil else {
+                throw .invalidParams("/overrideReason", "is required with overrideBlockers")
+            }
+            return Set(overrideBlockers)
         }
     }
 
@@ -62,13 +88,18 @@ enum MigrationExecute: MethodDeclaration {
         let startedAt = call.platform.now
         call.context.progress.begin(title: "Migrating configuration")
         defer { call.context.progress.end() }
+        let overriding = try params.checkedOverride(call)
         let outcome: Swift.Result<Execution, ServerError> = try call.platform.write { state throws(ServerError) in
             let p = try params.request.plan(call, state)
-            if let refusal = p.refusal(expectedPlanHash: params.expectedPlanHash, confirmed: params.confirm) {
+            if let refusal = p.refusal(
+                expectedPlanHash: params.expectedPlanHash, confirmed: params.confirm, overriding: overriding)
+            {
                 let e = attempt(
                     call, p, status: .failed, error: refusal.message, startedAt: startedAt, requested: requested)
                 return (Transaction([.putMigration(e)]), .failure(.domain(refusal.error)))
             }
+            // The blockers actually passed (an override of a blocker the plan does not have passes nothing).
+            let overridden = p.blockers.map(\.code).filter { overriding.contains($0) }
             call.context.progress.report(percentage: 10, message: "\(p.affectedCount) entities to move")
             try call.context.cancellation.check()
             let now = call.platform.now
@@ -83,20 +114,31 @@ enum MigrationExecute: MethodDeclaration {
             e.linksAdded = out.linksAdded
             e.linksRemoved = out.linksRemoved
             e.sourceRetired = out.sourceRetired
+            e.defaultMoved = out.defaultMoved
             e.completedAt = now
+            if !overridden.isEmpty {
+                e.overriddenBlockers = overridden
+                e.overrideReason = params.overrideReason
+            }
             var tx = Transaction([.putMigration(e)] + out.changes)
+            var changes: JSONObject = [
+                "migrationId": .string(e.id), "toModelId": .string(p.target.model.id),
+                "moved": .object(
+                    JSONObject(members: out.moved.keys.sorted().map { .init(key: $0, value: .int(out.moved[$0]!)) })),
+                "sourceRetired": .bool(out.sourceRetired),
+            ]
+            if out.defaultMoved { changes["defaultMovedTo"] = .string(p.target.model.id) }
+            if out.defaultLost { changes["defaultLost"] = .string(p.source.model.kind.rawValue) }
+            if !overridden.isEmpty {
+                changes["overriddenBlockers"] = .array(overridden.map { .string($0) })
+                changes["overrideReason"] = .optionalString(params.overrideReason)
+            }
             tx.add(
                 AuditLog.entry(
                     call, action: "model.migrated", model: p.source.model,
                     description:
                         "Migrated \(e.movedCount) entities from \(p.source.model.name) to \(p.target.model.name)",
-                    changes: [
-                        "migrationId": .string(e.id), "toModelId": .string(p.target.model.id),
-                        "moved": .object(
-                            JSONObject(
-                                members: out.moved.keys.sorted().map { .init(key: $0, value: .int(out.moved[$0]!)) })),
-                        "sourceRetired": .bool(out.sourceRetired),
-                    ]))
+                    changes: changes))
             var moved = JSONObject()
             for t in p.entityTypes { moved.append(t.rawValue, .int(out.moved[t.rawValue] ?? 0)) }
             let result = Execution(

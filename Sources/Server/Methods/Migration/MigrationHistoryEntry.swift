@@ -41,6 +41,10 @@ struct MigrationHistoryEntry: ShapedResult {
             .member("completedAt", .timestamp) { Views.time($0.entry.completedAt) },
             .member("durationMs", .integer()) { .int(Int($0.entry.completedAt - $0.entry.startedAt)) },
             .member("revertedBy", .nullable(initiatorSchema)) { $0.entry.revertedBy?.json ?? .null },
+            .member("overriddenBlockers", .array(.string())) {
+                .array($0.entry.overriddenBlockers.map { .string($0) })
+            },
+            .member("overrideReason", .nullable(.string())) { .optionalString($0.entry.overrideReason) },
             .member("revertsMigrationId", .nullable(.uuid)) {
                 $0.entry.kind == .revert ? .optionalString($0.entry.relatedMigrationId) : .null
             },
