@@ -34,6 +34,11 @@ public struct Call {
     /// The method called.
     public let method: String
 
+    /// The same call acting in another tenant (a sysadmin's method that works tenant by tenant).
+    func inTenant(_ tenantId: String) -> Call {
+        Call(context: context, actor: actor, tenantId: tenantId, platform: platform, method: method)
+    }
+
     /// What a page's cursor is bound to: the method, the tenant and every param but the page's
     /// own (`cursor`, `limit`) and `workDoneToken`, so a cursor of another list, filter or tenant
     /// is refused rather than read as a position in this one.

@@ -27,7 +27,8 @@ public enum DomainMethods {
         QuestionsRecord.self, QuestionsCount.self, QuestionsPurge.self,
         ModelsList.self, ModelsGet.self, ModelsCreate.self, ModelsUpdate.self, ModelsDelete.self,
         UsageStats.self, UsageDetails.self, UsageSummary.self,
-        MigrationValidate.self, MigrationExecute.self, MigrationRevert.self, MigrationHistory.self,
+        MigrationValidate.self, MigrationExecute.self, MigrationExecuteFleet.self, MigrationRevert.self,
+        MigrationHistory.self,
         ModelsSuggestReplacement.self,
         AuditList.self,
     ]

@@ -178,6 +178,78 @@ final class LifecycleRulesEndToEndTests: XCTestCase {
         XCTAssertEqual(lost?["changes"]?["defaultLost"], "completion")
     }
 
+    func testAFleetMigrationRunsOneOrdinaryMigrationPerTenantAndSaysWhatHappenedInEach() {
+        // Rules (the fixture's tenant) has no such models; four more tenants, one case each.
+        func tenantWith(_ name: String, target: JSONObject?) -> String {
+            let t = root.call("tenants/create", ["name": .string(name)]).id
+            let p = root.call("providers/create", ["tenantId": .string(t), "name": "OpenAI", "providerType": "openai"])
+                .id
+            var source: JSONObject = [
+                "tenantId": .string(t), "kind": "completion", "name": "gpt-4-0613", "providerId": .string(p),
+                "family": "gpt-4",
+            ]
+            let old = root.call("models/create", .object(source)).id
+            if var target {
+                target["tenantId"] = .string(t)
+                target["providerId"] = .string(p)
+                target["kind"] = "completion"
+                target["name"] = "gpt-4o"
+                XCTAssertNotNil(root.call("models/create", .object(target))["id"])
+            }
+            let sp = root.call("spaces/create", ["tenantId": .string(t), "name": "S"]).id
+            root.call("spaces/enableModel", ["tenantId": .string(t), "spaceId": .string(sp), "modelId": .string(old)])
+            source = ["tenantId": .string(t), "spaceId": .string(sp), "name": "A", "completionModelId": .string(old)]
+            XCTAssertNotNil(root.call("assistants/create", .object(source))["id"])
+            return t
+        }
+        let alpha = tenantWith("Alpha", target: ["family": "gpt-4"])
+        let beta = tenantWith("Beta", target: nil)
+        let gamma = tenantWith("Gamma", target: ["family": "gpt-4", "isEnabled": false])
+        let delta = tenantWith("Delta", target: ["family": "gpt-4o"])
+        let pair: JSONObject = [
+            "fromName": "gpt-4-0613", "fromProviderType": "openai", "toName": "gpt-4o", "toProviderType": "openai",
+        ]
+        XCTAssertEqual(admin.call("migration/executeFleet", .object(pair)).errorCode, "forbidden")
+
+        func outcomes(_ r: JSONValue) -> [String: [String]] {
+            var out: [String: [String]] = [:]
+            for t in r["tenants"]?.arrayValue ?? [] {
+                out[t["tenantId"]?.stringValue ?? ""] =
+                    [
+                        t["outcome"]?.stringValue ?? "", t["reason"]?.stringValue ?? "-",
+                    ] + (t["issues"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            }
+            return out
+        }
+        var dry = pair
+        dry["dryRun"] = true
+        let planned = root.call("migration/executeFleet", .object(dry))
+        XCTAssertEqual(outcomes(planned)[alpha], ["would_migrate", "-"], "\(planned)")
+        XCTAssertEqual(outcomes(planned)[beta], ["skipped", "no_target"])
+        XCTAssertEqual(outcomes(planned)[gamma], ["skipped", "blocked", "target_disabled"])
+        XCTAssertEqual(outcomes(planned)[delta], ["skipped", "needs_confirmation", "different_family"])
+        XCTAssertEqual(outcomes(planned)[tenant], ["skipped", "no_source"])
+        XCTAssertEqual(
+            root.call("migration/history", ["tenantId": .string(alpha)])["total"], 0, "a dry run writes nothing")
+
+        let run = root.call("migration/executeFleet", .object(pair))
+        XCTAssertEqual(run["migrated"], 1, "\(run)")
+        XCTAssertEqual(run["skipped"], 4)
+        let alphaRun = run["tenants"]?.arrayValue?.first { $0["tenantId"] == .string(alpha) }
+        XCTAssertEqual(alphaRun?["outcome"], "migrated")
+        XCTAssertEqual(alphaRun?["total"], 2, "the assistant and the space's link")
+        let history = root.call("migration/history", ["tenantId": .string(alpha)])["items"]?[0]
+        XCTAssertEqual(history?["migrationId"], alphaRun?["migrationId"])
+        XCTAssertEqual(history?["status"], "completed")
+        // Each tenant's attempt is its own ordinary migration: the refused ones are failed entries there.
+        XCTAssertEqual(root.call("migration/history", ["tenantId": .string(gamma)])["items"]?[0]?["status"], "failed")
+        XCTAssertEqual(root.call("migration/history", ["tenantId": .string(beta)])["total"], 0)
+        // Confirmed, the tenant with a warning goes too.
+        var confirmed = pair
+        confirmed["confirm"] = true
+        XCTAssertEqual(outcomes(root.call("migration/executeFleet", .object(confirmed)))[delta]?.first, "migrated")
+    }
+
     func testTemplatesTakeOnlyUsableCompletionModels() {
         let a = sourceInUse("gpt-4-0613")
         let b = model("gpt-4o")

@@ -84,16 +84,28 @@ enum MigrationExecute: MethodDeclaration {
     }
 
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Execution {
-        let requested = params.request.requested
-        let startedAt = call.platform.now
         call.context.progress.begin(title: "Migrating configuration")
         defer { call.context.progress.end() }
         let overriding = try params.checkedOverride(call)
-        let outcome: Swift.Result<Execution, ServerError> = try call.platform.write { state throws(ServerError) in
-            let p = try params.request.plan(call, state)
-            if let refusal = p.refusal(
-                expectedPlanHash: params.expectedPlanHash, confirmed: params.confirm, overriding: overriding)
-            {
+        let outcome = try migrate(
+            call, params.request, confirm: params.confirm, expectedPlanHash: params.expectedPlanHash,
+            overriding: overriding, overrideReason: params.overrideReason)
+        call.context.progress.report(percentage: 100)
+        return try outcome.get()
+    }
+
+    /// One ordinary migration in `call`'s tenant, one atomic commit: the run, or its refusal as a
+    /// failed history entry (`.failure` with the refusal's error). `not_found` and the store's
+    /// failures throw, writing nothing. `migration/executeFleet` runs it once per tenant.
+    static func migrate(
+        _ call: Call, _ request: MigrationRequest, confirm: Bool, expectedPlanHash: String?,
+        overriding: Set<String> = [], overrideReason: String? = nil
+    ) throws(ServerError) -> Swift.Result<Execution, ServerError> {
+        let requested = request.requested
+        let startedAt = call.platform.now
+        return try call.platform.write { state throws(ServerError) in
+            let p = try request.plan(call, state)
+            if let refusal = p.refusal(expectedPlanHash: expectedPlanHash, confirmed: confirm, overriding: overriding) {
                 let e = attempt(
                     call, p, status: .failed, error: refusal.message, startedAt: startedAt, requested: requested)
                 return (Transaction([.putMigration(e)]), .failure(.domain(refusal.error)))
@@ -118,7 +130,7 @@ enum MigrationExecute: MethodDeclaration {
             e.completedAt = now
             if !overridden.isEmpty {
                 e.overriddenBlockers = overridden
-                e.overrideReason = params.overrideReason
+                e.overrideReason = overrideReason
             }
             var tx = Transaction([.putMigration(e)] + out.changes)
             var changes: JSONObject = [
@@ -131,7 +143,7 @@ enum MigrationExecute: MethodDeclaration {
             if out.defaultLost { changes["defaultLost"] = .string(p.source.model.kind.rawValue) }
             if !overridden.isEmpty {
                 changes["overriddenBlockers"] = .array(overridden.map { .string($0) })
-                changes["overrideReason"] = .optionalString(params.overrideReason)
+                changes["overrideReason"] = .optionalString(overrideReason)
             }
             tx.add(
                 AuditLog.entry(
@@ -146,8 +158,6 @@ enum MigrationExecute: MethodDeclaration {
                 issues: p.issues, durationMs: Int(now - startedAt))
             return (tx, .success(result))
         }
-        call.context.progress.report(percentage: 100)
-        return try outcome.get()
     }
 
     /// The history entry of this call's attempt at `plan`, completed now (a fresh id, then the

@@ -18,6 +18,13 @@ struct MigrationRequest: MethodParams {
                 allowed: MigrationEntityType.allCases.map(\.rawValue),
                 refused: ["questions": "questions are history and are never migrated"])), maxItems: 6)
 
+    /// A request for these models (the fleet migration's, once it found them in a tenant).
+    init(fromModelId: String, toModelId: String, entityTypes: [MigrationEntityType]?) {
+        self.fromModelId = fromModelId
+        self.toModelId = toModelId
+        self.entityTypes = entityTypes
+    }
+
     init(from p: inout ParamsReader) throws(ServerError) {
         fromModelId = try p.required("fromModelId", .uuid)
         toModelId = try p.required("toModelId", .uuid)
