@@ -2,7 +2,7 @@ import JSONRPC
 
 /// One kind of stored thing.
 public enum EntityKind: String, Sendable, CaseIterable {
-    case tenant, classification, provider, model, space, config, template, migration, audit, meta
+    case tenant, classification, provider, model, space, config, template, migration, audit, meta, collection
 }
 
 /// One change of a transaction. A transaction is applied whole or not at all.
@@ -14,6 +14,7 @@ public enum Change: Sendable, Equatable {
     case putSpace(Space)
     case putConfig(ConfigItem)
     case putTemplate(Template)
+    case putCollection(KnowledgeCollection)
     case putMigration(MigrationEntry)
     case putAudit(AuditEntry)
     case putMeta(StoreMeta)
@@ -45,6 +46,7 @@ public enum Change: Sendable, Equatable {
         case .putSpace(let v): return ["op": "put", "k": "space", "v": .object(v.record)]
         case .putConfig(let v): return ["op": "put", "k": "config", "v": .object(v.record)]
         case .putTemplate(let v): return ["op": "put", "k": "template", "v": .object(v.record)]
+        case .putCollection(let v): return ["op": "put", "k": "collection", "v": .object(v.record)]
         case .putMigration(let v): return ["op": "put", "k": "migration", "v": .object(v.record)]
         case .putAudit(let v): return ["op": "put", "k": "audit", "v": .object(v.record)]
         case .putMeta(let v): return ["op": "put", "k": "meta", "v": .object(v.record)]
@@ -87,6 +89,7 @@ public enum Change: Sendable, Equatable {
             case "space": self = .putSpace(try Space(record: v))
             case "config": self = .putConfig(try ConfigItem(record: v))
             case "template": self = .putTemplate(try Template(record: v))
+            case "collection": self = .putCollection(try KnowledgeCollection(record: v))
             case "migration": self = .putMigration(try MigrationEntry(record: v))
             case "audit": self = .putAudit(try AuditEntry(record: v))
             case "meta": self = .putMeta(try StoreMeta(record: v))

@@ -20,6 +20,14 @@ extension PlatformState {
     /// The first that fails, in this order: the model is a completion model
     /// (`not_a_completion_model`), enabled in the space (`not_enabled_in_space`), and accepted by
     /// the space (`spaceRefusal(of:in:canAccess:)`).
+    /// Why a collection may not use `model` in `space`, or nil: an embedding model the space
+    /// enables and accepts.
+    public func collectionModelRefusal(of model: Model, in space: Space, canAccess: Bool) -> String? {
+        if model.kind != .embedding { return "not_an_embedding_model" }
+        if !space.modelIds.contains(model.id) { return "not_enabled_in_space" }
+        return spaceRefusal(of: model, in: space, canAccess: canAccess)
+    }
+
     /// Why a template may not be put on `model` (at create, or by an update naming a model), or
     /// nil: as for a configuration, a completion model that can be used (enabled, not deprecated,
     /// not migrated, not deleted); a template has no space.

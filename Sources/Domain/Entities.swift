@@ -266,3 +266,34 @@ public struct Template: Sendable, Equatable {
         self.updatedAt = createdAt
     }
 }
+
+/// A collection (knowledge base) in a space: documents embedded with one embedding model. Its
+/// vectors are only valid for that model, so an embedding model is retired, never swapped.
+public struct KnowledgeCollection: Sendable, Equatable {
+    /// The collection's id (a lowercase UUID).
+    public var id: String
+    /// The id of the tenant that owns it.
+    public var tenantId: String
+    /// The space it lives in.
+    public var spaceId: String
+    /// Its display name.
+    public var name: String
+    /// The embedding model its vectors were made with.
+    public var embeddingModelId: String
+    /// When it was created.
+    public var createdAt: Millis
+    /// When it was last changed.
+    public var updatedAt: Millis
+    /// A new collection; `updatedAt` starts at `createdAt`.
+    public init(
+        id: String, tenantId: String, spaceId: String, name: String, embeddingModelId: String, createdAt: Millis
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.spaceId = spaceId
+        self.name = name
+        self.embeddingModelId = embeddingModelId
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+    }
+}

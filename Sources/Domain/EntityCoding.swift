@@ -171,3 +171,22 @@ extension Template {
         updatedAt = try r.int64("updatedAt")
     }
 }
+
+extension KnowledgeCollection {
+    /// The collection's journal form: wire field names, timestamps in epoch milliseconds.
+    public var record: JSONObject {
+        [
+            "id": .string(id), "tenantId": .string(tenantId), "spaceId": .string(spaceId), "name": .string(name),
+            "embeddingModelId": .string(embeddingModelId), "createdAt": .number(JSONNumber(Int(createdAt))),
+            "updatedAt": .number(JSONNumber(Int(updatedAt))),
+        ]
+    }
+    init(record o: JSONObject) throws(DecodeError) {
+        let r = FieldReader(object: o, entity: "collection")
+        self.init(
+            id: try r.string("id"), tenantId: try r.string("tenantId"), spaceId: try r.string("spaceId"),
+            name: try r.string("name"), embeddingModelId: try r.string("embeddingModelId"),
+            createdAt: try r.int64("createdAt"))
+        updatedAt = try r.int64("updatedAt")
+    }
+}

@@ -13,6 +13,7 @@ extension PlatformState {
             case .putSpace(let v): overlay.spaces[v.id] = .some(v)
             case .putConfig(let v): overlay.configs[v.id] = .some(v)
             case .putTemplate(let v): overlay.templates[v.id] = .some(v)
+            case .putCollection(let v): overlay.collections[v.id] = .some(v)
             case .remove(let kind, let id):
                 switch kind {
                 case .tenant: overlay.tenants[id] = .some(nil)
@@ -22,6 +23,7 @@ extension PlatformState {
                 case .space: overlay.spaces[id] = .some(nil)
                 case .config: overlay.configs[id] = .some(nil)
                 case .template: overlay.templates[id] = .some(nil)
+                case .collection: overlay.collections[id] = .some(nil)
                 case .migration, .audit, .meta: break
                 }
             case .moveConfigs(let ids, let to, _):
@@ -42,6 +44,7 @@ extension PlatformState {
             return c
         }
         func template(_ id: String) -> Template? { overlay.templates[id] ?? templates[id] }
+        func collection(_ id: String) -> KnowledgeCollection? { overlay.collections[id] ?? collections[id] }
 
         for case let v?? in overlay.classifications.values where !tenant(v.tenantId) {
             return "classification \(v.id) names a missing tenant"
@@ -113,6 +116,10 @@ extension PlatformState {
                 return "template \(t.id) uses a missing model"
             }
         }
+        for case let c?? in overlay.collections.values {
+            if model(c.embeddingModelId)?.tenantId != c.tenantId { return "collection \(c.id) uses a missing model" }
+            if space(c.spaceId)?.tenantId != c.tenantId { return "collection \(c.id) is in a missing space" }
+        }
         for c in tx.changes {
             if case .recordQuestion(let m, _) = c, model(m) == nil { return "a question names a missing model \(m)" }
         }
@@ -125,6 +132,9 @@ extension PlatformState {
             if templatesByModel[id, default: []].contains(where: { template($0)?.completionModelId == id }) {
                 return "model \(id) is still used by a template"
             }
+            if collectionsByModel[id, default: []].contains(where: { collection($0)?.embeddingModelId == id }) {
+                return "model \(id) is still used by a collection"
+            }
             if migratedFrom[id, default: []].contains(where: { model($0)?.migratedToModelId == id }) {
                 return "model \(id) is still a migration target"
             }
@@ -135,6 +145,9 @@ extension PlatformState {
         for (id, v) in overlay.spaces where v == nil && spaces[id] != nil {
             if configsBySpace[id, default: []].contains(where: { config($0)?.spaceId == id }) {
                 return "space \(id) still holds configuration"
+            }
+            if collectionsBySpace[id, default: []].contains(where: { collection($0)?.spaceId == id }) {
+                return "space \(id) still holds a collection"
             }
         }
         return nil
@@ -148,6 +161,7 @@ extension PlatformState {
         var spaces: [String: Space?] = [:]
         var configs: [String: ConfigItem?] = [:]
         var templates: [String: Template?] = [:]
+        var collections: [String: KnowledgeCollection?] = [:]
         /// Configurations moved by `moveConfigs`: id → new model.
         var moved: [String: String] = [:]
         var moves: [([String], String)] = []

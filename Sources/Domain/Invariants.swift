@@ -45,6 +45,15 @@ extension PlatformState {
                 out.append("\(c.kind.rawValue) \(c.id): missing from the model index")
             }
         }
+        for c in collections.values {
+            if models[c.embeddingModelId]?.tenantId != c.tenantId { out.append("collection \(c.id): missing model") }
+            if spaces[c.spaceId]?.tenantId != c.tenantId { out.append("collection \(c.id): missing space") }
+            if !(collectionsByModel[c.embeddingModelId]?.contains(c.id) ?? false)
+                || !(collectionsBySpace[c.spaceId]?.contains(c.id) ?? false)
+            {
+                out.append("collection \(c.id): missing from an index")
+            }
+        }
         for t in templates.values {
             if let m = t.completionModelId, models[m]?.tenantId != t.tenantId {
                 out.append("template \(t.id): missing model")

@@ -168,6 +168,14 @@ public enum MigrationPlanner {
                     "The source is a \(s.kind.rawValue) model and the target a \(t.kind.rawValue) model.",
                     ["from": .string(s.kind.rawValue), "to": .string(t.kind.rawValue)]))
         }
+        if s.kind == .embedding && t.kind == .embedding && s.id != t.id {
+            blockers.append(
+                issue(
+                    "requires_reembedding", .blocker,
+                    "Embedding models are not swapped: vectors stored with the source would be wrong for the target. "
+                        + "Re-embed the collections with the target instead.",
+                    .null))
+        }
         if let m = s.migratedToModelId {
             blockers.append(
                 issue(

@@ -3,6 +3,8 @@
 /// lifecycle notices and the cleanup planner all read it.
 public struct ModelReferences: Sendable, Equatable {
     public var assistants = 0, apps = 0, services = 0, assistantTemplates = 0, appTemplates = 0
+    /// Collections whose vectors were made with the model (an embedding model).
+    public var collections = 0
     /// Soft-deleted templates still pointing at the model (not active configuration).
     public var deletedTemplates = 0
     public var spaces = 0, questions = 0
@@ -12,14 +14,14 @@ public struct ModelReferences: Sendable, Equatable {
     /// No references.
     public init() {}
 
-    /// Assistants + apps + services + non-deleted templates.
-    public var activeCount: Int { assistants + apps + services + assistantTemplates + appTemplates }
+    /// Assistants + apps + services + non-deleted templates + collections.
+    public var activeCount: Int { assistants + apps + services + assistantTemplates + appTemplates + collections }
 
     /// The `model_in_use` references (usage key names).
     public var activeReferences: [(String, Int)] {
         [
             ("assistants", assistants), ("apps", apps), ("services", services),
-            ("assistantTemplates", assistantTemplates), ("appTemplates", appTemplates),
+            ("assistantTemplates", assistantTemplates), ("appTemplates", appTemplates), ("collections", collections),
         ]
     }
 
@@ -34,6 +36,7 @@ public struct ModelReferences: Sendable, Equatable {
             case nil: break
             }
         }
+        u.collections = state.collectionsByModel[modelId]?.count ?? 0
         for id in state.templatesByModel[modelId] ?? [] {
             guard let t = state.templates[id] else { continue }
             if t.deletedAt != nil {

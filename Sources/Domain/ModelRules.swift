@@ -46,7 +46,8 @@ extension PlatformState {
 
 extension PlatformState {
     /// The references that refuse deleting model `modelId` (`model_in_use`), or nil when the delete
-    /// may go on. Active configuration (assistants, apps, services, templates not deleted) refuses
+    /// may go on. Active configuration (assistants, apps, services, templates not deleted,
+    /// collections) refuses
     /// any delete; a hard delete is also refused by the questions recorded on the model and by the
     /// models migrated to it. The list names every kind counted, zeros included, as the error
     /// reports them.
@@ -101,7 +102,7 @@ extension MigrationPlan {
     public var warnings: [MigrationIssue] { issues.filter { $0.severity == .warning } }
 
     /// Blockers that no override passes: the migration could not mean anything.
-    public static let unoverridableBlockers: Set<String> = ["kind_mismatch", "same_model"]
+    public static let unoverridableBlockers: Set<String> = ["kind_mismatch", "same_model", "requires_reembedding"]
 
     /// Why running this plan is refused, or nil when it may run. The first that applies wins:
     /// blockers not in `overriding` (`migration_blocked`), then a plan that changed since the
@@ -218,6 +219,7 @@ extension ModelReferences {
         sum.services += b.services
         sum.assistantTemplates += b.assistantTemplates
         sum.appTemplates += b.appTemplates
+        sum.collections += b.collections
         sum.deletedTemplates += b.deletedTemplates
         sum.spaces += b.spaces
         sum.questions += b.questions

@@ -14,8 +14,11 @@ extension PlatformState {
             case .putTemplate(let t):
                 guard let before = template(t.id) else { return t.completionModelId != nil }
                 return before.completionModelId != t.completionModelId || before.deletedAt != t.deletedAt
+            case .putCollection(let c):
+                return collection(c.id)?.embeddingModelId != c.embeddingModelId
             case .remove(let kind, _):
                 return kind == .model || kind == .provider || kind == .config || kind == .template
+                    || kind == .collection
             case .putTenant, .putClassification, .putSpace, .putMigration, .putAudit, .putMeta, .reserve,
                 .recordQuestion, .purgeQuestions:
                 return false

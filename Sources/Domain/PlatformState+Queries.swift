@@ -78,6 +78,14 @@ extension PlatformState {
     public func configuration(_ id: String) -> ConfigItem? { configs[id] }
     /// The template `id`, soft-deleted ones included.
     public func template(_ id: String) -> Template? { templates[id] }
+    /// The collection `id`, if it exists.
+    public func collection(_ id: String) -> KnowledgeCollection? { collections[id] }
+    /// The tenant's collections, in no order.
+    public func collections(ofTenant tenantId: String) -> [KnowledgeCollection] {
+        collections.values.filter { $0.tenantId == tenantId }
+    }
+    /// How many collections the space holds.
+    public func collectionCount(inSpace spaceId: String) -> Int { collectionsBySpace[spaceId]?.count ?? 0 }
     /// The migration history entry `id`.
     public func migration(_ id: String) -> MigrationEntry? { migrations[id] }
     /// The audit entry `id`.

@@ -20,6 +20,8 @@ public struct PlatformState: Sendable {
     private(set) var configs: [String: ConfigItem] = [:]
     /// Assistant and app templates by id, soft-deleted ones included.
     private(set) var templates: [String: Template] = [:]
+    /// Collections (knowledge bases) by id.
+    private(set) var collections: [String: KnowledgeCollection] = [:]
     /// Migration history entries by id (they outlive the models they name).
     private(set) var migrations: [String: MigrationEntry] = [:]
     /// History ids per tenant, oldest first.
@@ -40,6 +42,8 @@ public struct PlatformState: Sendable {
     // `PlatformState+Queries.swift`.
     private(set) var configsByModel: [String: Set<String>] = [:]
     private(set) var templatesByModel: [String: Set<String>] = [:]
+    private(set) var collectionsByModel: [String: Set<String>] = [:]
+    private(set) var collectionsBySpace: [String: Set<String>] = [:]
     private(set) var spacesByModel: [String: Set<String>] = [:]
     private(set) var migratedFrom: [String: Set<String>] = [:]
     private(set) var configsBySpace: [String: Set<String>] = [:]
@@ -101,6 +105,14 @@ public struct PlatformState: Sendable {
             if let old = templates[t.id], let m = old.completionModelId { templatesByModel[m]?.remove(t.id) }
             templates[t.id] = t
             if let m = t.completionModelId { templatesByModel[m, default: []].insert(t.id) }
+        case .putCollection(let c):
+            if let old = collections[c.id] {
+                collectionsByModel[old.embeddingModelId]?.remove(c.id)
+                collectionsBySpace[old.spaceId]?.remove(c.id)
+            }
+            collections[c.id] = c
+            collectionsByModel[c.embeddingModelId, default: []].insert(c.id)
+            collectionsBySpace[c.spaceId, default: []].insert(c.id)
         case .putMigration(let e):
             if migrations[e.id] == nil { migrationsByTenant[e.tenantId, default: []].append(e.id) }
             migrations[e.id] = e
@@ -237,6 +249,7 @@ public struct PlatformState: Sendable {
             if let target = m.migratedToModelId { migratedFrom[target]?.remove(id) }
             configsByModel[id] = nil
             templatesByModel[id] = nil
+            collectionsByModel[id] = nil
             spacesByModel[id] = nil
             migratedFrom[id] = nil
             usageByModel[id] = nil
@@ -245,6 +258,11 @@ public struct PlatformState: Sendable {
             guard let s = spaces.removeValue(forKey: id) else { return }
             for m in s.modelIds { spacesByModel[m]?.remove(id) }
             configsBySpace[id] = nil
+            collectionsBySpace[id] = nil
+        case .collection:
+            guard let c = collections.removeValue(forKey: id) else { return }
+            collectionsByModel[c.embeddingModelId]?.remove(id)
+            collectionsBySpace[c.spaceId]?.remove(id)
         case .config:
             guard let c = configs.removeValue(forKey: id) else { return }
             usageByModel[c.completionModelId]?.remove(c)
@@ -290,6 +308,7 @@ public struct PlatformState: Sendable {
         for s in spaces.values.sorted(by: { $0.id < $1.id }) { add(.putSpace(s)) }
         for c in configs.values.sorted(by: { $0.id < $1.id }) { add(.putConfig(c)) }
         for t in templates.values.sorted(by: { $0.id < $1.id }) { add(.putTemplate(t)) }
+        for c in collections.values.sorted(by: { $0.id < $1.id }) { add(.putCollection(c)) }
         for ids in migrationsByTenant.keys.sorted().map({ migrationsByTenant[$0]! }) {
             for id in ids { add(.putMigration(migrations[id]!)) }
         }

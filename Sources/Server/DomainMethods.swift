@@ -22,6 +22,8 @@ public enum DomainMethods {
         AssistantsCreate.self, AssistantsGet.self, AssistantsList.self, AssistantsUpdate.self, AssistantsDelete.self,
         AppsCreate.self, AppsGet.self, AppsList.self, AppsUpdate.self, AppsDelete.self,
         ServicesCreate.self, ServicesGet.self, ServicesList.self, ServicesUpdate.self, ServicesDelete.self,
+        CollectionsCreate.self, CollectionsGet.self, CollectionsList.self, CollectionsUpdate.self,
+        CollectionsDelete.self,
         TemplatesCreate.self, TemplatesGet.self, TemplatesList.self, TemplatesUpdate.self, TemplatesDelete.self,
         TemplatesRestore.self,
         QuestionsRecord.self, QuestionsCount.self, QuestionsPurge.self,

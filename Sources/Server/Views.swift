@@ -120,6 +120,23 @@ struct ConfigView: ShapedResult {
         ])
 }
 
+/// A collection (knowledge base) as sent.
+struct CollectionView: ShapedResult {
+    var collection: KnowledgeCollection
+    init(_ collection: KnowledgeCollection) { self.collection = collection }
+    static let shape = ObjectShape<Self>(
+        "Collection",
+        [
+            .member("id", .uuid) { .string($0.collection.id) },
+            .member("tenantId", .uuid) { .string($0.collection.tenantId) },
+            .member("spaceId", .uuid) { .string($0.collection.spaceId) },
+            .member("name", .string()) { .string($0.collection.name) },
+            .member("embeddingModelId", .uuid) { .string($0.collection.embeddingModelId) },
+            .member("createdAt", .timestamp) { Views.time($0.collection.createdAt) },
+            .member("updatedAt", .timestamp) { Views.time($0.collection.updatedAt) },
+        ])
+}
+
 /// A template as sent.
 struct TemplateView: ShapedResult {
     var template: Template

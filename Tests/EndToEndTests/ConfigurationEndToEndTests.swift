@@ -98,7 +98,7 @@ final class ConfigurationEndToEndTests: XCTestCase {
         XCTAssertEqual(refused.errorCode, "model_in_use")
         XCTAssertEqual(
             refused["error"]?["data"]?["references"],
-            ["assistants": 1, "apps": 0, "services": 0, "assistantTemplates": 0, "appTemplates": 1])
+            ["assistants": 1, "apps": 0, "services": 0, "assistantTemplates": 0, "appTemplates": 1, "collections": 0])
         admin.call("assistants/delete", ["id": .string(a.id)])
         admin.call("templates/delete", ["id": .string(t.id)])
         XCTAssertEqual(
@@ -131,8 +131,8 @@ final class ConfigurationEndToEndTests: XCTestCase {
         XCTAssertEqual(
             stats,
             [
-                "assistants": 3, "apps": 0, "services": 1, "assistantTemplates": 1, "appTemplates": 0, "spaces": 2,
-                "questions": 5, "totalUsage": 4,
+                "assistants": 3, "apps": 0, "services": 1, "assistantTemplates": 1, "appTemplates": 0,
+                "collections": 0, "spaces": 2, "questions": 5, "totalUsage": 4,
             ])
         let details = admin.call("usage/details", ["modelId": .string(m), "limit": 2])
         XCTAssertEqual(details["total"], 7, "3 assistants + 1 service + 1 template + 2 spaces")

@@ -85,7 +85,7 @@ final class RetirementEndToEndTests: XCTestCase {
         XCTAssertEqual(refused.errorCode, "model_in_use")
         XCTAssertEqual(
             refused["error"]?["data"]?["references"],
-            ["assistants": 1, "apps": 0, "services": 0, "assistantTemplates": 1, "appTemplates": 0])
+            ["assistants": 1, "apps": 0, "services": 0, "assistantTemplates": 1, "appTemplates": 0, "collections": 0])
 
         admin.call("assistants/delete", ["id": .string(a)])
         for t in admin.call("templates/list")["items"]?.arrayValue ?? [] {

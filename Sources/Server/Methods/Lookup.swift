@@ -30,6 +30,12 @@ extension PlatformState {
         }
         return c
     }
+    func collection(_ id: String, in tenant: String) throws(ServerError) -> KnowledgeCollection {
+        guard let c = collection(id), c.tenantId == tenant else {
+            throw .domain(.notFound(entity: "collection", id: id))
+        }
+        return c
+    }
     func template(_ id: String, in tenant: String, includeDeleted: Bool = false) throws(ServerError) -> Template {
         guard let t = template(id), t.tenantId == tenant, includeDeleted || t.deletedAt == nil else {
             throw .domain(.notFound(entity: "template", id: id))

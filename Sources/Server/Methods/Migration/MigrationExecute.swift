@@ -16,7 +16,7 @@ enum MigrationExecute: MethodDeclaration {
         var request: MigrationRequest
         var confirm: Bool
         var expectedPlanHash: String?
-        /// Blockers a sysadmin passes, by code (never `kind_mismatch` or `same_model`).
+        /// Blockers a sysadmin passes, by code (never those of `MigrationPlan.unoverridableBlockers`).
         var overrideBlockers: [String]
         /// Why, required with `overrideBlockers`.
         var overrideReason: String?
@@ -32,7 +32,7 @@ enum MigrationExecute: MethodDeclaration {
                 "The planHash of the validation the admin confirmed.")
             overrideBlockers = try p.optional(
                 "overrideBlockers", .array(.string(.init(minLength: 1, maxLength: 64)), maxItems: 16),
-                "Sysadmin only: blocker codes to pass (never kind_mismatch or same_model); recorded in the "
+                "Sysadmin only: blocker codes to pass (never kind_mismatch, same_model or requires_reembedding); recorded in the "
                     + "history entry and the audit with overrideReason.", default: [])
             overrideReason = try p.optional(
                 "overrideReason", .string(.init(minLength: 1, maxLength: 2000)), "Why; required with overrideBlockers.")

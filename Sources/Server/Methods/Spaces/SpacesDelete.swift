@@ -5,7 +5,7 @@ import Domain
 enum SpacesDelete: MethodDeclaration {
     static let name = "spaces/delete"
     static let access = Access.anyActor
-    static let summary = "Deletes a space that holds no assistants, apps or services."
+    static let summary = "Deletes a space that holds no assistants, apps, services or collections."
     static let errors: [ErrorCode] = [.conflict]
 
     static func handle(_ call: Call, _ params: IdParams) throws(ServerError) -> Deleted {
@@ -15,6 +15,8 @@ enum SpacesDelete: MethodDeclaration {
             if held > 0 {
                 throw .domain(.conflict(reason: "the space still holds \(held) assistants, apps or services"))
             }
+            let collections = state.collectionCount(inSpace: s.id)
+            if collections > 0 { throw .domain(.conflict(reason: "the space still holds \(collections) collections")) }
             return (Transaction([.remove(.space, id: s.id)]), Deleted(deleted: true))
         }
     }

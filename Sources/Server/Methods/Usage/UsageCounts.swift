@@ -18,6 +18,9 @@ struct UsageCounts: ShapedResult {
             .member("services", .integer()) { .int($0.references.services) },
             .member("assistantTemplates", .integer()) { .int($0.references.assistantTemplates) },
             .member("appTemplates", .integer()) { .int($0.references.appTemplates) },
+            .member("collections", .integer(), "collections embedded with the model") {
+                .int($0.references.collections)
+            },
             .member("spaces", .integer()) { .int($0.references.spaces) },
             .member("questions", .integer()) { .int($0.references.questions) },
             .member("totalUsage", .integer(), "assistants + apps + services") { .int($0.references.totalUsage) },
