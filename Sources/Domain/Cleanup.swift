@@ -43,6 +43,7 @@ public enum CleanupPlanner {
     /// (or null), history ids nulled (snapshots stay), space links removed, the model removed.
     public static func removal(of m: Model, in state: PlatformState, now: Millis) -> [Change] {
         var changes: [Change] = []
+        if let lost = state.defaultLost(with: m) { changes.append(lost) }  // a forced delete of a default
         for tid in (state.templatesByModel[m.id] ?? []).sorted() {
             guard var t = state.templates[tid] else { continue }
             t.completionModelId = m.migratedToModelId

@@ -14,6 +14,9 @@ public struct Tenant: Sendable, Equatable {
     public var securityEnabled: Bool
     /// When the tenant was created.
     public var createdAt: Millis
+    /// Kinds whose default model the tenant lost (soft-deleted, or retired by a migration whose
+    /// target could not serve as the default) and has not set again: its admins hear of it.
+    public var defaultsLost: [ModelKind] = []
     /// Creates a tenant from its fields.
     public init(id: String, name: String, securityEnabled: Bool, createdAt: Millis) {
         self.id = id

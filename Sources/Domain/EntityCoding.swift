@@ -5,16 +5,19 @@ import JSONRPC
 extension Tenant {
     /// The tenant's journal form: wire field names, `createdAt` in epoch milliseconds.
     public var record: JSONObject {
-        [
+        var o: JSONObject = [
             "id": .string(id), "name": .string(name), "securityEnabled": .bool(securityEnabled),
             "createdAt": .number(JSONNumber(Int(createdAt))),
         ]
+        if !defaultsLost.isEmpty { o.append("defaultsLost", .array(defaultsLost.map { .string($0.rawValue) })) }
+        return o
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "tenant")
         self.init(
             id: try r.string("id"), name: try r.string("name"), securityEnabled: r.bool("securityEnabled"),
             createdAt: try r.int64("createdAt"))
+        defaultsLost = r.strings("defaultsLost").compactMap(ModelKind.init(rawValue:))
     }
 }
 

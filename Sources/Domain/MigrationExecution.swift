@@ -93,6 +93,7 @@ extension MigrationPlan {
                     out.defaultMoved = true
                 } else {
                     out.defaultLost = true
+                    if let lost = state.defaultLost(with: source.model) { out.changes.append(lost) }
                 }
             }
         }

@@ -61,6 +61,22 @@ extension PlatformState {
         return refs.contains { $0.1 > 0 } ? refs : nil
     }
 
+    /// The tenant's change when `model`, its default of its kind, goes without a successor (the
+    /// tenant is left without a default of that kind: its admins hear of it), or nil.
+    public func defaultLost(with model: Model) -> Change? {
+        guard model.isDefault, var t = tenant(model.tenantId), !t.defaultsLost.contains(model.kind) else { return nil }
+        t.defaultsLost.append(model.kind)
+        t.defaultsLost.sort { $0.rawValue < $1.rawValue }
+        return .putTenant(t)
+    }
+
+    /// The tenant's change when it has a default of `kind` again, or nil.
+    public func defaultRegained(_ kind: ModelKind, inTenant tenantId: String) -> Change? {
+        guard var t = tenant(tenantId), t.defaultsLost.contains(kind) else { return nil }
+        t.defaultsLost.removeAll { $0 == kind }
+        return .putTenant(t)
+    }
+
     /// The time to give a model retired now: `now`, or just after the latest retirement when that
     /// is as late (within one millisecond), so that retirements are ordered by their times and
     /// cleanup removes models in the order they were retired.
@@ -76,6 +92,7 @@ extension PlatformState {
             s.modelIds.removeAll { $0 == model.id }
             changes.append(.putSpace(s))
         }
+        if let lost = defaultLost(with: model) { changes.append(lost) }
         var deleted = model
         let at = retirementTime(now: now)
         deleted.deletedAt = at

@@ -19,7 +19,9 @@ extension PlatformState {
             case .remove(let kind, _):
                 return kind == .model || kind == .provider || kind == .config || kind == .template
                     || kind == .collection
-            case .putTenant, .putClassification, .putSpace, .putMigration, .putAudit, .putMeta, .reserve,
+            case .putTenant(let t):
+                return tenant(t.id)?.defaultsLost != t.defaultsLost
+            case .putClassification, .putSpace, .putMigration, .putAudit, .putMeta, .reserve,
                 .recordQuestion, .purgeQuestions:
                 return false
             }

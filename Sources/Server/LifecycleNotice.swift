@@ -8,7 +8,7 @@ public enum LifecycleNotice {
     public static let method = "models/lifecycleNotice"
 
     /// The notice's params for an admin session's tenant, or nil when there is nothing to say
-    /// (no such models, or the session is not an admin's).
+    /// (no such models and no lost default, or the session is not an admin's).
     public static func params(for session: Session, platform: Platform) -> JSONValue? {
         guard let actor = session.actor, actor.role == .admin, let tenantId = actor.tenantId,
             let state = try? platform.read()
@@ -31,15 +31,19 @@ public enum LifecycleNotice {
                     ]
                 ))
         }
-        guard !models.isEmpty else { return nil }
-        return ["models": .array(models.sorted { $0.0 < $1.0 }.map(\.1))]
+        let missing = state.tenant(tenantId)?.defaultsLost ?? []
+        guard !models.isEmpty || !missing.isEmpty else { return nil }
+        return [
+            "models": .array(models.sorted { $0.0 < $1.0 }.map(\.1)),
+            "missingDefaults": .array(missing.map { .string($0.rawValue) }),
+        ]
     }
 
     /// The published description of the notification (for the OpenRPC document).
     static let spec = MethodSpec(
         method, kind: .notification,
         summary:
-            "Server → client, admin sessions only: the tenant's retiring or deprecated models that still have active references; sent after initialized, after catalog/reload, and again whenever it changes while the session is open.",
+            "Server → client, admin sessions only: the tenant's retiring or deprecated models that still have active references, and the kinds whose default model it lost; sent after initialized, after catalog/reload, and again whenever it changes while the session is open.",
         params: .named([
             .required(
                 "models",
@@ -50,6 +54,10 @@ public enum LifecycleNotice {
                         .required("deprecationDate", .nullable(.date)),
                         .required("successorModel", .nullable(.string())),
                         .required("activeReferences", .integer(min: 1)),
-                    ])))
+                    ]))),
+            .required(
+                "missingDefaults", .array(.enumeration(ModelKind.allCases.map(\.rawValue))),
+                "Kinds whose default model the tenant lost (deleted, or migrated to a model that could not serve "
+                    + "as the default) and has not set again."),
         ]))
 }

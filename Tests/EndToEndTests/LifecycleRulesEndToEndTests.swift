@@ -176,6 +176,35 @@ final class LifecycleRulesEndToEndTests: XCTestCase {
         XCTAssertEqual(defaults?.count, 0)
         let lost = admin.call("audit/list", ["action": "model.migrated"])["items"]?[0]
         XCTAssertEqual(lost?["changes"]?["defaultLost"], "completion")
+        // Its admins hear of it, until a default is set again.
+        XCTAssertEqual(noticeForANewAdminSession()?["missingDefaults"], ["completion"])
+        XCTAssertEqual(admin.call("models/update", ["id": .string(b), "isDefault": true])["isDefault"], true)
+        XCTAssertEqual(
+            noticeForANewAdminSession()?["missingDefaults"], [], "c is deprecated and in use: a notice still")
+    }
+
+    func testSoftDeletingTheDefaultLeavesTheTenantWithoutOneAndItsAdminsHearOfIt() {
+        let m = model("gpt-4o")
+        XCTAssertEqual(admin.call("models/update", ["id": .string(m), "isDefault": true])["isDefault"], true)
+        XCTAssertNil(noticeForANewAdminSession(), "nothing to say yet")
+        XCTAssertEqual(admin.call("models/delete", ["id": .string(m)])["deleted"], "soft")
+        let notice = noticeForANewAdminSession()
+        XCTAssertEqual(notice?["missingDefaults"], ["completion"])
+        XCTAssertEqual(notice?["models"], [])
+        let next = model("gpt-4.1")
+        XCTAssertNotNil(admin.call("models/update", ["id": .string(next), "isDefault": true])["id"])
+        XCTAssertNil(noticeForANewAdminSession(), "a default again: nothing to say")
+    }
+
+    /// The lifecycle notice a new admin session of the tenant gets after `initialized`, if any.
+    private func noticeForANewAdminSession() -> JSONValue? {
+        guard let s = try? ServerProcess([], store: root.storeDirectory) else { return nil }
+        s.initialize(actor: Actors.admin(tenant))
+        s.request(900, "models/list")
+        // The notice comes after `initialized`, before this answer.
+        let before = s.response(to: 900)?.1 ?? []
+        s.stop()
+        return before.first { $0["method"] == "models/lifecycleNotice" }?["params"]
     }
 
     func testAFleetMigrationRunsOneOrdinaryMigrationPerTenantAndSaysWhatHappenedInEach() {

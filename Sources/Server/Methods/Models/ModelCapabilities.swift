@@ -72,6 +72,9 @@ struct ModelCapabilities: MethodParams {
         if let isDeprecated { m.manualDeprecated = isDeprecated }
         if let isDefault {
             for other in state.defaultsTaken(settingDefault: isDefault, on: m) { tx.add(.putModel(other)) }
+            if isDefault, !m.isDefault, let regained = state.defaultRegained(m.kind, inTenant: m.tenantId) {
+                tx.add(regained)
+            }
             m.isDefault = isDefault
         }
     }
