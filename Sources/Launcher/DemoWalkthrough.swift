@@ -186,11 +186,29 @@ struct Walkthrough {
                     "restored \(undo["result"]?["restored"]?.description ?? "")  skipped \(undo["result"]?["skipped"]?.arrayValue?.count ?? 0)"
                 ])
         expect(undo["result"] != nil, "a completed migration can be reverted entity by entity")
+
+        section("One retiring model, one replacement")
+        let part = show(
+            admin, "migration/execute",
+            [
+                "fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement),
+                "entityTypes": ["assistants"], "confirm": true,
+            ])
+        answer([
+            "partial: moved \(part["result"]?["moved"]?.description ?? "?"), sourceRetired \(part["result"]?["sourceRetired"]?.description ?? "?")"
+        ])
+        let split = show(
+            admin, "migration/validate",
+            ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.otherFamily), "entityTypes": ["apps"]])
+        answer(issues(split["result"]?["issues"]))
+        expect(
+            (split["result"]?["issues"]?.arrayValue ?? []).contains { $0["code"] == "split_target" },
+            "the rest cannot go to another replacement by accident (split_target)")
         let again = show(
             admin, "migration/execute",
             ["fromModelId": .string(demo.retiring), "toModelId": .string(demo.replacement), "confirm": true])
         answer([
-            "migrated again: total \(again["result"]?["total"]?.description ?? "?"), sourceRetired \(again["result"]?["sourceRetired"]?.description ?? "?")"
+            "the rest to the same replacement: total \(again["result"]?["total"]?.description ?? "?"), sourceRetired \(again["result"]?["sourceRetired"]?.description ?? "?")"
         ])
 
         section("Retire the old model")
