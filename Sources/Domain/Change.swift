@@ -27,6 +27,10 @@ public enum Change: Sendable, Equatable {
     /// earlier in the same transaction. What a migration commits: a few bytes however many
     /// configurations move. Replaying it on the same state moves the same configurations.
     case migrateConfigs(from: String, to: String, kinds: [ConfigKind], at: Millis, history: String?)
+    /// Moves every app that transcribes with `from` to `to` (`transcriptionModelId = to`,
+    /// `updatedAt = at`), recording each in the history entry `history` (put earlier in the same
+    /// transaction): what a migration of a transcription model commits.
+    case migrateTranscriptions(from: String, to: String, at: Millis, history: String?)
     /// A size hint (entity kind → count) at the start of a snapshot; changes no data.
     case reserve([String: Int])
     /// Removes a stored thing for good (a hard delete).
@@ -68,6 +72,13 @@ public enum Change: Sendable, Equatable {
             ]
             if let history { o.append("history", .string(history)) }
             return o
+        case .migrateTranscriptions(let from, let to, let at, let history):
+            var o: JSONObject = [
+                "op": "migrate", "k": "transcription", "from": .string(from), "to": .string(to),
+                "at": .number(JSONNumber(Int(at))),
+            ]
+            if let history { o.append("history", .string(history)) }
+            return o
         case .remove(let k, let id): return ["op": "remove", "k": .string(k.rawValue), "id": .string(id)]
         case .recordQuestion(let m, let at):
             return ["op": "question", "modelId": .string(m), "at": .number(JSONNumber(Int(at)))]
@@ -101,6 +112,10 @@ public enum Change: Sendable, Equatable {
         case "move":
             guard try r.string("k") == "config" else { throw DecodeError("only configurations move") }
             self = .moveConfigs(ids: r.strings("ids"), to: try r.string("to"), at: try r.int64("at"))
+        case "migrate" where (try? r.string("k")) == "transcription":
+            self = .migrateTranscriptions(
+                from: try r.string("from"), to: try r.string("to"), at: try r.int64("at"),
+                history: r.optionalString("history"))
         case "migrate":
             guard try r.string("k") == "config" else { throw DecodeError("only configurations migrate") }
             var kinds: [ConfigKind] = []

@@ -20,6 +20,14 @@ extension PlatformState {
     /// The first that fails, in this order: the model is a completion model
     /// (`not_a_completion_model`), enabled in the space (`not_enabled_in_space`), and accepted by
     /// the space (`spaceRefusal(of:in:canAccess:)`).
+    /// Why an app may not transcribe with `model` in `space`, or nil: a transcription model the
+    /// space enables and accepts.
+    public func transcriptionModelRefusal(of model: Model, in space: Space, canAccess: Bool) -> String? {
+        if model.kind != .transcription { return "not_a_transcription_model" }
+        if !space.modelIds.contains(model.id) { return "not_enabled_in_space" }
+        return spaceRefusal(of: model, in: space, canAccess: canAccess)
+    }
+
     /// Why a collection may not use `model` in `space`, or nil: an embedding model the space
     /// enables and accepts.
     public func collectionModelRefusal(of model: Model, in space: Space, canAccess: Bool) -> String? {

@@ -200,6 +200,9 @@ public struct ConfigItem: Sendable, Equatable {
     public var completionModelId: String
     /// Model call parameters (such as `temperature`), `{}` by default; a migration resets an assistant's to `{}`.
     public var kwargs: JSONObject
+    /// The transcription model an app uses for speech, or nil (apps only); a migration of that
+    /// model repoints it to the target.
+    public var transcriptionModelId: String?
     /// The `userId` of the actor that created it.
     public var createdBy: String
     /// When the item was created.

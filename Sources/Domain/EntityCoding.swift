@@ -127,13 +127,15 @@ extension ConfigItem {
     /// The assistant's, app's or service's journal form: wire field names (with `kind`), timestamps in epoch
     /// milliseconds.
     public var record: JSONObject {
-        [
+        var o: JSONObject = [
             "kind": .string(kind.rawValue), "id": .string(id), "tenantId": .string(tenantId),
             "spaceId": .string(spaceId),
             "name": .string(name), "completionModelId": .string(completionModelId), "kwargs": .object(kwargs),
             "createdBy": .string(createdBy), "createdAt": .number(JSONNumber(Int(createdAt))),
             "updatedAt": .number(JSONNumber(Int(updatedAt))),
         ]
+        o.appendIfPresent("transcriptionModelId", transcriptionModelId)
+        return o
     }
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "config")
@@ -144,6 +146,7 @@ extension ConfigItem {
             kwargs: r.objectValue("kwargs"),
             createdBy: try r.string("createdBy"), createdAt: try r.int64("createdAt"))
         updatedAt = try r.int64("updatedAt")
+        transcriptionModelId = r.optionalString("transcriptionModelId")
     }
 }
 

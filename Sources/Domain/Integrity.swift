@@ -30,6 +30,8 @@ extension PlatformState {
                 overlay.moves.append((ids, to))
             case .migrateConfigs(let from, let to, let kinds, _, _):
                 overlay.migrations.append((from, to, kinds))
+            case .migrateTranscriptions(let from, let to, _, _):
+                overlay.transcriptionMigrations.append((from, to))
             case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta, .reserve: break
             }
         }
@@ -76,6 +78,9 @@ extension PlatformState {
                 return "\(c.kind.rawValue) \(c.id) uses a missing model"
             }
             if space(c.spaceId)?.tenantId != c.tenantId { return "\(c.kind.rawValue) \(c.id) is in a missing space" }
+            if let t = c.transcriptionModelId, model(t)?.tenantId != c.tenantId {
+                return "\(c.kind.rawValue) \(c.id) transcribes with a missing model"
+            }
         }
         for (ids, to) in overlay.moves {
             guard let target = model(to) else { return "configuration is moved to a missing model \(to)" }
@@ -92,6 +97,11 @@ extension PlatformState {
                     same = overlay.configs[id]!?.tenantId == target.tenantId
                 }
                 if !same { return "configuration \(id) moved is missing or of another tenant" }
+            }
+        }
+        for (from, to) in overlay.transcriptionMigrations {
+            guard let source = model(from), let target = model(to), target.tenantId == source.tenantId else {
+                return "apps are migrated between missing models \(from) → \(to)"
             }
         }
         for (from, to, _) in overlay.migrations {
@@ -132,6 +142,12 @@ extension PlatformState {
             if templatesByModel[id, default: []].contains(where: { template($0)?.completionModelId == id }) {
                 return "model \(id) is still used by a template"
             }
+            let transcribing = transcriptionsByModel[id, default: []].contains {
+                config($0)?.transcriptionModelId == id
+            }
+            if transcribing && !overlay.transcriptionMigrations.contains(where: { $0.0 == id }) {
+                return "model \(id) is still used by an app for transcription"
+            }
             if collectionsByModel[id, default: []].contains(where: { collection($0)?.embeddingModelId == id }) {
                 return "model \(id) is still used by a collection"
             }
@@ -167,5 +183,7 @@ extension PlatformState {
         var moves: [([String], String)] = []
         /// `migrateConfigs`: from, to, kinds.
         var migrations: [(String, String, [ConfigKind])] = []
+        /// `migrateTranscriptions`: from, to.
+        var transcriptionMigrations: [(String, String)] = []
     }
 }

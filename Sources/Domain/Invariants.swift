@@ -45,6 +45,20 @@ extension PlatformState {
                 out.append("\(c.kind.rawValue) \(c.id): missing from the model index")
             }
         }
+        for (t, ids) in transcriptionsByModel {
+            for id in ids where configs[id]?.transcriptionModelId != t {
+                out.append("app \(id): in the transcription index of \(t) without using it")
+            }
+        }
+        for c in configs.values {
+            guard let t = c.transcriptionModelId else { continue }
+            if models[t]?.tenantId != c.tenantId {
+                out.append("\(c.kind.rawValue) \(c.id): missing transcription model")
+            }
+            if !(transcriptionsByModel[t]?.contains(c.id) ?? false) {
+                out.append("\(c.kind.rawValue) \(c.id): missing from the transcription index")
+            }
+        }
         for c in collections.values {
             if models[c.embeddingModelId]?.tenantId != c.tenantId { out.append("collection \(c.id): missing model") }
             if spaces[c.spaceId]?.tenantId != c.tenantId { out.append("collection \(c.id): missing space") }

@@ -39,7 +39,10 @@ extension MigrationPlan {
         for (kind, n) in zip([ConfigKind.assistant, .app, .service], configCounts) where configKinds.contains(kind) {
             out.moved[kind.entityType] = n
         }
-        if configCount > 0 {
+        if !transcribingApps.isEmpty {
+            out.moved[MigrationEntityType.apps.rawValue] = transcribingApps.count
+            out.changes.append(.migrateTranscriptions(from: sourceId, to: targetId, at: now, history: historyId))
+        } else if configCount > 0 {
             out.changes.append(
                 .migrateConfigs(from: sourceId, to: targetId, kinds: configKinds, at: now, history: historyId))
         }
@@ -69,7 +72,9 @@ extension MigrationPlan {
         }
         if !sourceLinksToRemove.isEmpty { out.moved[MigrationEntityType.spaces.rawValue] = sourceLinksToRemove.count }
         // Every configuration to move comes from the source's reference index (of this tenant).
-        let configsLeft = (state.configsByModel[sourceId]?.count ?? 0) > configCount
+        let configsLeft =
+            (state.configsByModel[sourceId]?.count ?? 0) > (transcribingApps.isEmpty ? configCount : 0)
+            || (state.transcriptionsByModel[sourceId]?.count ?? 0) > transcribingApps.count
         let templatesLeft = (state.templatesByModel[sourceId] ?? []).contains { id in
             !movedTemplateIds.contains(id) && state.templates[id]?.deletedAt == nil
         }
@@ -143,6 +148,8 @@ public enum MigrationReverter {
         let targetId = e.toModelId
         for t in e.entityTypes where t != MigrationEntityType.spaces.rawValue { out.restored[t] = 0 }
         var stillOnTarget: [String: Int] = [:]  // space id → configs there that stay on the target
+        // A transcription model's migration moved apps' transcription model, not their completion model.
+        let transcription = state.models[sourceId]?.kind == .transcription
         for m in e.movedEntities {
             switch m.entityType {
             case "assistants", "apps", "services":
@@ -150,11 +157,12 @@ public enum MigrationReverter {
                     out.skipped.append((m.entityType, m.entityId, "deleted"))
                     continue
                 }
-                guard c.completionModelId == targetId, c.updatedAt == m.movedAt else {
+                let onTarget = transcription ? c.transcriptionModelId == targetId : c.completionModelId == targetId
+                guard onTarget, c.updatedAt == m.movedAt else {
                     out.skipped.append((m.entityType, m.entityId, "changed"))
                     continue
                 }
-                c.completionModelId = sourceId
+                if transcription { c.transcriptionModelId = sourceId } else { c.completionModelId = sourceId }
                 if let k = m.oldKwargs { c.kwargs = k }
                 c.updatedAt = now
                 out.changes.append(.putConfig(c))
@@ -180,7 +188,8 @@ public enum MigrationReverter {
                 return nil
             })
         if let targetId {
-            for id in state.configsByModel[targetId] ?? [] where !restoredIds.contains(id) {
+            let onTarget = transcription ? state.transcriptionsByModel[targetId] : state.configsByModel[targetId]
+            for id in onTarget ?? [] where !restoredIds.contains(id) {
                 if let c = state.configs[id] { stillOnTarget[c.spaceId, default: 0] += 1 }
             }
         }

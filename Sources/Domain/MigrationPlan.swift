@@ -73,6 +73,9 @@ public struct MigrationPlan: Sendable {
     public var spacesGainingTarget: [String]
     /// How many questions are recorded on the source; they stay there (questions are never migrated).
     public var questionsKept: Int
+    /// For a transcription model: the apps that transcribe with it and would move (with `apps`
+    /// selected), sorted; empty otherwise.
+    public var transcribingApps: [String] = []
     /// 32 hex digits digesting the selection, both models' relevant state and everything that would move;
     /// `migration/execute` refuses with `stale_plan` when its `expectedPlanHash` differs.
     public var planHash: String
@@ -142,6 +145,14 @@ public enum MigrationPlanner {
         for k in slots {
             counts[k] = usage.counts[k]
             holdingSpaces.formUnion(usage.spaces[k].keys)
+        }
+        // A transcription model is held by the apps that transcribe with it: they are what moves.
+        var transcribing: [String] = []
+        if s.kind == .transcription && types.contains(.apps) {
+            transcribing = state.transcribingAppIDs(using: s.id).filter { state.configs[$0]?.tenantId == s.tenantId }
+                .sorted()
+            counts[1] = transcribing.count
+            for id in transcribing { if let c = state.configs[id] { holdingSpaces.insert(c.spaceId) } }
         }
         var templates: [Template] = []
         for id in state.templatesByModel[s.id] ?? [] {
@@ -230,7 +241,10 @@ public enum MigrationPlanner {
                     "target_retiring", .warning, "The target retires on \(target.deprecationDate ?? "?").",
                     ["deprecationDate": .optionalString(target.deprecationDate)]))
         }
-        if let a = s.maxInputTokens, let b = t.maxInputTokens, a > b {
+        // Token limits and capabilities are completion models' (a transcription or embedding model
+        // has none to lose).
+        let completion = s.kind == .completion && t.kind == .completion
+        if completion, let a = s.maxInputTokens, let b = t.maxInputTokens, a > b {
             warnings.append(
                 issue(
                     "lower_token_limit", .warning, "The target accepts fewer input tokens (\(b) < \(a)).",
@@ -242,13 +256,13 @@ public enum MigrationPlanner {
                     "different_family", .warning, "The target is of another model family (\(a) → \(b)).",
                     ["from": .string(a), "to": .string(b)]))
         }
-        if s.vision && !t.vision {
+        if completion && s.vision && !t.vision {
             warnings.append(issue("lacks_vision", .warning, "The target has no vision.", .null))
         }
-        if s.reasoning && !t.reasoning {
+        if completion && s.reasoning && !t.reasoning {
             warnings.append(issue("lacks_reasoning", .warning, "The target has no reasoning.", .null))
         }
-        if s.toolCalling && !t.toolCalling {
+        if completion && s.toolCalling && !t.toolCalling {
             warnings.append(issue("lacks_tool_calling", .warning, "The target has no tool calling.", .null))
         }
         if types.contains(.assistants) {
@@ -267,6 +281,7 @@ public enum MigrationPlanner {
             issues: blockers + warnings + infos, configKinds: kinds, configCounts: counts,
             templatesToMove: templates, sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
             questionsKept: state.questionTimes[s.id]?.count ?? 0, planHash: "")
+        plan.transcribingApps = transcribing
         plan.configDigest = usage.digest(of: slots)
         plan.planHash = hash(
             plan, state: state, involved: involved.sorted(), tenantSecured: tenant?.securityEnabled ?? false)
@@ -295,6 +310,10 @@ public enum MigrationPlanner {
         h.add("v1", p.entityTypes.map(\.rawValue).joined(separator: ","), tenantSecured)
         facts(p.source)
         facts(p.target)
+        for id in p.transcribingApps {
+            guard let c = state.configs[id] else { continue }
+            h.add("ta", id, c.spaceId, String(c.updatedAt))
+        }
         // Moving entities in any order: each one hashed alone, the digests summed lane by lane.
         var sum = p.configDigest
         for t in p.templatesToMove {

@@ -37,6 +37,8 @@ public struct ModelReferences: Sendable, Equatable {
             }
         }
         u.collections = state.collectionsByModel[modelId]?.count ?? 0
+        // Apps that transcribe with it hold a transcription model as apps.
+        u.apps += state.transcriptionsByModel[modelId]?.count ?? 0
         for id in state.templatesByModel[modelId] ?? [] {
             guard let t = state.templates[id] else { continue }
             if t.deletedAt != nil {

@@ -7,10 +7,12 @@ extension PlatformState {
     public func mayChangeLifecycleNotices(_ tx: Transaction) -> Bool {
         tx.changes.contains { change in
             switch change {
-            case .putModel, .putProvider, .moveConfigs, .migrateConfigs:
+            case .putModel, .putProvider, .moveConfigs, .migrateConfigs, .migrateTranscriptions:
                 return true
             case .putConfig(let c):
-                return configuration(c.id)?.completionModelId != c.completionModelId
+                guard let before = configuration(c.id) else { return true }
+                return before.completionModelId != c.completionModelId
+                    || before.transcriptionModelId != c.transcriptionModelId
             case .putTemplate(let t):
                 guard let before = template(t.id) else { return t.completionModelId != nil }
                 return before.completionModelId != t.completionModelId || before.deletedAt != t.deletedAt

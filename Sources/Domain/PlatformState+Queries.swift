@@ -13,6 +13,9 @@ extension PlatformState {
     /// The ids of the templates (soft-deleted ones included) whose model is `modelId`.
     public func templateIDs(using modelId: String) -> Set<String> { templatesByModel[modelId] ?? [] }
 
+    /// Ids of the apps that transcribe with `modelId`.
+    public func transcribingAppIDs(using modelId: String) -> Set<String> { transcriptionsByModel[modelId] ?? [] }
+
     /// The ids of the spaces that enable `modelId`.
     public func spaceIDs(enabling modelId: String) -> Set<String> { spacesByModel[modelId] ?? [] }
 

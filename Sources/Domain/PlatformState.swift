@@ -43,6 +43,8 @@ public struct PlatformState: Sendable {
     private(set) var configsByModel: [String: Set<String>] = [:]
     private(set) var templatesByModel: [String: Set<String>] = [:]
     private(set) var collectionsByModel: [String: Set<String>] = [:]
+    /// Transcription model id → the apps that transcribe with it.
+    private(set) var transcriptionsByModel: [String: Set<String>] = [:]
     private(set) var collectionsBySpace: [String: Set<String>] = [:]
     private(set) var spacesByModel: [String: Set<String>] = [:]
     private(set) var migratedFrom: [String: Set<String>] = [:]
@@ -91,6 +93,10 @@ public struct PlatformState: Sendable {
         case .putConfig(let c):
             // One lookup for both the old value and the store (this runs 100k times on open).
             if let old = configs.updateValue(c, forKey: c.id) {
+                if old.transcriptionModelId != c.transcriptionModelId {
+                    if let t = old.transcriptionModelId { transcriptionsByModel[t]?.remove(c.id) }
+                    if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
+                }
                 usageByModel[old.completionModelId, default: ConfigUsage()].remove(old)
                 usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
                 if old.completionModelId == c.completionModelId && old.spaceId == c.spaceId { return }
@@ -98,6 +104,7 @@ public struct PlatformState: Sendable {
                 configsBySpace[old.spaceId]?.remove(c.id)
             } else {
                 usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
+                if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
             }
             configsByModel[c.completionModelId, default: []].insert(c.id)
             configsBySpace[c.spaceId, default: []].insert(c.id)
@@ -135,6 +142,8 @@ public struct PlatformState: Sendable {
             }
         case .moveConfigs(let ids, let to, let at):
             move(ids, to: to, at: at)
+        case .migrateTranscriptions(let from, let to, let at, let history):
+            migrateTranscriptions(from: from, to: to, at: at, history: history)
         case .migrateConfigs(let from, let to, let kinds, let at, let history):
             migrate(from: from, to: to, kinds: kinds, at: at, history: history)
         case .remove(let kind, let id):
@@ -233,6 +242,29 @@ public struct PlatformState: Sendable {
         }
     }
 
+    /// `migrateTranscriptions`: every app transcribing with `from` gets `transcriptionModelId =
+    /// to` and `updatedAt = at` (its completion model's usage summary follows the new `updatedAt`);
+    /// the history entry `history` records each.
+    private mutating func migrateTranscriptions(from: String, to: String, at: Millis, history: String?) {
+        guard from != to, let ids = transcriptionsByModel[from], !ids.isEmpty else { return }
+        let recording = history.map { migrations[$0] != nil } ?? false
+        var recorded: [MovedEntity] = []
+        for id in ids.sorted() {
+            guard var c = configs[id], c.transcriptionModelId == from else { continue }
+            usageByModel[c.completionModelId, default: ConfigUsage()].remove(c)
+            c.transcriptionModelId = to
+            c.updatedAt = at
+            usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
+            configs[id] = c
+            transcriptionsByModel[to, default: []].insert(id)
+            if recording {
+                recorded.append(MovedEntity(entityType: c.kind.entityType, entityId: id, oldKwargs: nil, movedAt: at))
+            }
+        }
+        transcriptionsByModel[from] = []
+        if recording, let history { migrations[history]?.movedEntities.append(contentsOf: recorded) }
+    }
+
     private mutating func remove(_ kind: EntityKind, _ id: String) {
         switch kind {
         case .tenant: tenants[id] = nil
@@ -250,6 +282,7 @@ public struct PlatformState: Sendable {
             configsByModel[id] = nil
             templatesByModel[id] = nil
             collectionsByModel[id] = nil
+            transcriptionsByModel[id] = nil
             spacesByModel[id] = nil
             migratedFrom[id] = nil
             usageByModel[id] = nil
@@ -265,6 +298,7 @@ public struct PlatformState: Sendable {
             collectionsBySpace[c.spaceId]?.remove(id)
         case .config:
             guard let c = configs.removeValue(forKey: id) else { return }
+            if let t = c.transcriptionModelId { transcriptionsByModel[t]?.remove(id) }
             usageByModel[c.completionModelId]?.remove(c)
             configsByModel[c.completionModelId]?.remove(id)
             configsBySpace[c.spaceId]?.remove(id)

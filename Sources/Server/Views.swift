@@ -114,6 +114,9 @@ struct ConfigView: ShapedResult {
             .member("name", .string()) { .string($0.config.name) },
             .member("completionModelId", .uuid) { .string($0.config.completionModelId) },
             .member("kwargs", .anyObject) { .object($0.config.kwargs) },
+            .member("transcriptionModelId", .nullable(.uuid), "An app's transcription model (null otherwise).") {
+                .optionalString($0.config.transcriptionModelId)
+            },
             .member("createdBy", .string()) { .string($0.config.createdBy) },
             .member("createdAt", .timestamp) { Views.time($0.config.createdAt) },
             .member("updatedAt", .timestamp) { Views.time($0.config.updatedAt) },

@@ -35,6 +35,22 @@ extension PlatformState {
     }
 }
 
+extension PlatformState {
+    /// The transcription model an app in `space` uses: the tenant's, a transcription model the
+    /// space enables and accepts; `model_unavailable` otherwise.
+    func transcriptionModel(_ id: String, in space: Space, _ platform: Platform) throws(ServerError) -> Model {
+        let m = try model(id, in: space.tenantId)
+        let canAccess = Views.lifecycle(m, self, platform).canAccess
+        if let why = transcriptionModelRefusal(of: m, in: space, canAccess: canAccess) {
+            throw .domain(.modelUnavailable(reason: why, modelId: m.id))
+        }
+        return m
+    }
+}
+
+/// What `transcriptionModelId` says in the params of assistants/*, apps/* and services/*.
+let transcriptionSummary = "Apps only (-32602 otherwise): a transcription model the space enables and accepts."
+
 /// `<kind>s/create`: a new configuration in a space, on a model the space enables and accepts.
 protocol ConfigurationCreate: ConfigurationMethod
 where Params == ConfigurationCreateParams, Result == ConfigView {}
@@ -49,12 +65,15 @@ struct ConfigurationCreateParams: MethodParams {
     var completionModelId: String
     /// Its model parameters; `{}` when left out.
     var kwargs: JSONObject
+    /// An app's transcription model.
+    var transcriptionModelId: String?
 
     init(from p: inout ParamsReader) throws(ServerError) {
         spaceId = try p.required("spaceId", .uuid)
         name = try p.required("name", .name())
         completionModelId = try p.required("completionModelId", .uuid)
         kwargs = try p.optional("kwargs", .anyObject, kwargsSummary, default: JSONObject())
+        transcriptionModelId = try p.optional("transcriptionModelId", .uuid, transcriptionSummary)
     }
 }
 
@@ -63,10 +82,14 @@ extension ConfigurationCreate {
         try call.platform.write { state throws(ServerError) in
             let space = try state.space(params.spaceId, in: call.tenantId)
             let m = try state.configurationModel(params.completionModelId, in: space, call.platform)
-            let c = ConfigItem(
+            var c = ConfigItem(
                 kind: kind, id: call.platform.newID(), tenantId: call.tenantId, spaceId: space.id, name: params.name,
                 completionModelId: m.id, kwargs: params.kwargs, createdBy: call.actor.userId,
                 createdAt: call.platform.now)
+            if let tid = params.transcriptionModelId {
+                guard kind == .app else { throw .invalidParams("/transcriptionModelId", "only apps transcribe") }
+                c.transcriptionModelId = try state.transcriptionModel(tid, in: space, call.platform).id
+            }
             return (Transaction([.putConfig(c)]), ConfigView(c))
         }
     }
@@ -139,6 +162,8 @@ struct ConfigurationUpdateParams: MethodParams {
     var completionModelId: String?
     /// New model parameters (replacing the old ones).
     var kwargs: JSONObject?
+    /// An app's transcription model: set, or cleared with `null`.
+    var transcriptionModelId: Patch<String>
 
     init(from p: inout ParamsReader) throws(ServerError) {
         id = try p.required("id", .uuid)
@@ -146,6 +171,8 @@ struct ConfigurationUpdateParams: MethodParams {
         spaceId = try p.optional("spaceId", .uuid)
         completionModelId = try p.optional("completionModelId", .uuid)
         kwargs = try p.optional("kwargs", .anyObject, kwargsSummary)
+        transcriptionModelId = try p.patch(
+            "transcriptionModelId", .nullable(.uuid), transcriptionSummary + " null removes it.")
     }
 }
 
@@ -162,6 +189,16 @@ extension ConfigurationUpdate {
                     params.completionModelId ?? c.completionModelId, in: space, call.platform)
                 c.spaceId = space.id
                 c.completionModelId = m.id
+            }
+            if case .set(let tid) = params.transcriptionModelId {
+                guard kind == .app else { throw .invalidParams("/transcriptionModelId", "only apps transcribe") }
+                c.transcriptionModelId = tid
+            }
+            if let tid = c.transcriptionModelId, tid != before.transcriptionModelId || c.spaceId != before.spaceId {
+                // A new transcription model, or a new space for the one it has: the space must take it.
+                c.transcriptionModelId = try state.transcriptionModel(
+                    tid, in: try state.space(c.spaceId, in: call.tenantId), call.platform
+                ).id
             }
             if c == before { return (Transaction(), ConfigView(c)) }
             c.updatedAt = Formats.nextUpdate(after: c.updatedAt, now: call.platform.now)
