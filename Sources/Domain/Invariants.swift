@@ -59,6 +59,14 @@ extension PlatformState {
                 out.append("\(c.kind.rawValue) \(c.id): missing from the transcription index")
             }
         }
+        for m in models.values {
+            if !(modelsByName[m.providerId]?[m.name]?.contains(m.id) ?? false) {
+                out.append("model \(m.id): missing from the name index")
+            }
+            if m.isDefault != (defaultModels[m.tenantId + "/" + m.kind.rawValue]?.contains(m.id) ?? false) {
+                out.append("model \(m.id): the default index disagrees")
+            }
+        }
         for c in collections.values {
             if models[c.embeddingModelId]?.tenantId != c.tenantId { out.append("collection \(c.id): missing model") }
             if spaces[c.spaceId]?.tenantId != c.tenantId { out.append("collection \(c.id): missing space") }

@@ -60,9 +60,10 @@ extension PlatformState {
     /// Whether another model of the tenant that is not deleted already has `name` on `providerId`
     /// (model names are unique per provider among models that are not deleted).
     public func modelNameTaken(_ name: String, providerId: String, tenantId: String, except id: String? = nil) -> Bool {
-        (modelsByTenant[tenantId] ?? []).contains { other in
+        // By the name index: the cost does not grow with the tenant's models.
+        (modelsByName[providerId]?[name] ?? []).contains { other in
             guard other != id, let o = models[other] else { return false }
-            return o.providerId == providerId && o.name == name && o.deletedAt == nil
+            return o.tenantId == tenantId && o.deletedAt == nil
         }
     }
 }

@@ -33,7 +33,7 @@ extension PlatformState {
     public func defaultsTaken(settingDefault value: Bool, on model: Model) -> [Model] {
         guard value && !model.isDefault else { return [] }
         var taken: [Model] = []
-        for id in modelIDs(ofTenant: model.tenantId) where id != model.id {
+        for id in (defaultModels[model.tenantId + "/" + model.kind.rawValue] ?? []).sorted() where id != model.id {
             guard var other = models[id], other.isDefault, other.kind == model.kind else { continue }
             other.isDefault = false
             taken.append(other)

@@ -43,6 +43,11 @@ public struct PlatformState: Sendable {
     private(set) var configsByModel: [String: Set<String>] = [:]
     private(set) var templatesByModel: [String: Set<String>] = [:]
     private(set) var collectionsByModel: [String: Set<String>] = [:]
+    /// Provider id → model name → the ids of that provider's models of that name (deleted ones
+    /// included; names compare as Swift strings: canonically equivalent spellings are one key).
+    private(set) var modelsByName: [String: [String: Set<String>]] = [:]
+    /// "tenant/kind" → the ids of the models flagged default (at most one alive).
+    private(set) var defaultModels: [String: Set<String>] = [:]
     /// Transcription model id → the apps that transcribe with it.
     private(set) var transcriptionsByModel: [String: Set<String>] = [:]
     private(set) var collectionsBySpace: [String: Set<String>] = [:]
@@ -82,7 +87,15 @@ public struct PlatformState: Sendable {
         case .putModel(let m):
             modelViewRevision &+= 1
             if let retired = m.deletedAt ?? m.migratedAt { latestRetirementAt = max(latestRetirementAt, retired) }
-            if let old = models[m.id], let target = old.migratedToModelId { migratedFrom[target]?.remove(m.id) }
+            if let old = models[m.id] {
+                if let target = old.migratedToModelId { migratedFrom[target]?.remove(m.id) }
+                if old.name != m.name || old.providerId != m.providerId {
+                    modelsByName[old.providerId]?[old.name]?.remove(m.id)
+                }
+                if old.isDefault { defaultModels[old.tenantId + "/" + old.kind.rawValue]?.remove(m.id) }
+            }
+            modelsByName[m.providerId, default: [:]][m.name, default: []].insert(m.id)
+            if m.isDefault { defaultModels[m.tenantId + "/" + m.kind.rawValue, default: []].insert(m.id) }
             models[m.id] = m
             modelsByTenant[m.tenantId, default: []].insert(m.id)
             if let target = m.migratedToModelId { migratedFrom[target, default: []].insert(m.id) }
@@ -277,6 +290,8 @@ public struct PlatformState: Sendable {
         case .model:
             guard let m = models.removeValue(forKey: id) else { return }
             modelViewRevision &+= 1
+            modelsByName[m.providerId]?[m.name]?.remove(id)
+            if m.isDefault { defaultModels[m.tenantId + "/" + m.kind.rawValue]?.remove(id) }
             modelsByTenant[m.tenantId]?.remove(id)
             if let target = m.migratedToModelId { migratedFrom[target]?.remove(id) }
             configsByModel[id] = nil

@@ -98,7 +98,6 @@ extension MethodTable {
             register(m.spec) { ctx throws(ServerError) in
                 guard let actor = ctx.session.actor else { throw .domain(.unauthenticated) }
                 return try platform.handlingRequest(gate: ctx.gate) { () throws(ServerError) in
-                    let state = try platform.read()
                     var tenantId = actor.tenantId ?? ""
                     if scoped {
                         let requested = ctx.params.optionalString("tenantId")
@@ -108,7 +107,9 @@ extension MethodTable {
                         } else if let requested, requested != tenantId {
                             throw .domain(.notFound(entity: "tenant", id: requested))
                         }
-                        guard state.tenant(tenantId) != nil else {
+                        // The state read here is a temporary: no copy of it may outlive the check, or
+                        // the handler's commit would copy every table it changes (copy on write).
+                        guard try platform.read().tenant(tenantId) != nil else {
                             throw .domain(.notFound(entity: "tenant", id: tenantId))
                         }
                     }

@@ -28,7 +28,8 @@ struct Bench {
         [
             ("throughput", { try $0.throughput() }), ("list", { try $0.list() }), ("migrate", { try $0.migrate() }),
             ("open", { try $0.open() }), ("write", { try $0.write() }), ("scaling", { try $0.scaling() }),
-            ("latency", { try $0.latency() }), ("postgres", { try $0.postgres() }),
+            ("latency", { try $0.latency() }), ("modelcreate", { try $0.modelCreate() }),
+            ("postgres", { try $0.postgres() }),
         ]
     }
 
