@@ -185,6 +185,27 @@ final class PostgresStoreEndToEndTests: XCTestCase {
         XCTAssertEqual(a.tenantNames.count, 7)
     }
 
+    /// A process that last met another writer reads first (no optimism): its write's refusals too
+    /// must be of the newest state. (The history checker found an update answered not_found for a
+    /// tenant another process had created 26 ms before.)
+    func testAWriteAfterMeetingAnotherWriterIsRefusedOnlyByTheNewestState() throws {
+        try requireDatabase()
+        let store = ServerProcess.temporaryStore()
+        let a = try sysadminServer(store)
+        let b = try sysadminServer(store)
+        for round in 0..<3 {
+            // a's own write, then one of b's, then a write of a's that meets b's commit (its
+            // compare-and-set is superseded): a now reads first.
+            XCTAssertNotNil(a.call("tenants/create", ["name": .string("a-\(round)")])["id"])
+            XCTAssertNotNil(b.call("tenants/create", ["name": .string("b-\(round)")])["id"])
+            XCTAssertNotNil(a.call("tenants/create", ["name": .string("a-again-\(round)")])["id"])
+            let fresh = b.call("tenants/create", ["name": .string("fresh-\(round)")]).id
+            let updated = a.call("tenants/update", ["id": .string(fresh), "securityEnabled": true])
+            XCTAssertEqual(updated["securityEnabled"], true, "round \(round): \(updated)")
+            XCTAssertEqual(a.call("tenants/create", ["name": .string("fresh-\(round)")]).errorCode, "conflict")
+        }
+    }
+
     /// What a run on an old state would report (here: how many assistants a migration moves)
     /// never reaches the client: only the run on the newest state reports progress.
     func testProgressComesOnlyFromTheRunOnTheNewestState() throws {

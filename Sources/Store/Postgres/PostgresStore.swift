@@ -412,9 +412,12 @@ public final class PostgresStore<State: StoreState> {
     public func write<R, E: Error>(
         _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
     ) throws -> R {
-        // First, optimistically: the body on the state as of this process's last read, appended
-        // in one statement that commits only if no other writer came in between. The common case
-        // (the request has just read) is then one round trip.
+        // Catch up first: the body's refusals (not found, a name taken) must be of the newest state,
+        // and only its commit is checked by the compare-and-set below. (An optimistic caller that
+        // checks refusals itself uses `writeIfCurrent` directly.)
+        try refresh()
+        // Then the body on that state, appended in one statement that commits only if no other
+        // writer came in between; else the locking path.
         switch try writeIfCurrent(at: position, body) {
         case .committed(let result), .nothingToCommit(let result): return result
         case .superseded: return try writeHoldingHead(body)
