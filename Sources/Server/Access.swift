@@ -58,13 +58,16 @@ public struct DomainMethod {
     var spec: MethodSpec
     var access: Access
     var tenantScoped: Bool
+    /// Whether a call may run optimistically (see `Platform.handlingRequest`).
+    var runsOptimistically: Bool
     var body: Body
 
     /// Declares a method. Tenant-scoped methods also accept `tenantId` (required for a sysadmin).
     public init(
         _ name: String, _ access: Access, tenantScoped: Bool = true, summary: String, params: [Field] = [],
-        result: Schema, errors: [ErrorCode] = [], _ body: @escaping Body
+        result: Schema, errors: [ErrorCode] = [], runsOptimistically: Bool = true, _ body: @escaping Body
     ) {
+        self.runsOptimistically = runsOptimistically
         var fields = params
         if tenantScoped {
             fields.append(
@@ -95,9 +98,11 @@ extension MethodTable {
             let body = m.body
             let scoped = m.tenantScoped
             let name = m.spec.name
+            let optimistic = m.runsOptimistically
             register(m.spec) { ctx throws(ServerError) in
                 guard let actor = ctx.session.actor else { throw .domain(.unauthenticated) }
-                return try platform.handlingRequest(gate: ctx.gate) { () throws(ServerError) in
+                return try platform.handlingRequest(gate: ctx.gate, optimistic: optimistic) {
+                    () throws(ServerError) in
                     var tenantId = actor.tenantId ?? ""
                     if scoped {
                         let requested = ctx.params.optionalString("tenantId")

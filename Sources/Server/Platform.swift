@@ -126,7 +126,9 @@ public final class Platform: @unchecked Sendable {
     /// drops what was read. On a store that allows it (and when the last contact found no other
     /// writer), the handler first runs optimistically and, if that run cannot be confirmed
     /// current, runs again the ordinary way (see `OptimisticPlatformStore` for the rules).
-    func handlingRequest<R>(gate: EmissionGate, _ body: () throws(ServerError) -> R) throws(ServerError) -> R {
+    func handlingRequest<R>(
+        gate: EmissionGate, optimistic: Bool = true, _ body: () throws(ServerError) -> R
+    ) throws(ServerError) -> R {
         inRequest = true
         defer {
             inRequest = false
@@ -134,7 +136,7 @@ public final class Platform: @unchecked Sendable {
             optimism = .off
             gate.confirm = nil
         }
-        if let store = optimisticStore, store.optimismPays {
+        if optimistic, let store = optimisticStore, store.optimismPays {
             let version = store.lastSeen.version
             optimism = .running(version: version)
             gate.confirm = { [unowned self] in self.confirmOptimism() }

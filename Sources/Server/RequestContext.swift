@@ -80,6 +80,10 @@ public final class WorkDoneProgress {
 
     private var pastPointOfNoReturn = false
 
+    /// Whether `pastCancelling` was reported: the request must not stop for a cancel any more
+    /// (a run that starts again under the store's lock skips its cancellation checks).
+    public var isPastCancelling: Bool { pastPointOfNoReturn }
+
     /// Sends the `end` progress notification (once, after `begin`).
     public func end(message: String? = nil) {
         guard state == 1, mayEmit else { return }

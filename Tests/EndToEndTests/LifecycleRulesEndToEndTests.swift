@@ -277,6 +277,10 @@ final class LifecycleRulesEndToEndTests: XCTestCase {
         var confirmed = pair
         confirmed["confirm"] = true
         XCTAssertEqual(outcomes(root.call("migration/executeFleet", .object(confirmed)))[delta]?.first, "migrated")
+        // Run again, the tenants already done are skipped, with no failed attempt in their history.
+        XCTAssertEqual(
+            outcomes(root.call("migration/executeFleet", .object(pair)))[alpha], ["skipped", "already_migrated"])
+        XCTAssertEqual(root.call("migration/history", ["tenantId": .string(alpha)])["total"], 1)
     }
 
     func testTemplatesTakeOnlyUsableCompletionModels() {

@@ -23,6 +23,9 @@ protocol MethodDeclaration: SendableMetatype {
     static var summary: String { get }
     /// Application errors it may return besides the ones every domain method may.
     static var errors: [ErrorCode] { get }
+    /// Whether a call may run optimistically (see `OptimisticPlatformStore`): false for a method
+    /// with a side effect outside the store that a discarded run would repeat.
+    static var runsOptimistically: Bool { get }
 
     /// Serves one call: the actor and tenant are resolved, the params validated and decoded.
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Result
@@ -31,12 +34,13 @@ protocol MethodDeclaration: SendableMetatype {
 extension MethodDeclaration {
     static var tenantScoped: Bool { true }
     static var errors: [ErrorCode] { [] }
+    static var runsOptimistically: Bool { true }
 
     /// The method as the table registers it.
     static var method: DomainMethod {
         DomainMethod(
             name, access, tenantScoped: tenantScoped, summary: summary, params: Params.fields, result: Result.schema,
-            errors: errors
+            errors: errors, runsOptimistically: runsOptimistically
         ) { call throws(ServerError) in
             try handle(call, try Params(decoding: call.params.object)).json
         }

@@ -437,10 +437,13 @@ public final class PostgresStore<State: StoreState> {
         guard expected == position else { return .superseded }
         announcesCommit = true
         let (record, apply, result) = try body(current)
+        // The body may have caught up (an optimistic run confirmed before it sent progress): its
+        // record was made on the state at `expected`, so it may only go right after `expected`.
+        guard expected == position else { return .superseded }
         if record.isEmpty { return .nothingToCommit(result) }
         try State.checkReadable(record)
         let framed = Record.encode(record)
-        guard try appendIfCurrent(framed) else {
+        guard try appendIfCurrent(framed, at: expected) else {
             metOtherWriters = true
             return .superseded
         }
@@ -454,7 +457,7 @@ public final class PostgresStore<State: StoreState> {
     /// One statement, committed on its own: moves the head from this process's position to the
     /// next and inserts the record there, or does nothing when the head has moved on. Returns
     /// whether it committed; a lost answer is settled by looking for this write's row.
-    private func appendIfCurrent(_ framed: [UInt8]) throws(StoreError) -> Bool {
+    private func appendIfCurrent(_ framed: [UInt8], at expected: Int64) throws(StoreError) -> Bool {
         let c = try connect()
         let writer = Self.writerToken()
         let pid = c.backendPID
@@ -476,16 +479,16 @@ public final class PostgresStore<State: StoreState> {
                 announcesCommit
                 ? try c.execute(
                     prepared: "ml_append_announced", announced,
-                    [.text(String(position)), .binary(framed), .text(writer), .text(processToken)])
+                    [.text(String(expected)), .binary(framed), .text(writer), .text(processToken)])
                 : try c.execute(
-                    prepared: "ml_append", append, [.text(String(position)), .binary(framed), .text(writer)])
+                    prepared: "ml_append", append, [.text(String(expected)), .binary(framed), .text(writer)])
             return rows.count == 1
         } catch {
             switch error {
             case .connection(let m):
                 disconnect()
                 // Sent or not, committed or not: find out, then (if not) let the locking path write.
-                return try settleLostAppend(writer: writer, position: position + 1, backend: pid, lost: m)
+                return try settleLostAppend(writer: writer, position: expected + 1, backend: pid, lost: m)
             case .statement(let state, let m):
                 throw .unavailable(reason: "the database refused the write: \(m) (\(state))")
             }

@@ -6,6 +6,8 @@ enum CatalogReload: MethodDeclaration {
     static let name = "catalog/reload"
     static let access = Access.admin
     static let tenantScoped = false
+    /// It reloads the process's catalog: a discarded run would reload it twice.
+    static let runsOptimistically = false
     static let summary =
         "Reloads this process's catalog file; on failure the previous catalog stays in use (-32803)."
 

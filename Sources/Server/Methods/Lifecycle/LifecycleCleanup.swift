@@ -33,7 +33,7 @@ enum LifecycleCleanup: MethodDeclaration {
         let report = try CleanupService.run(
             platform: call.platform, actor: actor, dryRun: params.dryRun, limit: params.limit
         ) { (done, total) throws(ServerError) in
-            try call.context.cancellation.check()
+            if !call.context.progress.isPastCancelling { try call.context.cancellation.check() }
             if done % 16 == 0 || done == total {
                 call.context.progress.report(percentage: 100 * done / max(total, 1))
             }

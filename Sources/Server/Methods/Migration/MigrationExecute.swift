@@ -112,14 +112,17 @@ enum MigrationExecute: MethodDeclaration {
             }
             // The blockers actually passed (an override of a blocker the plan does not have passes nothing).
             let overridden = p.blockers.map(\.code).filter { overriding.contains($0) }
+            // Once `cancellable: false` was reported, a body run again (under the store's lock)
+            // must not stop for a cancel.
+            let cancellable = !call.context.progress.isPastCancelling
             call.context.progress.report(percentage: 10, message: "\(p.affectedCount) entities to move")
-            try call.context.cancellation.check()
+            if cancellable { try call.context.cancellation.check() }
             let now = call.platform.now
             var e = attempt(call, p, status: .completed, error: nil, startedAt: startedAt, requested: requested)
             // The configurations move by one compact change that also fills e's undo list.
             let out = p.execution(state: state, now: now, historyId: e.id)
             call.context.progress.report(percentage: 80)
-            try call.context.cancellation.check()
+            if cancellable { try call.context.cancellation.check() }
             call.context.progress.pastCancelling(message: "committing")
             e.moved = out.moved
             e.movedEntities = out.movedEntities

@@ -41,9 +41,11 @@ enum MigrationExecuteFleet: MethodDeclaration {
     struct TenantOutcome {
         var tenantId: String
         var tenantName: String
-        /// `migrated`, `would_migrate` (dry run) or `skipped`.
+        /// `migrated`, `would_migrate` (dry run), `skipped`, or `failed` (after an earlier tenant
+        /// was migrated: an error that would otherwise hide those migrations).
         var outcome: String
-        /// Why it was skipped: `no_source`, `no_target`, `ambiguous`, `blocked`, `needs_confirmation`.
+        /// Why it was skipped or failed: `no_source`, `no_target`, `ambiguous`, `already_migrated`,
+        /// `blocked`, `needs_confirmation`, `cancelled`, `error`.
         var reason: String?
         var migrationId: String?
         var total: Int?
@@ -53,10 +55,16 @@ enum MigrationExecuteFleet: MethodDeclaration {
         static let shape = ObjectShape<Self>([
             .member("tenantId", .uuid) { .string($0.tenantId) },
             .member("tenantName", .string()) { .string($0.tenantName) },
-            .member("outcome", .enumeration(["migrated", "would_migrate", "skipped"])) { .string($0.outcome) },
+            .member("outcome", .enumeration(["migrated", "would_migrate", "skipped", "failed"])) {
+                .string($0.outcome)
+            },
             .member(
                 "reason",
-                .nullable(.enumeration(["no_source", "no_target", "ambiguous", "blocked", "needs_confirmation"]))
+                .nullable(
+                    .enumeration([
+                        "no_source", "no_target", "ambiguous", "already_migrated", "blocked", "needs_confirmation",
+                        "cancelled", "error",
+                    ]))
             ) { .optionalString($0.reason) },
             .member("migrationId", .nullable(.uuid)) { .optionalString($0.migrationId) },
             .member("total", .nullable(.integer(min: 0))) { $0.total.map { .int($0) } ?? .null },
@@ -73,26 +81,38 @@ enum MigrationExecuteFleet: MethodDeclaration {
                 .array($0.tenants.map { TenantOutcome.shape.encode($0) })
             },
             .member("migrated", .integer(min: 0)) { r in
-                .int(r.tenants.filter { $0.outcome != "skipped" }.count)
+                .int(r.tenants.filter { $0.outcome == "migrated" || $0.outcome == "would_migrate" }.count)
             },
-            .member("skipped", .integer(min: 0)) { r in .int(r.tenants.filter { $0.outcome == "skipped" }.count) },
+            .member("skipped", .integer(min: 0)) { r in
+                .int(r.tenants.filter { $0.outcome == "skipped" || $0.outcome == "failed" }.count)
+            },
         ])
     }
 
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Result {
         let state = try call.platform.read()
         var out: [TenantOutcome] = []
+        // Once a tenant is migrated, nothing may hide it: later errors and a cancel become that
+        // tenant's outcome instead of the answer.
+        var committed = false
         for tenant in state.allTenants.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
-            try call.context.cancellation.check()
             var o = TenantOutcome(
                 tenantId: tenant.id, tenantName: tenant.name, outcome: "skipped", reason: nil, migrationId: nil,
                 total: nil, issues: [])
+            if call.context.cancellation.isCancelled {
+                guard committed else { throw .cancelled }
+                o.reason = "cancelled"
+                out.append(o)
+                continue
+            }
             let sources = models(named: params.fromName, providerType: params.fromProviderType, tenant.id, state)
             let targets = models(named: params.toName, providerType: params.toProviderType, tenant.id, state)
             if sources.isEmpty || targets.isEmpty {
                 o.reason = sources.isEmpty ? "no_source" : "no_target"
             } else if sources.count > 1 || targets.count > 1 {
                 o.reason = "ambiguous"
+            } else if state.model(sources[0])?.migratedToModelId == targets[0] {
+                o.reason = "already_migrated"  // an earlier run did it: no failed attempt is recorded
             } else {
                 let request = MigrationRequest(
                     fromModelId: sources[0], toModelId: targets[0], entityTypes: params.entityTypes)
@@ -101,18 +121,26 @@ enum MigrationExecuteFleet: MethodDeclaration {
                     let plan = try request.plan(inTenant, try call.platform.read())
                     decide(&o, plan.refusal(expectedPlanHash: nil, confirmed: params.confirm)?.error, plan: plan)
                 } else {
-                    switch try MigrationExecute.migrate(
-                        inTenant, request, confirm: params.confirm, expectedPlanHash: nil)
-                    {
-                    case .success(let run):
-                        o.outcome = "migrated"
-                        o.migrationId = run.migrationId
-                        o.total = run.total
-                        o.issues = run.issues.map(\.code)
-                    case .failure(.domain(let e)):
-                        decide(&o, e, plan: nil)
-                    case .failure(let e):
-                        throw e
+                    do throws(ServerError) {
+                        switch try MigrationExecute.migrate(
+                            inTenant, request, confirm: params.confirm, expectedPlanHash: nil)
+                        {
+                        case .success(let run):
+                            o.outcome = "migrated"
+                            o.migrationId = run.migrationId
+                            o.total = run.total
+                            o.issues = run.issues.map(\.code)
+                            committed = true
+                        case .failure(.domain(let e)):
+                            decide(&o, e, plan: nil)
+                        case .failure(let e):
+                            throw e
+                        }
+                    } catch {
+                        guard committed else { throw error }
+                        o.outcome = "failed"
+                        o.reason = "error"
+                        o.issues = [ErrorMapping.responseError(for: error).message]
                     }
                 }
             }
