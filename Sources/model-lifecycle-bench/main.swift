@@ -34,6 +34,10 @@ let work = option("--work") ?? (NSTemporaryDirectory() + "model-lifecycle-bench"
 try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 let only = option("--only")
 
+// The servers measured get no catalog, whatever this machine has (an installed litellm, ../shared
+// beside the checkout): the generated stores' model names are their own, and a catalog found by
+// discovery would date them.
+setenv("MODEL_LIFECYCLE_CATALOG", "none", 1)
 var bench = Bench(binary: binary, selfPath: selfPath.path, work: work, quick: quick)
 bench.postgresURI = option("--postgres") ?? ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_BENCH_POSTGRES"]
 var rows: [Row] = []
