@@ -99,6 +99,9 @@ public struct MigrationEntry: Sendable, Equatable {
     public var sourceRetired = false
     /// Whether the source was the default of its kind and the target took the flag.
     public var defaultMoved = false
+    /// Whether the source was the default of its kind and no model took the flag (the tenant was
+    /// left without one).
+    public var defaultLost = false
     /// Blockers a sysadmin passed (`overrideBlockers`), with the reason given; empty otherwise.
     public var overriddenBlockers: [String] = []
     /// Why the blockers were passed.
@@ -183,6 +186,7 @@ public struct MigrationEntry: Sendable, Equatable {
         if !linksRemoved.isEmpty { o.append("linksRemoved", .array(linksRemoved.map { .string($0) })) }
         if sourceRetired { o.append("sourceRetired", true) }
         if defaultMoved { o.append("defaultMoved", true) }
+        if defaultLost { o.append("defaultLost", true) }
         if !overriddenBlockers.isEmpty {
             o.append("overriddenBlockers", .array(overriddenBlockers.map { .string($0) }))
         }
@@ -235,6 +239,7 @@ public struct MigrationEntry: Sendable, Equatable {
         linksRemoved = r.strings("linksRemoved")
         sourceRetired = r.bool("sourceRetired")
         defaultMoved = r.bool("defaultMoved")
+        defaultLost = r.bool("defaultLost")
         overriddenBlockers = r.strings("overriddenBlockers")
         overrideReason = r.optionalString("overrideReason")
     }

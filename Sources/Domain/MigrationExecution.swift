@@ -218,6 +218,11 @@ public enum MigrationReverter {
                 out.changes.append(.putModel(target))
                 source.isDefault = true
             }
+            // A default the move lost comes back, if the tenant has not set another since.
+            if e.defaultLost, let regained = state.defaultRegained(source.kind, inTenant: source.tenantId) {
+                out.changes.append(regained)
+                source.isDefault = true
+            }
             out.changes.append(.putModel(source))
         }
         return out

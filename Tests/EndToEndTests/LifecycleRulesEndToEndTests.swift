@@ -181,6 +181,24 @@ final class LifecycleRulesEndToEndTests: XCTestCase {
         XCTAssertEqual(admin.call("models/update", ["id": .string(b), "isDefault": true])["isDefault"], true)
         XCTAssertEqual(
             noticeForANewAdminSession()?["missingDefaults"], [], "c is deprecated and in use: a notice still")
+        // A revert gives a lost default back only while the tenant has none of its own.
+        XCTAssertNotNil(
+            admin.call("migration/revert", ["migrationId": toDeprecated["migrationId"] ?? .null])["migrationId"])
+        XCTAssertEqual(admin.call("models/get", ["id": .string(a)])["isDefault"], false, "b is the default now")
+        XCTAssertEqual(admin.call("models/get", ["id": .string(b)])["isDefault"], true)
+    }
+
+    func testARevertGivesBackADefaultTheMigrationLost() {
+        let a = sourceInUse("gpt-4-0613")
+        let c = model("gpt-4.1")
+        XCTAssertEqual(admin.call("models/update", ["id": .string(a), "isDefault": true])["isDefault"], true)
+        XCTAssertNotNil(admin.call("models/update", ["id": .string(c), "isDeprecated": true])["id"])
+        let done = migrate(admin, a, c, ["confirm": true])
+        XCTAssertEqual(done["sourceRetired"], true, "\(done)")
+        XCTAssertEqual(noticeForANewAdminSession()?["missingDefaults"], ["completion"])
+        XCTAssertNotNil(admin.call("migration/revert", ["migrationId": done["migrationId"] ?? .null])["migrationId"])
+        XCTAssertEqual(admin.call("models/get", ["id": .string(a)])["isDefault"], true)
+        XCTAssertNil(noticeForANewAdminSession(), "a default again, nothing retiring in use: nothing to say")
     }
 
     func testSoftDeletingTheDefaultLeavesTheTenantWithoutOneAndItsAdminsHearOfIt() {

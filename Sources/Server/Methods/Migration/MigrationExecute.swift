@@ -130,6 +130,7 @@ enum MigrationExecute: MethodDeclaration {
             e.linksRemoved = out.linksRemoved
             e.sourceRetired = out.sourceRetired
             e.defaultMoved = out.defaultMoved
+            e.defaultLost = out.defaultLost
             e.completedAt = now
             if !overridden.isEmpty {
                 e.overriddenBlockers = overridden
