@@ -15,8 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from model_lifecycle_client import Client, ModelLifecycleError  # noqa: E402
 
-# The servers here get no catalog, whatever this machine has (an installed litellm, ../shared
-# beside the checkout): their models are their own.
+# The servers here get no catalog, whatever this machine has (an installed litellm, or a copy of
+# LiteLLM's map beside a development checkout): their models are their own.
 os.environ["MODEL_LIFECYCLE_CATALOG"] = "none"
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
