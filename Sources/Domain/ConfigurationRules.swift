@@ -15,38 +15,23 @@ extension PlatformState {
             canAccess: canAccess, securityEnabled: secured, spaceLevel: spaceLevel, modelLevel: modelLevel)
     }
 
-    /// Why a configuration in `space` may not use `model`, or nil when it may.
+    /// Why `model` may not serve as the `kind` model of something in `space` (a configuration's
+    /// completion model, an app's transcription model, a collection's embedding model), or of a
+    /// template when `space` is nil; nil when it may.
     ///
-    /// The first that fails, in this order: the model is a completion model
-    /// (`not_a_completion_model`), enabled in the space (`not_enabled_in_space`), and accepted by
-    /// the space (`spaceRefusal(of:in:canAccess:)`).
-    /// Why an app may not transcribe with `model` in `space`, or nil: a transcription model the
-    /// space enables and accepts.
-    public func transcriptionModelRefusal(of model: Model, in space: Space, canAccess: Bool) -> String? {
-        if model.kind != .transcription { return "not_a_transcription_model" }
-        if !space.modelIds.contains(model.id) { return "not_enabled_in_space" }
-        return spaceRefusal(of: model, in: space, canAccess: canAccess)
-    }
-
-    /// Why a collection may not use `model` in `space`, or nil: an embedding model the space
-    /// enables and accepts.
-    public func collectionModelRefusal(of model: Model, in space: Space, canAccess: Bool) -> String? {
-        if model.kind != .embedding { return "not_an_embedding_model" }
-        if !space.modelIds.contains(model.id) { return "not_enabled_in_space" }
-        return spaceRefusal(of: model, in: space, canAccess: canAccess)
-    }
-
-    /// Why a template may not be put on `model` (at create, or by an update naming a model), or
-    /// nil: as for a configuration, a completion model that can be used (enabled, not deprecated,
-    /// not migrated, not deleted); a template has no space.
-    public func templateModelRefusal(of model: Model, canAccess: Bool) -> String? {
-        if model.kind != .completion { return "not_a_completion_model" }
-        if !canAccess { return "model_not_accessible" }
-        return nil
-    }
-
-    public func configurationModelRefusal(of model: Model, in space: Space, canAccess: Bool) -> String? {
-        if model.kind != .completion { return "not_a_completion_model" }
+    /// The first that fails, in this order: the model is of that kind (`not_a_completion_model`,
+    /// `not_a_transcription_model`, `not_an_embedding_model`); in a space, it is enabled there
+    /// (`not_enabled_in_space`) and accepted by it (`spaceRefusal(of:in:canAccess:)`); without one,
+    /// it can be used (`model_not_accessible`).
+    public func modelRefusal(of model: Model, as kind: ModelKind, in space: Space?, canAccess: Bool) -> String? {
+        if model.kind != kind {
+            switch kind {
+            case .completion: return "not_a_completion_model"
+            case .transcription: return "not_a_transcription_model"
+            case .embedding: return "not_an_embedding_model"
+            }
+        }
+        guard let space else { return canAccess ? nil : "model_not_accessible" }
         if !space.modelIds.contains(model.id) { return "not_enabled_in_space" }
         return spaceRefusal(of: model, in: space, canAccess: canAccess)
     }

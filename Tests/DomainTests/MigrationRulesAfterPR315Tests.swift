@@ -104,15 +104,16 @@ final class MigrationRulesAfterPR315Tests: XCTestCase {
         ]
         for (kind, usable, template, collection) in rows {
             XCTAssertEqual(
-                w.state.templateModelRefusal(of: model(kind), canAccess: usable), template, "\(kind) \(usable)")
+                w.state.modelRefusal(of: model(kind), as: .completion, in: nil, canAccess: usable), template,
+                "\(kind) \(usable)")
             XCTAssertEqual(
-                w.state.collectionModelRefusal(of: model(kind), in: space, canAccess: usable), collection,
+                w.state.modelRefusal(of: model(kind), as: .embedding, in: space, canAccess: usable), collection,
                 "\(kind) \(usable)")
         }
         var elsewhere = space
         elsewhere.modelIds = []
         XCTAssertEqual(
-            w.state.collectionModelRefusal(of: model(.embedding), in: elsewhere, canAccess: true),
+            w.state.modelRefusal(of: model(.embedding), as: .embedding, in: elsewhere, canAccess: true),
             "not_enabled_in_space")
     }
 }

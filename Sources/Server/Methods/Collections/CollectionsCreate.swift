@@ -26,7 +26,8 @@ enum CollectionsCreate: MethodDeclaration {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> CollectionView {
         try call.platform.write { state throws(ServerError) in
             let space = try state.space(params.spaceId, in: call.tenantId)
-            let m = try state.collectionModel(params.embeddingModelId, in: space, call.platform)
+            let m = try state.usableModel(
+                params.embeddingModelId, as: .embedding, in: space, tenantId: call.tenantId, call.platform)
             let c = KnowledgeCollection(
                 id: call.platform.newID(), tenantId: call.tenantId, spaceId: space.id, name: params.name,
                 embeddingModelId: m.id, createdAt: call.platform.now)

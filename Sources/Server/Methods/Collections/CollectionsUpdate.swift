@@ -31,7 +31,9 @@ enum CollectionsUpdate: MethodDeclaration {
             if let name = params.name, name != c.name { c.name = name }
             if let sid = params.spaceId, sid != c.spaceId {
                 let space = try state.space(sid, in: call.tenantId)
-                c.embeddingModelId = try state.collectionModel(c.embeddingModelId, in: space, call.platform).id
+                c.embeddingModelId = try state.usableModel(
+                    c.embeddingModelId, as: .embedding, in: space, tenantId: call.tenantId, call.platform
+                ).id
                 c.spaceId = space.id
             }
             if c == before { return (Transaction(), CollectionView(c)) }

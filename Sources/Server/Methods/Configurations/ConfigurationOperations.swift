@@ -13,38 +13,23 @@ protocol ConfigurationMethod: MethodDeclaration {
 private let kwargsSummary = "Model parameters (default {}); reset to {} by a migration."
 
 extension PlatformState {
-    /// The tenant's model `id` as the model of a configuration in `space`: `not_found` when the
-    /// tenant has no such model (or it is soft-deleted), `model_unavailable` when
-    /// `configurationModelRefusal(of:in:canAccess:)` refuses it.
-    /// The model a template is put on, of the tenant and usable; `model_unavailable` otherwise.
-    func templateModel(_ id: String, in tenantId: String, _ platform: Platform) throws(ServerError) -> Model {
+    /// The tenant's model `id` as the `kind` model of something in `space`, or of a template
+    /// when `space` is nil: `not_found` when the tenant has no such model (or it is
+    /// soft-deleted), `model_unavailable` when `modelRefusal(of:as:in:canAccess:)` refuses it.
+    func usableModel(
+        _ id: String, as kind: ModelKind, in space: Space?, tenantId: String, _ platform: Platform
+    ) throws(ServerError) -> Model {
         let m = try model(id, in: tenantId)
-        if let why = templateModelRefusal(of: m, canAccess: Views.lifecycle(m, self, platform).canAccess) {
+        let canAccess = Views.lifecycle(m, self, platform).canAccess
+        if let why = modelRefusal(of: m, as: kind, in: space, canAccess: canAccess) {
             throw .domain(.modelUnavailable(reason: why, modelId: m.id))
         }
         return m
     }
 
+    /// A configuration's completion model in `space` (see `usableModel`).
     func configurationModel(_ id: String, in space: Space, _ platform: Platform) throws(ServerError) -> Model {
-        let m = try model(id, in: space.tenantId)
-        let canAccess = Views.lifecycle(m, self, platform).canAccess
-        if let why = configurationModelRefusal(of: m, in: space, canAccess: canAccess) {
-            throw .domain(.modelUnavailable(reason: why, modelId: m.id))
-        }
-        return m
-    }
-}
-
-extension PlatformState {
-    /// The transcription model an app in `space` uses: the tenant's, a transcription model the
-    /// space enables and accepts; `model_unavailable` otherwise.
-    func transcriptionModel(_ id: String, in space: Space, _ platform: Platform) throws(ServerError) -> Model {
-        let m = try model(id, in: space.tenantId)
-        let canAccess = Views.lifecycle(m, self, platform).canAccess
-        if let why = transcriptionModelRefusal(of: m, in: space, canAccess: canAccess) {
-            throw .domain(.modelUnavailable(reason: why, modelId: m.id))
-        }
-        return m
+        try usableModel(id, as: .completion, in: space, tenantId: space.tenantId, platform)
     }
 }
 
@@ -88,7 +73,9 @@ extension ConfigurationCreate {
                 createdAt: call.platform.now)
             if let tid = params.transcriptionModelId {
                 guard kind == .app else { throw .invalidParams("/transcriptionModelId", "only apps transcribe") }
-                c.transcriptionModelId = try state.transcriptionModel(tid, in: space, call.platform).id
+                c.transcriptionModelId = try state.usableModel(
+                    tid, as: .transcription, in: space, tenantId: call.tenantId, call.platform
+                ).id
             }
             return (Transaction([.putConfig(c)]), ConfigView(c))
         }
@@ -196,8 +183,9 @@ extension ConfigurationUpdate {
             }
             if let tid = c.transcriptionModelId, tid != before.transcriptionModelId || c.spaceId != before.spaceId {
                 // A new transcription model, or a new space for the one it has: the space must take it.
-                c.transcriptionModelId = try state.transcriptionModel(
-                    tid, in: try state.space(c.spaceId, in: call.tenantId), call.platform
+                let space = try state.space(c.spaceId, in: call.tenantId)
+                c.transcriptionModelId = try state.usableModel(
+                    tid, as: .transcription, in: space, tenantId: call.tenantId, call.platform
                 ).id
             }
             if c == before { return (Transaction(), ConfigView(c)) }

@@ -26,7 +26,8 @@ enum TemplatesCreate: MethodDeclaration {
 
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> TemplateView {
         try call.platform.write { state throws(ServerError) in
-            let m = try state.templateModel(params.completionModelId, in: call.tenantId, call.platform)
+            let m = try state.usableModel(
+                params.completionModelId, as: .completion, in: nil, tenantId: call.tenantId, call.platform)
             let t = Template(
                 id: call.platform.newID(), tenantId: call.tenantId, kind: params.kind, name: params.name,
                 completionModelId: m.id, kwargs: params.kwargs, createdAt: call.platform.now)

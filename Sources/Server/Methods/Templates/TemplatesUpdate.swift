@@ -30,7 +30,9 @@ enum TemplatesUpdate: MethodDeclaration {
             let before = t
             if let name = params.name, name != t.name { t.name = name }
             if let mid = params.completionModelId, mid != t.completionModelId {
-                t.completionModelId = try state.templateModel(mid, in: call.tenantId, call.platform).id
+                t.completionModelId = try state.usableModel(
+                    mid, as: .completion, in: nil, tenantId: call.tenantId, call.platform
+                ).id
             }
             if let kw = params.kwargs { t.kwargs = kw }
             if t == before { return (Transaction(), TemplateView(t)) }
