@@ -67,8 +67,36 @@ public enum Formats {
         let ms = Int(millis - secs * 1000)
         let days = Int(secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400)
         let rem = Int(secs - Int64(days) * 86_400)
-        return formatDate(days) + "T" + pad(rem / 3600, 2) + ":" + pad(rem / 60 % 60, 2) + ":" + pad(rem % 60, 2)
-            + "." + pad(ms, 3) + "Z"
+        let (y, m, d) = civilFromDays(days)
+        guard (0...9999).contains(y) else {
+            return formatDate(days) + "T" + pad(rem / 3600, 2) + ":" + pad(rem / 60 % 60, 2) + ":"
+                + pad(rem % 60, 2) + "." + pad(ms, 3) + "Z"
+        }
+        // Every record and view carries timestamps: written digit by digit, without intermediate strings.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ v: Int, _ width: Int, at start: Int) {
+                var v = v
+                for k in stride(from: start + width - 1, through: start, by: -1) {
+                    out[k] = UInt8(0x30 + v % 10)
+                    v /= 10
+                }
+            }
+            put(y, 4, at: 0)
+            out[4] = 0x2D
+            put(m, 2, at: 5)
+            out[7] = 0x2D
+            put(d, 2, at: 8)
+            out[10] = 0x54
+            put(rem / 3600, 2, at: 11)
+            out[13] = 0x3A
+            put(rem / 60 % 60, 2, at: 14)
+            out[16] = 0x3A
+            put(rem % 60, 2, at: 17)
+            out[19] = 0x2E
+            put(ms, 3, at: 20)
+            out[23] = 0x5A
+            return 24
+        }
     }
 
     private static func pad(_ v: Int, _ width: Int) -> String {

@@ -359,7 +359,8 @@ public enum Launcher {
             periodic: platform.cleanupSchedule == .off ? nil : scheduledCleanup,
             periodicInterval: tickSeconds,
             idle: { platform.store.settle() },
-            watchStore: watchStore)
+            watchStore: watchStore,
+            commitGroups: Self.commitGroups(platform: platform))
         let code = StdioRuntime.run(
             table: methodTable(platform: platform, conformanceFixtures: options.conformanceFixtures),
             configuration: config,
@@ -368,6 +369,22 @@ public enum Launcher {
         // ending and the OS reclaims it at once (freeing 100k entities took ~80 ms).
         _ = Unmanaged.passRetained(platform)
         return code
+    }
+
+    /// Group commit of queued requests, unless `$MODEL_LIFECYCLE_GROUP_COMMIT` is `off` (the
+    /// benchmark's baseline).
+    static func commitGroups(platform: Platform) -> CommitGroups? {
+        if ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_GROUP_COMMIT"] == "off" { return nil }
+        return CommitGroups(
+            begin: { platform.beginGroup() },
+            end: {
+                do throws(ServerError) {
+                    try platform.endGroup()
+                    return nil
+                } catch {
+                    return ErrorMapping.responseError(for: error).message
+                }
+            })
     }
 
     static func writeStdout(_ s: String) { FileOutput.writeAll(1, s) }

@@ -25,6 +25,9 @@ public final class ChannelOutbox: Outbox {
         self.flushThreshold = flushThreshold
     }
 
+    /// Whether messages are held back (a group commit in progress): `flush` sends nothing.
+    public private(set) var holding = false
+
     /// Frames and buffers `message`.
     public func send(_ message: JSONValue) {
         writer.bytes.removeAll(keepingCapacity: true)
@@ -34,9 +37,25 @@ public final class ChannelOutbox: Outbox {
         if buffer.count >= flushThreshold { flush() }
     }
 
-    /// Hands everything buffered to the channel.
+    /// Sends what is buffered, then holds back everything sent until `release` or `discardHeld`:
+    /// the answers of a group commit leave only once the group is durable.
+    public func hold() {
+        flush()
+        holding = true
+    }
+
+    /// Stops holding back; what was held leaves with the next `flush`.
+    public func release() { holding = false }
+
+    /// Drops what was held back (a group that could not be committed is answered again).
+    public func discardHeld() {
+        holding = false
+        buffer = []
+    }
+
+    /// Hands everything buffered to the channel (nothing while holding).
     public func flush() {
-        guard !buffer.isEmpty else { return }
+        guard !buffer.isEmpty, !holding else { return }
         channel.send(buffer)
         buffer = []
         buffer.reserveCapacity(4096)

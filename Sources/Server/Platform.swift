@@ -225,6 +225,15 @@ public final class Platform: @unchecked Sendable {
         return result
     }
 
+    /// Starts a group commit of the requests handled until `endGroup` (see `PlatformStore.beginGroup`).
+    public func beginGroup() { store.beginGroup() }
+
+    /// Makes the group's writes durable together, then compacts if that is due.
+    public func endGroup() throws(ServerError) {
+        try store.endGroup()
+        store.compactIfDue()
+    }
+
     /// Reloads the catalog from its file. On failure the old catalog stays in use.
     public func reloadCatalog() throws(ServerError) {
         guard let path = catalogSource.path else { return }

@@ -30,6 +30,16 @@ public protocol PlatformStore: AnyObject {
     /// What an operator should hear about how the store was opened (created new, upgraded,
     /// read-only), one sentence each.
     var openingNotices: [String] { get }
+    /// Starts a group commit: each `commit` until `endGroup` is still its own transaction, run on
+    /// the state with the group's earlier ones (a refused one changes nothing), but they are made
+    /// durable together by `endGroup`, and no other process sees them before. The caller sends
+    /// nothing of the group (answers, notifications) until `endGroup` returns.
+    func beginGroup()
+    /// Makes the group durable at once (one fsync, one database commit). If it throws, none of the
+    /// group's commits happened (or, after a failed fsync, whether they did is unknown and the
+    /// store takes no more writes) and the state is as the store holds it: the caller answers the
+    /// group's requests again, each on its own.
+    func endGroup() throws(ServerError)
 }
 
 /// The embedded default: a directory kept by the crash-safe journal store.
@@ -58,10 +68,21 @@ public final class FilePlatformStore: PlatformStore {
     /// The store directory.
     public var location: String { journal.directory }
 
-    /// Refreshes from the files (other processes' commits included) and returns the state.
+    /// Refreshes from the files (other processes' commits included) and returns the state; in a
+    /// group that holds the lock, no other process can have committed: the state as it is.
     public func read() throws(ServerError) -> PlatformState {
-        do { try journal.refresh() } catch { throw .store(error) }
+        if !journal.groupHoldsLock {
+            do { try journal.refresh() } catch { throw .store(error) }
+        }
         return journal.state
+    }
+
+    /// Starts a group (see `JournalStore.beginGroup`).
+    public func beginGroup() { journal.beginGroup() }
+
+    /// One write and one fsync for the group's records.
+    public func endGroup() throws(ServerError) {
+        do { try journal.endGroup() } catch { throw .store(error) }
     }
 
     /// Appends the transaction `body` returns as one fsync'd journal record, under the write lock.
@@ -86,8 +107,9 @@ public final class FilePlatformStore: PlatformStore {
     /// How often the state was loaded from files.
     public var reloads: Int { journal.loadCount }
 
-    /// Compacts when the journal has outgrown max(`compactionFloor`, the snapshot).
+    /// Compacts when the journal has outgrown max(`compactionFloor`, the snapshot), outside groups.
     public func compactIfDue() {
+        guard !journal.grouping else { return }
         compaction.runIfDue(logBytes: journal.journalBytes, snapshotBytes: journal.snapshotBytes) {
             () throws(StoreError) in try journal.compact()
         }
@@ -155,6 +177,10 @@ public final class MemoryPlatformStore: PlatformStore {
 
     /// Nothing is ever deferred.
     public func settle() {}
+    /// Commits apply at once; a group changes nothing.
+    public func beginGroup() {}
+    /// Nothing to make durable.
+    public func endGroup() throws(ServerError) {}
     /// Never reloaded.
     public var reloads: Int { 0 }
     /// Nothing to compact.

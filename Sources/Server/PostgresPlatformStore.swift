@@ -24,8 +24,19 @@ public final class PostgresPlatformStore: OptimisticPlatformStore {
 
     /// Catches up with the database (one statement when nothing changed) and returns the state.
     public func read() throws(ServerError) -> PlatformState {
-        do { try database.refresh() } catch { throw .store(error) }
+        // A group holding the head row's lock: no other writer can have committed.
+        if !database.groupHoldsLock {
+            do { try database.refresh() } catch { throw .store(error) }
+        }
         return database.state
+    }
+
+    /// Starts a group (see `PostgresStore.beginGroup`).
+    public func beginGroup() { database.beginGroup() }
+
+    /// One database commit for the group's records.
+    public func endGroup() throws(ServerError) {
+        do { try database.endGroup() } catch { throw .store(error) }
     }
 
     /// One transaction: serialized with every writer on every host, durable before it returns.
@@ -40,7 +51,7 @@ public final class PostgresPlatformStore: OptimisticPlatformStore {
     }
 
     /// Whether the last contact with the database found no other process's commits.
-    public var optimismPays: Bool { !database.metOtherWriters }
+    public var optimismPays: Bool { !database.metOtherWriters && !database.mustReload && !database.grouping }
 
     /// The state as this process last saw it; the version is the log position.
     public var lastSeen: (state: PlatformState, version: Int64) { (database.state, database.position) }
@@ -96,6 +107,7 @@ public final class PostgresPlatformStore: OptimisticPlatformStore {
 
     /// Compacts when the log since the snapshot has outgrown max(`compactionFloor`, the snapshot).
     public func compactIfDue() {
+        guard !database.grouping else { return }
         compaction.runIfDue(logBytes: database.logBytes, snapshotBytes: database.snapshotBytes) {
             () throws(StoreError) in try database.compact()
         }

@@ -58,14 +58,18 @@ public enum StdioRuntime {
         /// session's notices (`MessageProcessor.renewNotices`): without a wake, the tick alone
         /// keeps them true, later.
         public var watchStore: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> Void)?
+        /// Group commit of queued messages (nil: every write commits on its own).
+        public var commitGroups: CommitGroups?
         /// Extensions; none by default.
         public init(
             actorValidator: (@Sendable (ActorIdentity) -> ParamsError?)? = nil,
             afterInitialized: @escaping @Sendable (Session) -> [(String, JSONValue)] = { _ in [] },
             periodic: (@Sendable () -> Void)? = nil, periodicInterval: Double = 30,
             idle: (@Sendable () -> Void)? = nil,
-            watchStore: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> Void)? = nil
+            watchStore: (@Sendable (_ wake: @escaping @Sendable () -> Void) -> Void)? = nil,
+            commitGroups: CommitGroups? = nil
         ) {
+            self.commitGroups = commitGroups
             self.actorValidator = actorValidator
             self.afterInitialized = afterInitialized
             self.periodic = periodic
@@ -136,10 +140,115 @@ public enum StdioRuntime {
             return code
         }
 
+        /// Handles one item; an exit code ends the run.
+        func handle(_ item: InboxItem) -> Int32? {
+            switch item {
+            case .tick:
+                extensions.periodic?()
+                processor.renewNotices()
+            case .storeChanged:
+                wakePending.clear()
+                log.debug("another process committed: renewing this session's notices")
+                processor.renewNotices()
+            case .payload(let payload):
+                if case .exit(let code) = processor.process(payload) {
+                    log.debug("exit received; exit code \(code)")
+                    return finish(code)
+                }
+                startWatchingIfAdmin()
+            case .rejected(let r):
+                processor.process(rejected: r)
+            case .fatal(let e):
+                _ = finish(0)
+                log.error("\(e.description); the stream cannot be resynchronised, exiting with code 2")
+                return 2
+            case .endOfInput(let e):
+                if let e {
+                    _ = finish(0)
+                    log.error("\(e.description); exiting with code 2")
+                    return 2
+                }
+                let code = processor.session.exitCode
+                log.debug("end of input; exit code \(code)")
+                return finish(code)
+            case .outputClosed:
+                log.info("the client closed the output stream; exiting")
+                return processor.session.exitCode
+            case .clientGone(let pid):
+                log.info("client process \(pid) is gone; exiting")
+                return finish(processor.session.exitCode)
+            }
+            return nil
+        }
+
+        // Watching starts as soon as an admin session is open, before its first notice is
+        // computed (at `initialized`), so that no commit falls between the two.
+        func startWatchingIfAdmin() {
+            if !watchingStore, let watchStore = extensions.watchStore, processor.session.phase == .running,
+                processor.session.actor?.role == .admin
+            {
+                watchingStore = true
+                watchStore { if wakePending.set() { inbox.push(.storeChanged) } }
+            }
+        }
+
+        /// Handles `payloads` as groups of at most `CommitGroups.maxMessages` and about
+        /// `CommitGroups.maxMillis` each: answers are held until the group is durable; a group that
+        /// cannot be committed is dropped unseen and its payloads handled again one at a time.
+        func runGroups(_ payloads: [IncomingPayload], _ groups: CommitGroups) {
+            var start = 0
+            while start < payloads.count {
+                outbox.hold()
+                groups.begin()
+                let began = monotonicMillis()
+                var end = start
+                while end < payloads.count {
+                    _ = processor.process(payloads[end])  // a payload that may join never exits
+                    end += 1
+                    if end - start >= CommitGroups.maxMessages || monotonicMillis() - began >= CommitGroups.maxMillis {
+                        break
+                    }
+                }
+                if let why = groups.end() {
+                    outbox.discardHeld()
+                    log.warning(
+                        "\(end - start) queued messages could not be committed together (\(why)); "
+                            + "handling each on its own")
+                    for p in payloads[start..<end] {
+                        _ = processor.process(p)
+                        outbox.flush()
+                    }
+                } else {
+                    outbox.release()
+                    outbox.flush()
+                }
+                start = end
+            }
+        }
+
         var lastFlush = monotonicMillis()
         while true {
+            let items = inbox.takeAll()
+            var next = 0
             var handled = 0
-            for item in inbox.takeAll() {
+            while next < items.count {
+                // Payloads queued one behind another are committed as groups: one fsync for them all.
+                if let groups = extensions.commitGroups {
+                    var end = next
+                    while end < items.count, case .payload(let p) = items[end], CommitGroups.mayJoin(p) { end += 1 }
+                    if end - next >= 2 || (end == next + 1 && CommitGroups.holdsSeveral(items[next])) {
+                        let payloads = items[next..<end].compactMap { item -> IncomingPayload? in
+                            if case .payload(let p) = item { return p }
+                            return nil
+                        }
+                        runGroups(payloads, groups)
+                        next = end
+                        lastFlush = monotonicMillis()
+                        continue
+                    }
+                }
+                let item = items[next]
+                next += 1
                 // Coalesce answers while input is queued, but never hold them back for more than
                 // a couple of milliseconds; the answer of a request that may have been slow (a
                 // store write) leaves at once. Trivial messages take ~1 µs: the clock is read
@@ -155,49 +264,7 @@ public enum StdioRuntime {
                         lastFlush = now
                     }
                 }
-                switch item {
-                case .tick:
-                    extensions.periodic?()
-                    processor.renewNotices()
-                case .storeChanged:
-                    wakePending.clear()
-                    log.debug("another process committed: renewing this session's notices")
-                    processor.renewNotices()
-                case .payload(let payload):
-                    if case .exit(let code) = processor.process(payload) {
-                        log.debug("exit received; exit code \(code)")
-                        return finish(code)
-                    }
-                    // Watching starts as soon as an admin session is open, before its first notice is
-                    // computed (at `initialized`), so that no commit falls between the two.
-                    if !watchingStore, let watchStore = extensions.watchStore, processor.session.phase == .running,
-                        processor.session.actor?.role == .admin
-                    {
-                        watchingStore = true
-                        watchStore { if wakePending.set() { inbox.push(.storeChanged) } }
-                    }
-                case .rejected(let r):
-                    processor.process(rejected: r)
-                case .fatal(let e):
-                    _ = finish(0)
-                    log.error("\(e.description); the stream cannot be resynchronised, exiting with code 2")
-                    return 2
-                case .endOfInput(let e):
-                    if let e {
-                        _ = finish(0)
-                        log.error("\(e.description); exiting with code 2")
-                        return 2
-                    }
-                    let code = processor.session.exitCode
-                    log.debug("end of input; exit code \(code)")
-                    return finish(code)
-                case .outputClosed:
-                    log.info("the client closed the output stream; exiting")
-                    return processor.session.exitCode
-                case .clientGone(let pid):
-                    log.info("client process \(pid) is gone; exiting")
-                    return finish(processor.session.exitCode)
-                }
+                if let code = handle(item) { return code }
             }
             if inbox.isEmpty {
                 outbox.flush()
@@ -205,6 +272,7 @@ public enum StdioRuntime {
                 lastFlush = monotonicMillis()
             }
         }
+
     }
 
     private static func monotonicMillis() -> Int64 {

@@ -376,7 +376,8 @@ public final class JournalStore<State: StoreState> {
     public func write<R, E: Error>(
         _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
     ) throws -> R {
-        try underLock { () throws in
+        if grouping { return try stage(body) }
+        return try underLock { () throws in
             try checkWritable()
             try catchUp(holdingLock: true)
             try checkWritable()  // catching up may have reloaded a generation that opens read-only
@@ -388,6 +389,90 @@ public final class JournalStore<State: StoreState> {
             if let apply { pending = apply } else { try current.apply(record[...]) }
             return result
         }
+    }
+
+    // MARK: group commit
+
+    /// Whether writes are being grouped (`beginGroup` … `endGroup`).
+    public private(set) var grouping = false
+    /// Whether this group holds the lock (from its first write to `endGroup`) with the state
+    /// caught up under it: its later writes and reads need not look at the files.
+    public private(set) var groupHoldsLock = false
+    /// The group's records, encoded, not yet in the file.
+    private var staged: [UInt8] = []
+    /// How many records `staged` holds.
+    public private(set) var stagedRecords = 0
+
+    /// Starts a group: the writes until `endGroup` are each their own transaction (run on the
+    /// state with every earlier one, a refused one changes nothing) but are made durable together,
+    /// with one write and one fsync, by `endGroup`. The first write takes the lock and catches up;
+    /// the lock is held until `endGroup`, so no other process commits in between and no other
+    /// process can read a record of the group before it is durable (they are only in memory until
+    /// then). Nothing of a group may be answered before `endGroup` returns.
+    public func beginGroup() {
+        precondition(!grouping, "groups do not nest")
+        grouping = true
+    }
+
+    /// Makes the group's writes durable (one write, one fsync) and releases the lock. On failure
+    /// none of them is acknowledged: the state is read again from the files (which hold none of
+    /// them, or, after a failed fsync, all of them as every other process reads them) and the
+    /// error says why.
+    public func endGroup() throws(StoreError) {
+        precondition(grouping, "no group was begun")
+        grouping = false
+        defer {
+            staged = []
+            stagedRecords = 0
+            if groupHoldsLock {
+                groupHoldsLock = false
+                releaseLock(true)
+            }
+        }
+        guard !staged.isEmpty else { return }
+        do {
+            try append(staged)
+        } catch {
+            settleDiscarded()
+            throw error
+        }
+    }
+
+    /// The state after a failed group: its records are applied in memory but not acknowledged, so
+    /// the state is loaded again from the files, as another process would read them.
+    private func settleDiscarded() {
+        pending = nil
+        do { try load(manifest) } catch {
+            broken = "after a failed write, the store could not be read again (\(error)); restart the server"
+        }
+    }
+
+    /// One write of a group: under the group's lock, on the state with the group's earlier
+    /// writes, its record added to the group's (see `beginGroup`).
+    private func stage<R, E: Error>(
+        _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
+    ) throws -> R {
+        try checkWritable()
+        if !groupHoldsLock {
+            let taken = try acquireLock()
+            do {
+                try catchUp(holdingLock: true)
+                try checkWritable()
+            } catch {
+                releaseLock(taken)
+                throw error
+            }
+            precondition(taken, "a group's lock is its own")
+            groupHoldsLock = true
+        }
+        let (record, apply, result) = try body(state)
+        if record.isEmpty { return result }
+        try State.checkReadable(record)
+        let encoded = Record.encode(record)
+        if let apply { pending = apply } else { try current.apply(record[...]) }
+        staged.append(contentsOf: encoded)
+        stagedRecords += 1
+        return result
     }
 
     private func checkWritable() throws(StoreError) {
@@ -466,6 +551,8 @@ public final class JournalStore<State: StoreState> {
     /// Writes the state as generation N+1's snapshot with an empty journal and switches `CURRENT`
     /// to it; then removes generation N's files.
     public func compact() throws(StoreError) {
+        // A group's records are not durable yet: a snapshot must not hold them.
+        if grouping { throw .unavailable(reason: "a group of writes is open; compaction waits for it") }
         try locked { () throws(StoreError) in
             try checkWritable()
             try catchUp(holdingLock: true)

@@ -29,7 +29,7 @@ struct Bench {
             ("throughput", { try $0.throughput() }), ("list", { try $0.list() }), ("migrate", { try $0.migrate() }),
             ("open", { try $0.open() }), ("write", { try $0.write() }), ("scaling", { try $0.scaling() }),
             ("latency", { try $0.latency() }), ("modelcreate", { try $0.modelCreate() }),
-            ("postgres", { try $0.postgres() }),
+            ("groupcommit", { try $0.groupCommit() }), ("postgres", { try $0.postgres() }),
         ]
     }
 

@@ -17,7 +17,7 @@ if arguments.contains("--help") {
           --binary    the server to measure (default: model-lifecycle next to this executable)
           --work      scratch directory (default: $TMPDIR/model-lifecycle-bench)
           --only      run one figure: throughput, list, migrate, open, write, scaling, latency, modelcreate,
-                      postgres
+                      groupcommit, postgres
           --postgres  a PostgreSQL administration URI for the postgres figures (default
                       $MODEL_LIFECYCLE_BENCH_POSTGRES; without one they are skipped)
         """)

@@ -19,20 +19,25 @@ final class FaultInjectionTests: XCTestCase {
 
     enum Step {
         case open(Int), write(Int, String), refresh(Int), compact(Int)
+        /// A group commit of several writes; one starting with `!` is refused by its body.
+        case group(Int, [String])
     }
 
-    /// Two processes; process 0 sits idle across two of process 1's compactions, then writes.
+    /// Two processes; process 0 sits idle across two of process 1's compactions, then commits a
+    /// group (one of whose writes is refused).
     private let workload: [Step] = [
         .open(0), .write(0, "a1"), .open(1), .write(1, "b1"), .write(0, "a2"), .compact(1), .write(0, "a3"),
-        .compact(1), .compact(1), .refresh(0), .write(0, "a4"), .compact(0), .write(1, "b2"), .refresh(1),
-        .write(1, "b3"), .refresh(0),
+        .compact(1), .compact(1), .group(0, ["g1", "!refused", "g2"]), .refresh(0), .write(0, "a4"), .compact(0),
+        .write(1, "b2"), .refresh(1), .group(1, ["g3", "g4"]), .write(1, "b3"), .refresh(0),
     ]
 
     /// What one run did: acknowledged writes in commit order, the write in flight when the fault
     /// struck (if any), and the file system at the end.
     struct Outcome {
         var acknowledged: [String] = []
-        var inFlight: String?
+        /// The writes of the write or group in flight when the fault struck: each may or may not
+        /// have survived (none was answered), but only in order, as a prefix.
+        var inFlight: [String] = []
         var fs: MemoryFileSystem
         var problems: [String] = []
     }
@@ -75,17 +80,50 @@ final class FaultInjectionTests: XCTestCase {
                     try s.write { _ in (Array(entry.utf8), ()) }
                     outcome.acknowledged.append(entry)
                 } catch {
-                    if case .kill(let k, _) = fault, k == p, outcome.inFlight == nil, crashed.contains(p) {
-                        outcome.inFlight = entry
+                    if case .kill(let k, _) = fault, k == p, outcome.inFlight.isEmpty, crashed.contains(p) {
+                        outcome.inFlight = [entry]
                     }
-                    if case .machineCrash(let at) = fault, at >= before, outcome.inFlight == nil {
-                        outcome.inFlight = entry
+                    if case .machineCrash(let at) = fault, at >= before, outcome.inFlight.isEmpty {
+                        outcome.inFlight = [entry]
                     }
+                }
+            case .group(let p, let entries):
+                actor = p
+                guard let s = stores[p] else { continue }
+                let before = fs.operationCount
+                s.beginGroup()
+                var staged: [String] = []
+                for entry in entries {
+                    do {
+                        try s.write { (_) throws(StoreError) in
+                            if entry.hasPrefix("!") { throw .invalidRecord("refused by its body") }
+                            return (Array(entry.utf8), ())
+                        }
+                        staged.append(entry)
+                    } catch {}
+                }
+                do {
+                    try s.endGroup()
+                    outcome.acknowledged += staged
+                } catch {
+                    if case .kill(let k, _) = fault, k == p, outcome.inFlight.isEmpty, crashed.contains(p) {
+                        outcome.inFlight = staged
+                    }
+                    if case .machineCrash(let at) = fault, at >= before, outcome.inFlight.isEmpty {
+                        outcome.inFlight = staged
+                    }
+                }
+                if let other = stores[1 - p], (try? other.refresh()) != nil,
+                    other.state.entries.filter({ !outcome.inFlight.contains($0) }) != outcome.acknowledged
+                {
+                    outcome.problems.append(
+                        "after the group, process \(1 - p) read \(other.state.entries), acknowledged \(outcome.acknowledged)"
+                    )
                 }
             case .refresh(let p):
                 actor = p
                 guard let s = stores[p], (try? s.refresh()) != nil else { continue }
-                let seen = s.state.entries.filter { $0 != outcome.inFlight }
+                let seen = s.state.entries.filter { !outcome.inFlight.contains($0) }
                 if seen != outcome.acknowledged {
                     outcome.problems.append(
                         "process \(p) refreshed to \(s.state.entries), acknowledged \(outcome.acknowledged)")
@@ -110,11 +148,15 @@ final class FaultInjectionTests: XCTestCase {
             return
         }
         let entries = s.state.entries
-        let withoutInFlight = entries.filter { $0 != outcome.inFlight }
+        let withoutInFlight = entries.filter { !outcome.inFlight.contains($0) }
         XCTAssertEqual(
             withoutInFlight, outcome.acknowledged, "\(what): every acknowledged write, in order, and nothing else")
-        if !allowInFlight, let w = outcome.inFlight {
-            XCTAssertFalse(entries.contains(w), "\(what): the failed write \(w) is absent")
+        let survivors = entries.filter { outcome.inFlight.contains($0) }
+        XCTAssertEqual(
+            survivors, Array(outcome.inFlight.prefix(survivors.count)),
+            "\(what): what survived of the writes in flight is a prefix of them, in order")
+        if !allowInFlight {
+            XCTAssertEqual(survivors, [], "\(what): the failed writes \(outcome.inFlight) are absent")
         }
         do {
             try s.write { _ in (Array("after".utf8), ()) }
@@ -142,7 +184,7 @@ final class FaultInjectionTests: XCTestCase {
 
     private var operations: Int {
         let clean = run(.none)
-        XCTAssertEqual(clean.acknowledged, ["a1", "b1", "a2", "a3", "a4", "b2", "b3"])
+        XCTAssertEqual(clean.acknowledged, ["a1", "b1", "a2", "a3", "g1", "g2", "a4", "b2", "g3", "g4", "b3"])
         XCTAssertEqual(clean.problems, [])
         return clean.fs.operationCount
     }

@@ -139,6 +139,56 @@ final class PostgresFaultTests: XCTestCase {
             })
     }
 
+    func testAGroupCommitUnderEveryConnectionFaultIsAllOrNothing() throws {
+        for otherWriterFirst in [false, true] {
+            var staged: [String] = []
+            try everyFault(
+                prepare: { store, uri in
+                    try append(store, "a")
+                    if otherWriterFirst { try append(try PostgresStore<EntryLog>(uri: uri), "other") }
+                },
+                operation: { store in
+                    staged = []
+                    store.beginGroup()
+                    for entry in ["g1", "!refused", "g2"] {
+                        do {
+                            try store.write {
+                                (
+                                    _: EntryLog
+                                ) throws(Refused) -> (
+                                    record: [UInt8], apply: ((inout EntryLog) -> Void)?, result: Void
+                                ) in
+                                if entry.hasPrefix("!") { throw Refused() }
+                                return (Array(entry.utf8), nil, ())
+                            }
+                            staged.append(entry)
+                        } catch {}
+                    }
+                    try store.endGroup()
+                },
+                check: { uri, error, store, label in
+                    let before = otherWriterFirst ? ["a", "other"] : ["a"]
+                    let seen = try entries(uri)
+                    let label = label + (otherWriterFirst ? ", another writer first" : "")
+                    XCTAssertEqual(Array(seen.prefix(before.count)), before, "\(label): nothing before it changed")
+                    let landed = Array(seen.dropFirst(before.count))
+                    switch error {
+                    case nil:
+                        XCTAssertEqual(landed, staged, "\(label): an answered group is there, each write once")
+                    case let e as StoreError where "\(e)".contains("could not be learnt"):
+                        XCTAssertTrue(landed == [] || landed == staged, "\(label): all or nothing (\(landed))")
+                    case let e?:
+                        XCTAssertEqual(landed, [], "\(label): a group answered \(e) is not there")
+                    }
+                    XCTAssertFalse(seen.contains("refused"), label)
+                    try store.refresh()
+                    XCTAssertEqual(store.state.entries, seen, "\(label): the process reads what the database has")
+                    try append(store, "after")
+                    XCTAssertEqual(try entries(uri), seen + ["after"], "\(label): the next write lands after it, once")
+                })
+        }
+    }
+
     func testACompactionUnderEveryConnectionFaultLosesNothing() throws {
         try everyFault(
             prepare: { store, _ in for e in ["a", "b", "c"] { try append(store, e) } },

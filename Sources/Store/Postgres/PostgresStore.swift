@@ -271,6 +271,7 @@ public final class PostgresStore<State: StoreState> {
             try c.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             let head = try loadWhole(c)
             try c.run("COMMIT")
+            mustReload = false
             guard position == head else {
                 throw StoreError.damaged(
                     file: "model_lifecycle_log", offset: Int(position),
@@ -367,7 +368,7 @@ public final class PostgresStore<State: StoreState> {
             }
             let snapPos = rows.binaryInt(0, 0)
             let before = position
-            if snapPos > position {
+            if snapPos > position || mustReload {
                 try load(c)  // compacted past this process's position: the records it lacks are in the snapshot
             } else {
                 try applyNewer(rows, positionColumn: 1, recordColumn: 2)
@@ -412,6 +413,7 @@ public final class PostgresStore<State: StoreState> {
     public func write<R, E: Error>(
         _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
     ) throws -> R {
+        if grouping { return try stage(body) }
         // Catch up first: the body's refusals (not found, a name taken) must be of the newest state,
         // and only its commit is checked by the compare-and-set below. (An optimistic caller that
         // checks refusals itself uses `writeIfCurrent` directly.)
@@ -434,7 +436,7 @@ public final class PostgresStore<State: StoreState> {
         _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
     ) throws -> OptimisticWrite<R> {
         guard mode != .verify else { throw StoreError.readOnly(reason: "verify opens the store read-only") }
-        guard expected == position else { return .superseded }
+        guard expected == position, !mustReload else { return .superseded }
         announcesCommit = true
         let (record, apply, result) = try body(current)
         // The body may have caught up (an optimistic run confirmed before it sent progress): its
@@ -608,6 +610,127 @@ public final class PostgresStore<State: StoreState> {
         }
     }
 
+    // MARK: group commit
+
+    /// Whether writes are being grouped (`beginGroup` … `endGroup`).
+    public private(set) var grouping = false
+    /// The group's transaction, holding the head row's lock, and the position its records follow.
+    private var groupTransaction: (connection: PostgresConnection, after: Int64)?
+    /// The group's framed records, not yet sent.
+    private var staged: [[UInt8]] = []
+    /// Whether any of the group's commits is announced.
+    private var groupAnnounces = false
+    /// Set when a failed group left the state ahead of the database: the next contact loads it whole.
+    public private(set) var mustReload = false
+    /// Whether the group's first write has taken the head row's lock and caught up.
+    public var groupHoldsLock: Bool { groupTransaction != nil }
+    /// How many records the open group holds.
+    public var stagedRecords: Int { staged.count }
+
+    /// Starts a group: the writes until `endGroup` are each their own transaction (run on the
+    /// state with every earlier one, a refused one changes nothing), committed together in one
+    /// database transaction by `endGroup`. The first write begins it and takes the head row's lock
+    /// (as the locking path of a lone write does); no other writer commits in between and no other
+    /// process sees a record of the group before its COMMIT. Nothing of a group may be answered
+    /// before `endGroup` returns.
+    public func beginGroup() {
+        precondition(!grouping, "groups do not nest")
+        grouping = true
+        groupAnnounces = false
+    }
+
+    /// Commits the group's records at the positions after the lock's (one round trip when they
+    /// are small) and releases the lock. On failure none of them is acknowledged and the state is
+    /// loaded again (at once, or at the next contact).
+    public func endGroup() throws(StoreError) {
+        precondition(grouping, "no group was begun")
+        grouping = false
+        let records = staged
+        staged = []
+        guard let (c, after) = groupTransaction else { return }
+        groupTransaction = nil
+        if records.isEmpty {
+            try? c.run("ROLLBACK")
+            return
+        }
+        let writer = Self.writerToken()
+        let pid = c.backendPID
+        let last = after + Int64(records.count)
+        let notify = groupAnnounces ? "NOTIFY \(Self.commitChannel), '\(processToken)'; " : ""
+        do {
+            try commitGroup(records, after: after, on: c, writer: writer, notify: notify)
+        } catch .connection(let m) {
+            disconnect()
+            let committed: Bool
+            do { committed = try settleLostAppend(writer: writer, position: last, backend: pid, lost: m) } catch {
+                discardGroupState()
+                throw error
+            }
+            guard committed else {
+                discardGroupState()
+                throw .unavailable(reason: "the connection was lost during COMMIT (\(m)) and the group did not commit")
+            }
+        } catch .statement(let state, let m) {
+            disconnect()
+            discardGroupState()
+            throw .unavailable(reason: "the database refused the commit: \(m) (\(state))")
+        } catch {
+            disconnect()
+            discardGroupState()
+            throw Self.mapped(error, location: location, opening: false)
+        }
+        position = last
+        logBytes += records.reduce(0) { $0 + $1.count }
+    }
+
+    /// The statements that insert a group's records after `after`, move the head and commit.
+    private func commitGroup(
+        _ records: [[UInt8]], after: Int64, on c: PostgresConnection, writer: String, notify: String
+    ) throws(PostgresConnection.Failure) {
+        let last = after + Int64(records.count)
+        let total = records.reduce(0) { $0 + $1.count }
+        if total <= Self.inlineRecordBytes {
+            let rows = records.enumerated().map { i, framed in
+                "(\(after + 1 + Int64(i)), '\\x\(Self.hex(framed))'::bytea, '\(writer)')"
+            }
+            _ = try c.executeScript(
+                "INSERT INTO model_lifecycle_log (position, record, writer) VALUES " + rows.joined(separator: ", ")
+                    + "; UPDATE model_lifecycle_head SET position = \(last) WHERE id = 1; \(notify)COMMIT")
+        } else {
+            for (i, framed) in records.enumerated() {
+                try c.run(
+                    "INSERT INTO model_lifecycle_log (position, record, writer) VALUES ($1, $2, $3)",
+                    [.text(String(after + 1 + Int64(i))), .binary(framed), .text(writer)])
+            }
+            _ = try c.executeScript("UPDATE model_lifecycle_head SET position = \(last) WHERE id = 1; \(notify)COMMIT")
+        }
+    }
+
+    /// After a failed group the state holds writes the database does not: load it again.
+    private func discardGroupState() {
+        mustReload = true
+        if let c = try? connect() { try? load(c) }
+    }
+
+    /// One write of a group (see `beginGroup`).
+    private func stage<R, E: Error>(
+        _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
+    ) throws -> R {
+        guard mode != .verify else { throw StoreError.readOnly(reason: "verify opens the store read-only") }
+        if groupTransaction == nil {
+            let (c, last) = try lockHead(advancing: false)
+            groupTransaction = (c, last)
+        }
+        announcesCommit = true
+        let (record, apply, result) = try body(current)
+        if record.isEmpty { return result }
+        try State.checkReadable(record)
+        if let apply { apply(&current) } else { try current.apply(record[...]) }
+        staged.append(Record.encode(record))
+        groupAnnounces = groupAnnounces || announcesCommit
+        return result
+    }
+
     /// Records up to this size go inline in the statement that commits them.
     static var inlineRecordBytes: Int { 256 << 10 }
 
@@ -626,15 +749,16 @@ public final class PostgresStore<State: StoreState> {
     /// position and the transaction id, and brings the state up to the position before it. One
     /// round trip when no other writer got in between; a connection found broken here (nothing
     /// of the transaction done) is replaced once.
-    private func lockHead() throws -> (PostgresConnection, next: Int64) {
+    private func lockHead(advancing: Bool = true) throws -> (PostgresConnection, next: Int64) {
         var attempt = 0
+        let step = advancing ? 1 : 0
         while true {
             attempt += 1
             let c = try connect()
             do {
                 let rows = try c.executeScript(
                     """
-                    BEGIN; WITH h AS (UPDATE model_lifecycle_head SET position = position + 1 WHERE id = 1
+                    BEGIN; WITH h AS (UPDATE model_lifecycle_head SET position = position + \(step) WHERE id = 1
                       RETURNING position, snapshot_position)
                     SELECT h.position, h.snapshot_position, l.position, l.record FROM h
                       LEFT JOIN model_lifecycle_log l ON l.position > \(position) ORDER BY l.position
@@ -643,11 +767,12 @@ public final class PostgresStore<State: StoreState> {
                     throw StoreError.damaged(file: "model_lifecycle_head", offset: 0, reason: "the head row is missing")
                 }
                 // The row lock is held: no other writer or compaction runs until this one ends.
-                if snapPos > position {
+                if snapPos > position || mustReload {
                     _ = try loadWhole(c)
+                    mustReload = false
                 } else {
                     try applyNewerText(rows, positionColumn: 2, recordColumn: 3)
-                    if position < next - 1 {
+                    if position < next - Int64(step) {
                         // The statement's snapshot predates the lock wait: read what the writer
                         // before this one committed.
                         let more = try c.execute(
@@ -656,10 +781,10 @@ public final class PostgresStore<State: StoreState> {
                         try applyNewer(more, positionColumn: 0, recordColumn: 1)
                     }
                 }
-                guard position == next - 1 else {
+                guard position == next - Int64(step) else {
                     throw StoreError.damaged(
                         file: "model_lifecycle_log", offset: Int(position),
-                        reason: "the log ends at position \(position), the head names \(next - 1)")
+                        reason: "the log ends at position \(position), the head names \(next - Int64(step))")
                 }
                 return (c, next)
             } catch let e as PostgresConnection.Failure {
@@ -706,6 +831,7 @@ public final class PostgresStore<State: StoreState> {
 
     /// Writes the state as a new snapshot generation and trims the log, in one transaction.
     public func compact() throws(StoreError) {
+        if grouping { throw .unavailable(reason: "a group of writes is open; compaction waits for it") }
         guard mode != .verify else { throw .readOnly(reason: "verify opens the store read-only") }
         let c = try begin()
         do {

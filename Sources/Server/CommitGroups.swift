@@ -1,0 +1,51 @@
+import JSONRPC
+
+/// Group commit as the runtime drives it: payloads queued one behind another (pipelined, or the
+/// requests of one batch) are handled between `begin` and `end`, and their answers leave only
+/// once `end` has made every write among them durable (one fsync, one database commit). Each
+/// request is still its own transaction, run on the state with the ones before it.
+public struct CommitGroups: Sendable {
+    /// Starts a group (`Platform.beginGroup`).
+    public var begin: @Sendable () -> Void
+    /// Ends it: nil when every write is durable, else why the group was not committed.
+    public var end: @Sendable () -> String?
+
+    /// Groups driven by `begin` and `end`.
+    public init(begin: @escaping @Sendable () -> Void, end: @escaping @Sendable () -> String?) {
+        self.begin = begin
+        self.end = end
+    }
+
+    /// Messages in one group, at most (the answers held in memory meanwhile).
+    public static let maxMessages = 1000
+    /// Milliseconds a group keeps taking queued messages before it is committed (a bound on how
+    /// long an answer waits for the ones queued after it).
+    public static let maxMillis: Int64 = 20
+
+    /// Methods that change the session (or end it) are handled on their own, outside groups.
+    static let sessionMethods: Set<String> = ["initialize", "initialized", "shutdown", "exit"]
+
+    /// Whether `payload` may be handled inside a group: it neither changes the session nor asks
+    /// for progress (which must reach the client while the request runs, not after the group).
+    public static func mayJoin(_ payload: IncomingPayload) -> Bool {
+        switch payload {
+        case .unreadable: return true
+        case .single(let m): return mayJoin(m)
+        case .batch(let ms): return ms.allSatisfy(mayJoin)
+        }
+    }
+
+    private static func mayJoin(_ message: IncomingMessage) -> Bool {
+        switch message {
+        case .request(let r): return !sessionMethods.contains(r.method) && r.params?["workDoneToken"] == nil
+        case .notification(let n): return !sessionMethods.contains(n.method)
+        case .response, .invalid: return true
+        }
+    }
+
+    /// Whether one item alone is worth a group: a batch of several requests.
+    static func holdsSeveral(_ item: StdioRuntime.InboxItem) -> Bool {
+        guard case .payload(.batch(let ms)) = item else { return false }
+        return ms.count >= 2
+    }
+}
