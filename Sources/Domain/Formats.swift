@@ -55,6 +55,25 @@ public enum Formats {
         return (Int64(day) * 86_400 + Int64(hh * 3600 + mm * 60 + ss)) * 1000 + Int64(millis)
     }
 
+    /// Milliseconds since the epoch of an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, an optional
+    /// fraction, then `Z` or an offset `±HH:MM` (`T` and `Z` in either case); nil for anything else.
+    public static func parseRFC3339(_ s: String) -> Int64? {
+        var u = Array(s.utf8).map { $0 == UInt8(ascii: "t") ? UInt8(ascii: "T") : $0 }
+        if u.last == UInt8(ascii: "z") { u[u.count - 1] = UInt8(ascii: "Z") }
+        var offsetMinutes = 0
+        if u.count >= 25, u[u.count - 3] == UInt8(ascii: ":"),
+            u[u.count - 6] == UInt8(ascii: "+") || u[u.count - 6] == UInt8(ascii: "-")
+        {
+            guard let oh = digits(u, u.count - 5, 2), let om = digits(u, u.count - 2, 2), oh < 24, om < 60 else {
+                return nil
+            }
+            offsetMinutes = (oh * 60 + om) * (u[u.count - 6] == UInt8(ascii: "-") ? -1 : 1)
+            u = Array(u[0..<(u.count - 6)]) + [UInt8(ascii: "Z")]
+        }
+        guard let utc = parseTimestamp(String(decoding: u, as: UTF8.self)) else { return nil }
+        return utc - Int64(offsetMinutes) * 60_000
+    }
+
     /// `YYYY-MM-DD` for days since the epoch.
     public static func formatDate(_ days: Int) -> String {
         let (y, m, d) = civilFromDays(days)

@@ -69,6 +69,13 @@ extension PlatformState {
 extension PlatformState {
     /// The tenant `id`.
     public func tenant(_ id: String) -> Tenant? { tenants[id] }
+
+    /// Whether any entity (of any kind) has this id: an id given from outside (`import`) must be new.
+    public func holdsEntity(id: String) -> Bool {
+        tenants[id] != nil || classifications[id] != nil || providers[id] != nil || models[id] != nil
+            || spaces[id] != nil || configs[id] != nil || templates[id] != nil || collections[id] != nil
+            || migrations[id] != nil || audit[id] != nil
+    }
     /// The model `id`, soft-deleted and migrated ones included.
     public func model(_ id: String) -> Model? { models[id] }
     /// The provider account `id`.

@@ -24,6 +24,8 @@ public enum Command: Equatable {
     case compact(store: String?)
     /// One request, for a person or a shell script.
     case call(CallOptions)
+    /// A platform's inventory from NDJSON, all or nothing.
+    case `import`(ImportOptions)
     /// Seeds a realistic platform and walks through the product over the real protocol.
     case demo(DemoOptions)
     /// The usage text: of one command, or of all (nil).
@@ -68,6 +70,18 @@ public struct CallOptions: Equatable, Sendable {
     /// `--name`: the acting user's display name.
     public var name: String?
     /// The serving options `call` shares (store, catalog, date, window, log level).
+    public var serve = ServeOptions()
+    /// The defaults.
+    public init() {}
+}
+
+/// Options of `import`.
+public struct ImportOptions: Equatable, Sendable {
+    /// The NDJSON file, or `-` for stdin.
+    public var file = "-"
+    /// `--dry-run`: check every line, write nothing.
+    public var dryRun = false
+    /// The serving options `import` shares (store, catalog, date, window).
     public var serve = ServeOptions()
     /// The defaults.
     public init() {}
@@ -139,7 +153,7 @@ public enum CommandLineParser {
     }
 
     static var commands: [AnyCommandDeclaration] {
-        [AnyCommandDeclaration(serve), verify, cleanup, call, demo, compact, openrpc]
+        [AnyCommandDeclaration(serve), verify, cleanup, call, importing, demo, compact, openrpc]
     }
 
     // MARK: the options of serving, shared with call
@@ -269,6 +283,23 @@ public enum CommandLineParser {
                 throw UsageError("--as \(options.role) needs --tenant ID")
             }
             return .call(options)
+        })
+
+    static let importing = AnyCommandDeclaration(
+        CommandDeclaration<ImportOptions>(
+            name: "import", positionals: "FILE|-",
+            summary: "bring a platform's inventory in from NDJSON (one entity a line), all of it or nothing",
+            options: [
+                .flag("--dry-run", "check every line against the store, write nothing") { $0.dryRun = true }
+            ] + [storeOption, catalogOption, todayOption, windowOption].map { $0.lifted(\.serve) },
+            start: ImportOptions()
+        ) { (o, positional) throws(UsageError) in
+            guard positional.count == 1, let file = positional.first else {
+                throw UsageError("import takes one FILE (or - for stdin; got \(positional.count) arguments)")
+            }
+            var options = o
+            options.file = file
+            return .import(options)
         })
 
     static let demo = AnyCommandDeclaration(

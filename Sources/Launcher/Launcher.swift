@@ -45,6 +45,8 @@ public enum Launcher {
             return compact(store)
         case .call(let options):
             return CallCommand.run(options)
+        case .import(let options):
+            return ImportCommand.run(options)
         case .demo(let options):
             return Demo.run(options)
         }
@@ -86,6 +88,12 @@ public enum Launcher {
         do { store = try openPlatformStore(location, mode: mode, environment: env) } catch {
             return .failure(StartupFailure(exitCode: ExitCode.storeUnavailable.rawValue, message: storeFailure(error)))
         }
+        return openPlatform(options, store: store)
+    }
+
+    /// The platform of a serving process over `store`: the catalog found and the calendar set.
+    static func openPlatform(_ options: ServeOptions, store: any PlatformStore) -> Result<Platform, StartupFailure> {
+        let env = ProcessInfo.processInfo.environment
         let source = CatalogLoader.discover(flag: options.catalog, environment: env)
         var catalog = Catalog()
         if let path = source.path {

@@ -99,6 +99,14 @@ public final class MessageProcessor: @unchecked Sendable {
         }
     }
 
+    /// Runs one request in-process as if it had arrived (session rules, authorization, params
+    /// validation, the handler), without framing or an answer: for the command-line tools that
+    /// drive the handlers (`import`).
+    public func call(_ request: Request) -> Result<JSONValue, ServerError> {
+        defer { cancellation.finish(request.id) }
+        return runRequest(request)
+    }
+
     /// Answers a body that the framing layer skipped (id null: the body was never read).
     public func process(rejected: RejectedBody) {
         let error: ResponseError

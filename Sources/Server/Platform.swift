@@ -66,8 +66,22 @@ public final class Platform: @unchecked Sendable {
         return Millis(ts.tv_sec) * 1000 + Millis(ts.tv_nsec / 1_000_000)
     }
 
-    /// The current time in milliseconds since the epoch (UTC).
-    public var now: Millis { clock() }
+    /// The current time in milliseconds since the epoch (UTC), or the time `import` pins for a line.
+    public var now: Millis { pinnedNow ?? clock() }
+
+    /// Set by `import` for one line: the time it happened (a question's `at`).
+    public var pinnedNow: Millis?
+    /// Set by `import` for one line: the id the entity it creates takes (the platform's own id).
+    public var requestedEntityID: String?
+
+    /// The id of an entity being created: the one `import` asked for, else a new one.
+    public func newEntityID() -> String {
+        if let id = requestedEntityID {
+            requestedEntityID = nil
+            return id
+        }
+        return newID()
+    }
 
     /// A new lowercase random (version 4) UUID.
     public func newID() -> String {
@@ -227,6 +241,9 @@ public final class Platform: @unchecked Sendable {
 
     /// Starts a group commit of the requests handled until `endGroup` (see `PlatformStore.beginGroup`).
     public func beginGroup() { store.beginGroup() }
+
+    /// Drops the open group's writes: nothing of them is written (`import --dry-run`, a refused line).
+    public func abandonGroup() { store.abandonGroup() }
 
     /// Makes the group's writes durable together, then compacts if that is due.
     public func endGroup() throws(ServerError) {

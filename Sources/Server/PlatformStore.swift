@@ -40,6 +40,9 @@ public protocol PlatformStore: AnyObject {
     /// store takes no more writes) and the state is as the store holds it: the caller answers the
     /// group's requests again, each on its own.
     func endGroup() throws(ServerError)
+    /// Ends the group without committing it: none of its writes is written, and the state is as
+    /// the store holds it.
+    func abandonGroup()
 }
 
 /// The embedded default: a directory kept by the crash-safe journal store.
@@ -84,6 +87,9 @@ public final class FilePlatformStore: PlatformStore {
     public func endGroup() throws(ServerError) {
         do { try journal.endGroup() } catch { throw .store(error) }
     }
+
+    /// Drops the group's records, unwritten.
+    public func abandonGroup() { journal.abandonGroup() }
 
     /// Appends the transaction `body` returns as one fsync'd journal record, under the write lock.
     public func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
@@ -177,10 +183,19 @@ public final class MemoryPlatformStore: PlatformStore {
 
     /// Nothing is ever deferred.
     public func settle() {}
-    /// Commits apply at once; a group changes nothing.
-    public func beginGroup() {}
+    /// The state before the open group (a copy: the in-memory store is for tests and documentation).
+    private var groupStart: PlatformState?
+    /// Commits apply at once; the state before is kept, should the group be abandoned.
+    public func beginGroup() { groupStart = state }
     /// Nothing to make durable.
-    public func endGroup() throws(ServerError) {}
+    public func endGroup() throws(ServerError) {
+        groupStart = nil
+    }
+    /// Gives back the state from before the group.
+    public func abandonGroup() {
+        if let before = groupStart { state = before }
+        groupStart = nil
+    }
     /// Never reloaded.
     public var reloads: Int { 0 }
     /// Nothing to compact.

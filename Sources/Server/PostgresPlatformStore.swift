@@ -39,6 +39,9 @@ public final class PostgresPlatformStore: OptimisticPlatformStore {
         do { try database.endGroup() } catch { throw .store(error) }
     }
 
+    /// Rolls the group's transaction back.
+    public func abandonGroup() { database.abandonGroup() }
+
     /// One transaction: serialized with every writer on every host, durable before it returns.
     public func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
         do {

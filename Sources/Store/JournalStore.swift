@@ -438,6 +438,21 @@ public final class JournalStore<State: StoreState> {
         }
     }
 
+    /// Ends the group without writing it: its records are dropped, the state is read again from
+    /// the files, and the lock is released.
+    public func abandonGroup() {
+        precondition(grouping, "no group was begun")
+        grouping = false
+        let wrote = !staged.isEmpty
+        staged = []
+        stagedRecords = 0
+        if wrote { settleDiscarded() }
+        if groupHoldsLock {
+            groupHoldsLock = false
+            releaseLock(true)
+        }
+    }
+
     /// The state after a failed group: its records are applied in memory but not acknowledged, so
     /// the state is loaded again from the files, as another process would read them.
     private func settleDiscarded() {

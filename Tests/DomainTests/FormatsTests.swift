@@ -23,6 +23,18 @@ final class FormatsTests: XCTestCase {
         }
     }
 
+    func testRFC3339DateTimesWithOffsetsAndFractions() {
+        let utc = Formats.parseTimestamp("2025-06-01T08:00:00Z")!
+        XCTAssertEqual(Formats.parseRFC3339("2025-06-01T08:00:00Z"), utc)
+        XCTAssertEqual(Formats.parseRFC3339("2025-06-01t08:00:00z"), utc)
+        XCTAssertEqual(Formats.parseRFC3339("2025-06-01T10:00:00+02:00"), utc)
+        XCTAssertEqual(Formats.parseRFC3339("2025-06-01T05:30:00.250-02:30"), utc + 250)
+        XCTAssertEqual(Formats.formatTimestamp(-1), "1969-12-31T23:59:59.999Z")
+        for s in ["2025-06-01T08:00:00", "2025-06-01T08:00:00+2:00", "2025-06-01T08:00:00+24:00", "yesterday", ""] {
+            XCTAssertNil(Formats.parseRFC3339(s), s)
+        }
+    }
+
     func testUUIDs() {
         XCTAssertTrue(Formats.isLowercaseUUID("0f8fad5b-d9cb-469f-a165-70867728950e"))
         XCTAssertFalse(Formats.isLowercaseUUID("0F8FAD5B-D9CB-469F-A165-70867728950E"))

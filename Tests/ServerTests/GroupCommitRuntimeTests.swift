@@ -37,6 +37,10 @@ final class GroupCommitRuntimeTests: XCTestCase {
             wrote = false
             groups += 1
         }
+        func abandonGroup() {
+            if let before = beforeGroup { state = before }
+            beforeGroup = nil
+        }
         func endGroup() throws(ServerError) {
             defer { beforeGroup = nil }
             if wrote, failuresLeft > 0, let before = beforeGroup {

@@ -683,27 +683,49 @@ public final class PostgresStore<State: StoreState> {
         logBytes += records.reduce(0) { $0 + $1.count }
     }
 
-    /// The statements that insert a group's records after `after`, move the head and commit.
+    /// The statements that insert a group's records after `after`, move the head and commit: rows
+    /// inline in statements of about `inlineRecordBytes` each (one round trip for a small group),
+    /// a record larger than that as a parameter of its own statement.
     private func commitGroup(
         _ records: [[UInt8]], after: Int64, on c: PostgresConnection, writer: String, notify: String
     ) throws(PostgresConnection.Failure) {
         let last = after + Int64(records.count)
-        let total = records.reduce(0) { $0 + $1.count }
-        if total <= Self.inlineRecordBytes {
-            let rows = records.enumerated().map { i, framed in
-                "(\(after + 1 + Int64(i)), '\\x\(Self.hex(framed))'::bytea, '\(writer)')"
-            }
-            _ = try c.executeScript(
-                "INSERT INTO model_lifecycle_log (position, record, writer) VALUES " + rows.joined(separator: ", ")
-                    + "; UPDATE model_lifecycle_head SET position = \(last) WHERE id = 1; \(notify)COMMIT")
-        } else {
-            for (i, framed) in records.enumerated() {
+        var rows: [String] = []
+        var bytes = 0
+        func insert(_ rows: [String]) -> String {
+            "INSERT INTO model_lifecycle_log (position, record, writer) VALUES " + rows.joined(separator: ", ") + "; "
+        }
+        for (i, framed) in records.enumerated() {
+            let position = after + 1 + Int64(i)
+            if framed.count > Self.inlineRecordBytes {
                 try c.run(
                     "INSERT INTO model_lifecycle_log (position, record, writer) VALUES ($1, $2, $3)",
-                    [.text(String(after + 1 + Int64(i))), .binary(framed), .text(writer)])
+                    [.text(String(position)), .binary(framed), .text(writer)])
+                continue
             }
-            _ = try c.executeScript("UPDATE model_lifecycle_head SET position = \(last) WHERE id = 1; \(notify)COMMIT")
+            if bytes + framed.count > Self.inlineRecordBytes, !rows.isEmpty {
+                _ = try c.executeScript(insert(rows))
+                rows = []
+                bytes = 0
+            }
+            rows.append("(\(position), '\\x\(Self.hex(framed))'::bytea, '\(writer)')")
+            bytes += framed.count
         }
+        _ = try c.executeScript(
+            (rows.isEmpty ? "" : insert(rows))
+                + "UPDATE model_lifecycle_head SET position = \(last) WHERE id = 1; \(notify)COMMIT")
+    }
+
+    /// Ends the group without committing it: rolled back, and the state loaded again.
+    public func abandonGroup() {
+        precondition(grouping, "no group was begun")
+        grouping = false
+        let wrote = !staged.isEmpty
+        staged = []
+        guard let (c, _) = groupTransaction else { return }
+        groupTransaction = nil
+        try? c.run("ROLLBACK")
+        if wrote { discardGroupState() }
     }
 
     /// After a failed group the state holds writes the database does not: load it again.

@@ -26,7 +26,7 @@ enum ClassificationsCreate: MethodDeclaration {
                 throw .domain(.conflict(reason: "a classification named \"\(params.name)\" exists in the tenant"))
             }
             let c = Classification(
-                id: call.platform.newID(), tenantId: call.tenantId, name: params.name, level: params.level)
+                id: call.platform.newEntityID(), tenantId: call.tenantId, name: params.name, level: params.level)
             return (Transaction([.putClassification(c)]), ClassificationView(c))
         }
     }

@@ -68,7 +68,8 @@ extension ConfigurationCreate {
             let space = try state.space(params.spaceId, in: call.tenantId)
             let m = try state.configurationModel(params.completionModelId, in: space, call.platform)
             var c = ConfigItem(
-                kind: kind, id: call.platform.newID(), tenantId: call.tenantId, spaceId: space.id, name: params.name,
+                kind: kind, id: call.platform.newEntityID(), tenantId: call.tenantId, spaceId: space.id,
+                name: params.name,
                 completionModelId: m.id, kwargs: params.kwargs, createdBy: call.actor.userId,
                 createdAt: call.platform.now)
             if let tid = params.transcriptionModelId {

@@ -33,7 +33,7 @@ enum ModelsCreate: MethodDeclaration {
                 throw .domain(.conflict(reason: "provider \(provider.name) already has a model named \"\(name)\""))
             }
             var m = Model(
-                id: call.platform.newID(), tenantId: call.tenantId, kind: params.kind, name: name,
+                id: call.platform.newEntityID(), tenantId: call.tenantId, kind: params.kind, name: name,
                 providerId: provider.id, createdAt: call.platform.now)
             if let entry = call.platform.catalog.lookup(providerType: provider.providerType, name: name) {
                 m.takeCapabilities(from: entry)

@@ -26,7 +26,7 @@ enum ProvidersCreate: MethodDeclaration {
                 throw .domain(.conflict(reason: "a provider named \"\(params.name)\" exists in the tenant"))
             }
             let p = Provider(
-                id: call.platform.newID(), tenantId: call.tenantId, name: params.name,
+                id: call.platform.newEntityID(), tenantId: call.tenantId, name: params.name,
                 providerType: params.providerType)
             return (Transaction([.putProvider(p)]), ProviderView(p))
         }

@@ -69,7 +69,8 @@ enum QuestionsRecord: MethodDeclaration {
             }
             let at = call.platform.now
             let question = Question(
-                id: call.platform.newID(), tenantId: call.tenantId, completionModelId: m.id, assistantId: assistant,
+                id: call.platform.newEntityID(), tenantId: call.tenantId, completionModelId: m.id,
+                assistantId: assistant,
                 appId: app, tokensIn: params.tokensIn, tokensOut: params.tokensOut, at: at)
             return (Transaction([.recordQuestion(modelId: m.id, at: at)]), question)
         }

@@ -25,7 +25,7 @@ enum SpacesCreate: MethodDeclaration {
                 classification = try state.classification(c, in: call.tenantId).id
             }
             let s = Space(
-                id: call.platform.newID(), tenantId: call.tenantId, name: params.name,
+                id: call.platform.newEntityID(), tenantId: call.tenantId, name: params.name,
                 securityClassificationId: classification, createdAt: call.platform.now)
             return (Transaction([.putSpace(s)]), SpaceView(s))
         }

@@ -29,7 +29,7 @@ enum TemplatesCreate: MethodDeclaration {
             let m = try state.usableModel(
                 params.completionModelId, as: .completion, in: nil, tenantId: call.tenantId, call.platform)
             let t = Template(
-                id: call.platform.newID(), tenantId: call.tenantId, kind: params.kind, name: params.name,
+                id: call.platform.newEntityID(), tenantId: call.tenantId, kind: params.kind, name: params.name,
                 completionModelId: m.id, kwargs: params.kwargs, createdAt: call.platform.now)
             return (Transaction([.putTemplate(t)]), TemplateView(t))
         }

@@ -25,7 +25,7 @@ enum TenantsCreate: MethodDeclaration {
                 throw .domain(.conflict(reason: "a tenant named \"\(params.name)\" exists"))
             }
             let t = Tenant(
-                id: call.platform.newID(), name: params.name, securityEnabled: params.securityEnabled,
+                id: call.platform.newEntityID(), name: params.name, securityEnabled: params.securityEnabled,
                 createdAt: call.platform.now)
             return (Transaction([.putTenant(t)]), TenantView(t))
         }
