@@ -76,6 +76,7 @@ enum ImportCommand {
                 ]))
         _ = processor.process(.single(.notification(Notification(method: "initialized", params: [:]))))
 
+        platform.discardsResults = true
         let progress = isatty(2) == 1 ? Progress() : nil
         var counts: [String: Int] = [:]
         var lines = 0

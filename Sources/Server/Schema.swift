@@ -171,7 +171,12 @@ extension Schema.StringRule {
         if s.utf8.count > maxBytes {
             return .init(pointer, "must have at most \(maxLength) characters and \(maxBytes) bytes of UTF-8")
         }
-        let length = s.count
+        // Counting graphemes walks the string: a string of at most `maxLength` bytes that is not
+        // empty meets a minimum of one character without it.
+        let utf8Count = s.utf8.count
+        // A UUID (checked above) is ASCII: its bytes are its characters.
+        let length =
+            format == .uuid ? utf8Count : minLength <= 1 && utf8Count <= maxLength ? min(utf8Count, 1) : s.count
         if length < minLength {
             return .init(pointer, minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters")
         }

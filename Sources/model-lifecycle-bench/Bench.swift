@@ -9,6 +9,8 @@ struct Bench {
     let selfPath: String
     let work: String
     let quick: Bool
+    /// `--scale N`: the big-store figures (import) at N times their size.
+    var scale = 1
     /// An administration URI of a PostgreSQL server for the PostgreSQL figures (`--postgres`).
     var postgresURI: String?
     var baselines: Baselines { Baselines(work: work) }
@@ -29,7 +31,8 @@ struct Bench {
             ("throughput", { try $0.throughput() }), ("list", { try $0.list() }), ("migrate", { try $0.migrate() }),
             ("open", { try $0.open() }), ("write", { try $0.write() }), ("scaling", { try $0.scaling() }),
             ("latency", { try $0.latency() }), ("modelcreate", { try $0.modelCreate() }),
-            ("groupcommit", { try $0.groupCommit() }), ("postgres", { try $0.postgres() }),
+            ("groupcommit", { try $0.groupCommit() }), ("import", { try $0.importing() }),
+            ("postgres", { try $0.postgres() }),
         ]
     }
 

@@ -11,13 +11,14 @@ if arguments.first == "echo-server" { exit(EchoServer.run()) }
 if arguments.contains("--help") {
     print(
         """
-        model-lifecycle-bench [--quick] [--binary PATH] [--work DIR] [--only NAME] [--postgres URI]
+        model-lifecycle-bench [--quick] [--scale N] [--binary PATH] [--work DIR] [--only NAME] [--postgres URI]
           Measures the release model-lifecycle binary against baselines run in the same process.
           --quick     smaller data and fewer repetitions (under a minute)
+          --scale     the big-store figures (import) at N times their size (default 1)
           --binary    the server to measure (default: model-lifecycle next to this executable)
           --work      scratch directory (default: $TMPDIR/model-lifecycle-bench)
           --only      run one figure: throughput, list, migrate, open, write, scaling, latency, modelcreate,
-                      groupcommit, postgres
+                      groupcommit, import, postgres
           --postgres  a PostgreSQL administration URI for the postgres figures (default
                       $MODEL_LIFECYCLE_BENCH_POSTGRES; without one they are skipped)
         """)
@@ -39,6 +40,7 @@ let only = option("--only")
 // discovery would date them.
 setenv("MODEL_LIFECYCLE_CATALOG", "none", 1)
 var bench = Bench(binary: binary, selfPath: selfPath.path, work: work, quick: quick)
+bench.scale = option("--scale").flatMap(Int.init).map { max(1, $0) } ?? 1
 bench.postgresURI = option("--postgres") ?? ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_BENCH_POSTGRES"]
 var rows: [Row] = []
 let started = now()

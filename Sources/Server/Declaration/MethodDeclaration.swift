@@ -42,7 +42,8 @@ extension MethodDeclaration {
             name, access, tenantScoped: tenantScoped, summary: summary, params: Params.fields, result: Result.schema,
             errors: errors, runsOptimistically: runsOptimistically
         ) { call throws(ServerError) in
-            try handle(call, try Params(decoding: call.params.object)).json
+            let result = try handle(call, try Params(decoding: call.params.object))
+            return call.platform.discardsResults ? .null : result.json
         }
     }
 }
