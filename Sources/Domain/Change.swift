@@ -2,7 +2,7 @@ import JSONRPC
 
 /// One kind of stored thing.
 public enum EntityKind: String, Sendable, CaseIterable {
-    case tenant, classification, provider, model, space, config, template, migration, audit, meta, collection
+    case tenant, classification, provider, model, space, config, template, migration, audit, meta, collection, plan
 }
 
 /// One change of a transaction. A transaction is applied whole or not at all.
@@ -18,6 +18,7 @@ public enum Change: Sendable, Equatable {
     case putMigration(MigrationEntry)
     case putAudit(AuditEntry)
     case putMeta(StoreMeta)
+    case putPlan(PolicyPlan)
     /// Moves configurations to another model at a time: `completionModelId = to`, `updatedAt =
     /// at`, and assistants' kwargs become `{}`. What migrations committed before `migrateConfigs`;
     /// kept so older journals replay.
@@ -26,7 +27,9 @@ public enum Change: Sendable, Equatable {
     /// moves each, and records each one (with its old kwargs) in the history entry `history`, put
     /// earlier in the same transaction. What a migration commits: a few bytes however many
     /// configurations move. Replaying it on the same state moves the same configurations.
-    case migrateConfigs(from: String, to: String, kinds: [ConfigKind], at: Millis, history: String?)
+    /// With `exceptPinned` (a policy's migration) pinned configurations stay.
+    case migrateConfigs(
+        from: String, to: String, kinds: [ConfigKind], at: Millis, history: String?, exceptPinned: Bool = false)
     /// Moves every app that transcribes with `from` to `to` (`transcriptionModelId = to`,
     /// `updatedAt = at`), recording each in the history entry `history` (put earlier in the same
     /// transaction): what a migration of a transcription model commits.
@@ -54,6 +57,7 @@ public enum Change: Sendable, Equatable {
         case .putMigration(let v): return ["op": "put", "k": "migration", "v": .object(v.record)]
         case .putAudit(let v): return ["op": "put", "k": "audit", "v": .object(v.record)]
         case .putMeta(let v): return ["op": "put", "k": "meta", "v": .object(v.record)]
+        case .putPlan(let v): return ["op": "put", "k": "plan", "v": .object(v.record)]
         case .reserve(let counts):
             return [
                 "op": "reserve",
@@ -65,12 +69,13 @@ public enum Change: Sendable, Equatable {
                 "op": "move", "k": "config", "ids": .array(ids.map { .string($0) }), "to": .string(to),
                 "at": .number(JSONNumber(Int(at))),
             ]
-        case .migrateConfigs(let from, let to, let kinds, let at, let history):
+        case .migrateConfigs(let from, let to, let kinds, let at, let history, let exceptPinned):
             var o: JSONObject = [
                 "op": "migrate", "k": "config", "from": .string(from), "to": .string(to),
                 "kinds": .array(kinds.map { .string($0.rawValue) }), "at": .number(JSONNumber(Int(at))),
             ]
             if let history { o.append("history", .string(history)) }
+            if exceptPinned { o.append("exceptPinned", true) }
             return o
         case .migrateTranscriptions(let from, let to, let at, let history):
             var o: JSONObject = [
@@ -104,6 +109,7 @@ public enum Change: Sendable, Equatable {
             case "migration": self = .putMigration(try MigrationEntry(record: v))
             case "audit": self = .putAudit(try AuditEntry(record: v))
             case "meta": self = .putMeta(try StoreMeta(record: v))
+            case "plan": self = .putPlan(try PolicyPlan(record: v))
             case let k: throw DecodeError("unknown entity kind \(k)")
             }
         case "remove":
@@ -127,7 +133,7 @@ public enum Change: Sendable, Equatable {
             }
             self = .migrateConfigs(
                 from: try r.string("from"), to: try r.string("to"), kinds: kinds, at: try r.int64("at"),
-                history: r.optionalString("history"))
+                history: r.optionalString("history"), exceptPinned: r.bool("exceptPinned"))
         case "reserve":
             var counts: [String: Int] = [:]
             for m in r.objectValue("counts") {

@@ -14,6 +14,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case confirmationRequired(issues: [JSONValue])
     case stalePlan(planHash: String)
     case revertRefused(reason: String)
+    /// A policy plan's preflight no longer matches what was announced (`planHash` is the current one).
+    case planChanged(planId: String, planHash: String)
 
     /// Equal when they are the same error with the same details.
     public static func == (a: DomainError, b: DomainError) -> Bool {
@@ -29,6 +31,7 @@ public enum DomainError: Error, Sendable, Equatable {
         case let (.confirmationRequired(a), .confirmationRequired(b)): return a == b
         case let (.stalePlan(a), .stalePlan(b)): return a == b
         case let (.revertRefused(a), .revertRefused(b)): return a == b
+        case let (.planChanged(a, x), .planChanged(b, y)): return a == b && x == y
         default: return false
         }
     }

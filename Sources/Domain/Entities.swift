@@ -17,6 +17,8 @@ public struct Tenant: Sendable, Equatable {
     /// Kinds whose default model the tenant lost (soft-deleted, or retired by a migration whose
     /// target could not serve as the default) and has not set again: its admins hear of it.
     public var defaultsLost: [ModelKind] = []
+    /// The tenant's lifecycle policy (off unless an admin set one).
+    public var policy = LifecyclePolicy()
     /// Creates a tenant from its fields.
     public init(id: String, name: String, securityEnabled: Bool, createdAt: Millis) {
         self.id = id
@@ -203,6 +205,8 @@ public struct ConfigItem: Sendable, Equatable {
     /// The transcription model an app uses for speech, or nil (apps only); a migration of that
     /// model repoints it to the target.
     public var transcriptionModelId: String?
+    /// Whether no lifecycle policy may move it (it is listed as kept by the policy's plans).
+    public var lifecyclePinned = false
     /// The `userId` of the actor that created it.
     public var createdBy: String
     /// When the item was created.

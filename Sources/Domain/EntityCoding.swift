@@ -10,6 +10,7 @@ extension Tenant {
             "createdAt": .number(JSONNumber(Int(createdAt))),
         ]
         if !defaultsLost.isEmpty { o.append("defaultsLost", .array(defaultsLost.map { .string($0.rawValue) })) }
+        if policy != LifecyclePolicy() { o.append("policy", .object(policy.json)) }
         return o
     }
     init(record o: JSONObject) throws(DecodeError) {
@@ -18,6 +19,7 @@ extension Tenant {
             id: try r.string("id"), name: try r.string("name"), securityEnabled: r.bool("securityEnabled"),
             createdAt: try r.int64("createdAt"))
         defaultsLost = r.strings("defaultsLost").compactMap(ModelKind.init(rawValue:))
+        if let p = o["policy"]?.objectValue { policy = LifecyclePolicy(record: p) }
     }
 }
 
@@ -135,6 +137,7 @@ extension ConfigItem {
             "updatedAt": .number(JSONNumber(Int(updatedAt))),
         ]
         o.appendIfPresent("transcriptionModelId", transcriptionModelId)
+        if lifecyclePinned { o.append("lifecyclePinned", true) }
         return o
     }
     init(record o: JSONObject) throws(DecodeError) {
@@ -147,6 +150,7 @@ extension ConfigItem {
             createdBy: try r.string("createdBy"), createdAt: try r.int64("createdAt"))
         updatedAt = try r.int64("updatedAt")
         transcriptionModelId = r.optionalString("transcriptionModelId")
+        lifecyclePinned = r.bool("lifecyclePinned")
     }
 }
 

@@ -6,16 +6,32 @@ public struct Initiator: Sendable, Equatable {
     public var userId: String
     /// The actor's display name, or nil when the actor has none.
     public var name: String?
+    /// The lifecycle policy plan that ran it, when a policy (not a person) started it.
+    public var planId: String?
     /// Snapshots an actor.
     public init(userId: String, name: String?) {
         self.userId = userId
         self.name = name
     }
-    /// The `{userId, name}` object that history and audit entries show (`name` is `null` when absent).
-    public var json: JSONValue { ["userId": .string(userId), "name": .optionalString(name)] }
+    /// A tenant's lifecycle policy, running plan `planId`.
+    public static func policy(planId: String) -> Initiator {
+        var i = Initiator(userId: "policy", name: "lifecycle policy")
+        i.planId = planId
+        return i
+    }
+    /// The `{userId, name, kind, planId}` object that history and audit entries show (`name` is
+    /// `null` when absent; `kind` is `user` or `policy`, `planId` the policy's plan or null).
+    public var json: JSONValue {
+        [
+            "userId": .string(userId), "name": .optionalString(name),
+            "kind": .string(planId == nil ? "user" : "policy"),
+            "planId": .optionalString(planId),
+        ]
+    }
     init(json o: JSONObject) {
         userId = o["userId"]?.stringValue ?? ""
         name = o["name"]?.stringValue
+        planId = o["planId"]?.stringValue
     }
 }
 
@@ -106,6 +122,8 @@ public struct MigrationEntry: Sendable, Equatable {
     public var overriddenBlockers: [String] = []
     /// Why the blockers were passed.
     public var overrideReason: String?
+    /// The last day (since the epoch) `migration/revert` accepts it (a policy's migration); nil: no limit.
+    public var undoUntilDay: Int?
 
     /// Creates an entry without undo data, `revertedBy` or `relatedMigrationId`.
     public init(
@@ -191,6 +209,7 @@ public struct MigrationEntry: Sendable, Equatable {
             o.append("overriddenBlockers", .array(overriddenBlockers.map { .string($0) }))
         }
         o.appendIfPresent("overrideReason", overrideReason)
+        o.appendIfPresent("undoUntilDay", undoUntilDay)
         return o
     }
 
@@ -213,6 +232,7 @@ public struct MigrationEntry: Sendable, Equatable {
             completedAt: try r.int64("completedAt"))
         if let rb = o["revertedBy"]?.objectValue { revertedBy = Initiator(json: rb) }
         relatedMigrationId = r.optionalString("relatedMigrationId")
+        undoUntilDay = r.optionalInt("undoUntilDay")
         if let moves = o["moves"]?.arrayValue {
             var kwargs: [String: JSONObject] = [:]
             for m in o["oldKwargs"]?.objectValue ?? [:] { kwargs[m.key] = m.value.objectValue }

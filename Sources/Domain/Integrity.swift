@@ -24,15 +24,16 @@ extension PlatformState {
                 case .config: overlay.configs[id] = .some(nil)
                 case .template: overlay.templates[id] = .some(nil)
                 case .collection: overlay.collections[id] = .some(nil)
-                case .migration, .audit, .meta: break
+                case .migration, .audit, .meta, .plan: break
                 }
             case .moveConfigs(let ids, let to, _):
                 overlay.moves.append((ids, to))
-            case .migrateConfigs(let from, let to, let kinds, _, _):
+            case .migrateConfigs(let from, let to, let kinds, _, _, _):
                 overlay.migrations.append((from, to, kinds))
             case .migrateTranscriptions(let from, let to, _, _):
                 overlay.transcriptionMigrations.append((from, to))
-            case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta, .reserve: break
+            // Plans, like history, name models that may be gone since.
+            case .recordQuestion, .purgeQuestions, .putMigration, .putAudit, .putMeta, .putPlan, .reserve: break
             }
         }
         func tenant(_ id: String) -> Bool { (overlay.tenants[id] ?? tenants[id]) != nil }

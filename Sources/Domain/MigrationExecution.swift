@@ -44,7 +44,9 @@ extension MigrationPlan {
             out.changes.append(.migrateTranscriptions(from: sourceId, to: targetId, at: now, history: historyId))
         } else if configCount > 0 {
             out.changes.append(
-                .migrateConfigs(from: sourceId, to: targetId, kinds: configKinds, at: now, history: historyId))
+                .migrateConfigs(
+                    from: sourceId, to: targetId, kinds: configKinds, at: now, history: historyId,
+                    exceptPinned: keepsPinned && !keptPinned.isEmpty))
         }
         var movedTemplateIds = Set<String>()
         for var t in templatesToMove {

@@ -76,6 +76,10 @@ public struct MigrationPlan: Sendable {
     /// For a transcription model: the apps that transcribe with it and would move (with `apps`
     /// selected), sorted; empty otherwise.
     public var transcribingApps: [String] = []
+    /// Whether pinned configurations stay where they are (a lifecycle policy's plan).
+    public var keepsPinned = false
+    /// The pinned configurations on the source that stay (with `keepsPinned`), sorted.
+    public var keptPinned: [String] = []
     /// 32 hex digits digesting the selection, both models' relevant state and everything that would move;
     /// `migration/execute` refuses with `stale_plan` when its `expectedPlanHash` differs.
     public var planHash: String
@@ -127,7 +131,8 @@ public enum MigrationPlanner {
     /// (blockers, warnings, info; each in table order) and the plan hash. Reads per-model usage summaries, so its cost
     /// does not grow with the number of configurations that move.
     public static func plan(
-        state: PlatformState, source: ModelFacts, target: ModelFacts, entityTypes: [MigrationEntityType]
+        state: PlatformState, source: ModelFacts, target: ModelFacts, entityTypes: [MigrationEntityType],
+        keepingPinned: Bool = false
     ) -> MigrationPlan {
         let types = Set(entityTypes)
         let s = source.model
@@ -153,6 +158,22 @@ public enum MigrationPlanner {
                 .sorted()
             counts[1] = transcribing.count
             for id in transcribing { if let c = state.configs[id] { holdingSpaces.insert(c.spaceId) } }
+        }
+        // A policy leaves pinned configurations where they are (one pass over the source's, only then).
+        var kept: [String] = []
+        var pinnedTranscribing = false
+        if keepingPinned {
+            for id in state.configsByModel[s.id] ?? [] {
+                guard let c = state.configs[id], c.lifecyclePinned, c.tenantId == s.tenantId, kinds.contains(c.kind)
+                else { continue }
+                kept.append(id)
+                counts[ConfigUsage.slot(of: c.kind)] -= 1
+            }
+            for id in transcribing where state.configs[id]?.lifecyclePinned == true {
+                kept.append(id)
+                pinnedTranscribing = true
+            }
+            kept.sort()
         }
         var templates: [Template] = []
         for id in state.templatesByModel[s.id] ?? [] {
@@ -276,12 +297,21 @@ public enum MigrationPlanner {
             }
         }
 
+        if pinnedTranscribing {
+            blockers.append(
+                issue(
+                    "pinned_transcription", .blocker,
+                    "Pinned apps transcribe with \(s.name): a policy does not move a transcription model's apps "
+                        + "while some are pinned; move them by hand", ["kept": .array(kept.map { .string($0) })]))
+        }
         var plan = MigrationPlan(
             source: source, target: target, entityTypes: MigrationEntityType.allCases.filter { types.contains($0) },
             issues: blockers + warnings + infos, configKinds: kinds, configCounts: counts,
             templatesToMove: templates, sourceLinksToRemove: linksToRemove, spacesGainingTarget: gaining,
             questionsKept: state.questionTimes[s.id]?.count ?? 0, planHash: "")
         plan.transcribingApps = transcribing
+        plan.keepsPinned = keepingPinned
+        plan.keptPinned = kept
         plan.configDigest = usage.digest(of: slots)
         plan.planHash = hash(
             plan, state: state, involved: involved.sorted(), tenantSecured: tenant?.securityEnabled ?? false)
@@ -310,6 +340,8 @@ public enum MigrationPlanner {
         h.add("v1", p.entityTypes.map(\.rawValue).joined(separator: ","), tenantSecured)
         facts(p.source)
         facts(p.target)
+        // A policy's plan changes when what it keeps changes (pinning adds to the list).
+        if p.keepsPinned { h.add("kept", p.keptPinned.joined(separator: ","), true) }
         for id in p.transcribingApps {
             guard let c = state.configs[id] else { continue }
             h.add("ta", id, c.spaceId, String(c.updatedAt))

@@ -7,7 +7,7 @@ extension PlatformState {
     public func mayChangeLifecycleNotices(_ tx: Transaction) -> Bool {
         tx.changes.contains { change in
             switch change {
-            case .putModel, .putProvider, .moveConfigs, .migrateConfigs, .migrateTranscriptions:
+            case .putModel, .putProvider, .moveConfigs, .migrateConfigs, .migrateTranscriptions, .putPlan:
                 return true
             case .putConfig(let c):
                 guard let before = configuration(c.id) else { return true }

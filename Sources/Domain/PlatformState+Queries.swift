@@ -74,7 +74,7 @@ extension PlatformState {
     public func holdsEntity(id: String) -> Bool {
         tenants[id] != nil || classifications[id] != nil || providers[id] != nil || models[id] != nil
             || spaces[id] != nil || configs[id] != nil || templates[id] != nil || collections[id] != nil
-            || migrations[id] != nil || audit[id] != nil
+            || migrations[id] != nil || audit[id] != nil || plans[id] != nil
     }
     /// The model `id`, soft-deleted and migrated ones included.
     public func model(_ id: String) -> Model? { models[id] }
@@ -98,6 +98,17 @@ extension PlatformState {
     public func collectionCount(inSpace spaceId: String) -> Int { collectionsBySpace[spaceId]?.count ?? 0 }
     /// The migration history entry `id`.
     public func migration(_ id: String) -> MigrationEntry? { migrations[id] }
+    /// A lifecycle policy plan.
+    public func plan(_ id: String) -> PolicyPlan? { plans[id] }
+    /// A tenant's plan ids, oldest first.
+    public func planIDs(ofTenant tenantId: String) -> [String] { plansByTenant[tenantId] ?? [] }
+    /// The tenant's open plan for a source model, if any.
+    public func openPlan(ofTenant tenantId: String, source: String) -> PolicyPlan? {
+        for id in (plansByTenant[tenantId] ?? []).reversed() {
+            if let p = plans[id], p.sourceModelId == source, p.isOpen { return p }
+        }
+        return nil
+    }
     /// The audit entry `id`.
     public func auditEntry(_ id: String) -> AuditEntry? { audit[id] }
     /// The provider type of a model's provider, or nil when the provider is gone.

@@ -30,6 +30,10 @@ public struct PlatformState: Sendable {
     private(set) var audit: [String: AuditEntry] = [:]
     /// Audit ids per tenant, oldest first.
     private(set) var auditByTenant: [String: [String]] = [:]
+    /// Lifecycle policy plans by id.
+    private(set) var plans: [String: PolicyPlan] = [:]
+    /// Plan ids per tenant, oldest first.
+    private(set) var plansByTenant: [String: [String]] = [:]
     /// The store's own facts (creation time, last cleanup); nil until a serving process set them.
     public private(set) var meta: StoreMeta?
     /// Question timestamps per model (questions are counted and purged, never read back one by one).
@@ -140,6 +144,9 @@ public struct PlatformState: Sendable {
             if audit[e.id] == nil { auditByTenant[e.tenantId, default: []].append(e.id) }
             audit[e.id] = e
         case .putMeta(let m): meta = m
+        case .putPlan(let p):
+            if plans[p.id] == nil { plansByTenant[p.tenantId, default: []].append(p.id) }
+            plans[p.id] = p
         case .reserve(let counts):
             configs.reserveCapacity(configs.count + (counts["configs"] ?? 0))
             models.reserveCapacity(models.count + (counts["models"] ?? 0))
@@ -157,8 +164,8 @@ public struct PlatformState: Sendable {
             move(ids, to: to, at: at)
         case .migrateTranscriptions(let from, let to, let at, let history):
             migrateTranscriptions(from: from, to: to, at: at, history: history)
-        case .migrateConfigs(let from, let to, let kinds, let at, let history):
-            migrate(from: from, to: to, kinds: kinds, at: at, history: history)
+        case .migrateConfigs(let from, let to, let kinds, let at, let history, let exceptPinned):
+            migrate(from: from, to: to, kinds: kinds, at: at, history: history, exceptPinned: exceptPinned)
         case .remove(let kind, let id):
             remove(kind, id)
         case .recordQuestion(let m, let at):
@@ -196,7 +203,9 @@ public struct PlatformState: Sendable {
     ///
     /// One pass, each configuration updated in place (`inout` through the table: no copy of the
     /// entity), the usage summaries of both models taken out of their table while they change.
-    private mutating func migrate(from: String, to: String, kinds: [ConfigKind], at: Millis, history: String?) {
+    private mutating func migrate(
+        from: String, to: String, kinds: [ConfigKind], at: Millis, history: String?, exceptPinned: Bool
+    ) {
         guard from != to, let ids = configsByModel[from], !ids.isEmpty else { return }
         let wanted = [kinds.contains(.assistant), kinds.contains(.app), kinds.contains(.service)]
         let recording = history.map { migrations[$0] != nil } ?? false
@@ -211,7 +220,7 @@ public struct PlatformState: Sendable {
         let typeNames = [ConfigKind.assistant, .app, .service].map(\.entityType)  // built once, not per entity
         func step(_ c: inout ConfigItem) -> Bool {
             let k = ConfigUsage.slot(of: c.kind)
-            guard wanted[k] else { return false }
+            guard wanted[k], !(exceptPinned && c.lifecyclePinned) else { return false }
             if recording {
                 recorded[k].append(
                     MovedEntity(
@@ -327,6 +336,9 @@ public struct PlatformState: Sendable {
             guard let e = audit.removeValue(forKey: id) else { return }
             auditByTenant[e.tenantId]?.removeAll { $0 == id }
         case .meta: meta = nil
+        case .plan:
+            guard let p = plans.removeValue(forKey: id) else { return }
+            plansByTenant[p.tenantId]?.removeAll { $0 == id }
         }
     }
 
@@ -363,6 +375,9 @@ public struct PlatformState: Sendable {
         }
         for ids in auditByTenant.keys.sorted().map({ auditByTenant[$0]! }) {
             for id in ids { add(.putAudit(audit[id]!)) }
+        }
+        for ids in plansByTenant.keys.sorted().map({ plansByTenant[$0]! }) {
+            for id in ids { add(.putPlan(plans[id]!)) }
         }
         if let meta { add(.putMeta(meta)) }
         if !current.isEmpty { out.append(current) }

@@ -48,6 +48,8 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, CustomStringConve
     public static let stalePlan = ErrorCode(rawValue: 1022)
     /// 1023 `revert_refused`: the migration cannot be reverted (`data.reason`).
     public static let revertRefused = ErrorCode(rawValue: 1023)
+    /// 1024 `plan_changed`: a lifecycle policy plan's preflight moved since it was announced (`data.planHash`).
+    public static let planChanged = ErrorCode(rawValue: 1024)
     /// 1030 `store_unavailable`: the store cannot serve the request (lock timeout, failed or refused write).
     public static let storeUnavailable = ErrorCode(rawValue: 1030)
 

@@ -26,6 +26,8 @@ public enum Command: Equatable {
     case call(CallOptions)
     /// A platform's inventory from NDJSON, all or nothing.
     case `import`(ImportOptions)
+    /// One evaluation of every tenant's lifecycle policy (for cron).
+    case tick(TickOptions)
     /// Seeds a realistic platform and walks through the product over the real protocol.
     case demo(DemoOptions)
     /// The usage text: of one command, or of all (nil).
@@ -82,6 +84,16 @@ public struct ImportOptions: Equatable, Sendable {
     /// `--dry-run`: check every line, write nothing.
     public var dryRun = false
     /// The serving options `import` shares (store, catalog, date, window).
+    public var serve = ServeOptions()
+    /// The defaults.
+    public init() {}
+}
+
+/// Options of `tick`.
+public struct TickOptions: Equatable, Sendable {
+    /// `--dry-run`: report what would be planned, write nothing.
+    public var dryRun = false
+    /// The serving options `tick` shares (store, catalog, date, window).
     public var serve = ServeOptions()
     /// The defaults.
     public init() {}
@@ -153,7 +165,7 @@ public enum CommandLineParser {
     }
 
     static var commands: [AnyCommandDeclaration] {
-        [AnyCommandDeclaration(serve), verify, cleanup, call, importing, demo, compact, openrpc]
+        [AnyCommandDeclaration(serve), verify, cleanup, tick, call, importing, demo, compact, openrpc]
     }
 
     // MARK: the options of serving, shared with call
@@ -283,6 +295,19 @@ public enum CommandLineParser {
                 throw UsageError("--as \(options.role) needs --tenant ID")
             }
             return .call(options)
+        })
+
+    static let tick = AnyCommandDeclaration(
+        CommandDeclaration<TickOptions>(
+            name: "tick", positionals: "",
+            summary: "evaluate every tenant's lifecycle policy once (for cron or a systemd timer); prints the actions",
+            options: [
+                .flag("--dry-run", "report what would be planned, write nothing") { $0.dryRun = true }
+            ] + [storeOption, catalogOption, todayOption, windowOption].map { $0.lifted(\.serve) },
+            start: TickOptions()
+        ) { (o, positional) throws(UsageError) in
+            try noArguments(positional)
+            return .tick(o)
         })
 
     static let importing = AnyCommandDeclaration(

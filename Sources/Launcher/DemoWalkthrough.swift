@@ -242,6 +242,33 @@ struct Walkthrough {
         expect(
             entry?["fromModelId"] == .null && entry?["fromModelName"]?.stringValue == demo.retiringName,
             "history outlives the model, names snapshotted")
+        section("A lifecycle policy moves another tenant off its retiring models by itself")
+        let globex: JSONValue = .string(demo.globex)
+        let policy = show(
+            root, "policies/set",
+            [
+                "tenantId": globex, "mode": "auto", "trigger": "retiring", "leadDays": 90, "target": "best",
+                "noticeDays": 0, "undoDays": 30,
+                "allowWarnings": [
+                    "target_retiring", "lower_token_limit", "different_family", "lacks_vision", "lacks_reasoning",
+                    "lacks_tool_calling",
+                ],
+            ])
+        answer([
+            "policy: \(policy["result"]?["mode"]?.stringValue ?? "?"), \(policy["result"]?["trigger"]?.stringValue ?? "?") "
+                + "\(policy["result"]?["leadDays"]?.description ?? "?") days ahead, notice \(policy["result"]?["noticeDays"]?.description ?? "?") days"
+        ])
+        let tick = show(root, "lifecycle/tick", [:])
+        let actions = tick["result"]?["actions"]?.arrayValue ?? []
+        answer(
+            actions.prefix(8).map {
+                "\(pad($0["action"]?.stringValue ?? "", 18)) plan \($0["planId"]?.stringValue?.prefix(8) ?? "")  "
+                    + ($0["reason"]?.stringValue ?? "")
+            })
+        expect(actions.contains { $0["action"] == "announced" }, "the policy announces its plans")
+        expect(
+            actions.contains { $0["action"] == "executed" },
+            "a due, warning-free (or allowed) plan runs as an ordinary, revertible migration")
         let audit = show(admin, "audit/list", ["limit": 10])
         answer(
             (audit["result"]?["items"]?.arrayValue ?? []).prefix(6).map {

@@ -47,6 +47,8 @@ public enum Launcher {
             return CallCommand.run(options)
         case .import(let options):
             return ImportCommand.run(options)
+        case .tick(let options):
+            return TickCommand.run(options)
         case .demo(let options):
             return Demo.run(options)
         }
@@ -361,10 +363,25 @@ public enum Launcher {
                 log.warning("scheduled cleanup failed, will retry: \(ErrorMapping.responseError(for: error).message)")
             }
         }
+        // The tenants' lifecycle policies, evaluated hourly ($MODEL_LIFECYCLE_POLICY_SECONDS).
+        let policySeconds = Int(ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_POLICY_SECONDS"] ?? "") ?? 3600
+        let scheduledPolicies: @Sendable () -> Void = {
+            do throws(ServerError) {
+                if let n = try ScheduledPolicies.runIfDue(platform: platform, everySeconds: policySeconds), n > 0 {
+                    log.info("lifecycle policies: \(n) plan actions")
+                }
+            } catch {
+                log.warning("lifecycle policies failed, will retry: \(ErrorMapping.responseError(for: error).message)")
+            }
+        }
+        let cleanupScheduled = platform.cleanupSchedule != .off
         let watchStore = (platform.store as? PostgresPlatformStore)?.commitWatch(log: log)
         let extensions = StdioRuntime.Extensions(
             actorValidator: DomainMethods.actorValidator(platform: platform), afterInitialized: notices,
-            periodic: platform.cleanupSchedule == .off ? nil : scheduledCleanup,
+            periodic: {
+                if cleanupScheduled { scheduledCleanup() }
+                scheduledPolicies()
+            },
             periodicInterval: tickSeconds,
             idle: { platform.store.settle() },
             watchStore: watchStore,

@@ -16,7 +16,7 @@ public enum DomainMethods {
         ClassificationsDelete.self,
         ProvidersCreate.self, ProvidersGet.self, ProvidersList.self, ProvidersUpdate.self, ProvidersDelete.self,
         CatalogInfo.self, CatalogLookup.self, CatalogReload.self,
-        LifecycleCleanup.self, LifecycleStatus.self,
+        LifecycleCleanup.self, LifecycleStatus.self, LifecycleTick.self,
         SpacesCreate.self, SpacesGet.self, SpacesList.self, SpacesUpdate.self, SpacesDelete.self,
         SpacesEnableModel.self, SpacesDisableModel.self,
         AssistantsCreate.self, AssistantsGet.self, AssistantsList.self, AssistantsUpdate.self, AssistantsDelete.self,
@@ -32,6 +32,7 @@ public enum DomainMethods {
         MigrationValidate.self, MigrationExecute.self, MigrationExecuteFleet.self, MigrationRevert.self,
         MigrationHistory.self,
         ModelsSuggestReplacement.self,
+        PoliciesGet.self, PoliciesSet.self, PoliciesPlans.self, PoliciesApprove.self, PoliciesReject.self,
         AuditList.self,
     ]
 

@@ -20,6 +20,16 @@ public enum LifecycleNotice {
             guard life.status == .retiring || life.status == .deprecated else { continue }
             let active = ModelReferences.of(m.id, in: state).activeCount
             guard active > 0 else { continue }
+            // A lifecycle policy's open plan for the model: announced until it runs (a changed plan
+            // is a new one, so the notice changes and is sent again).
+            let planned: JSONValue =
+                state.openPlan(ofTenant: tenantId, source: m.id).map { p in
+                    [
+                        "planId": .string(p.id), "targetModelId": .optionalString(p.targetModelId),
+                        "status": .string(p.status.rawValue), "dueAt": .string(Formats.formatDate(p.dueDay)),
+                        "impact": p.impact,
+                    ]
+                } ?? .null
             models.append(
                 (
                     m.name + "\u{0}" + m.id,
@@ -27,7 +37,7 @@ public enum LifecycleNotice {
                         "id": .string(m.id), "name": .string(m.name), "status": .string(life.status.rawValue),
                         "deprecationDate": .optionalString(life.entry?.deprecationDate),
                         "successorModel": .optionalString(life.entry?.successorModel),
-                        "activeReferences": .int(active),
+                        "activeReferences": .int(active), "plannedMigration": planned,
                     ]
                 ))
         }
@@ -54,6 +64,15 @@ public enum LifecycleNotice {
                         .required("deprecationDate", .nullable(.date)),
                         .required("successorModel", .nullable(.string())),
                         .required("activeReferences", .integer(min: 1)),
+                        .required(
+                            "plannedMigration",
+                            .nullable(
+                                .object([
+                                    .required("planId", .uuid), .required("targetModelId", .nullable(.uuid)),
+                                    .required("status", .enumeration(["announced", "awaiting_approval"])),
+                                    .required("dueAt", .date), .required("impact", .anyObject),
+                                ])),
+                            "The tenant's lifecycle policy plan for the model, while it is open (see policies/plans)."),
                     ]))),
             .required(
                 "missingDefaults", .array(.enumeration(ModelKind.allCases.map(\.rawValue))),

@@ -137,6 +137,7 @@ public enum ApplicationErrorNames {
         case .confirmationRequired: "confirmation_required"
         case .stalePlan: "stale_plan"
         case .revertRefused: "revert_refused"
+        case .planChanged: "plan_changed"
         case .storeUnavailable: "store_unavailable"
         default: "error \(code.rawValue)"
         }

@@ -69,6 +69,8 @@ public final class Platform: @unchecked Sendable {
     /// The current time in milliseconds since the epoch (UTC), or the time `import` pins for a line.
     public var now: Millis { pinnedNow ?? clock() }
 
+    /// When this process last evaluated the tenants' lifecycle policies on its schedule.
+    public var policiesEvaluatedAt: Millis?
     /// Set by `import`, which reads no result: handlers' results are not encoded (`.null` instead).
     public var discardsResults = false
     /// Set by `import` for one line: the time it happened (a question's `at`).

@@ -37,6 +37,11 @@ extension ErrorMapping {
                 .stalePlan, "The plan changed since it was validated; validate again", ["planHash": .string(hash)])
         case .revertRefused(let reason):
             return app(.revertRefused, "The migration cannot be reverted: \(reason)", ["reason": .string(reason)])
+        case .planChanged(let planId, let hash):
+            return app(
+                .planChanged,
+                "The plan's preflight changed since it was announced; the next tick plans again",
+                ["planId": .string(planId), "planHash": .string(hash)])
         case .storeUnavailable(let reason):
             return app(.storeUnavailable, "The store cannot serve the request: \(reason)", ["reason": .string(reason)])
         }

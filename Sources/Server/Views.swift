@@ -117,6 +117,9 @@ struct ConfigView: ShapedResult {
             .member("transcriptionModelId", .nullable(.uuid), "An app's transcription model (null otherwise).") {
                 .optionalString($0.config.transcriptionModelId)
             },
+            .member("lifecyclePinned", .boolean, "Whether no lifecycle policy may move it.") {
+                .bool($0.config.lifecyclePinned)
+            },
             .member("createdBy", .string()) { .string($0.config.createdBy) },
             .member("createdAt", .timestamp) { Views.time($0.config.createdAt) },
             .member("updatedAt", .timestamp) { Views.time($0.config.updatedAt) },

@@ -169,7 +169,7 @@ final class MigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(h[0]["movedCount"], 11)
         XCTAssertEqual(h[0]["issues"], ["kwargs_reset"])
         XCTAssertEqual(h[0]["errorMessage"], .null)
-        XCTAssertEqual(h[0]["initiatedBy"], ["userId": "ada", "name": "Ada"])
+        XCTAssertEqual(h[0]["initiatedBy"], ["userId": "ada", "name": "Ada", "kind": "user", "planId": .null])
         XCTAssertEqual(h[0]["revertedBy"], .null)
         XCTAssertEqual(
             h[0]["entityTypes"], ["assistants", "apps", "services", "assistantTemplates", "appTemplates", "spaces"])
@@ -397,7 +397,7 @@ final class MigrationEndToEndTests: XCTestCase {
         XCTAssertEqual(entries.map { $0["kind"] }, ["revert", "migration"])
         XCTAssertEqual(entries[0]["revertsMigrationId"], mid)
         XCTAssertEqual(entries[1]["status"], "reverted")
-        XCTAssertEqual(entries[1]["revertedBy"], ["userId": "ada", "name": "Ada"])
+        XCTAssertEqual(entries[1]["revertedBy"], ["userId": "ada", "name": "Ada", "kind": "user", "planId": .null])
         XCTAssertEqual(entries[0]["fromModelId"], .string(e.target))
         XCTAssertEqual(admin.call("audit/list", ["action": "migration.reverted"])["items"]?.arrayValue?.count, 1)
 

@@ -317,7 +317,7 @@ final class ScheduleAndNoticeEndToEndTests: XCTestCase {
         XCTAssertEqual(
             s.call("audit/list", ["tenantId": .string(big.tenant), "action": "model.hard_deleted"])["items"]?[0]?[
                 "actor"],
-            ["userId": "system", "name": "scheduled cleanup"])
+            ["userId": "system", "name": "scheduled cleanup", "kind": "user", "planId": .null])
         s.stop()
     }
 
@@ -403,12 +403,12 @@ final class ScheduleAndNoticeEndToEndTests: XCTestCase {
                 [
                     "id": .string(ids["deprecated-in-use"]!), "name": "deprecated-in-use", "status": "deprecated",
                     "deprecationDate": "2026-01-01",
-                    "successorModel": "gpt-4o", "activeReferences": 1,
+                    "successorModel": "gpt-4o", "activeReferences": 1, "plannedMigration": .null,
                 ],
                 [
                     "id": .string(ids["retiring-in-use"]!), "name": "retiring-in-use", "status": "retiring",
                     "deprecationDate": "2026-12-01",
-                    "successorModel": "gpt-4o", "activeReferences": 1,
+                    "successorModel": "gpt-4o", "activeReferences": 1, "plannedMigration": .null,
                 ],
             ])
 

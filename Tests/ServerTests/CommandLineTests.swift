@@ -37,7 +37,7 @@ final class CommandLineTests: XCTestCase {
             ),
             (
                 ["frobnicate"],
-                "unknown command 'frobnicate'; the commands are serve, verify, cleanup, call, import, demo, compact, openrpc"
+                "unknown command 'frobnicate'; the commands are serve, verify, cleanup, tick, call, import, demo, compact, openrpc"
             ),
             (["--conformance-fixtures=yes"], "--conformance-fixtures takes no value"),
             (["verify"], "verify takes --store STORE"),

@@ -78,6 +78,7 @@ final class EntityRepresentationTests: XCTestCase {
             completionModelId: modelID,
             kwargs: ["temperature": 0.5], createdBy: "ada", createdAt: t0)
         c.updatedAt = t0 + 5
+        c.lifecyclePinned = true
         assertAgree(
             "configuration", record: c.record, view: ConfigView(c).json, schema: ConfigView.schema,
             shownOtherwise: ["kind": "the kind is the method group (assistants/…, apps/…, services/…)"])

@@ -206,3 +206,7 @@ extension ModelStatus: ParamValue {}
 extension TemplateKind: ParamValue {}
 extension ConfigKind: ParamValue {}
 extension MigrationEntityType: ParamValue {}
+extension LifecyclePolicy.Mode: ParamValue {}
+extension LifecyclePolicy.Trigger: ParamValue {}
+extension LifecyclePolicy.Target: ParamValue {}
+extension PolicyPlan.Status: ParamValue {}

@@ -32,9 +32,7 @@ enum AuditList: MethodDeclaration {
                 .member("at", .timestamp) { Views.time($0.entry.at) },
                 .member("action", .enumeration(AuditLog.actions)) { .string($0.entry.action) },
                 .member("tenantId", .uuid) { .string($0.entry.tenantId) },
-                .member(
-                    "actor", .object([.required("userId", .string()), .required("name", .nullable(.string()))])
-                ) { $0.entry.actor.json },
+                .member("actor", MigrationHistoryEntry.initiatorSchema) { $0.entry.actor.json },
                 .member("entityType", .string()) { .string($0.entry.entityType) },
                 .member("entityId", .uuid) { .string($0.entry.entityId) },
                 .member("description", .string()) { .string($0.entry.description) },

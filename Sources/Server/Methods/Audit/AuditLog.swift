@@ -6,6 +6,7 @@ enum AuditLog {
     /// The actions an audit entry records.
     static let actions = [
         "model.created", "model.updated", "model.deleted", "model.hard_deleted", "model.migrated", "migration.reverted",
+        "migration.executed", "policy.updated",
     ]
 
     /// The change that records `action` on `model` by the call's actor, now.

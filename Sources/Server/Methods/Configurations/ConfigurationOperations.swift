@@ -33,6 +33,9 @@ extension PlatformState {
     }
 }
 
+/// What `lifecyclePinned` says in the params of assistants/*, apps/* and services/*.
+let pinnedSummary = "Whether no lifecycle policy may move it (default false); a policy's plans list it as kept."
+
 /// What `transcriptionModelId` says in the params of assistants/*, apps/* and services/*.
 let transcriptionSummary = "Apps only (-32602 otherwise): a transcription model the space enables and accepts."
 
@@ -52,6 +55,8 @@ struct ConfigurationCreateParams: MethodParams {
     var kwargs: JSONObject
     /// An app's transcription model.
     var transcriptionModelId: String?
+    /// Whether no lifecycle policy may move it.
+    var lifecyclePinned: Bool
 
     init(from p: inout ParamsReader) throws(ServerError) {
         spaceId = try p.required("spaceId", .uuid)
@@ -59,6 +64,7 @@ struct ConfigurationCreateParams: MethodParams {
         completionModelId = try p.required("completionModelId", .uuid)
         kwargs = try p.optional("kwargs", .anyObject, kwargsSummary, default: JSONObject())
         transcriptionModelId = try p.optional("transcriptionModelId", .uuid, transcriptionSummary)
+        lifecyclePinned = try p.optional("lifecyclePinned", .boolean, pinnedSummary, default: false)
     }
 }
 
@@ -72,6 +78,7 @@ extension ConfigurationCreate {
                 name: params.name,
                 completionModelId: m.id, kwargs: params.kwargs, createdBy: call.actor.userId,
                 createdAt: call.platform.now)
+            c.lifecyclePinned = params.lifecyclePinned
             if let tid = params.transcriptionModelId {
                 guard kind == .app else { throw .invalidParams("/transcriptionModelId", "only apps transcribe") }
                 c.transcriptionModelId = try state.usableModel(
@@ -152,6 +159,8 @@ struct ConfigurationUpdateParams: MethodParams {
     var kwargs: JSONObject?
     /// An app's transcription model: set, or cleared with `null`.
     var transcriptionModelId: Patch<String>
+    /// Pins it against lifecycle policies, or unpins it.
+    var lifecyclePinned: Bool?
 
     init(from p: inout ParamsReader) throws(ServerError) {
         id = try p.required("id", .uuid)
@@ -161,6 +170,7 @@ struct ConfigurationUpdateParams: MethodParams {
         kwargs = try p.optional("kwargs", .anyObject, kwargsSummary)
         transcriptionModelId = try p.patch(
             "transcriptionModelId", .nullable(.uuid), transcriptionSummary + " null removes it.")
+        lifecyclePinned = try p.optional("lifecyclePinned", .boolean, pinnedSummary)
     }
 }
 
@@ -171,6 +181,7 @@ extension ConfigurationUpdate {
             let before = c
             if let name = params.name, name != c.name { c.name = name }
             if let kw = params.kwargs { c.kwargs = kw }
+            if let pinned = params.lifecyclePinned { c.lifecyclePinned = pinned }
             if params.spaceId != nil || params.completionModelId != nil {
                 let space = try state.space(params.spaceId ?? c.spaceId, in: call.tenantId)
                 let m = try state.configurationModel(

@@ -101,78 +101,106 @@ enum MigrationExecute: MethodDeclaration {
         _ call: Call, _ request: MigrationRequest, confirm: Bool, expectedPlanHash: String?,
         overriding: Set<String> = [], overrideReason: String? = nil
     ) throws(ServerError) -> Swift.Result<Execution, ServerError> {
-        let requested = request.requested
         let startedAt = call.platform.now
         return try call.platform.write { state throws(ServerError) in
-            let p = try request.plan(call, state)
-            if let refusal = p.refusal(expectedPlanHash: expectedPlanHash, confirmed: confirm, overriding: overriding) {
-                let e = attempt(
-                    call, p, status: .failed, error: refusal.message, startedAt: startedAt, requested: requested)
-                return (Transaction([.putMigration(e)]), .failure(.domain(refusal.error)))
-            }
-            // The blockers actually passed (an override of a blocker the plan does not have passes nothing).
-            let overridden = p.blockers.map(\.code).filter { overriding.contains($0) }
-            // Once `cancellable: false` was reported, a body run again (under the store's lock)
-            // must not stop for a cancel.
-            let cancellable = !call.context.progress.isPastCancelling
-            call.context.progress.report(percentage: 10, message: "\(p.affectedCount) entities to move")
-            if cancellable { try call.context.cancellation.check() }
-            let now = call.platform.now
-            var e = attempt(call, p, status: .completed, error: nil, startedAt: startedAt, requested: requested)
-            // The configurations move by one compact change that also fills e's undo list.
-            let out = p.execution(state: state, now: now, historyId: e.id)
-            call.context.progress.report(percentage: 80)
-            if cancellable { try call.context.cancellation.check() }
-            call.context.progress.pastCancelling(message: "committing")
-            e.moved = out.moved
-            e.movedEntities = out.movedEntities
-            e.linksAdded = out.linksAdded
-            e.linksRemoved = out.linksRemoved
-            e.sourceRetired = out.sourceRetired
-            e.defaultMoved = out.defaultMoved
-            e.defaultLost = out.defaultLost
-            e.completedAt = now
-            if !overridden.isEmpty {
-                e.overriddenBlockers = overridden
-                e.overrideReason = overrideReason
-            }
-            var tx = Transaction([.putMigration(e)] + out.changes)
-            var changes: JSONObject = [
-                "migrationId": .string(e.id), "toModelId": .string(p.target.model.id),
-                "moved": .object(
-                    JSONObject(members: out.moved.keys.sorted().map { .init(key: $0, value: .int(out.moved[$0]!)) })),
-                "sourceRetired": .bool(out.sourceRetired),
-            ]
-            if out.defaultMoved { changes["defaultMovedTo"] = .string(p.target.model.id) }
-            if out.defaultLost { changes["defaultLost"] = .string(p.source.model.kind.rawValue) }
-            if !overridden.isEmpty {
-                changes["overriddenBlockers"] = .array(overridden.map { .string($0) })
-                changes["overrideReason"] = .optionalString(overrideReason)
-            }
-            tx.add(
-                AuditLog.entry(
-                    call, action: "model.migrated", model: p.source.model,
-                    description:
-                        "Migrated \(e.movedCount) entities from \(p.source.model.name) to \(p.target.model.name)",
-                    changes: changes))
-            var moved = JSONObject()
-            for t in p.entityTypes { moved.append(t.rawValue, .int(out.moved[t.rawValue] ?? 0)) }
-            let result = Execution(
-                migrationId: e.id, moved: moved, total: e.movedCount, sourceRetired: out.sourceRetired,
-                issues: p.issues, durationMs: Int(now - startedAt))
-            return (tx, .success(result))
+            try migration(
+                call, request, in: state, confirm: confirm, expectedPlanHash: expectedPlanHash, overriding: overriding,
+                overrideReason: overrideReason, startedAt: startedAt)
         }
+    }
+
+    /// Who runs a migration for a lifecycle policy: its plan, and the last day it may be reverted.
+    struct PolicyRun {
+        var planId: String
+        var undoUntilDay: Int
+    }
+
+    /// The transaction of one migration on `state` (see `migrate`): a lifecycle policy's run
+    /// (`policy`) leaves pinned configurations, records the plan as its initiator and the last day
+    /// of its undo window, and is audited `migration.executed`.
+    static func migration(
+        _ call: Call, _ request: MigrationRequest, in state: PlatformState, confirm: Bool, expectedPlanHash: String?,
+        overriding: Set<String> = [], overrideReason: String? = nil, startedAt: Millis, policy: PolicyRun? = nil
+    ) throws(ServerError) -> (Transaction, Swift.Result<Execution, ServerError>) {
+        let requested = request.requested
+        let p = try request.plan(call, state, keepingPinned: policy != nil)
+        let initiator =
+            policy.map { Initiator.policy(planId: $0.planId) }
+            ?? Initiator(userId: call.actor.userId, name: call.actor.name)
+        if let refusal = p.refusal(expectedPlanHash: expectedPlanHash, confirmed: confirm, overriding: overriding) {
+            let e = attempt(
+                call, p, status: .failed, error: refusal.message, startedAt: startedAt, requested: requested,
+                initiator: initiator)
+            return (Transaction([.putMigration(e)]), .failure(.domain(refusal.error)))
+        }
+        // The blockers actually passed (an override of a blocker the plan does not have passes nothing).
+        let overridden = p.blockers.map(\.code).filter { overriding.contains($0) }
+        // Once `cancellable: false` was reported, a body run again (under the store's lock)
+        // must not stop for a cancel.
+        let cancellable = !call.context.progress.isPastCancelling
+        call.context.progress.report(percentage: 10, message: "\(p.affectedCount) entities to move")
+        if cancellable { try call.context.cancellation.check() }
+        let now = call.platform.now
+        var e = attempt(
+            call, p, status: .completed, error: nil, startedAt: startedAt, requested: requested,
+            initiator: initiator)
+        e.undoUntilDay = policy?.undoUntilDay
+        // The configurations move by one compact change that also fills e's undo list.
+        let out = p.execution(state: state, now: now, historyId: e.id)
+        call.context.progress.report(percentage: 80)
+        if cancellable { try call.context.cancellation.check() }
+        call.context.progress.pastCancelling(message: "committing")
+        e.moved = out.moved
+        e.movedEntities = out.movedEntities
+        e.linksAdded = out.linksAdded
+        e.linksRemoved = out.linksRemoved
+        e.sourceRetired = out.sourceRetired
+        e.defaultMoved = out.defaultMoved
+        e.defaultLost = out.defaultLost
+        e.completedAt = now
+        if !overridden.isEmpty {
+            e.overriddenBlockers = overridden
+            e.overrideReason = overrideReason
+        }
+        var tx = Transaction([.putMigration(e)] + out.changes)
+        var changes: JSONObject = [
+            "migrationId": .string(e.id), "toModelId": .string(p.target.model.id),
+            "moved": .object(
+                JSONObject(members: out.moved.keys.sorted().map { .init(key: $0, value: .int(out.moved[$0]!)) })),
+            "sourceRetired": .bool(out.sourceRetired),
+        ]
+        if out.defaultMoved { changes["defaultMovedTo"] = .string(p.target.model.id) }
+        if out.defaultLost { changes["defaultLost"] = .string(p.source.model.kind.rawValue) }
+        if !overridden.isEmpty {
+            changes["overriddenBlockers"] = .array(overridden.map { .string($0) })
+            changes["overrideReason"] = .optionalString(overrideReason)
+        }
+        if let policy {
+            changes["planId"] = .string(policy.planId)
+            changes["kept"] = .array(p.keptPinned.map { .string($0) })
+        }
+        tx.add(
+            AuditLog.entry(
+                call, action: policy == nil ? "model.migrated" : "migration.executed", model: p.source.model,
+                description:
+                    "Migrated \(e.movedCount) entities from \(p.source.model.name) to \(p.target.model.name)",
+                changes: changes))
+        var moved = JSONObject()
+        for t in p.entityTypes { moved.append(t.rawValue, .int(out.moved[t.rawValue] ?? 0)) }
+        let result = Execution(
+            migrationId: e.id, moved: moved, total: e.movedCount, sourceRetired: out.sourceRetired,
+            issues: p.issues, durationMs: Int(now - startedAt))
+        return (tx, .success(result))
     }
 
     /// The history entry of this call's attempt at `plan`, completed now (a fresh id, then the
     /// time).
     private static func attempt(
         _ call: Call, _ plan: MigrationPlan, status: MigrationEntry.Status, error: String?, startedAt: Millis,
-        requested: [String]
+        requested: [String], initiator: Initiator
     ) -> MigrationEntry {
         MigrationEntry.attempt(
             plan, id: call.platform.newID(), tenantId: call.tenantId, status: status, error: error,
-            requested: requested, initiatedBy: Initiator(userId: call.actor.userId, name: call.actor.name),
-            startedAt: startedAt, completedAt: call.platform.now)
+            requested: requested, initiatedBy: initiator, startedAt: startedAt, completedAt: call.platform.now)
     }
 }

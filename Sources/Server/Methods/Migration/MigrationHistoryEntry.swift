@@ -7,9 +7,12 @@ struct MigrationHistoryEntry: ShapedResult {
     /// The entry.
     var entry: MigrationEntry
 
-    /// `{userId, name}` of whoever started or reverted a migration.
-    private static let initiatorSchema = Schema.object([
+    /// `{userId, name, kind, planId}` of whoever started or reverted a migration.
+    static let initiatorSchema = Schema.object([
         .required("userId", .string()), .required("name", .nullable(.string())),
+        .required(
+            "kind", .enumeration(["user", "policy"]), "policy: a tenant's lifecycle policy ran it (userId policy)"),
+        .required("planId", .nullable(.uuid), "The lifecycle policy plan it ran (kind policy), else null."),
     ])
 
     static let shape = ObjectShape<Self>(

@@ -48,11 +48,11 @@ struct MigrationRequest: MethodParams {
 
     /// The plan of this migration in `state`: both models of the call's tenant and not deleted
     /// (the source looked up first), then the selected types.
-    func plan(_ call: Call, _ state: PlatformState) throws(ServerError) -> MigrationPlan {
+    func plan(_ call: Call, _ state: PlatformState, keepingPinned: Bool = false) throws(ServerError) -> MigrationPlan {
         let from = try state.model(fromModelId, in: call.tenantId)
         let to = try state.model(toModelId, in: call.tenantId)
         return MigrationPlanner.plan(
             state: state, source: ModelFacts(from, state, call.platform), target: ModelFacts(to, state, call.platform),
-            entityTypes: try selectedTypes())
+            entityTypes: try selectedTypes(), keepingPinned: keepingPinned)
     }
 }

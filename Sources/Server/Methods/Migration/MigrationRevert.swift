@@ -64,6 +64,10 @@ enum MigrationRevert: MethodDeclaration {
             if let why = MigrationReverter.refusal(of: original, state: state) {
                 throw .domain(.revertRefused(reason: why.rawValue))
             }
+            // A lifecycle policy's migration can be undone for its policy's undoDays.
+            if let last = original.undoUntilDay, call.platform.calendar.today > last {
+                throw .domain(.revertRefused(reason: "undo_window_closed"))
+            }
             let now = call.platform.now
             let out = MigrationReverter.revert(original, state: state, now: now)
             let revert = MigrationEntry.revert(

@@ -55,13 +55,23 @@ enum ModelsSuggestReplacement: MethodDeclaration {
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Suggestions {
         let state = try call.platform.read()
         let source = try state.model(params.id, in: call.tenantId)
-        let sourceFacts = ModelFacts(source, state, call.platform)
-        let successor = call.platform.catalogEntry(for: source, in: state)?.successorModel
-        var ranked: [(rank: ReplacementRank, candidate: Candidate)] = []
-        for id in state.modelIDs(ofTenant: call.tenantId) where id != source.id {
+        return Suggestions(items: ranked(source, in: state, call.platform).prefix(params.limit).map(\.candidate))
+    }
+
+    /// Every candidate replacement of `source` in its tenant, best first (what `target: best`
+    /// of a lifecycle policy takes the first of).
+    static func ranked(
+        _ source: Model, in state: PlatformState, _ platform: Platform
+    ) -> [(
+        model: Model, candidate: Candidate
+    )] {
+        let sourceFacts = ModelFacts(source, state, platform)
+        let successor = platform.catalogEntry(for: source, in: state)?.successorModel
+        var ranked: [(rank: ReplacementRank, model: Model, candidate: Candidate)] = []
+        for id in state.modelIDs(ofTenant: source.tenantId) where id != source.id {
             guard let m = state.model(id), m.deletedAt == nil else { continue }
             let p = MigrationPlanner.plan(
-                state: state, source: sourceFacts, target: ModelFacts(m, state, call.platform),
+                state: state, source: sourceFacts, target: ModelFacts(m, state, platform),
                 entityTypes: MigrationEntityType.allCases)
             let warnings = p.warnings.count
             let isSuccessor = m.isCatalogSuccessor(successor, providerType: state.provider(m.providerId)?.providerType)
@@ -78,9 +88,9 @@ enum ModelsSuggestReplacement: MethodDeclaration {
             let candidate = Candidate(
                 modelId: m.id, name: m.name, reasons: reasons, canMigrate: p.canMigrate,
                 requiresConfirmation: p.requiresConfirmation, issueCodes: p.issues.map(\.code))
-            ranked.append((ReplacementRank(m, isSuccessor: isSuccessor, plan: p), candidate))
+            ranked.append((ReplacementRank(m, isSuccessor: isSuccessor, plan: p), m, candidate))
         }
         ranked.sort { $0.rank < $1.rank }
-        return Suggestions(items: ranked.prefix(params.limit).map(\.candidate))
+        return ranked.map { ($0.model, $0.candidate) }
     }
 }

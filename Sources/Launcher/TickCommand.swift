@@ -1,0 +1,40 @@
+import Foundation
+import JSONRPC
+import Server
+import Domain
+
+/// `model-lifecycle tick [--store STORE] [--dry-run]`: one evaluation of every tenant's lifecycle
+/// policy, for cron or a systemd timer (what `lifecycle/tick` does); prints `{dryRun, actions}`.
+enum TickCommand {
+    static func run(_ o: TickOptions) -> Int32 {
+        let platform: Platform
+        switch Launcher.openPlatform(o.serve, mode: .existing) {
+        case .success(let p): platform = p
+        case .failure(let f):
+            Launcher.writeStderr(f.message)
+            return f.exitCode
+        }
+        let processor = MessageProcessor(
+            table: Launcher.methodTable(platform: platform, conformanceFixtures: false), outbox: CollectingOutbox())
+        _ = processor.call(
+            Request(
+                id: .number(JSONNumber(0)), method: "initialize",
+                params: [
+                    "processId": .null, "capabilities": [:],
+                    "initializationOptions": [
+                        "actor": ["userId": "cli", "name": "model-lifecycle tick", "role": "sysadmin"]
+                    ],
+                ]))
+        switch processor.call(
+            Request(id: .number(JSONNumber(1)), method: "lifecycle/tick", params: ["dryRun": .bool(o.dryRun)]))
+        {
+        case .success(let result):
+            Launcher.writeStdout(JSONWriter.string(result) + "\n")
+            return 0
+        case .failure(let error):
+            let e = ErrorMapping.responseError(for: error)
+            Launcher.writeStderr("model-lifecycle: tick failed: \(e.message)\n")
+            return e.code == .storeUnavailable ? ExitCode.storeUnavailable.rawValue : ExitCode.runFailed.rawValue
+        }
+    }
+}
