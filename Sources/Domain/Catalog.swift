@@ -152,5 +152,6 @@ public struct Catalog: Sendable {
 }
 
 extension CatalogEntry {
-    init(key: String) { self.key = key }
+    /// An entry with only its key (one a provider export describes and LiteLLM's map lacks).
+    public init(key: String) { self.key = key }
 }

@@ -130,11 +130,12 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         switch self {
         case .success: "done; for a server, exit or end of input after shutdown"
         case .exitWithoutShutdown:
-            "a server's exit or end of input without shutdown; `call`'s request failed; a `demo` step misbehaved"
+            "a server's exit or end of input without shutdown; `call`'s request failed; a `demo` step misbehaved; "
+                + "an `import` line was refused"
         case .framingError: "unrecoverable framing error on stdin (the message says which)"
         case .storeUnavailable: "the store cannot be opened, is not a store, or could not be written"
-        case .runFailed: "`cleanup` ran and failed (nothing was changed)"
-        case .usage: "a command line, or a catalog file, that cannot be used"
+        case .runFailed: "`cleanup` or `tick` ran and failed (nothing was changed)"
+        case .usage: "a command line, a catalog file or a lifecycle source that cannot be used"
         }
     }
 }

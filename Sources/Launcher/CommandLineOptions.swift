@@ -41,6 +41,8 @@ public struct ServeOptions: Equatable, Sendable {
     public var store: String?
     /// `--catalog`: the LiteLLM catalog file (nil: discovered).
     public var catalog: String?
+    /// `--lifecycle-source`: the providers' exports, in precedence order (with `$MODEL_LIFECYCLE_SOURCES` after them).
+    public var lifecycleSources: [String] = []
     /// `--today` as days since the epoch.
     public var today: Int?
     /// `--retiring-window-days`: how far ahead a deprecation date makes a model retiring.
@@ -180,6 +182,12 @@ public enum CommandLineParser {
         "LiteLLM model cost map, or none (default $MODEL_LIFECYCLE_CATALOG, else an installed\nlitellm package's map, else ../shared/data beside a checkout, else none)"
     ) { (o, v) throws(UsageError) in o.catalog = v }
 
+    static let sourcesOption = OptionDeclaration<ServeOptions>.value(
+        "--lifecycle-source", "[KIND:]FILE",
+        "a provider's model-list export (bedrock, azure, anthropic, openai, openrouter; the kind is\n"
+            + "detected from the shape); repeatable, first wins; also $MODEL_LIFECYCLE_SOURCES (colon-separated)"
+    ) { (o, v) throws(UsageError) in o.lifecycleSources.append(v) }
+
     static let todayOption = OptionDeclaration<ServeOptions>.value(
         "--today", "YYYY-MM-DD", "the date for deprecated/retiring decisions (default: today, UTC)"
     ) { (o, v) throws(UsageError) in
@@ -203,7 +211,7 @@ public enum CommandLineParser {
     static let serve = CommandDeclaration<ServeOptions>(
         name: "serve", positionals: "", summary: "serve the protocol on stdin/stdout (the default command)",
         options: [
-            storeOption, catalogOption, todayOption, windowOption,
+            storeOption, catalogOption, sourcesOption, todayOption, windowOption,
             .value(
                 "--cleanup-schedule", "SPEC",
                 "when this process runs the lifecycle cleanup by itself: 'weekly sun 04:00'\n(the default), 'weekly DAY HH:MM', 'daily HH:MM' or 'off' (UTC)"
@@ -282,7 +290,10 @@ public enum CommandLineParser {
                 .value("--user", "ID", "the acting user's id (default cli)") { (o, v) throws(UsageError) in o.user = v
                 },
                 .value("--name", "NAME", "the acting user's display name") { (o, v) throws(UsageError) in o.name = v },
-            ] + [storeOption, catalogOption, todayOption, windowOption, logLevelOption].map { $0.lifted(\.serve) },
+            ]
+                + [storeOption, catalogOption, sourcesOption, todayOption, windowOption, logLevelOption].map {
+                    $0.lifted(\.serve)
+                },
             start: CallOptions()
         ) { (o, positional) throws(UsageError) in
             guard let method = positional.first, positional.count <= 2 else {
@@ -303,7 +314,7 @@ public enum CommandLineParser {
             summary: "evaluate every tenant's lifecycle policy once (for cron or a systemd timer); prints the actions",
             options: [
                 .flag("--dry-run", "report what would be planned, write nothing") { $0.dryRun = true }
-            ] + [storeOption, catalogOption, todayOption, windowOption].map { $0.lifted(\.serve) },
+            ] + [storeOption, catalogOption, sourcesOption, todayOption, windowOption].map { $0.lifted(\.serve) },
             start: TickOptions()
         ) { (o, positional) throws(UsageError) in
             try noArguments(positional)
@@ -316,7 +327,7 @@ public enum CommandLineParser {
             summary: "bring a platform's inventory in from NDJSON (one entity a line), all of it or nothing",
             options: [
                 .flag("--dry-run", "check every line against the store, write nothing") { $0.dryRun = true }
-            ] + [storeOption, catalogOption, todayOption, windowOption].map { $0.lifted(\.serve) },
+            ] + [storeOption, catalogOption, sourcesOption, todayOption, windowOption].map { $0.lifted(\.serve) },
             start: ImportOptions()
         ) { (o, positional) throws(UsageError) in
             guard positional.count == 1, let file = positional.first else {

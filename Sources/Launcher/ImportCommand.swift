@@ -82,6 +82,14 @@ enum ImportCommand {
         var lines = 0
         var seenIDs: Set<String> = []
         platform.beginGroup()
+        // The group takes the store's write lock now, before the first line reads the state: the
+        // ids a line may take are checked against the state no other writer can change meanwhile.
+        do throws(ServerError) { try platform.write { _ throws(ServerError) in (Transaction(), ()) } } catch {
+            platform.abandonGroup()
+            let e = ErrorMapping.responseError(for: error)
+            Launcher.writeStderr("model-lifecycle: import: the store cannot be written: \(e.message)\n")
+            return ExitCode.storeUnavailable.rawValue
+        }
         do throws(Refusal) {
             try forEachLine(of: input, path: o.file) { (number, bytes) throws(Refusal) in
                 lines = number
@@ -94,6 +102,12 @@ enum ImportCommand {
             progress?.clear()
             platform.abandonGroup()
             Launcher.writeStdout(JSONWriter.string(error.json) + "\n")
+            if error.code == "store_unavailable" {
+                Launcher.writeStderr(
+                    "model-lifecycle: import: the store failed at line \(error.line): \(error.reason); nothing was imported\n"
+                )
+                return ExitCode.storeUnavailable.rawValue
+            }
             Launcher.writeStderr(
                 "model-lifecycle: import refused line \(error.line)"
                     + (error.member.map { " at \($0)" } ?? "")
@@ -104,10 +118,18 @@ enum ImportCommand {
         if o.dryRun {
             platform.abandonGroup()
         } else {
-            do throws(ServerError) { try platform.endGroup() } catch {
+            switch platform.endGroup(asGeneration: true) {
+            case .committed: break
+            case .notCommitted(let error):
                 let e = ErrorMapping.responseError(for: error)
                 Launcher.writeStderr(
                     "model-lifecycle: import: the store refused the commit: \(e.message); nothing was imported\n")
+                return ExitCode.storeUnavailable.rawValue
+            case .unknown(let error):
+                let e = ErrorMapping.responseError(for: error)
+                Launcher.writeStderr(
+                    "model-lifecycle: import: whether the commit happened is unknown: \(e.message); "
+                        + "look at the store before importing again\n")
                 return ExitCode.storeUnavailable.rawValue
             }
         }
@@ -128,7 +150,16 @@ enum ImportCommand {
     static func openTarget(_ o: ImportOptions) -> Result<Platform, StartupFailure> {
         guard o.dryRun else { return Launcher.openPlatform(o.serve, mode: .serve) }
         switch Launcher.openPlatform(o.serve, mode: .existing) {
-        case .success(let p): return .success(p)
+        case .success(let p):
+            // Checked against a copy in memory: a dry run takes no lock and writes nothing.
+            do throws(ServerError) {
+                return Launcher.openPlatform(o.serve, store: MemoryPlatformStore(state: try p.store.read()))
+            } catch {
+                return .failure(
+                    StartupFailure(
+                        exitCode: ExitCode.storeUnavailable.rawValue,
+                        message: "model-lifecycle: import: \(ErrorMapping.responseError(for: error).message)\n"))
+            }
         case .failure(let f):
             let env = ProcessInfo.processInfo.environment
             let location = Launcher.storeDirectory(flag: o.serve.store, environment: env)

@@ -109,9 +109,20 @@ public enum Launcher {
             }
         }
         let today = options.today ?? Int(Platform.systemClock() / 86_400_000)
+        var specs = options.lifecycleSources.map(LifecycleSourceSpec.init)
+        if let env = env["MODEL_LIFECYCLE_SOURCES"], !env.isEmpty { specs += LifecycleSourceSpec.list(env) }
+        var sources: [(LifecycleSourceSpec, ProviderSource)] = []
+        for spec in specs {
+            do throws(ProviderSourceError) { sources.append((spec, try spec.load())) } catch {
+                return .failure(
+                    StartupFailure(
+                        exitCode: ExitCode.usage.rawValue, message: "model-lifecycle: \(error.description)\n"))
+            }
+        }
         let platform = Platform(
             store: store, catalog: catalog, catalogSource: source,
-            calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays))
+            calendar: LifecycleCalendar(today: today, retiringWindowDays: options.retiringWindowDays),
+            lifecycleSources: sources)
         platform.cleanupSchedule = options.cleanupSchedule
         return .success(platform)
     }
@@ -403,13 +414,13 @@ public enum Launcher {
         return CommitGroups(
             begin: { platform.beginGroup() },
             end: {
-                do throws(ServerError) {
-                    try platform.endGroup()
-                    return nil
-                } catch {
-                    return ErrorMapping.responseError(for: error).message
+                switch platform.endGroup() {
+                case .committed: return .committed
+                case .notCommitted(let e): return .notCommitted(ErrorMapping.responseError(for: e).message)
+                case .unknown(let e): return .unknown(ErrorMapping.responseError(for: e).message)
                 }
-            })
+            },
+            refuseWrites: { platform.refusingWrites = $0 })
     }
 
     static func writeStdout(_ s: String) { FileOutput.writeAll(1, s) }

@@ -7,13 +7,29 @@ import JSONRPC
 public struct CommitGroups: Sendable {
     /// Starts a group (`Platform.beginGroup`).
     public var begin: @Sendable () -> Void
-    /// Ends it: nil when every write is durable, else why the group was not committed.
-    public var end: @Sendable () -> String?
+    /// Ends it.
+    public var end: @Sendable () -> End
+    /// While the requests of a group whose outcome is unknown are answered again: refuses writes
+    /// with the reason (nil: no longer).
+    public var refuseWrites: @Sendable (String?) -> Void
 
-    /// Groups driven by `begin` and `end`.
-    public init(begin: @escaping @Sendable () -> Void, end: @escaping @Sendable () -> String?) {
+    /// How a group ended, for the runtime.
+    public enum End: Sendable {
+        case committed
+        /// Nothing was committed: answer each request again, on its own.
+        case notCommitted(String)
+        /// It may have been committed: answer each request again, writes refused with the reason.
+        case unknown(String)
+    }
+
+    /// Groups driven by `begin`, `end` and `refuseWrites`.
+    public init(
+        begin: @escaping @Sendable () -> Void, end: @escaping @Sendable () -> End,
+        refuseWrites: @escaping @Sendable (String?) -> Void
+    ) {
         self.begin = begin
         self.end = end
+        self.refuseWrites = refuseWrites
     }
 
     /// Messages in one group, at most (the answers held in memory meanwhile).

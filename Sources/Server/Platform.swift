@@ -36,6 +36,10 @@ public final class Platform: @unchecked Sendable {
     public private(set) var catalogSource: CatalogSource
     /// When the catalog was last (re)loaded.
     public private(set) var catalogLoadedAt: Millis
+    /// The providers' own exports (`--lifecycle-source`), in precedence order, as last read.
+    public private(set) var lifecycleSources: [ProviderSource] = []
+    /// Where they are read from (again by `catalog/reload`).
+    public private(set) var lifecycleSourceSpecs: [LifecycleSourceSpec] = []
     /// Today and the retiring window, for every deprecated/retiring decision.
     public let calendar: LifecycleCalendar
     /// Rendered model views (see `ModelViewCache`).
@@ -48,8 +52,11 @@ public final class Platform: @unchecked Sendable {
     /// The services over `store` and `catalog`; `clock` is injectable for tests.
     public init(
         store: any PlatformStore, catalog: Catalog, catalogSource: CatalogSource, calendar: LifecycleCalendar,
-        clock: @escaping @Sendable () -> Millis = Platform.systemClock
+        clock: @escaping @Sendable () -> Millis = Platform.systemClock,
+        lifecycleSources: [(LifecycleSourceSpec, ProviderSource)] = []
     ) {
+        self.lifecycleSourceSpecs = lifecycleSources.map(\.0)
+        self.lifecycleSources = lifecycleSources.map(\.1)
         self.store = store
         self.optimisticStore = store as? any OptimisticPlatformStore
         self.catalog = catalog
@@ -199,6 +206,7 @@ public final class Platform: @unchecked Sendable {
     /// writer, and returns the changes and a result, or throws and nothing is written. A
     /// transaction that would break referential integrity is refused, whatever the backend.
     public func write<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
+        if let why = refusingWrites { throw .domain(.storeUnavailable(reason: why)) }
         requestState = nil
         defer { requestState = nil }
         var bodyThrew = false
@@ -250,27 +258,49 @@ public final class Platform: @unchecked Sendable {
     public func abandonGroup() { store.abandonGroup() }
 
     /// Makes the group's writes durable together, then compacts if that is due.
-    public func endGroup() throws(ServerError) {
-        try store.endGroup()
-        store.compactIfDue()
+    public func endGroup(asGeneration: Bool = false) -> GroupOutcome {
+        let outcome = store.endGroup(asGeneration: asGeneration)
+        if case .committed = outcome { store.compactIfDue() }
+        return outcome
     }
 
-    /// Reloads the catalog from its file. On failure the old catalog stays in use.
+    /// Set while the requests of a group whose outcome is unknown are answered again: their
+    /// writes are refused with this reason (they may have happened), their reads are answered.
+    public var refusingWrites: String?
+
+    /// Reloads the catalog and the lifecycle sources from their files. On failure the old ones
+    /// stay in use. A model that a complete export listed before and lists no more is retired
+    /// ("vanished from a complete listing").
     public func reloadCatalog() throws(ServerError) {
-        guard let path = catalogSource.path else { return }
-        switch CatalogLoader.load(path: path) {
-        case .success(let c):
-            catalog = c
-            catalogLoadedAt = clock()
-        case .failure(let e):
-            throw .requestFailed(
-                "the catalog \(path) cannot be loaded: \(e.description); the previous catalog stays in use")
+        var reloaded: [ProviderSource] = []
+        for (k, spec) in lifecycleSourceSpecs.enumerated() {
+            do throws(ProviderSourceError) {
+                var s = try spec.load()
+                if s.complete, k < lifecycleSources.count, lifecycleSources[k].kind == s.kind {
+                    let before = lifecycleSources[k]
+                    s.vanished = Array(before.modelIDs.union(before.vanished).subtracting(s.modelIDs)).sorted()
+                }
+                reloaded.append(s)
+            } catch {
+                throw .requestFailed("\(error.description); the previous sources and catalog stay in use")
+            }
         }
+        if let path = catalogSource.path {
+            switch CatalogLoader.load(path: path) {
+            case .success(let c): catalog = c
+            case .failure(let e):
+                throw .requestFailed(
+                    "the catalog \(path) cannot be loaded: \(e.description); the previous catalog stays in use")
+            }
+        }
+        lifecycleSources = reloaded
+        catalogLoadedAt = clock()
     }
 
-    /// The catalog entry of a model.
+    /// The catalog entry of a model, with what the provider exports say laid over it (see
+    /// `effectiveEntry`): what every rule that reads deprecation reads.
     public func catalogEntry(for m: Model, in state: PlatformState) -> CatalogEntry? {
-        catalog.lookup(providerType: state.provider(m.providerId)?.providerType, name: m.name)
+        effectiveEntry(providerType: state.provider(m.providerId)?.providerType, name: m.name)
     }
 }
 

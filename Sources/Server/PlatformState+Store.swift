@@ -35,6 +35,24 @@ extension PlatformState: StoreState {
         }
     }
 
+    /// Transactions `{"c":[…]}` join into one whose changes are theirs in order (applying a
+    /// transaction applies its changes in order, so the effect is the same).
+    public static func merge(_ payloads: [[UInt8]]) -> [UInt8]? {
+        let head = Array(#"{"c":["#.utf8)
+        let tail = Array("]}".utf8)
+        var out = head
+        out.reserveCapacity(payloads.reduce(0) { $0 + $1.count })
+        for (k, p) in payloads.enumerated() {
+            guard p.count > head.count + tail.count, p.starts(with: head), p.suffix(2).elementsEqual(tail) else {
+                return nil
+            }
+            if k > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: p[head.count..<(p.count - tail.count)])
+        }
+        out.append(contentsOf: tail)
+        return out
+    }
+
     /// Every JSON record must nest less deeply than the store reads back.
     public static func checkReadable(_ payload: [UInt8]) throws(StoreError) {
         guard payload.first != UInt8(ascii: "Q") else { return }

@@ -35,14 +35,26 @@ public protocol PlatformStore: AnyObject {
     /// durable together by `endGroup`, and no other process sees them before. The caller sends
     /// nothing of the group (answers, notifications) until `endGroup` returns.
     func beginGroup()
-    /// Makes the group durable at once (one fsync, one database commit). If it throws, none of the
-    /// group's commits happened (or, after a failed fsync, whether they did is unknown and the
-    /// store takes no more writes) and the state is as the store holds it: the caller answers the
-    /// group's requests again, each on its own.
-    func endGroup() throws(ServerError)
+    /// Makes the group durable at once (one fsync, one database commit); with `asGeneration` (an
+    /// import) the file store commits it as a new snapshot generation instead. On failure the
+    /// state is as the store holds it, and the outcome says whether the group's commits surely did
+    /// not happen (the caller answers the group's requests again, each on its own) or whether that
+    /// is unknown (the caller must not run its writes again).
+    func endGroup(asGeneration: Bool) -> GroupOutcome
     /// Ends the group without committing it: none of its writes is written, and the state is as
     /// the store holds it.
     func abandonGroup()
+}
+
+/// How a group commit ended.
+public enum GroupOutcome: Sendable {
+    /// Every write of the group is durable.
+    case committed
+    /// None of them happened.
+    case notCommitted(ServerError)
+    /// Whether they happened could not be learnt (a lost answer to the database's COMMIT, or a
+    /// failed fsync of written records): they must not be run again.
+    case unknown(ServerError)
 }
 
 /// The embedded default: a directory kept by the crash-safe journal store.
@@ -83,9 +95,13 @@ public final class FilePlatformStore: PlatformStore {
     /// Starts a group (see `JournalStore.beginGroup`).
     public func beginGroup() { journal.beginGroup() }
 
-    /// One write and one fsync for the group's records.
-    public func endGroup() throws(ServerError) {
-        do { try journal.endGroup() } catch { throw .store(error) }
+    /// One record, one write and one fsync for the group (a new generation with `asGeneration`).
+    public func endGroup(asGeneration: Bool) -> GroupOutcome {
+        do { try journal.endGroup(asGeneration: asGeneration) } catch {
+            // A failed fsync leaves the store refusing writes: what it wrote may be durable.
+            return journal.refusesWrites ? .unknown(.store(error)) : .notCommitted(.store(error))
+        }
+        return .committed
     }
 
     /// Drops the group's records, unwritten.
@@ -168,6 +184,8 @@ public final class MemoryPlatformStore: PlatformStore {
 
     /// An empty store.
     public init() {}
+    /// A store holding `state` (a dry run over a copy of a real store's state).
+    public init(state: PlatformState) { self.state = state }
 
     /// Always `memory`.
     public var location: String { "memory" }
@@ -188,8 +206,9 @@ public final class MemoryPlatformStore: PlatformStore {
     /// Commits apply at once; the state before is kept, should the group be abandoned.
     public func beginGroup() { groupStart = state }
     /// Nothing to make durable.
-    public func endGroup() throws(ServerError) {
+    public func endGroup(asGeneration: Bool) -> GroupOutcome {
         groupStart = nil
+        return .committed
     }
     /// Gives back the state from before the group.
     public func abandonGroup() {

@@ -44,6 +44,10 @@ enum PolicyEngine {
 
     // MARK: deciding
 
+    /// What a policy moves: configurations and templates. Never space links: a space keeps the
+    /// source enabled, so pinned configurations stay usable where they are.
+    static let entityTypes = MigrationEntityType.allCases.filter { $0 != .spaces }
+
     /// Whether `m` meets the tenant's trigger today (and is still live).
     static func meetsTrigger(
         _ m: Model, _ policy: LifecyclePolicy, _ state: PlatformState, _ platform: Platform
@@ -102,7 +106,7 @@ enum PolicyEngine {
             }
             let plan = MigrationPlanner.plan(
                 state: state, source: ModelFacts(m, state, platform), target: ModelFacts(t, state, platform),
-                entityTypes: MigrationEntityType.allCases, keepingPinned: true)
+                entityTypes: entityTypes, keepingPinned: true)
             // Everything left is pinned: nothing for a policy to move.
             guard plan.affectedCount > 0 || !plan.blockers.isEmpty else { continue }
             var p = Proposal(source: m, target: t, plan: plan, status: .announced, reason: nil)
@@ -224,10 +228,22 @@ enum PolicyEngine {
                 }
             }
             let call = policyCall(platform, tenantId: tenant.id, context: context)
-            let request = MigrationRequest(fromModelId: plan.sourceModelId, toModelId: targetId, entityTypes: nil)
-            let current = try request.plan(call, state, keepingPinned: true)
-            guard current.planHash == plan.planHash else {
-                if approving { throw .domain(.planChanged(planId: plan.id, planHash: current.planHash)) }
+            let request = MigrationRequest(
+                fromModelId: plan.sourceModelId, toModelId: targetId, entityTypes: entityTypes)
+            // The plan as the policy would make it now: the same target and preflight (an override
+            // or a model that changed since makes it another plan), and for a tick the same
+            // standing and a notice period as long as the policy's now.
+            let now = proposals(tenant, state, platform).first { $0.source.id == plan.sourceModelId }
+            guard let now, now.target?.id == targetId, let current = now.plan, current.planHash == plan.planHash
+            else {
+                if approving {
+                    if tenant.policy.mode == .off { throw .domain(.conflict(reason: "the tenant's policy is off")) }
+                    let hash = (try? request.plan(call, state, keepingPinned: true))?.planHash ?? ""
+                    throw .domain(.planChanged(planId: plan.id, planHash: hash))
+                }
+                return (Transaction(), nil)
+            }
+            if !approving, now.status != .announced || plan.announcedDay + tenant.policy.noticeDays > today {
                 return (Transaction(), nil)
             }
             var (tx, outcome) = try MigrationExecute.migration(
@@ -272,8 +288,16 @@ enum PolicyEngine {
                 return p.status == .announced && p.dueDay <= platform.calendar.today
             }
             for id in due {
-                if let a = try run(planId: id, approving: false, platform: platform, context: context) {
-                    actions.append(a)
+                // One plan's failure (its model deleted meanwhile, the store) does not stop the others.
+                do throws(ServerError) {
+                    if let a = try run(planId: id, approving: false, platform: platform, context: context) {
+                        actions.append(a)
+                    }
+                } catch {
+                    guard let p = now.plan(id) else { continue }
+                    var failed = action(p, "failed")
+                    failed.reason = ErrorMapping.responseError(for: error).message
+                    actions.append(failed)
                 }
             }
         }

@@ -35,8 +35,11 @@ public final class PostgresPlatformStore: OptimisticPlatformStore {
     public func beginGroup() { database.beginGroup() }
 
     /// One database commit for the group's records.
-    public func endGroup() throws(ServerError) {
-        do { try database.endGroup() } catch { throw .store(error) }
+    public func endGroup(asGeneration: Bool) -> GroupOutcome {
+        do { try database.endGroup() } catch {
+            return database.lastGroupOutcomeUnknown ? .unknown(.store(error)) : .notCommitted(.store(error))
+        }
+        return .committed
     }
 
     /// Rolls the group's transaction back.

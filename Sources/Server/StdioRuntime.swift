@@ -209,7 +209,11 @@ public enum StdioRuntime {
                         break
                     }
                 }
-                if let why = groups.end() {
+                switch groups.end() {
+                case .committed:
+                    outbox.release()
+                    outbox.flush()
+                case .notCommitted(let why):
                     outbox.discardHeld()
                     log.warning(
                         "\(end - start) queued messages could not be committed together (\(why)); "
@@ -218,9 +222,16 @@ public enum StdioRuntime {
                         _ = processor.process(p)
                         outbox.flush()
                     }
-                } else {
-                    outbox.release()
-                    outbox.flush()
+                case .unknown(let why):
+                    // Their writes may have happened: answered again with writes refused, never run twice.
+                    outbox.discardHeld()
+                    log.error("the outcome of a group of \(end - start) queued messages is unknown: \(why)")
+                    groups.refuseWrites(why + "; whether this write happened is unknown: read before retrying")
+                    for p in payloads[start..<end] {
+                        _ = processor.process(p)
+                        outbox.flush()
+                    }
+                    groups.refuseWrites(nil)
                 }
                 start = end
             }

@@ -185,7 +185,8 @@ struct ModelView: MethodResult {
             Subject(
                 model: m, life: Views.lifecycle(m, state, platform),
                 providerType: state.provider(m.providerId)?.providerType,
-                classification: m.securityClassificationId.flatMap { state.classification($0) }))
+                classification: m.securityClassificationId.flatMap { state.classification($0) },
+                lifecycle: platform.lifecycle(for: m, in: state)))
     }
 
     /// What the view reads.
@@ -194,6 +195,7 @@ struct ModelView: MethodResult {
         var life: Views.Lifecycle
         var providerType: String?
         var classification: Classification?
+        var lifecycle: NormalizedLifecycle
     }
 
     static let shape = ObjectShape<Subject>(
@@ -234,6 +236,10 @@ struct ModelView: MethodResult {
                 .string($0.life.status.rawValue)
             },
             .member("canAccess", .boolean) { .bool($0.life.canAccess) },
+            .member(
+                "lifecycle", LifecycleView.schema,
+                "One lifecycle from every source: the operator's flag, the providers' exports, LiteLLM's map."
+            ) { LifecycleView.json($0.lifecycle) },
             .member("migratedToModelId", .nullable(.uuid)) { .optionalString($0.model.migratedToModelId) },
             .member("deletedAt", .nullable(.timestamp)) { Views.time($0.model.deletedAt) },
             .member("createdAt", .timestamp) { Views.time($0.model.createdAt) },

@@ -327,6 +327,7 @@ public final class JournalStore<State: StoreState> {
     /// generation `CURRENT` names (reloading when it does not), then reads new records. Holding
     /// the lock, it also checks the lock file and cuts off a torn tail.
     private func catchUp(holdingLock: Bool) throws(StoreError) {
+        if let unreadable { throw .unavailable(reason: unreadable) }
         let repairTail = holdingLock
         settle()
         if let why = try dir.identityProblem(forWriting: holdingLock) {
@@ -398,10 +399,13 @@ public final class JournalStore<State: StoreState> {
     /// Whether this group holds the lock (from its first write to `endGroup`) with the state
     /// caught up under it: its later writes and reads need not look at the files.
     public private(set) var groupHoldsLock = false
-    /// The group's records, encoded, not yet in the file.
-    private var staged: [UInt8] = []
-    /// How many records `staged` holds.
-    public private(set) var stagedRecords = 0
+    /// The group's records, not yet in the file.
+    private var staged: [[UInt8]] = []
+    /// How many records the open group holds.
+    public var stagedRecords: Int { staged.count }
+    /// Why the state may not be read (a failed group whose discarding failed): reads refuse until
+    /// the process reopens the store, rather than serve writes that were never committed.
+    private var unreadable: String?
 
     /// Starts a group: the writes until `endGroup` are each their own transaction (run on the
     /// state with every earlier one, a refused one changes nothing) but are made durable together,
@@ -418,12 +422,15 @@ public final class JournalStore<State: StoreState> {
     /// none of them is acknowledged: the state is read again from the files (which hold none of
     /// them, or, after a failed fsync, all of them as every other process reads them) and the
     /// error says why.
-    public func endGroup() throws(StoreError) {
+    /// The group is one record (`State.merge`), so that it is applied whole or not at all, by a
+    /// reader as by a reopening after a crash. With `asGeneration` (an import: a large group) it is
+    /// instead committed as the next generation: the state, group included, written as a new
+    /// snapshot and `CURRENT` switched to it, as a compaction does.
+    public func endGroup(asGeneration: Bool = false) throws(StoreError) {
         precondition(grouping, "no group was begun")
         grouping = false
         defer {
             staged = []
-            stagedRecords = 0
             if groupHoldsLock {
                 groupHoldsLock = false
                 releaseLock(true)
@@ -431,7 +438,17 @@ public final class JournalStore<State: StoreState> {
         }
         guard !staged.isEmpty else { return }
         do {
-            try append(staged)
+            if asGeneration {
+                try compactHoldingLock()
+                return
+            }
+            let records = State.merge(staged).map { [$0] } ?? staged
+            var bytes: [UInt8] = []
+            for r in records {
+                try State.checkReadable(r)
+                bytes += Record.encode(r)
+            }
+            try append(bytes)
         } catch {
             settleDiscarded()
             throw error
@@ -445,7 +462,6 @@ public final class JournalStore<State: StoreState> {
         grouping = false
         let wrote = !staged.isEmpty
         staged = []
-        stagedRecords = 0
         if wrote { settleDiscarded() }
         if groupHoldsLock {
             groupHoldsLock = false
@@ -459,6 +475,7 @@ public final class JournalStore<State: StoreState> {
         pending = nil
         do { try load(manifest) } catch {
             broken = "after a failed write, the store could not be read again (\(error)); restart the server"
+            unreadable = broken
         }
     }
 
@@ -483,12 +500,14 @@ public final class JournalStore<State: StoreState> {
         let (record, apply, result) = try body(state)
         if record.isEmpty { return result }
         try State.checkReadable(record)
-        let encoded = Record.encode(record)
         if let apply { pending = apply } else { try current.apply(record[...]) }
-        staged.append(contentsOf: encoded)
-        stagedRecords += 1
+        staged.append(record)
         return result
     }
+
+    /// Whether writes are refused until the process reopens the store (a failure left the
+    /// durability of the files in doubt).
+    public var refusesWrites: Bool { broken != nil }
 
     private func checkWritable() throws(StoreError) {
         if let broken { throw .unavailable(reason: broken) }
@@ -568,6 +587,11 @@ public final class JournalStore<State: StoreState> {
     public func compact() throws(StoreError) {
         // A group's records are not durable yet: a snapshot must not hold them.
         if grouping { throw .unavailable(reason: "a group of writes is open; compaction waits for it") }
+        try compactHoldingLock()
+    }
+
+    /// The compaction, under the lock (taken here unless this process holds it: an import's group).
+    private func compactHoldingLock() throws(StoreError) {
         try locked { () throws(StoreError) in
             try checkWritable()
             try catchUp(holdingLock: true)

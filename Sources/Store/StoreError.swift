@@ -66,11 +66,17 @@ public protocol StoreState: SendableMetatype {
     /// it on every record before it is made durable, journal and snapshot alike, so what the
     /// store acknowledged it can always read back.
     static func checkReadable(_ payload: [UInt8]) throws(StoreError)
+    /// One record with the effect of applying `payloads` in order, or nil when they cannot be
+    /// joined: a group commit writes its transactions as one record, so that it is applied (by
+    /// a reader, or after a crash) whole or not at all.
+    static func merge(_ payloads: [[UInt8]]) -> [UInt8]?
 }
 
 extension StoreState {
     /// By default every record is readable.
     public static func checkReadable(_ payload: [UInt8]) throws(StoreError) {}
+    /// By default records are not joined (a group is then written record by record).
+    public static func merge(_ payloads: [[UInt8]]) -> [UInt8]? { payloads.count == 1 ? payloads[0] : nil }
 }
 
 extension StoreState where Decoded == ArraySlice<UInt8> {

@@ -166,6 +166,11 @@ final class PolicyEndToEndTests: XCTestCase {
         XCTAssertEqual(due.map { $0["action"] }, ["executed"], "\(due)")
         XCTAssertEqual(try modelOf(w, w.helper, "2026-12-08"), w.new)
         XCTAssertEqual(try modelOf(w, w.pinned, "2026-12-08"), w.old, "a pinned entity stays")
+        let after = try server(w, "2026-12-08", Actors.admin(w.tenant))
+        XCTAssertTrue(
+            after.call("spaces/get", ["id": .string(w.space)])["modelIds"]?.arrayValue?.contains(.string(w.old))
+                ?? false, "and its space keeps the model it uses enabled")
+        after.stop()
         let executed = try XCTUnwrap(try plans(w, "2026-12-08").first)
         XCTAssertEqual(executed["status"], "executed")
         let migrationId = try XCTUnwrap(executed["migrationId"]?.stringValue)

@@ -55,7 +55,10 @@ final class TranscriptTests: XCTestCase {
 
     func testEveryMethodPageHasAnExecutedTranscript() throws {
         let pages = Set(try Self.transcripts().map(\.file))
-        for page in ["registry.md", "configuration.md", "migration.md", "retirement.md", "policies.md", "README.md"] {
+        for page in [
+            "registry.md", "configuration.md", "migration.md", "retirement.md", "policies.md", "lifecycle-sources.md",
+            "README.md",
+        ] {
             XCTAssertTrue(pages.contains(page), "\(page) has no ```transcript block")
         }
     }
@@ -71,11 +74,18 @@ final class TranscriptTests: XCTestCase {
     private func run(_ t: Transcript) throws {
         var actor: JSONValue = Actors.sysadmin
         var lines = t.lines[...]
-        if let first = lines.first, first.1.hasPrefix("# actor ") {
-            actor = try JSONParser.parse(Array(first.1.dropFirst(8).utf8))
+        var args: [String] = []
+        while let first = lines.first, first.1.hasPrefix("# actor ") || first.1.hasPrefix("# args ") {
+            if first.1.hasPrefix("# actor ") {
+                actor = try JSONParser.parse(Array(first.1.dropFirst(8).utf8))
+            } else {
+                // Command-line arguments of the server; paths are the repository's, from its root.
+                args = first.1.dropFirst(7).split(separator: " ").map(String.init)
+            }
             lines = lines.dropFirst()
         }
-        let server = try ServerProcess([])
+        let root = Self.protocolDirectory.deletingLastPathComponent().path
+        let server = try ServerProcess(args, currentDirectory: root)
         defer { server.stop() }
         var bindings: [String: JSONValue] = [:]
         var lastRequestID: JSONValue? = nil

@@ -31,7 +31,7 @@ final class CommandLineTests: XCTestCase {
         let bad: [([String], String)] = [
             (
                 ["--bogus"],
-                "serve has no option '--bogus'; it takes --store STORE, --catalog FILE, --today YYYY-MM-DD, "
+                "serve has no option '--bogus'; it takes --store STORE, --catalog FILE, --lifecycle-source [KIND:]FILE, --today YYYY-MM-DD, "
                     + "--retiring-window-days N, --cleanup-schedule SPEC, --log-level LEVEL, --max-message-bytes N, "
                     + "--conformance-fixtures"
             ),

@@ -126,6 +126,7 @@ final class EntityRepresentationTests: XCTestCase {
                 "isDeprecated": "effective, at read time", "deprecationDate": "the catalog's",
                 "deprecationSource": "the catalog's", "successorModel": "the catalog's",
                 "status": "from the flag, the catalog date and the calendar", "canAccess": "likewise",
+                "lifecycle": "from the flag, the providers' exports and the catalog",
             ])
         guard case .object(let v) = ModelView(m, s, platform).json.resolved else { return XCTFail("not an object") }
         XCTAssertEqual(v["securityClassification"]?["id"], .string(classificationID))

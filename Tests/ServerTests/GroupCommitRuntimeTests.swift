@@ -41,13 +41,15 @@ final class GroupCommitRuntimeTests: XCTestCase {
             if let before = beforeGroup { state = before }
             beforeGroup = nil
         }
-        func endGroup() throws(ServerError) {
+        func endGroup(asGeneration: Bool) -> GroupOutcome {
             defer { beforeGroup = nil }
             if wrote, failuresLeft > 0, let before = beforeGroup {
                 failuresLeft -= 1
                 state = before
-                throw .store(StoreError.io(path: "memory", reason: "injected failure of the group's fsync"))
+                return .notCommitted(
+                    .store(StoreError.io(path: "memory", reason: "injected failure of the group's write")))
             }
+            return .committed
         }
     }
 

@@ -17,6 +17,12 @@ struct EntryLog: StoreState {
     func snapshotRecords() -> [[UInt8]] {
         entries.isEmpty ? [] : [Array(("bulk:" + entries.joined(separator: ",")).utf8)]
     }
+    /// A group of entries is one bulk record.
+    static func merge(_ payloads: [[UInt8]]) -> [UInt8]? {
+        let entries = payloads.map { String(decoding: $0, as: UTF8.self) }
+        guard !entries.contains(where: { $0.hasPrefix("bulk:") || $0.contains(",") }) else { return nil }
+        return Array(("bulk:" + entries.joined(separator: ",")).utf8)
+    }
 }
 
 struct Refused: Error {}

@@ -622,6 +622,8 @@ public final class PostgresStore<State: StoreState> {
     private var groupAnnounces = false
     /// Set when a failed group left the state ahead of the database: the next contact loads it whole.
     public private(set) var mustReload = false
+    /// Whether the last group's COMMIT could not be settled (its outcome is unknown).
+    public private(set) var lastGroupOutcomeUnknown = false
     /// Whether the group's first write has taken the head row's lock and caught up.
     public var groupHoldsLock: Bool { groupTransaction != nil }
     /// How many records the open group holds.
@@ -657,12 +659,14 @@ public final class PostgresStore<State: StoreState> {
         let pid = c.backendPID
         let last = after + Int64(records.count)
         let notify = groupAnnounces ? "NOTIFY \(Self.commitChannel), '\(processToken)'; " : ""
+        lastGroupOutcomeUnknown = false
         do {
             try commitGroup(records, after: after, on: c, writer: writer, notify: notify)
         } catch .connection(let m) {
             disconnect()
             let committed: Bool
             do { committed = try settleLostAppend(writer: writer, position: last, backend: pid, lost: m) } catch {
+                lastGroupOutcomeUnknown = true
                 discardGroupState()
                 throw error
             }
@@ -780,7 +784,8 @@ public final class PostgresStore<State: StoreState> {
             do {
                 let rows = try c.executeScript(
                     """
-                    BEGIN; WITH h AS (UPDATE model_lifecycle_head SET position = position + \(step) WHERE id = 1
+                    BEGIN; \(advancing ? "" : "SET LOCAL idle_in_transaction_session_timeout = 0; ")WITH h AS (
+                      UPDATE model_lifecycle_head SET position = position + \(step) WHERE id = 1
                       RETURNING position, snapshot_position)
                     SELECT h.position, h.snapshot_position, l.position, l.record FROM h
                       LEFT JOIN model_lifecycle_log l ON l.position > \(position) ORDER BY l.position

@@ -27,6 +27,13 @@ enum CatalogInfo: MethodDeclaration {
         var loadedAt: Millis
         /// Today and the retiring window.
         var calendar: LifecycleCalendar
+        /// The providers' exports.
+        var sources: [ProviderSource]
+        /// Now, for their age.
+        var now: Millis
+
+        /// An export older than this is flagged stale.
+        static let staleDays = 30
 
         static let shape = ObjectShape<Self>([
             .member("path", .nullable(.string())) { .optionalString($0.source.path) },
@@ -55,6 +62,36 @@ enum CatalogInfo: MethodDeclaration {
             .member("loadedAt", .timestamp) { Views.time($0.loadedAt) },
             .member("today", .date) { .string(Formats.formatDate($0.calendar.today)) },
             .member("retiringWindowDays", .integer()) { .int($0.calendar.retiringWindowDays) },
+            .member(
+                "lifecycleSources",
+                .array(
+                    .object([
+                        .required("path", .string()),
+                        .required("kind", .enumeration(ProviderKind.allCases.map(\.rawValue))),
+                        .required("records", .integer(min: 0)),
+                        .required("skippedRecords", .integer(min: 0), "records that could not be read"),
+                        .required("skippedExamples", .array(.string(), maxItems: 20)),
+                        .required("observedAt", .timestamp, "when the export was made (the file's time)"),
+                        .required("ageDays", .integer(min: 0)),
+                        .required("stale", .boolean, "older than 30 days"),
+                        .required("complete", .boolean, "a listing of everything the provider serves"),
+                        .required("vanished", .array(.string()), "models it listed before and lists no more"),
+                    ])),
+                "The providers' own exports (--lifecycle-source), in precedence order."
+            ) { r in
+                .array(
+                    r.sources.map { s in
+                        let age = max(0, Int((r.now - s.observedAt) / 86_400_000))
+                        return [
+                            "path": .string(s.path), "kind": .string(s.kind.rawValue), "records": .int(s.recordCount),
+                            "skippedRecords": .int(s.skipped.count),
+                            "skippedExamples": .array(s.skipped.prefix(20).map { .string($0) }),
+                            "observedAt": Views.time(s.observedAt), "ageDays": .int(age),
+                            "stale": .bool(age > staleDays), "complete": .bool(s.complete),
+                            "vanished": .array(s.vanished.map { .string($0) }),
+                        ]
+                    })
+            },
         ])
     }
 
@@ -64,6 +101,6 @@ enum CatalogInfo: MethodDeclaration {
             source: p.catalogSource, entries: p.catalog.modelCount, aliases: p.catalog.aliasCount,
             withDeprecationDate: p.catalog.deprecatedCount, withSuccessor: p.catalog.successorCount,
             skipped: p.catalog.skippedCount, skippedExamples: p.catalog.skipped,
-            loadedAt: p.catalogLoadedAt, calendar: p.calendar)
+            loadedAt: p.catalogLoadedAt, calendar: p.calendar, sources: p.lifecycleSources, now: p.now)
     }
 }

@@ -34,11 +34,24 @@ enum CatalogLookup: MethodDeclaration {
                     .required("maxInputTokens", .nullable(.integer())),
                     .required("maxOutputTokens", .nullable(.integer())), .required("vision", .nullable(.boolean)),
                     .required("reasoning", .nullable(.boolean)), .required("toolCalling", .nullable(.boolean)),
+                    .required(
+                        "lifecycle", LifecycleView.schema,
+                        "The name's lifecycle with every source's evidence (the providers' exports of providerType first)."
+                    ),
                 ])))
-        var json: JSONValue { entry?.json ?? .null }
+        /// The name's lifecycle from every source.
+        var lifecycle: NormalizedLifecycle?
+        var json: JSONValue {
+            guard let entry, case .object(var o) = entry.json else { return .null }
+            o["lifecycle"] = lifecycle.map(LifecycleView.json) ?? .null
+            return .object(o)
+        }
     }
 
     static func handle(_ call: Call, _ params: Params) throws(ServerError) -> Result {
-        Result(entry: call.platform.catalog.lookup(providerType: params.providerType, name: params.name))
+        let p = call.platform
+        return Result(
+            entry: p.effectiveEntry(providerType: params.providerType, name: params.name),
+            lifecycle: p.lifecycle(providerType: params.providerType, name: params.name))
     }
 }
