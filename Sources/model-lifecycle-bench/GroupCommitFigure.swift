@@ -24,9 +24,12 @@ extension Bench {
     mutating func groupCommit() throws -> [Row] {
         let n = 20_000
         let window = 500
-        func run(groupCommit: Bool) throws -> Double {
-            let store = work + "/group-commit-store"
+        func run(groupCommit: Bool, postgres: Bool = false) throws -> Double {
+            var store = work + "/group-commit-store"
             try? FileManager.default.removeItem(atPath: store)
+            if postgres, let admin = postgresURI {
+                store = try freshDatabase(admin, "ml_bench_group_" + (groupCommit ? "on" : "off"))
+            }
             if !groupCommit { setenv("MODEL_LIFECYCLE_GROUP_COMMIT", "off", 1) }
             defer { unsetenv("MODEL_LIFECYCLE_GROUP_COMMIT") }
             let root = try Server(
@@ -52,7 +55,17 @@ extension Bench {
         let grouped = try run(groupCommit: true)
         let sqlite = try baselines.python(Self.sqliteInsert, [work + "/group-commit.sqlite", String(n)])
         func rate(_ r: Double) -> String { String(format: "%.0f/s", r) }
-        return [
+        var rows: [Row] = []
+        if postgresURI != nil {
+            let pgLone = try run(groupCommit: false, postgres: true)
+            let pgGrouped = try run(groupCommit: true, postgres: true)
+            rows.append(
+                Row(
+                    figure: "PG: assistants/create, \(n) piped (windows of \(window))", value: rate(pgGrouped),
+                    baseline: "group commit off " + rate(pgLone), ratio: pgGrouped / pgLone, target: "(info)",
+                    pass: true))
+        }
+        return rows + [
             Row(
                 figure: "assistants/create, \(n) piped in windows of \(window)", value: rate(grouped),
                 baseline: "SQLite 1-transaction insert " + rate(sqlite), ratio: grouped / sqlite, target: "≥ 0.2×",
