@@ -55,6 +55,12 @@ public struct ProviderRecord: Sendable, Equatable {
     public var closedToNewAt: Int?
     /// The successor the provider names (only Azure's API does).
     public var successor: String?
+    /// Azure: whether this version is the one "auto-update to default" deployments follow.
+    public var isDefaultVersion = false
+
+    /// How far along its life the provider says it is, regardless of dates (to choose between
+    /// versions listed under one name).
+    var stage: Int { saysRetired ? 3 : saysClosedToNew ? 2 : retireAt != nil ? 1 : 0 }
 
     public init(model: String) { self.model = model }
 
@@ -92,6 +98,8 @@ public struct ProviderSource: Sendable {
     public var observedAt: Millis
     /// Records by lowercased model id (Azure also by `name-version`).
     public private(set) var records: [String: ProviderRecord] = [:]
+    /// Models the export lists whose record could not be read (they did not vanish).
+    public private(set) var unreadableIDs: Set<String> = []
     /// How many records were read.
     public private(set) var recordCount = 0
     /// Why records were skipped, one line each.
@@ -100,7 +108,7 @@ public struct ProviderSource: Sendable {
     /// gone, once it was seen in an earlier read of the same source).
     public var complete: Bool
     /// Models seen in an earlier read of this source and missing from this one.
-    public var vanished: [String] = []
+    public var vanished: Set<String> = []
 
     init(path: String, kind: ProviderKind, observedAt: Millis, complete: Bool) {
         self.path = path
@@ -111,11 +119,23 @@ public struct ProviderSource: Sendable {
 
     mutating func add(_ r: ProviderRecord) {
         recordCount += 1
-        records[r.model.lowercased()] = r
+        let bare = r.model.lowercased()
+        // Several versions under one name (Azure): the default version speaks for the name, else
+        // the one least far along its life (a retired old version must not retire the name).
+        if let other = records[bare], other.version != nil, r.version != nil {
+            if other.isDefaultVersion || (!r.isDefaultVersion && other.stage <= r.stage) {
+                records[(r.model + "-" + r.version!).lowercased()] = r
+                return
+            }
+        }
+        records[bare] = r
         if let v = r.version { records[(r.model + "-" + v).lowercased()] = r }
     }
 
-    mutating func skip(_ why: String) { skipped.append(why) }
+    mutating func skip(_ why: String, id: String? = nil) {
+        skipped.append(why)
+        if let id { unreadableIDs.insert(id.lowercased()) }
+    }
 
     /// The record for a model name, if this export has one.
     public func record(for name: String) -> ProviderRecord? {
@@ -130,8 +150,8 @@ public struct ProviderSource: Sendable {
         return nil
     }
 
-    /// The model ids of this read.
-    public var modelIDs: Set<String> { Set(records.keys) }
+    /// The model ids of this read, those it could not read included.
+    public var modelIDs: Set<String> { Set(records.keys).union(unreadableIDs) }
 }
 
 /// Reads provider exports (see `Protocol/methods/lifecycle-sources.md` for the shapes).
@@ -170,24 +190,28 @@ public enum ProviderSourceReader {
         switch kind {
         case .bedrock:
             let items = v["modelSummaries"]?.arrayValue ?? v["modelDetails"].map { [$0] } ?? []
-            s = ProviderSource(path: path, kind: kind, observedAt: observedAt, complete: v["modelSummaries"] != nil)
+            // An empty listing (a failed export) says nothing about what is gone.
+            s = ProviderSource(
+                path: path, kind: kind, observedAt: observedAt, complete: v["modelSummaries"] != nil && !items.isEmpty)
             guard !items.isEmpty || v["modelSummaries"] != nil else { throw shapeError(path, kind, "modelSummaries") }
             for (k, item) in items.enumerated() { read(bedrock: item, k, into: &s) }
         case .azure:
             guard let items = v["value"]?.arrayValue ?? v["data"]?.arrayValue ?? v.arrayValue else {
                 throw shapeError(path, kind, "value (or an array)")
             }
-            s = ProviderSource(path: path, kind: kind, observedAt: observedAt, complete: true)
+            s = ProviderSource(path: path, kind: kind, observedAt: observedAt, complete: !items.isEmpty)
             for (k, item) in items.enumerated() { read(azure: item, k, into: &s) }
         case .anthropic:
             guard let items = v["data"]?.arrayValue ?? v.arrayValue else { throw shapeError(path, kind, "data") }
-            // Retired models are listed only when asked for: an export with some is a complete one.
-            let complete = items.contains { $0["lifecycle"]?.stringValue == "retired" }
+            // Retired models are listed only when asked for: an export with some is a complete one,
+            // unless it is one page of several.
+            let complete =
+                items.contains { $0["lifecycle"]?.stringValue == "retired" } && v["has_more"]?.boolValue != true
             s = ProviderSource(path: path, kind: kind, observedAt: observedAt, complete: complete)
             for (k, item) in items.enumerated() { read(anthropic: item, k, into: &s) }
         case .openai, .openrouter:
             guard let items = v["data"]?.arrayValue ?? v.arrayValue else { throw shapeError(path, kind, "data") }
-            s = ProviderSource(path: path, kind: kind, observedAt: observedAt, complete: true)
+            s = ProviderSource(path: path, kind: kind, observedAt: observedAt, complete: !items.isEmpty)
             for (k, item) in items.enumerated() { read(dated: item, k, kind: kind, into: &s) }
         }
         return s
@@ -217,7 +241,7 @@ public enum ProviderSourceReader {
         if let life = item["modelLifecycle"] {
             r.providerStatus = life["status"]?.stringValue
             guard let end = day(life["endOfLifeTime"]), let legacy = day(life["legacyTime"]) else {
-                return s.skip("modelSummaries[\(k)] (\(id)): a date that is not a date")
+                return s.skip("modelSummaries[\(k)] (\(id)): a date that is not a date", id: id)
             }
             r.retireAt = end
             r.retireAtConfidence = end == nil ? .unknown : .planned
@@ -237,9 +261,10 @@ public enum ProviderSourceReader {
         }
         var r = ProviderRecord(model: name)
         r.version = m["version"]?.stringValue
+        r.isDefaultVersion = m["isDefaultVersion"]?.boolValue ?? false
         r.providerStatus = m["lifecycleStatus"]?.stringValue ?? m["lifecycle_status"]?.stringValue
         guard let end = day(m["deprecation"]?["inference"], epochSeconds: item["model"] == nil) else {
-            return s.skip("[\(k)] (\(name)): deprecation.inference is not a date")
+            return s.skip("[\(k)] (\(name)): deprecation.inference is not a date", id: name)
         }
         r.retireAt = end
         if end != nil {
@@ -263,7 +288,7 @@ public enum ProviderSourceReader {
         var r = ProviderRecord(model: id)
         r.providerStatus = item["lifecycle"]?.stringValue
         guard let retires = day(item["retires_at"]), let deprecated = day(item["deprecated_at"]) else {
-            return s.skip("data[\(k)] (\(id)): a date that is not a date")
+            return s.skip("data[\(k)] (\(id)): a date that is not a date", id: id)
         }
         switch r.providerStatus {
         case "retired"?: r.saysRetired = true
@@ -274,7 +299,7 @@ public enum ProviderSourceReader {
             // The date may still be revised, and a past one means overdue, not done.
             r.retireAtConfidence = retires == nil ? .unknown : .tentative
         case "active"?, nil: break
-        case let other?: return s.skip("data[\(k)] (\(id)): unknown lifecycle \"\(other)\"")
+        case let other?: return s.skip("data[\(k)] (\(id)): unknown lifecycle \"\(other)\"", id: id)
         }
         s.add(r)
     }
@@ -283,7 +308,9 @@ public enum ProviderSourceReader {
         guard let id = item["id"]?.stringValue else { return s.skip("data[\(k)]: no id") }
         var r = ProviderRecord(model: id)
         let member = kind == .openai ? "shutdown_date" : "expiration_date"
-        guard let end = day(item[member]) else { return s.skip("data[\(k)] (\(id)): \(member) is not a date") }
+        guard let end = day(item[member]) else {
+            return s.skip("data[\(k)] (\(id)): \(member) is not a date", id: id)
+        }
         r.retireAt = end
         r.retireAtConfidence = end == nil ? .unknown : kind == .openai ? .planned : .earliest
         s.add(r)
@@ -359,7 +386,7 @@ public struct NormalizedLifecycle: Sendable, Equatable {
             evidence.append(
                 Evidence(
                     source: "litellm", kind: "litellm", observedAt: nil,
-                    state: day.map { $0 <= today ? .deprecated : .retiring } ?? .active, retireAt: day,
+                    state: day.map { $0 <= today ? .retired : .retiring } ?? .active, retireAt: day,
                     retireAtConfidence: day == nil ? .unknown : .planned, closedToNewAt: nil,
                     successor: e.successorModel, providerStatus: nil))
         }
@@ -369,7 +396,10 @@ public struct NormalizedLifecycle: Sendable, Equatable {
                 sources: [], conflicts: [])
         }
         var conflicts: [String] = []
-        for other in evidence.dropFirst() where first.kind != "operator" {
+        // The providers' and LiteLLM's say compared (the operator's flag is a decision, not evidence).
+        let said = evidence.filter { $0.kind != "operator" }
+        for other in said.dropFirst() {
+            let first = said[0]
             if other.state != first.state {
                 conflicts.append(
                     "\(first.kind) says \(first.state.rawValue), \(other.kind) says \(other.state.rawValue)")
@@ -384,7 +414,7 @@ public struct NormalizedLifecycle: Sendable, Equatable {
                 ($0.successor!, $0.kind == "litellm" ? "catalog" : "provider")
             }
         // The operator's flag decides the state; the dates are the first source's that has any.
-        let dated = evidence.first { $0.kind != "operator" }
+        let dated = said.first { $0.retireAt != nil || $0.closedToNewAt != nil } ?? said.first
         return NormalizedLifecycle(
             state: first.state, retireAt: dated?.retireAt, retireAtConfidence: dated?.retireAtConfidence ?? .unknown,
             closedToNewAt: dated?.closedToNewAt, successor: successor, sources: evidence, conflicts: conflicts)

@@ -81,7 +81,7 @@ enum ImportCommand {
         var counts: [String: Int] = [:]
         var lines = 0
         var seenIDs: Set<String> = []
-        platform.beginGroup()
+        platform.beginGroup(asGeneration: true)
         // The group takes the store's write lock now, before the first line reads the state: the
         // ids a line may take are checked against the state no other writer can change meanwhile.
         do throws(ServerError) { try platform.write { _ throws(ServerError) in (Transaction(), ()) } } catch {
@@ -118,7 +118,7 @@ enum ImportCommand {
         if o.dryRun {
             platform.abandonGroup()
         } else {
-            switch platform.endGroup(asGeneration: true) {
+            switch platform.endGroup() {
             case .committed: break
             case .notCommitted(let error):
                 let e = ErrorMapping.responseError(for: error)

@@ -83,6 +83,15 @@ extension Platform {
     /// statuses read (see `NormalizedLifecycle.deprecationDay`) and the successor. What every rule
     /// that reads deprecation reads.
     func effectiveEntry(providerType: String?, name: String) -> CatalogEntry? {
+        guard !lifecycleSources.isEmpty else { return catalog.lookup(providerType: providerType, name: name) }
+        let key = (providerType ?? "") + "\u{0}" + name
+        if let cached = effectiveEntries[key] { return cached }
+        let entry = combinedEntry(providerType: providerType, name: name)
+        effectiveEntries[key] = .some(entry)
+        return entry
+    }
+
+    private func combinedEntry(providerType: String?, name: String) -> CatalogEntry? {
         let base = catalog.lookup(providerType: providerType, name: name)
         let records = providerRecords(providerType: providerType, name: name)
         guard !records.isEmpty else { return base }

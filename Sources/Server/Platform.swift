@@ -40,6 +40,9 @@ public final class Platform: @unchecked Sendable {
     public private(set) var lifecycleSources: [ProviderSource] = []
     /// Where they are read from (again by `catalog/reload`).
     public private(set) var lifecycleSourceSpecs: [LifecycleSourceSpec] = []
+    /// The effective catalog entries of the names asked for, while the sources stay as they are
+    /// (every model view and rule asks: the combining is done once a name).
+    var effectiveEntries: [String: CatalogEntry?] = [:]
     /// Today and the retiring window, for every deprecated/retiring decision.
     public let calendar: LifecycleCalendar
     /// Rendered model views (see `ModelViewCache`).
@@ -252,14 +255,14 @@ public final class Platform: @unchecked Sendable {
     }
 
     /// Starts a group commit of the requests handled until `endGroup` (see `PlatformStore.beginGroup`).
-    public func beginGroup() { store.beginGroup() }
+    public func beginGroup(asGeneration: Bool = false) { store.beginGroup(asGeneration: asGeneration) }
 
     /// Drops the open group's writes: nothing of them is written (`import --dry-run`, a refused line).
     public func abandonGroup() { store.abandonGroup() }
 
     /// Makes the group's writes durable together, then compacts if that is due.
-    public func endGroup(asGeneration: Bool = false) -> GroupOutcome {
-        let outcome = store.endGroup(asGeneration: asGeneration)
+    public func endGroup() -> GroupOutcome {
+        let outcome = store.endGroup()
         if case .committed = outcome { store.compactIfDue() }
         return outcome
     }
@@ -278,7 +281,7 @@ public final class Platform: @unchecked Sendable {
                 var s = try spec.load()
                 if s.complete, k < lifecycleSources.count, lifecycleSources[k].kind == s.kind {
                     let before = lifecycleSources[k]
-                    s.vanished = Array(before.modelIDs.union(before.vanished).subtracting(s.modelIDs)).sorted()
+                    s.vanished = before.modelIDs.union(before.vanished).subtracting(s.modelIDs)
                 }
                 reloaded.append(s)
             } catch {
@@ -294,6 +297,7 @@ public final class Platform: @unchecked Sendable {
             }
         }
         lifecycleSources = reloaded
+        effectiveEntries = [:]
         catalogLoadedAt = clock()
     }
 

@@ -34,13 +34,13 @@ public protocol PlatformStore: AnyObject {
     /// the state with the group's earlier ones (a refused one changes nothing), but they are made
     /// durable together by `endGroup`, and no other process sees them before. The caller sends
     /// nothing of the group (answers, notifications) until `endGroup` returns.
-    func beginGroup()
-    /// Makes the group durable at once (one fsync, one database commit); with `asGeneration` (an
-    /// import) the file store commits it as a new snapshot generation instead. On failure the
+    func beginGroup(asGeneration: Bool)
+    /// Makes the group durable at once (one fsync, one database commit); a group begun
+    /// `asGeneration` (an import) the file store commits as a new snapshot generation instead. On failure the
     /// state is as the store holds it, and the outcome says whether the group's commits surely did
     /// not happen (the caller answers the group's requests again, each on its own) or whether that
     /// is unknown (the caller must not run its writes again).
-    func endGroup(asGeneration: Bool) -> GroupOutcome
+    func endGroup() -> GroupOutcome
     /// Ends the group without committing it: none of its writes is written, and the state is as
     /// the store holds it.
     func abandonGroup()
@@ -93,11 +93,11 @@ public final class FilePlatformStore: PlatformStore {
     }
 
     /// Starts a group (see `JournalStore.beginGroup`).
-    public func beginGroup() { journal.beginGroup() }
+    public func beginGroup(asGeneration: Bool) { journal.beginGroup(asGeneration: asGeneration) }
 
     /// One record, one write and one fsync for the group (a new generation with `asGeneration`).
-    public func endGroup(asGeneration: Bool) -> GroupOutcome {
-        do { try journal.endGroup(asGeneration: asGeneration) } catch {
+    public func endGroup() -> GroupOutcome {
+        do { try journal.endGroup() } catch {
             // A failed fsync leaves the store refusing writes: what it wrote may be durable.
             return journal.refusesWrites ? .unknown(.store(error)) : .notCommitted(.store(error))
         }
@@ -204,9 +204,9 @@ public final class MemoryPlatformStore: PlatformStore {
     /// The state before the open group (a copy: the in-memory store is for tests and documentation).
     private var groupStart: PlatformState?
     /// Commits apply at once; the state before is kept, should the group be abandoned.
-    public func beginGroup() { groupStart = state }
+    public func beginGroup(asGeneration: Bool) { groupStart = state }
     /// Nothing to make durable.
-    public func endGroup(asGeneration: Bool) -> GroupOutcome {
+    public func endGroup() -> GroupOutcome {
         groupStart = nil
         return .committed
     }

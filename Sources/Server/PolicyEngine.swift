@@ -72,12 +72,21 @@ enum PolicyEngine {
         }
         switch policy.target {
         case .successor:
-            guard let successor = platform.catalogEntry(for: source, in: state)?.successorModel else { return nil }
-            for id in state.modelIDs(ofTenant: source.tenantId) where id != source.id {
-                guard let m = state.model(id), m.deletedAt == nil, m.migratedToModelId == nil,
-                    m.isCatalogSuccessor(successor, providerType: state.provider(m.providerId)?.providerType)
-                else { continue }
-                return m
+            // The provider's successor first (it may name a version: `gpt-4.1-2025-04-14`), then LiteLLM's.
+            let providerType = state.provider(source.providerId)?.providerType
+            let named = [
+                platform.catalogEntry(for: source, in: state)?.successorModel,
+                platform.catalog.lookup(providerType: providerType, name: source.name)?.successorModel,
+            ].compactMap { $0 }
+            for successor in named {
+                for id in state.modelIDs(ofTenant: source.tenantId) where id != source.id {
+                    guard let m = state.model(id), m.deletedAt == nil, m.migratedToModelId == nil else { continue }
+                    if m.isCatalogSuccessor(successor, providerType: state.provider(m.providerId)?.providerType)
+                        || m.name.lowercased() == successor.lowercased()
+                    {
+                        return m
+                    }
+                }
             }
             return nil
         case .best:
@@ -88,46 +97,47 @@ enum PolicyEngine {
     /// The tenant's proposals today: one per model that meets its policy and still has something
     /// a move would take (pinned configurations stay and are listed as kept).
     static func proposals(_ tenant: Tenant, _ state: PlatformState, _ platform: Platform) -> [Proposal] {
-        let policy = tenant.policy
-        guard policy.mode != .off else { return [] }
-        var out: [Proposal] = []
-        for id in state.modelIDs(ofTenant: tenant.id).sorted() {
-            guard let m = state.model(id), meetsTrigger(m, policy, state, platform),
-                ModelReferences.of(m.id, in: state).activeCount > 0
-            else { continue }
-            guard let t = target(for: m, policy, state, platform) else {
-                let why =
-                    policy.override(for: m.id) != nil
-                    ? "no_target: the override names no model of the tenant"
-                    : policy.target == .successor
-                        ? "no_target: the catalog names no successor the tenant has" : "no_target: no candidate"
-                out.append(Proposal(source: m, target: nil, plan: nil, status: .skipped, reason: why))
-                continue
-            }
-            let plan = MigrationPlanner.plan(
-                state: state, source: ModelFacts(m, state, platform), target: ModelFacts(t, state, platform),
-                entityTypes: entityTypes, keepingPinned: true)
-            // Everything left is pinned: nothing for a policy to move.
-            guard plan.affectedCount > 0 || !plan.blockers.isEmpty else { continue }
-            var p = Proposal(source: m, target: t, plan: plan, status: .announced, reason: nil)
-            let warnings = plan.warnings.map(\.code)
-            if !plan.blockers.isEmpty {
-                p.status = .skipped
-                p.reason = "blocked: " + plan.blockers.map(\.code).joined(separator: ", ")
-            } else if policy.mode == .propose {
-                p.status = .awaitingApproval
-                p.reason = "the policy proposes: an admin approves"
-            } else if policy.mode == .auto, let extra = warnings.first(where: { !policy.allowWarnings.contains($0) }) {
-                p.status = .awaitingApproval
-                p.reason =
-                    "warnings need approval: "
-                    + warnings.filter { !policy.allowWarnings.contains($0) }
-                    .joined(separator: ", ")
-                _ = extra
-            }
-            out.append(p)
+        guard tenant.policy.mode != .off else { return [] }
+        return state.modelIDs(ofTenant: tenant.id).sorted().compactMap { id in
+            state.model(id).flatMap { proposal(for: $0, tenant, state, platform) }
         }
-        return out
+    }
+
+    /// The policy's proposal for one model, or nil when it has none (off, the trigger not met,
+    /// nothing referencing it, everything left pinned).
+    static func proposal(
+        for m: Model, _ tenant: Tenant, _ state: PlatformState, _ platform: Platform
+    ) -> Proposal? {
+        let policy = tenant.policy
+        guard policy.mode != .off, meetsTrigger(m, policy, state, platform),
+            ModelReferences.of(m.id, in: state).activeCount > 0
+        else { return nil }
+        guard let t = target(for: m, policy, state, platform) else {
+            let why =
+                policy.override(for: m.id) != nil
+                ? "no_target: the override names no model of the tenant"
+                : policy.target == .successor
+                    ? "no_target: the catalog names no successor the tenant has" : "no_target: no candidate"
+            return Proposal(source: m, target: nil, plan: nil, status: .skipped, reason: why)
+        }
+        let plan = MigrationPlanner.plan(
+            state: state, source: ModelFacts(m, state, platform), target: ModelFacts(t, state, platform),
+            entityTypes: entityTypes, keepingPinned: true)
+        // Everything left is pinned: nothing for a policy to move.
+        guard plan.affectedCount > 0 || !plan.blockers.isEmpty else { return nil }
+        var p = Proposal(source: m, target: t, plan: plan, status: .announced, reason: nil)
+        let unallowed = plan.warnings.map(\.code).filter { !policy.allowWarnings.contains($0) }
+        if !plan.blockers.isEmpty {
+            p.status = .skipped
+            p.reason = "blocked: " + plan.blockers.map(\.code).joined(separator: ", ")
+        } else if policy.mode == .propose {
+            p.status = .awaitingApproval
+            p.reason = "the policy proposes: an admin approves"
+        } else if policy.mode == .auto, !unallowed.isEmpty {
+            p.status = .awaitingApproval
+            p.reason = "warnings need approval: " + unallowed.joined(separator: ", ")
+        }
+        return p
     }
 
     /// The newest plan of the tenant for `source`, whatever its status.
@@ -233,7 +243,7 @@ enum PolicyEngine {
             // The plan as the policy would make it now: the same target and preflight (an override
             // or a model that changed since makes it another plan), and for a tick the same
             // standing and a notice period as long as the policy's now.
-            let now = proposals(tenant, state, platform).first { $0.source.id == plan.sourceModelId }
+            let now = state.model(plan.sourceModelId).flatMap { proposal(for: $0, tenant, state, platform) }
             guard let now, now.target?.id == targetId, let current = now.plan, current.planHash == plan.planHash
             else {
                 if approving {

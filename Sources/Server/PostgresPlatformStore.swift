@@ -32,10 +32,10 @@ public final class PostgresPlatformStore: OptimisticPlatformStore {
     }
 
     /// Starts a group (see `PostgresStore.beginGroup`).
-    public func beginGroup() { database.beginGroup() }
+    public func beginGroup(asGeneration: Bool) { database.beginGroup() }
 
     /// One database commit for the group's records.
-    public func endGroup(asGeneration: Bool) -> GroupOutcome {
+    public func endGroup() -> GroupOutcome {
         do { try database.endGroup() } catch {
             return database.lastGroupOutcomeUnknown ? .unknown(.store(error)) : .notCommitted(.store(error))
         }

@@ -399,10 +399,12 @@ public final class JournalStore<State: StoreState> {
     /// Whether this group holds the lock (from its first write to `endGroup`) with the state
     /// caught up under it: its later writes and reads need not look at the files.
     public private(set) var groupHoldsLock = false
-    /// The group's records, not yet in the file.
+    /// The group's records, not yet in the file (none kept for a group committed as a generation).
     private var staged: [[UInt8]] = []
     /// How many records the open group holds.
-    public var stagedRecords: Int { staged.count }
+    public private(set) var stagedRecords = 0
+    /// Whether the open group is committed as the next generation (an import).
+    private var groupAsGeneration = false
     /// Why the state may not be read (a failed group whose discarding failed): reads refuse until
     /// the process reopens the store, rather than serve writes that were never committed.
     private var unreadable: String?
@@ -413,9 +415,10 @@ public final class JournalStore<State: StoreState> {
     /// the lock is held until `endGroup`, so no other process commits in between and no other
     /// process can read a record of the group before it is durable (they are only in memory until
     /// then). Nothing of a group may be answered before `endGroup` returns.
-    public func beginGroup() {
+    public func beginGroup(asGeneration: Bool = false) {
         precondition(!grouping, "groups do not nest")
         grouping = true
+        groupAsGeneration = asGeneration
     }
 
     /// Makes the group's writes durable (one write, one fsync) and releases the lock. On failure
@@ -423,32 +426,31 @@ public final class JournalStore<State: StoreState> {
     /// them, or, after a failed fsync, all of them as every other process reads them) and the
     /// error says why.
     /// The group is one record (`State.merge`), so that it is applied whole or not at all, by a
-    /// reader as by a reopening after a crash. With `asGeneration` (an import: a large group) it is
-    /// instead committed as the next generation: the state, group included, written as a new
-    /// snapshot and `CURRENT` switched to it, as a compaction does.
-    public func endGroup(asGeneration: Bool = false) throws(StoreError) {
+    /// reader as by a reopening after a crash. A group begun `asGeneration` (an import: a large
+    /// group) is instead committed as the next generation: the state, group included, written as a
+    /// new snapshot and `CURRENT` switched to it, as a compaction does.
+    public func endGroup() throws(StoreError) {
         precondition(grouping, "no group was begun")
         grouping = false
         defer {
             staged = []
+            stagedRecords = 0
             if groupHoldsLock {
                 groupHoldsLock = false
                 releaseLock(true)
             }
         }
-        guard !staged.isEmpty else { return }
-        do {
-            if asGeneration {
+        guard stagedRecords > 0 else { return }
+        do throws(StoreError) {
+            if groupAsGeneration {
                 try compactHoldingLock()
                 return
             }
-            let records = State.merge(staged).map { [$0] } ?? staged
-            var bytes: [UInt8] = []
-            for r in records {
-                try State.checkReadable(r)
-                bytes += Record.encode(r)
+            guard let record = State.merge(staged) else {
+                throw .invalidRecord("the group's records cannot be joined into one; nothing was written")
             }
-            try append(bytes)
+            try State.checkReadable(record)
+            try append(Record.encode(record))
         } catch {
             settleDiscarded()
             throw error
@@ -460,8 +462,9 @@ public final class JournalStore<State: StoreState> {
     public func abandonGroup() {
         precondition(grouping, "no group was begun")
         grouping = false
-        let wrote = !staged.isEmpty
+        let wrote = stagedRecords > 0
         staged = []
+        stagedRecords = 0
         if wrote { settleDiscarded() }
         if groupHoldsLock {
             groupHoldsLock = false
@@ -501,7 +504,8 @@ public final class JournalStore<State: StoreState> {
         if record.isEmpty { return result }
         try State.checkReadable(record)
         if let apply { pending = apply } else { try current.apply(record[...]) }
-        staged.append(record)
+        if !groupAsGeneration { staged.append(record) }
+        stagedRecords += 1
         return result
     }
 

@@ -110,7 +110,7 @@ final class LifecycleSourcesEndToEndTests: XCTestCase {
         s.stop()
     }
 
-    func testOpenAIShutdownDatesAndOpenRouterExpirationsAreAnEndAndAnEarliestEnd() throws {
+    func testOpenAIShutdownDatesArePlannedEndsThatPreflightReads() throws {
         let (store, tenant, ids) = try world("openai", ["gpt-4-0613", "gpt-3.5-turbo-instruct-0914", "gpt-4o"])
         let s = try serve(store, ["--lifecycle-source", fixture("openai-models.json")], tenant)
         let shutting = s.call("models/get", ["id": .string(ids["gpt-4-0613"]!)])
@@ -130,7 +130,9 @@ final class LifecycleSourcesEndToEndTests: XCTestCase {
         XCTAssertTrue(
             plan["issues"]?.arrayValue?.contains { $0["code"] == "target_retiring" } ?? false, "\(plan)")
         s.stop()
+    }
 
+    func testOpenRouterExpirationsAreEarliestEnds() throws {
         let (rStore, rTenant, rIds) = try world(
             "openrouter", ["mistralai/mistral-7b-instruct:free", "cognitivecomputations/dolphin-mixtral-8x22b"])
         let r = try serve(rStore, ["--lifecycle-source", fixture("openrouter-models.json")], rTenant)

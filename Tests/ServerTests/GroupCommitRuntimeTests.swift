@@ -32,7 +32,7 @@ final class GroupCommitRuntimeTests: XCTestCase {
         var reloads: Int { 0 }
         func compactIfDue() {}
         var openingNotices: [String] { [] }
-        func beginGroup() {
+        func beginGroup(asGeneration: Bool) {
             beforeGroup = state
             wrote = false
             groups += 1
@@ -41,7 +41,7 @@ final class GroupCommitRuntimeTests: XCTestCase {
             if let before = beforeGroup { state = before }
             beforeGroup = nil
         }
-        func endGroup(asGeneration: Bool) -> GroupOutcome {
+        func endGroup() -> GroupOutcome {
             defer { beforeGroup = nil }
             if wrote, failuresLeft > 0, let before = beforeGroup {
                 failuresLeft -= 1

@@ -88,7 +88,7 @@ enum CatalogInfo: MethodDeclaration {
                             "skippedExamples": .array(s.skipped.prefix(20).map { .string($0) }),
                             "observedAt": Views.time(s.observedAt), "ageDays": .int(age),
                             "stale": .bool(age > staleDays), "complete": .bool(s.complete),
-                            "vanished": .array(s.vanished.map { .string($0) }),
+                            "vanished": .array(s.vanished.sorted().map { .string($0) }),
                         ]
                     })
             },
