@@ -37,6 +37,9 @@ public struct CommitGroups: Sendable {
     /// Milliseconds a group keeps taking queued messages before it is committed (a bound on how
     /// long an answer waits for the ones queued after it).
     public static let maxMillis: Int64 = 20
+    /// Bytes of answers a group holds back at most before it is committed (large answers, such as
+    /// pages of lists, would otherwise pile up in memory: the outbox's own flush size).
+    public static let maxHeldBytes = 1 << 20
 
     /// Methods that change the session (or end it) are handled on their own, outside groups.
     static let sessionMethods: Set<String> = ["initialize", "initialized", "shutdown", "exit"]

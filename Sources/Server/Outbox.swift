@@ -27,6 +27,8 @@ public final class ChannelOutbox: Outbox {
 
     /// Whether messages are held back (a group commit in progress): `flush` sends nothing.
     public private(set) var holding = false
+    /// Bytes framed and not yet handed to the channel (what a group holds back).
+    public var bufferedBytes: Int { buffer.count }
 
     /// Frames and buffers `message`.
     public func send(_ message: JSONValue) {

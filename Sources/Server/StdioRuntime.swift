@@ -205,7 +205,9 @@ public enum StdioRuntime {
                 while end < payloads.count {
                     _ = processor.process(payloads[end])  // a payload that may join never exits
                     end += 1
-                    if end - start >= CommitGroups.maxMessages || monotonicMillis() - began >= CommitGroups.maxMillis {
+                    if end - start >= CommitGroups.maxMessages || outbox.bufferedBytes >= CommitGroups.maxHeldBytes
+                        || monotonicMillis() - began >= CommitGroups.maxMillis
+                    {
                         break
                     }
                 }
