@@ -63,18 +63,7 @@ enum ImportCommand {
             Launcher.writeStderr(f.message)
             return f.exitCode
         }
-        let processor = MessageProcessor(
-            table: Launcher.methodTable(platform: platform, conformanceFixtures: false), outbox: CollectingOutbox())
-        _ = processor.call(
-            Request(
-                id: .number(JSONNumber(0)), method: "initialize",
-                params: [
-                    "processId": .null, "capabilities": [:],
-                    "initializationOptions": [
-                        "actor": ["userId": "import", "name": "model-lifecycle import", "role": "sysadmin"]
-                    ],
-                ]))
-        _ = processor.process(.single(.notification(Notification(method: "initialized", params: [:]))))
+        let processor = Launcher.sysadminSession(platform: platform, userId: "import", name: "model-lifecycle import")
 
         platform.discardsResults = true
         let progress = isatty(2) == 1 ? Progress() : nil
@@ -149,28 +138,26 @@ enum ImportCommand {
     /// is created).
     static func openTarget(_ o: ImportOptions) -> Result<Platform, StartupFailure> {
         guard o.dryRun else { return Launcher.openPlatform(o.serve, mode: .serve) }
-        switch Launcher.openPlatform(o.serve, mode: .existing) {
-        case .success(let p):
-            // Checked against a copy in memory: a dry run takes no lock and writes nothing.
-            do throws(ServerError) {
-                return Launcher.openPlatform(o.serve, store: MemoryPlatformStore(state: try p.store.read()))
-            } catch {
+        // Checked against a copy in memory: a dry run takes no lock and writes nothing.
+        let env = ProcessInfo.processInfo.environment
+        let location = Launcher.storeDirectory(flag: o.serve.store, environment: env)
+        let copy: MemoryPlatformStore
+        do throws(StoreError) {
+            let store = try Launcher.openPlatformStore(location, mode: .existing, environment: env)
+            do throws(ServerError) { copy = MemoryPlatformStore(state: try store.read()) } catch {
                 return .failure(
                     StartupFailure(
                         exitCode: ExitCode.storeUnavailable.rawValue,
                         message: "model-lifecycle: import: \(ErrorMapping.responseError(for: error).message)\n"))
             }
-        case .failure(let f):
-            let env = ProcessInfo.processInfo.environment
-            let location = Launcher.storeDirectory(flag: o.serve.store, environment: env)
-            do throws(StoreError) {
-                _ = try Launcher.openPlatformStore(location, mode: .existing, environment: env)
-                return .failure(f)
-            } catch {
-                guard case .noStore = error else { return .failure(f) }
-                return Launcher.openPlatform(o.serve, store: MemoryPlatformStore())
+        } catch {
+            guard case .noStore = error else {
+                return .failure(
+                    StartupFailure(exitCode: ExitCode.storeUnavailable.rawValue, message: Launcher.storeFailure(error)))
             }
+            copy = MemoryPlatformStore()
         }
+        return Launcher.openPlatform(o.serve, store: copy)
     }
 
     /// Runs one line; the method it ran, or nil for a blank line.

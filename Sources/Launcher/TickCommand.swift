@@ -14,17 +14,7 @@ enum TickCommand {
             Launcher.writeStderr(f.message)
             return f.exitCode
         }
-        let processor = MessageProcessor(
-            table: Launcher.methodTable(platform: platform, conformanceFixtures: false), outbox: CollectingOutbox())
-        _ = processor.call(
-            Request(
-                id: .number(JSONNumber(0)), method: "initialize",
-                params: [
-                    "processId": .null, "capabilities": [:],
-                    "initializationOptions": [
-                        "actor": ["userId": "cli", "name": "model-lifecycle tick", "role": "sysadmin"]
-                    ],
-                ]))
+        let processor = Launcher.sysadminSession(platform: platform, userId: "cli", name: "model-lifecycle tick")
         switch processor.call(
             Request(id: .number(JSONNumber(1)), method: "lifecycle/tick", params: ["dryRun": .bool(o.dryRun)]))
         {
@@ -36,5 +26,25 @@ enum TickCommand {
             Launcher.writeStderr("model-lifecycle: tick failed: \(e.message)\n")
             return e.code == .storeUnavailable ? ExitCode.storeUnavailable.rawValue : ExitCode.runFailed.rawValue
         }
+    }
+}
+
+extension Launcher {
+    /// A processor of every method of `platform` with a sysadmin session open (initialize and
+    /// initialized), for the commands that drive the handlers in-process (`import`, `tick`).
+    static func sysadminSession(platform: Platform, userId: String, name: String) -> MessageProcessor {
+        let processor = MessageProcessor(
+            table: methodTable(platform: platform, conformanceFixtures: false), outbox: CollectingOutbox())
+        _ = processor.call(
+            Request(
+                id: .number(JSONNumber(0)), method: "initialize",
+                params: [
+                    "processId": .null, "capabilities": [:],
+                    "initializationOptions": [
+                        "actor": ["userId": .string(userId), "name": .string(name), "role": "sysadmin"]
+                    ],
+                ]))
+        _ = processor.process(.single(.notification(Notification(method: "initialized", params: [:]))))
+        return processor
     }
 }

@@ -61,10 +61,9 @@ enum PoliciesSet: MethodDeclaration {
             guard var t = state.tenant(call.tenantId) else {
                 throw .domain(.notFound(entity: "tenant", id: call.tenantId))
             }
-            for (k, o) in params.policy.overrides.enumerated() {
+            for o in params.policy.overrides {
                 for id in [o.source, o.target] {
                     guard let m = state.model(id), m.tenantId == t.id, m.deletedAt == nil else {
-                        _ = k
                         throw .domain(.notFound(entity: "model", id: id))
                     }
                 }
