@@ -82,6 +82,13 @@ final class ImportEndToEndTests: XCTestCase {
         XCTAssertEqual(summary?["entities"], 12, "the blank line is no entity")
         XCTAssertEqual(summary?["counts"]?["questions/record"], 2)
         XCTAssertEqual(summary?["counts"]?["spaces/enableModel"], 1)
+        if !TestDatabases.isOn {
+            // Committed as the next generation: a snapshot and CURRENT switched, all at once.
+            let v = try runToEnd(["verify", "--store", store])
+            XCTAssertEqual(v.status, 0, v.out + v.err)
+            let report = try JSONParser.parse(Array(v.out.utf8))
+            XCTAssertEqual(report["generation"], 1, v.out)
+        }
 
         let admin = try ServerProcess([], store: store)
         admin.initialize(actor: Actors.admin(tenant))

@@ -61,6 +61,7 @@ final class LifecycleSourcesEndToEndTests: XCTestCase {
         XCTAssertEqual(retiring["lifecycle"]?["state"], "retiring")
         XCTAssertEqual(s.call("models/get", ["id": .string(ids[sonnet]!)])["status"], "active")
         let info = s.call("catalog/info")["lifecycleSources"]?[0]
+        XCTAssertEqual(info?["stale"], false)
         XCTAssertEqual(info?["kind"], "bedrock", "detected from the shape")
         XCTAssertEqual(info?["records"], 3)
         XCTAssertEqual(info?["skippedRecords"], 1, "the record without a modelId")
@@ -222,6 +223,26 @@ final class LifecycleSourcesEndToEndTests: XCTestCase {
         XCTAssertEqual(gone["lifecycle"]?["state"], "retired")
         XCTAssertEqual(gone["lifecycle"]?["sources"]?[0]?["providerStatus"], "vanished from a complete listing")
         XCTAssertEqual(s.call("catalog/info")["lifecycleSources"]?[0]?["vanished"], ["gpt-4o"])
+        // A broken export on reload: refused, the sources as they were.
+        try Data("{\"data\": [".utf8).write(to: URL(fileURLWithPath: file))
+        let refused = s.call("catalog/reload")
+        XCTAssertNotNil(refused["error"], "\(refused)")
+        XCTAssertTrue("\(refused)".contains(file), "the refusal names the file: \(refused)")
+        XCTAssertEqual(s.call("models/get", ["id": .string(ids["gpt-4-0613"]!)])["deprecationDate"], "2027-01-10")
+        s.stop()
+    }
+
+    func testAnExportOlderThanThirtyDaysIsFlaggedStale() throws {
+        let path = NSTemporaryDirectory() + "old-" + UUID().uuidString + ".json"
+        try FileManager.default.copyItem(atPath: fixture("openai-models.json"), toPath: path)
+        defer { unlink(path) }
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-40 * 86_400)], ofItemAtPath: path)
+        let (store, tenant, _) = try world("openai", ["gpt-4o"])
+        let s = try serve(store, ["--lifecycle-source", path], tenant)
+        let info = s.call("catalog/info")["lifecycleSources"]?[0]
+        XCTAssertEqual(info?["stale"], true)
+        XCTAssertEqual(info?["ageDays"], 40)
         s.stop()
     }
 

@@ -304,6 +304,29 @@ final class PolicyEndToEndTests: XCTestCase {
         admin.stop()
     }
 
+    func testAServingProcessEvaluatesThePoliciesByItselfAndApprovingUnderAnOffPolicyIsAConflict() throws {
+        let w = try world()
+        try setPolicy(w, ["mode": "propose", "leadDays": 60])
+        var env = ProcessInfo.processInfo.environment
+        env["MODEL_LIFECYCLE_POLICY_SECONDS"] = "1"
+        env["MODEL_LIFECYCLE_TICK_SECONDS"] = "0.2"
+        let s = try ServerProcess(
+            ["--catalog", w.catalog, "--today", "2026-12-01"], store: w.store, environment: env)
+        s.initialize(actor: Actors.admin(w.tenant))
+        var plans: [JSONValue] = []
+        let deadline = Date().addingTimeInterval(10)
+        while plans.isEmpty && Date() < deadline {
+            usleep(200_000)
+            plans = s.call("policies/plans")["items"]?.arrayValue ?? []
+        }
+        XCTAssertEqual(plans.first?["status"], "awaiting_approval", "planned by the scheduled job, no tick asked")
+        s.call("policies/set", ["mode": "off"])
+        XCTAssertEqual(s.call("policies/approve", ["planId": plans.first?["planId"] ?? .null]).errorCode, "conflict")
+        XCTAssertEqual(
+            s.call("assistants/get", ["id": .string(w.helper)])["completionModelId"], .string(w.old), "nothing moved")
+        s.stop()
+    }
+
     func testPoliciesAndPlansBelongToTheirTenant() throws {
         let w = try world()
         try setPolicy(w, ["mode": "propose", "leadDays": 60])

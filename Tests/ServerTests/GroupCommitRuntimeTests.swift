@@ -16,6 +16,8 @@ final class GroupCommitRuntimeTests: XCTestCase {
         private var beforeGroup: PlatformState?
         private var wrote = false
         var failuresLeft = 1
+        /// Whether the failure is one whose outcome is unknown: the group did commit.
+        var committedAnyway = false
         var groups = 0
         var commits = 0
 
@@ -45,6 +47,9 @@ final class GroupCommitRuntimeTests: XCTestCase {
             defer { beforeGroup = nil }
             if wrote, failuresLeft > 0, let before = beforeGroup {
                 failuresLeft -= 1
+                if committedAnyway {
+                    return .unknown(.store(StoreError.unavailable(reason: "the answer to COMMIT was lost")))
+                }
                 state = before
                 return .notCommitted(
                     .store(StoreError.io(path: "memory", reason: "injected failure of the group's write")))
@@ -55,6 +60,38 @@ final class GroupCommitRuntimeTests: XCTestCase {
 
     func testAGroupThatCannotBeCommittedIsAnsweredAgainOneRequestAtATime() throws {
         let store = FailingFirstGroupStore()
+        let answers = try serve(store)
+        for id in [1, 2, 3, 9] {
+            XCTAssertEqual(answers.filter { $0["id"] == .int(id) }.count, 1, "one answer to request \(id)")
+        }
+        func answer(_ id: Int) -> JSONValue? { answers.first { $0["id"] == .int(id) } }
+        XCTAssertEqual(answer(1)?["result"]?["name"], "A")
+        XCTAssertEqual(answer(2)?["result"]?["name"], "B")
+        XCTAssertEqual(answer(3)?["error"]?["data"]?["code"], "conflict")
+        XCTAssertEqual(answer(9)?["result"]?["items"]?.arrayValue?.count, 2)
+        XCTAssertEqual(store.failuresLeft, 0, "the group was tried and failed")
+        XCTAssertEqual(try store.read().allTenants.count, 2, "each write once, none of the failed group's")
+    }
+
+    func testAGroupWhoseOutcomeIsUnknownIsAnsweredAgainWithItsWritesRefusedNeverRunTwice() throws {
+        let store = FailingFirstGroupStore()
+        store.committedAnyway = true
+        let answers = try serve(store)
+        func answer(_ id: Int) -> JSONValue? { answers.first { $0["id"] == .int(id) } }
+        for id in [1, 2, 3] {
+            XCTAssertEqual(answers.filter { $0["id"] == .int(id) }.count, 1, "one answer to request \(id)")
+            XCTAssertEqual(answer(id)?["error"]?["data"]?["code"], "store_unavailable", "\(answer(id) ?? .null)")
+            XCTAssertTrue(
+                answer(id)?["error"]?["message"]?.stringValue?.contains("unknown") ?? false, "\(answer(id) ?? .null)")
+        }
+        XCTAssertEqual(answer(9)?["result"]?["items"]?.arrayValue?.count, 2, "reads are answered from the store")
+        XCTAssertEqual(try store.read().allTenants.count, 2, "the group's writes happened once, not again")
+        XCTAssertEqual(store.commits, 2)
+    }
+
+    /// Runs the runtime over pipes on `store`: initialize, then three creates (a duplicate among
+    /// them) and a list queued at once, then shutdown; returns the answers.
+    private func serve(_ store: FailingFirstGroupStore) throws -> [JSONValue] {
         let platform = Platform(
             store: store, catalog: Catalog(), catalogSource: .none, calendar: LifecycleCalendar(today: 0))
         var table = MethodTable()
@@ -110,18 +147,8 @@ final class GroupCommitRuntimeTests: XCTestCase {
         close(input[1])
         wait(for: [finished], timeout: 10)
 
-        let answers = received.filter { $0["id"] != nil && $0["method"] == nil }
-        for id in [1, 2, 3, 9] {
-            XCTAssertEqual(answers.filter { $0["id"] == .int(id) }.count, 1, "one answer to request \(id)")
-        }
-        func answer(_ id: Int) -> JSONValue? { answers.first { $0["id"] == .int(id) } }
-        XCTAssertEqual(answer(1)?["result"]?["name"], "A")
-        XCTAssertEqual(answer(2)?["result"]?["name"], "B")
-        XCTAssertEqual(answer(3)?["error"]?["data"]?["code"], "conflict")
-        XCTAssertEqual(answer(9)?["result"]?["items"]?.arrayValue?.count, 2)
-        XCTAssertEqual(store.failuresLeft, 0, "the group was tried and failed")
-        XCTAssertEqual(try store.read().allTenants.count, 2, "each write once, none of the failed group's")
         close(input[0])
         close(output[0])
+        return received.filter { $0["id"] != nil && $0["method"] == nil }
     }
 }
