@@ -408,10 +408,11 @@ public enum Launcher {
     }
 
     /// Group commit of queued requests, unless `$MODEL_LIFECYCLE_GROUP_COMMIT` is `off` (the
-    /// benchmark's baseline).
+    /// benchmark's baseline); `$MODEL_LIFECYCLE_GROUP_MILLIS` sets how long a group takes messages.
     static func commitGroups(platform: Platform) -> CommitGroups? {
-        if ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_GROUP_COMMIT"] == "off" { return nil }
-        return CommitGroups(
+        let env = ProcessInfo.processInfo.environment
+        if env["MODEL_LIFECYCLE_GROUP_COMMIT"] == "off" { return nil }
+        var groups = CommitGroups(
             begin: { platform.beginGroup() },
             end: {
                 switch platform.endGroup() {
@@ -421,6 +422,8 @@ public enum Launcher {
                 }
             },
             refuseWrites: { platform.refusingWrites = $0 })
+        if let ms = env["MODEL_LIFECYCLE_GROUP_MILLIS"].flatMap(Int64.init), ms > 0 { groups.maxMillis = ms }
+        return groups
     }
 
     static func writeStdout(_ s: String) { FileOutput.writeAll(1, s) }

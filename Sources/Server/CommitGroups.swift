@@ -35,8 +35,8 @@ public struct CommitGroups: Sendable {
     /// Messages in one group, at most (the answers held in memory meanwhile).
     public static let maxMessages = 1000
     /// Milliseconds a group keeps taking queued messages before it is committed (a bound on how
-    /// long an answer waits for the ones queued after it).
-    public static let maxMillis: Int64 = 20
+    /// long an answer waits for the ones queued after it); 20 unless set.
+    public var maxMillis: Int64 = 20
     /// Bytes of answers a group holds back at most before it is committed (large answers, such as
     /// pages of lists, would otherwise pile up in memory: the outbox's own flush size).
     public static let maxHeldBytes = 1 << 20

@@ -193,7 +193,7 @@ public enum StdioRuntime {
         }
 
         /// Handles `payloads` as groups of at most `CommitGroups.maxMessages` and about
-        /// `CommitGroups.maxMillis` each: answers are held until the group is durable; a group that
+        /// `maxMillis` each: answers are held until the group is durable; a group that
         /// cannot be committed is dropped unseen and its payloads handled again one at a time.
         func runGroups(_ payloads: [IncomingPayload], _ groups: CommitGroups) {
             var start = 0
@@ -206,7 +206,7 @@ public enum StdioRuntime {
                     _ = processor.process(payloads[end])  // a payload that may join never exits
                     end += 1
                     if end - start >= CommitGroups.maxMessages || outbox.bufferedBytes >= CommitGroups.maxHeldBytes
-                        || monotonicMillis() - began >= CommitGroups.maxMillis
+                        || monotonicMillis() - began >= groups.maxMillis
                     {
                         break
                     }
