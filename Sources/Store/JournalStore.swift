@@ -188,22 +188,15 @@ public final class JournalStore<State: StoreState> {
         if let expected = m.snapshot {
             let name = m.snapshotName
             let f = try dir.open(name, .read)
-            let bytes: [UInt8]
             defer { f.close() }
-            bytes = try f.readAll()
-            guard bytes.count == expected.bytes else {
+            let size = try f.size()
+            guard size == expected.bytes else {
                 throw .damaged(
-                    file: path(name), offset: min(bytes.count, expected.bytes),
-                    reason: "the snapshot has \(bytes.count) bytes, CURRENT says \(expected.bytes)")
+                    file: path(name), offset: min(size, expected.bytes),
+                    reason: "the snapshot has \(size) bytes, CURRENT says \(expected.bytes)")
             }
-            if let actual = SnapshotSummary.of(bytes), actual != expected {
-                throw .damaged(
-                    file: path(name), offset: 0,
-                    reason: "the snapshot's records do not match CURRENT "
-                        + "(\(actual.records) records, \(expected.records) expected)")
-            }
-            try RecordPipeline.forEach(
-                recordsOf: bytes, path: path(name),
+            try SnapshotReader.forEach(
+                recordsOf: f, size: size, expected: expected, path: path(name),
                 decode: { (payload) throws(StoreError) in try State.decode(payload) },
                 apply: { (decoded) throws(StoreError) in try fresh.apply(decoded: decoded) })
         }

@@ -31,14 +31,15 @@ public enum Record {
         case damaged(String)
     }
 
-    /// Reads the record starting at `offset` of `bytes`.
-    public static func decode(_ bytes: [UInt8], at offset: Int) -> Decoded {
-        guard bytes.count - offset >= headerSize else { return .incomplete }
+    /// Reads the record starting at `offset` of `bytes[..<end]` (all of `bytes` by default).
+    public static func decode(_ bytes: [UInt8], at offset: Int, end: Int? = nil) -> Decoded {
+        let end = min(end ?? bytes.count, bytes.count)
+        guard end - offset >= headerSize else { return .incomplete }
         let m = read32(bytes, offset)
         let length = Int(read32(bytes, offset + 4))
         let stored = read32(bytes, offset + 8)
         guard m == magic else { return .damaged("bad record marker") }
-        guard bytes.count - offset - headerSize >= length else { return .incomplete }
+        guard end - offset - headerSize >= length else { return .incomplete }
         let payload = bytes[(offset + headerSize)..<(offset + headerSize + length)]
         var crc = CRC32()
         crc.update(UInt32(length))

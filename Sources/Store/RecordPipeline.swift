@@ -7,25 +7,32 @@ import Dispatch
 /// At most `lead` decoded records wait ahead of the consumer, so memory stays bounded. The first
 /// damaged or undecodable record ends the walk: it is reported after every record before it was
 /// applied, as a sequential reader would report it.
+///
+/// The second thread touches only `bytes` (never a file: the store's file operations stay on the
+/// caller's thread, where fault injection and the interleaving explorer see them).
 enum RecordPipeline {
+    /// Walks the records of `bytes[..<end]` (all of it by default); `base` is the file offset of
+    /// `bytes[0]`, for the offsets damage is reported at.
     static func forEach<Decoded: Sendable>(
-        recordsOf bytes: [UInt8], path: String, lead: Int = 8,
+        recordsOf bytes: [UInt8], upTo end: Int? = nil, base: Int = 0, path: String, lead: Int = 8,
         decode: @escaping @Sendable (ArraySlice<UInt8>) throws(StoreError) -> Decoded,
         apply: (Decoded) throws(StoreError) -> Void
     ) throws(StoreError) {
         let shared = Shared<Decoded>(lead: lead)
+        let end = min(end ?? bytes.count, bytes.count)
         DispatchQueue.global(qos: .userInitiated).async {
             var offset = 0
-            while offset < bytes.count && !shared.isAbandoned {
+            while offset < end && !shared.isAbandoned {
                 let item: Result<Decoded, StoreError>
-                switch Record.decode(bytes, at: offset) {
+                switch Record.decode(bytes, at: offset, end: end) {
                 case .record(let payload, let next):
                     do throws(StoreError) { item = .success(try decode(payload)) } catch { item = .failure(error) }
                     offset = next
                 case .incomplete:
-                    item = .failure(.damaged(file: path, offset: offset, reason: "snapshot ends inside a record"))
+                    item = .failure(
+                        .damaged(file: path, offset: base + offset, reason: "snapshot ends inside a record"))
                 case .damaged(let why):
-                    item = .failure(.damaged(file: path, offset: offset, reason: why))
+                    item = .failure(.damaged(file: path, offset: base + offset, reason: why))
                 }
                 shared.put(item)
                 if case .failure = item { break }

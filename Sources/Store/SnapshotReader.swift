@@ -1,0 +1,75 @@
+/// Reads a snapshot in segments, so loading holds a few megabytes of it at a time instead of the
+/// whole file (a big store's snapshot is hundreds of megabytes, and every process that opens the
+/// store would hold it until the state is built).
+///
+/// Each segment's whole records go through `RecordPipeline` (decoded on the second thread, applied
+/// on this one); a record cut by the segment's end is carried into the next read, which is made
+/// large enough to hold it. The summary `CURRENT` names (size, record count, digest of the record
+/// headers) is computed on the way and compared at the end: the caller installs the state it built
+/// only when this returns, so a snapshot that does not match is refused as before, having cost one
+/// read instead of two.
+enum SnapshotReader {
+    /// Bytes read at a time (a record longer than this is read whole).
+    static let segmentBytes = 16 << 20
+
+    /// Applies every record of `file` (`size` bytes, as `CURRENT` says) in order; throws
+    /// `damaged` at the first record that cannot be read, or when the records do not match
+    /// `expected`.
+    static func forEach<Decoded: Sendable>(
+        recordsOf file: any StoreFile, size: Int, expected: SnapshotSummary, path: String,
+        segmentBytes: Int = segmentBytes,
+        decode: @escaping @Sendable (ArraySlice<UInt8>) throws(StoreError) -> Decoded,
+        apply: (Decoded) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        var digest = DigestBuilder()
+        var bytes: [UInt8] = []  // the unconsumed bytes, starting at file offset `base`
+        var base = 0
+        var need = segmentBytes  // how many bytes the next read asks for
+        while base + bytes.count < size {
+            let at = base + bytes.count
+            let chunk = try file.read(from: at, count: min(max(need, segmentBytes), size - at))
+            guard !chunk.isEmpty else {
+                throw .damaged(
+                    file: path, offset: at, reason: "the snapshot has \(at) bytes, CURRENT says \(size)")
+            }
+            if bytes.isEmpty { bytes = chunk } else { bytes.append(contentsOf: chunk) }
+            let atEnd = base + bytes.count >= size
+            // The whole records at the front; `stop` is where the walk ended.
+            var stop = 0
+            var damaged = false
+            need = segmentBytes
+            while bytes.count - stop >= Record.headerSize {
+                guard Record.read32(bytes, stop) == Record.magic else {
+                    damaged = true
+                    break
+                }
+                let length = Int(Record.read32(bytes, stop + 4))
+                guard bytes.count - stop - Record.headerSize >= length else {
+                    need = Record.headerSize + length - (bytes.count - stop)
+                    break
+                }
+                digest.add(length: UInt32(length), crc: Record.read32(bytes, stop + 8))
+                stop += Record.headerSize + length
+            }
+            // At damage or at the file's end every byte goes to the pipeline, which reports what is
+            // wrong at its offset after applying every record before it.
+            let end = damaged || atEnd ? bytes.count : stop
+            try RecordPipeline.forEach(
+                recordsOf: bytes, upTo: end, base: base, path: path, decode: decode, apply: apply)
+            if end == bytes.count {
+                base += bytes.count
+                bytes = []
+            } else {
+                bytes = Array(bytes[end...])
+                base += end
+            }
+        }
+        let actual = digest.summary(bytes: size)
+        guard actual == expected else {
+            throw .damaged(
+                file: path, offset: 0,
+                reason: "the snapshot's records do not match CURRENT "
+                    + "(\(actual.records) records, \(expected.records) expected)")
+        }
+    }
+}
