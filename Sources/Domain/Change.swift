@@ -178,7 +178,8 @@ public struct Transaction: Sendable, Equatable {
     public init(record: ArraySlice<UInt8>) throws(DecodeError) {
         let value: JSONValue
         // Records are written by this server and checksummed: no duplicate-member scan needed.
-        let options = JSONParser.Options(maxDepth: Self.readableDepth, rejectDuplicateKeys: false)
+        let options = JSONParser.Options(
+            maxDepth: Self.readableDepth, rejectDuplicateKeys: false, shareStrings: true)
         do {
             value = try record.withUnsafeBufferPointer { buf throws(JSONParseError) in
                 try JSONParser.parse(buf, options: options)

@@ -26,10 +26,14 @@ public struct JSONParser {
         public var maxDepth: Int
         /// Whether an object that names the same member twice is refused (a parse error).
         public var rejectDuplicateKeys: Bool
+        /// Whether equal strings of one text share one storage (see `StringSharing`): for the
+        /// store's records, where every configuration repeats its tenant's, space's and model's ids.
+        public var shareStrings: Bool
         /// Options with the given nesting limit and duplicate-name policy.
-        public init(maxDepth: Int = 128, rejectDuplicateKeys: Bool = true) {
+        public init(maxDepth: Int = 128, rejectDuplicateKeys: Bool = true, shareStrings: Bool = false) {
             self.maxDepth = maxDepth
             self.rejectDuplicateKeys = rejectDuplicateKeys
+            self.shareStrings = shareStrings
         }
         /// The wire's options: nesting up to 128 levels, duplicate member names refused.
         public static let `default` = Options()
@@ -65,10 +69,12 @@ public struct JSONParser {
     private var i = 0
     private var depth = 0
     private var scratch: [UInt8] = []
+    private var sharing: StringSharing?
 
     private init(_ b: UnsafeBufferPointer<UInt8>, _ options: Options) {
         self.b = b
         self.options = options
+        if options.shareStrings { sharing = StringSharing() }
     }
 
     private func fail(_ reason: String, at offset: Int? = nil) -> JSONParseError {
@@ -243,7 +249,10 @@ public struct JSONParser {
             if c == UInt8(ascii: "\"") {
                 let run = UnsafeBufferPointer(rebasing: b[start..<i])
                 i += 1
-                if ascii { return String(decoding: run, as: UTF8.self) }
+                if ascii {
+                    if sharing != nil, run.count > StringSharing.inlineBytes { return sharing!.string(run) }
+                    return String(decoding: run, as: UTF8.self)
+                }
                 guard let s = String(validating: run, as: UTF8.self) else { throw invalidUTF8(in: start..<(i - 1)) }
                 return s
             }

@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small cache that lets equal ASCII strings of one parse share one heap storage.
+///
+/// A Swift string longer than 15 UTF-8 bytes lives on the heap, one allocation per copy; a
+/// record of 2,000 configurations names the same tenant, space and model ids 2,000 times each,
+/// and every copy would stay alive in the state. Direct-mapped: a string is looked up in one slot
+/// chosen from its length and first and last eight bytes, compared byte for byte, and replaces
+/// the slot's string on a miss, so the cost is bounded and unique strings (entity ids) only evict.
+struct StringSharing {
+    /// Strings up to this length are stored inline by Swift: nothing to share.
+    static let inlineBytes = 15
+    private static let slotBits = 12
+    private var slots = [String?](repeating: nil, count: 1 << slotBits)
+
+    /// The string of `bytes` (ASCII, more than `inlineBytes` long), shared with an equal one
+    /// seen before when the cache still holds it.
+    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let raw = UnsafeRawBufferPointer(bytes)
+        let head = raw.loadUnaligned(as: UInt64.self)
+        let tail = raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)
+        var h = (head ^ (tail &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(raw.count)) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 29
+        let slot = Int(truncatingIfNeeded: h >> UInt64(64 - Self.slotBits))
+        if let cached = slots[slot],
+            cached.utf8.withContiguousStorageIfAvailable({ c in
+                c.count == bytes.count && memcmp(c.baseAddress!, bytes.baseAddress!, c.count) == 0
+            }) == true
+        {
+            return cached
+        }
+        let fresh = String(decoding: bytes, as: UTF8.self)
+        slots[slot] = fresh
+        return fresh
+    }
+}
