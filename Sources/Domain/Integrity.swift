@@ -93,7 +93,7 @@ extension PlatformState {
                     guard let i = configs.index(forKey: id) else {
                         return "configuration \(id) moved is missing or of another tenant"
                     }
-                    same = configs.values[i].tenantId == target.tenantId
+                    same = configs[position: i].tenantId == target.tenantId
                 } else {
                     same = overlay.configs[id]!?.tenantId == target.tenantId
                 }

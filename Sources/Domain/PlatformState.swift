@@ -17,7 +17,7 @@ public struct PlatformState: Sendable {
     /// Spaces by id, with the models each enables.
     private(set) var spaces: [String: Space] = [:]
     /// Assistants, apps and services by id.
-    private(set) var configs: [String: ConfigItem] = [:]
+    private(set) var configs = ConfigTable()
     /// Assistant and app templates by id, soft-deleted ones included.
     private(set) var templates: [String: Template] = [:]
     /// Collections (knowledge bases) by id.
@@ -185,12 +185,12 @@ public struct PlatformState: Sendable {
     private mutating func move(_ ids: [String], to: String, at: Millis) {
         for id in ids {
             guard let index = configs.index(forKey: id) else { continue }
-            let from = configs.values[index].completionModelId
-            usageByModel[from, default: ConfigUsage()].remove(configs.values[index])
-            configs.values[index].completionModelId = to
-            configs.values[index].updatedAt = at
-            if configs.values[index].kind == .assistant { configs.values[index].kwargs = JSONObject() }
-            usageByModel[to, default: ConfigUsage()].add(configs.values[index])
+            let from = configs[position: index].completionModelId
+            usageByModel[from, default: ConfigUsage()].remove(configs[position: index])
+            configs[position: index].completionModelId = to
+            configs[position: index].updatedAt = at
+            if configs[position: index].kind == .assistant { configs[position: index].kwargs = JSONObject() }
+            usageByModel[to, default: ConfigUsage()].add(configs[position: index])
             if from != to {
                 configsByModel[from]?.remove(id)
                 configsByModel[to, default: []].insert(id)
@@ -210,10 +210,9 @@ public struct PlatformState: Sendable {
         let wanted = [kinds.contains(.assistant), kinds.contains(.app), kinds.contains(.service)]
         let recording = history.map { migrations[$0] != nil } ?? false
         var recorded: [[MovedEntity]] = [[], [], []]
+        if recording { recorded[0].reserveCapacity(ids.count) }
         var sourceUsage = usageByModel.removeValue(forKey: from) ?? ConfigUsage()
         var targetUsage = usageByModel.removeValue(forKey: to) ?? ConfigUsage()
-        var movedIds: [String] = []
-        movedIds.reserveCapacity(ids.count)
         // Every configuration of a chosen kind leaves: the usage moves kind by kind, and only the
         // digests of the moved ones (their updatedAt changes) are computed one by one.
         var movedDigests: [(UInt64, UInt64)] = [(0, 0), (0, 0), (0, 0)]
@@ -233,9 +232,20 @@ public struct PlatformState: Sendable {
             movedDigests[k] = (movedDigests[k].0 &+ d.0, movedDigests[k].1 &+ d.1)
             return true
         }
-        for id in ids {
-            guard let index = configs.index(forKey: id), step(&configs.values[index]) else { continue }
-            movedIds.append(id)
+        // Positions stay valid: nothing is removed here. A model holding a good part of all
+        // configurations is served by walking the table in order (sequential memory, no hashing),
+        // a smaller one by looking its ids up.
+        var moved: [Int] = []
+        moved.reserveCapacity(ids.count)
+        if ids.count * 4 >= configs.count {
+            for k in 0..<configs.count where configs.values[k].completionModelId == from {
+                if step(&configs[position: k]) { moved.append(k) }
+            }
+        } else {
+            for id in ids {
+                guard let k = configs.index(forKey: id), step(&configs[position: k]) else { continue }
+                moved.append(k)
+            }
         }
         for k in 0..<3 where wanted[k] {
             ConfigUsage.transfer(slot: k, from: &sourceUsage, to: &targetUsage, movedDigest: movedDigests[k])
@@ -243,7 +253,7 @@ public struct PlatformState: Sendable {
         // The reference sets: when everything leaves, the source's set becomes the target's (or
         // joins it, hashing only the smaller of the two).
         var arriving = configsByModel.removeValue(forKey: to) ?? []
-        if movedIds.count == ids.count {
+        if moved.count == ids.count {
             configsByModel[from] = []
             if arriving.count < ids.count {
                 var all = ids
@@ -253,6 +263,7 @@ public struct PlatformState: Sendable {
                 arriving.formUnion(ids)
             }
         } else {
+            let movedIds = moved.map { configs.values[$0].id }
             configsByModel[from]?.subtract(movedIds)
             arriving.formUnion(movedIds)
         }
@@ -260,7 +271,14 @@ public struct PlatformState: Sendable {
         usageByModel[from] = sourceUsage
         usageByModel[to] = targetUsage
         if recording, let history {
-            for k in 0..<3 { migrations[history]?.movedEntities.append(contentsOf: recorded[k]) }
+            // Handed over, not copied, when the entry has none yet (a copy retains every id again).
+            for k in 0..<3 where !recorded[k].isEmpty {
+                if migrations[history]?.movedEntities.isEmpty == true {
+                    migrations[history]?.movedEntities = recorded[k]
+                } else {
+                    migrations[history]?.movedEntities.append(contentsOf: recorded[k])
+                }
+            }
         }
     }
 
@@ -402,7 +420,11 @@ public struct PlatformState: Sendable {
 
     /// Applies a record written by `questionRecords`.
     public mutating func applyQuestionRecord(_ r: ArraySlice<UInt8>) throws(DecodeError) {
-        let bytes = Array(r)
+        // Read in place: a model's record holds 8 bytes per question (40 MB for 5 million).
+        try r.withUnsafeBufferPointer { (bytes) throws(DecodeError) in try applyQuestionRecord(bytes: bytes) }
+    }
+
+    private mutating func applyQuestionRecord(bytes: UnsafeBufferPointer<UInt8>) throws(DecodeError) {
         guard bytes.count >= 7, bytes[0] == UInt8(ascii: "Q") else { throw DecodeError("bad question record") }
         let idLength = Int(bytes[1]) | Int(bytes[2]) << 8
         guard bytes.count >= 7 + idLength else { throw DecodeError("question record too short") }
@@ -413,12 +435,12 @@ public struct PlatformState: Sendable {
             << 24
         let timesAt = countAt + 4
         guard bytes.count == timesAt + n * 8 else { throw DecodeError("question record length mismatch") }
-        var times = questionTimes[model] ?? []
+        // Taken out of the table while it grows, so it is not copied.
+        var times = questionTimes.removeValue(forKey: model) ?? []
         times.reserveCapacity(times.count + n)
-        bytes.withUnsafeBytes { raw in
-            for k in 0..<n {
-                times.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: timesAt + k * 8, as: Int64.self)))
-            }
+        let raw = UnsafeRawBufferPointer(bytes)
+        for k in 0..<n {
+            times.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: timesAt + k * 8, as: Int64.self)))
         }
         questionTimes[model] = times
     }
