@@ -9,7 +9,7 @@ struct Bench {
     let selfPath: String
     let work: String
     let quick: Bool
-    /// `--scale N`: the big-store figures (import) at N times their size.
+    /// `--scale N`: the big-store figures (open, migrate, import) at N times their size.
     var scale = 1
     /// An administration URI of a PostgreSQL server for the PostgreSQL figures (`--postgres`).
     var postgresURI: String?
@@ -23,8 +23,8 @@ struct Bench {
         self.quick = quick
     }
 
-    var bulk: Int { quick ? 5_000 : 50_000 }
-    var questions: Int { quick ? 100_000 : 1_000_000 }
+    var bulk: Int { (quick ? 5_000 : 50_000) * scale }
+    var questions: Int { (quick ? 100_000 : 1_000_000) * scale }
 
     var figures: [(String, (inout Bench) throws -> [Row])] {
         [
@@ -151,7 +151,10 @@ struct Bench {
             #"{"fromModelId":"\#(s.models["a"]!)","toModelId":"\#(s.models["b"]!)","entityTypes":["assistants"]}"#)
         // The answer is durable before the server updates its in-memory tables; the request after
         // it waits for that update. Shown for honesty, with no target of its own.
-        let (next, _) = try server.call("usage/stats", #"{"modelId":"\#(s.models["b"]!)"}"#)
+        let (next, _) = try server.call("models/list", "{}")
+        // What the same request takes on an idle server, for the wait's share of its answer.
+        var idle = Double.infinity
+        for _ in 0..<5 { idle = min(idle, try server.call("models/list", "{}").0) }
         _ = server.stop()
         let sqlite = try baselines.python(
             Baselines.sqliteMigration, [work + "/migrate.sqlite", String(bulk), String(questions), "a"])
@@ -161,9 +164,9 @@ struct Bench {
                 baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: ours / sqlite, target: "≤ 0.2",
                 pass: ours / sqlite <= 0.2),
             Row(
-                figure: "  … and the next request's answer after it", value: ms(ours + next),
-                baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: (ours + next) / sqlite,
-                target: "(info)", pass: true),
+                figure: "  … the next request's answer after it (models/list; idle \(ms(idle)))", value: ms(next),
+                baseline: "SQLite one-transaction UPDATE " + ms(sqlite), ratio: next / sqlite,
+                target: "≤ 0.25", pass: next / sqlite <= 0.25),
         ]
     }
 
@@ -182,14 +185,17 @@ struct Bench {
         }
         let loads = try baselines.python(Baselines.jsonLoads, [json])
         let mb = Double(peak) / 1_048_576
+        // Issue 15: 120 MB for the benchmark store, 600 MB at ten times it.
+        let limit = scale == 1 ? 120.0 : 60.0 * Double(scale)
+        let what = "(\(2 * bulk + 100) assistants, \(questions) questions)"
         return [
             Row(
-                figure: "cold open, spawn to first models/list", value: ms(best),
+                figure: "cold open \(what), spawn to first models/list", value: ms(best),
                 baseline: "json.loads of the records " + ms(loads),
-                ratio: best / loads, target: "≤ 0.5", pass: best / loads <= 0.5),
+                ratio: best / loads, target: "≤ 0.15", pass: best / loads <= 0.15),
             Row(
-                figure: "cold open peak memory", value: String(format: "%.0f MB", mb), baseline: "-", ratio: mb / 250,
-                target: "≤ 250 MB", pass: mb <= 250),
+                figure: "cold open peak memory", value: String(format: "%.0f MB", mb), baseline: "-",
+                ratio: mb / limit, target: String(format: "≤ %.0f MB", limit), pass: mb <= limit),
         ]
     }
 

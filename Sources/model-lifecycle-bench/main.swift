@@ -14,7 +14,7 @@ if arguments.contains("--help") {
         model-lifecycle-bench [--quick] [--scale N] [--binary PATH] [--work DIR] [--only NAME] [--postgres URI]
           Measures the release model-lifecycle binary against baselines run in the same process.
           --quick     smaller data and fewer repetitions (under a minute)
-          --scale     the big-store figures (import) at N times their size (default 1)
+          --scale     the big-store figures (open, migrate, import, PostgreSQL migrate) at N times their size (default 1)
           --binary    the server to measure (default: model-lifecycle next to this executable)
           --work      scratch directory (default: $TMPDIR/model-lifecycle-bench)
           --only      run one figure: throughput, list, migrate, open, write, scaling, latency, modelcreate,
