@@ -107,24 +107,7 @@ public struct PlatformState: Sendable {
             if let old = spaces[s.id] { for m in old.modelIds { spacesByModel[m]?.remove(s.id) } }
             spaces[s.id] = s
             for m in s.modelIds { spacesByModel[m, default: []].insert(s.id) }
-        case .putConfig(let c):
-            // One lookup for both the old value and the store (this runs 100k times on open).
-            if let old = configs.updateValue(c, forKey: c.id) {
-                if old.transcriptionModelId != c.transcriptionModelId {
-                    if let t = old.transcriptionModelId { transcriptionsByModel[t]?.remove(c.id) }
-                    if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
-                }
-                usageByModel[old.completionModelId, default: ConfigUsage()].remove(old)
-                usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
-                if old.completionModelId == c.completionModelId && old.spaceId == c.spaceId { return }
-                configsByModel[old.completionModelId]?.remove(c.id)
-                configsBySpace[old.spaceId]?.remove(c.id)
-            } else {
-                usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
-                if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
-            }
-            configsByModel[c.completionModelId, default: []].insert(c.id)
-            configsBySpace[c.spaceId, default: []].insert(c.id)
+        case .putConfig(let c): put(c)
         case .putTemplate(let t):
             if let old = templates[t.id], let m = old.completionModelId { templatesByModel[m]?.remove(t.id) }
             templates[t.id] = t
@@ -177,6 +160,32 @@ public struct PlatformState: Sendable {
                 questionTimes[m] = times.isEmpty ? nil : times
             }
         }
+    }
+
+    /// Stores a configuration, keeping its indexes and usage in step.
+    mutating func put(_ c: ConfigItem) {
+        // One lookup for both the old value and the store (this runs 100k times on open).
+        if let old = configs.updateValue(c, forKey: c.id) {
+            if old.transcriptionModelId != c.transcriptionModelId {
+                if let t = old.transcriptionModelId { transcriptionsByModel[t]?.remove(c.id) }
+                if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
+            }
+            usageByModel[old.completionModelId, default: ConfigUsage()].remove(old)
+            usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
+            if old.completionModelId != c.completionModelId {
+                configsByModel[old.completionModelId]?.remove(c.id)
+                configsByModel[c.completionModelId, default: []].insert(c.id)
+            }
+            if old.spaceId != c.spaceId {
+                configsBySpace[old.spaceId]?.remove(c.id)
+                configsBySpace[c.spaceId, default: []].insert(c.id)
+            }
+            return
+        }
+        usageByModel[c.completionModelId, default: ConfigUsage()].add(c)
+        if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
+        configsByModel[c.completionModelId, default: []].insert(c.id)
+        configsBySpace[c.spaceId, default: []].insert(c.id)
     }
 
     /// `moveConfigs` (what migrations committed before `migrateConfigs`; now only replayed from
@@ -363,7 +372,7 @@ public struct PlatformState: Sendable {
     // MARK: snapshot
 
     /// Transactions that rebuild this state from empty (entities first, referenced before referencing).
-    public func snapshotTransactions(batch: Int = 2000) -> [Transaction] {
+    public func snapshotTransactions(batch: Int = 2000, includingConfigurations: Bool = true) -> [Transaction] {
         var out: [Transaction] = []
         // A size hint first, so loading allocates each table once instead of growing it.
         var hint = [
@@ -385,7 +394,9 @@ public struct PlatformState: Sendable {
         for p in providers.values.sorted(by: { $0.id < $1.id }) { add(.putProvider(p)) }
         for m in models.values.sorted(by: { $0.id < $1.id }) { add(.putModel(m)) }
         for s in spaces.values.sorted(by: { $0.id < $1.id }) { add(.putSpace(s)) }
-        for c in configs.values.sorted(by: { $0.id < $1.id }) { add(.putConfig(c)) }
+        if includingConfigurations {
+            for c in configs.values.sorted(by: { $0.id < $1.id }) { add(.putConfig(c)) }
+        }
         for t in templates.values.sorted(by: { $0.id < $1.id }) { add(.putTemplate(t)) }
         for c in collections.values.sorted(by: { $0.id < $1.id }) { add(.putCollection(c)) }
         for ids in migrationsByTenant.keys.sorted().map({ migrationsByTenant[$0]! }) {
@@ -400,6 +411,14 @@ public struct PlatformState: Sendable {
         if let meta { add(.putMeta(meta)) }
         if !current.isEmpty { out.append(current) }
         return out
+    }
+
+    /// The configurations as `ConfigBatch` records, in id order.
+    public func configurationRecords() -> [[UInt8]] {
+        let sorted = configs.values.sorted(by: { $0.id < $1.id })
+        return stride(from: 0, to: sorted.count, by: ConfigBatch.batch).map {
+            ConfigBatch.record(sorted[$0..<min($0 + ConfigBatch.batch, sorted.count)])
+        }
     }
 
     /// Question timestamps in compact binary records:

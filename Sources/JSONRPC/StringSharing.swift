@@ -9,15 +9,18 @@ import Glibc
 /// and every copy would stay alive in the state. Direct-mapped: a string is looked up in one slot
 /// chosen from its length and first and last eight bytes, compared byte for byte, and replaces
 /// the slot's string on a miss, so the cost is bounded and unique strings (entity ids) only evict.
-struct StringSharing {
+public struct StringSharing {
     /// Strings up to this length are stored inline by Swift: nothing to share.
-    static let inlineBytes = 15
+    public static let inlineBytes = 15
     private static let slotBits = 12
     private var slots = [String?](repeating: nil, count: 1 << slotBits)
 
+    /// An empty cache.
+    public init() {}
+
     /// The string of `bytes` (ASCII, more than `inlineBytes` long), shared with an equal one
     /// seen before when the cache still holds it.
-    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    public mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let raw = UnsafeRawBufferPointer(bytes)
         let head = raw.loadUnaligned(as: UInt64.self)
         let tail = raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)

@@ -10,16 +10,23 @@ extension PlatformState: StoreState {
         try apply(decoded: Self.decode(payload))
     }
 
-    /// A transaction parsed into changes, or a binary question record (cheap to apply as is).
+    /// A transaction parsed into changes, a snapshot's binary configurations, or a binary
+    /// question record (cheap to apply as is).
     public enum Decoded: Sendable {
         case transaction(Transaction)
+        case configurations([ConfigItem])
         case questions(ArraySlice<UInt8>)
     }
 
     /// Decodes one record without the state (on the snapshot loader's second thread).
     public static func decode(_ payload: ArraySlice<UInt8>) throws(StoreError) -> Decoded {
         if payload.first == UInt8(ascii: "Q") { return .questions(payload) }
-        do throws(DecodeError) { return .transaction(try Transaction(record: payload)) } catch {
+        do throws(DecodeError) {
+            if payload.first == ConfigBatch.marker {
+                return .configurations(try ConfigBatch.configurations(of: payload))
+            }
+            return .transaction(try Transaction(record: payload))
+        } catch {
             throw .invalidRecord(error.description)
         }
     }
@@ -28,6 +35,7 @@ extension PlatformState: StoreState {
     public mutating func apply(decoded: Decoded) throws(StoreError) {
         switch decoded {
         case .transaction(let tx): apply(tx)
+        case .configurations(let items): apply(configurations: items)
         case .questions(let payload):
             do throws(DecodeError) { try applyQuestionRecord(payload) } catch {
                 throw .invalidRecord(error.description)
@@ -55,7 +63,9 @@ extension PlatformState: StoreState {
 
     /// Every JSON record must nest less deeply than the store reads back.
     public static func checkReadable(_ payload: [UInt8]) throws(StoreError) {
-        guard payload.first != UInt8(ascii: "Q") else { return }
+        // Binary records nest nothing but a configuration's kwargs, which a JSON record held
+        // before (a snapshot is made of what the journal already read back).
+        guard payload.first != UInt8(ascii: "Q"), payload.first != ConfigBatch.marker else { return }
         let depth = JSONDepth.maximum(in: payload)
         if depth > Transaction.writableDepth {
             throw .invalidRecord(
@@ -63,8 +73,10 @@ extension PlatformState: StoreState {
         }
     }
 
-    /// The records that rebuild this state: transactions of every entity, then question records.
+    /// The records that rebuild this state: transactions of every entity but the configurations,
+    /// then the configurations and the questions in binary records.
     public func snapshotRecords() -> [[UInt8]] {
-        snapshotTransactions().map(\.record) + questionRecords()
+        snapshotTransactions(includingConfigurations: false).map(\.record) + configurationRecords()
+            + questionRecords()
     }
 }

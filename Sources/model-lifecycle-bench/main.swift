@@ -17,7 +17,8 @@ if arguments.contains("--help") {
           --scale     the big-store figures (open, migrate, import, PostgreSQL migrate) at N times their size (default 1)
           --binary    the server to measure (default: model-lifecycle next to this executable)
           --work      scratch directory (default: $TMPDIR/model-lifecycle-bench)
-          --only      run one figure: throughput, list, migrate, open, write, scaling, latency, modelcreate,
+          --only      run these figures (comma-separated): throughput, list, migrate, open, write, scaling,
+                      latency, modelcreate,
                       groupcommit, import, postgres
           --postgres  a PostgreSQL administration URI for the postgres figures (default
                       $MODEL_LIFECYCLE_BENCH_POSTGRES; without one they are skipped)
@@ -44,7 +45,7 @@ bench.scale = option("--scale").flatMap(Int.init).map { max(1, $0) } ?? 1
 bench.postgresURI = option("--postgres") ?? ProcessInfo.processInfo.environment["MODEL_LIFECYCLE_BENCH_POSTGRES"]
 var rows: [Row] = []
 let started = now()
-for (name, run) in bench.figures where only == nil || only == name {
+for (name, run) in bench.figures where only == nil || only!.split(separator: ",").contains(Substring(name)) {
     FileHandle.standardError.write(Data("· \(name)…\n".utf8))
     do { rows += try run(&bench) } catch {
         rows.append(Row(figure: name, value: "error", baseline: "\(error)", ratio: .nan, target: "", pass: false))

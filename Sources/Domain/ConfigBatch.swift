@@ -1,0 +1,164 @@
+import JSONRPC
+
+/// Configurations in a snapshot without JSON: a big store is mostly configurations, and reading
+/// each one back as a JSON object (a tree of values, a string per member name, a lookup per
+/// field) was most of what opening it cost.
+///
+/// `C`, version `1`, count (u32 LE), then per configuration: kind (u8: 0 assistant, 1 app,
+/// 2 service), flags (u8: 1 lifecycle-pinned, 2 has a transcription model), createdAt and
+/// updatedAt (i64 LE), then as length-prefixed (u32 LE) UTF-8: id, tenantId, spaceId, name,
+/// completionModelId, createdBy, kwargs (its JSON text) and, when flagged, transcriptionModelId.
+/// Only snapshots hold these records (the journal keeps JSON transactions); a record is checked
+/// whole by its checksum before it is decoded, and decoding still checks every length, kind and
+/// string.
+public enum ConfigBatch {
+    /// The first byte of such a record (JSON records start with `{`, question records with `Q`).
+    public static let marker = UInt8(ascii: "C")
+    static let version: UInt8 = 1
+    /// Configurations per record.
+    public static let batch = 2000
+
+    /// The record of `items`.
+    public static func record(_ items: some Collection<ConfigItem>) -> [UInt8] {
+        var out: [UInt8] = [marker, version]
+        out.reserveCapacity(16 + items.count * 200)
+        append(UInt32(items.count), to: &out)
+        for c in items {
+            out.append(UInt8(ConfigUsage.slot(of: c.kind)))
+            out.append((c.lifecyclePinned ? 1 : 0) | (c.transcriptionModelId == nil ? 0 : 2))
+            append(UInt64(bitPattern: c.createdAt), to: &out)
+            append(UInt64(bitPattern: c.updatedAt), to: &out)
+            for s in [c.id, c.tenantId, c.spaceId, c.name, c.completionModelId, c.createdBy] { append(s, to: &out) }
+            if c.kwargs.isEmpty {
+                append(UInt32(2), to: &out)
+                out += [UInt8(ascii: "{"), UInt8(ascii: "}")]
+            } else {
+                var w = JSONWriter(reservingCapacity: 64)
+                w.write(.object(c.kwargs))
+                append(UInt32(w.bytes.count), to: &out)
+                out += w.bytes
+            }
+            if let t = c.transcriptionModelId { append(t, to: &out) }
+        }
+        return out
+    }
+
+    /// The configurations of a record written by `record`.
+    public static func configurations(of record: ArraySlice<UInt8>) throws(DecodeError) -> [ConfigItem] {
+        try record.withUnsafeBufferPointer { (b) throws(DecodeError) in
+            var r = Reader(bytes: b)
+            return try r.configurations()
+        }
+    }
+
+    private static func append(_ v: UInt32, to out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+    private static func append(_ v: UInt64, to out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+    private static func append(_ s: String, to out: inout [UInt8]) {
+        append(UInt32(s.utf8.count), to: &out)
+        out.append(contentsOf: s.utf8)
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var at = 0
+        var sharing = StringSharing()
+        static let kinds: [ConfigKind] = [.assistant, .app, .service]
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        mutating func configurations() throws(DecodeError) -> [ConfigItem] {
+            guard bytes.count >= 6, bytes[0] == marker else { throw DecodeError("not a configuration record") }
+            guard bytes[1] == version else { throw DecodeError("configuration record of version \(bytes[1])") }
+            at = 2
+            let n = Int(try u32())
+            // Each configuration takes at least 46 bytes: a count beyond that is damage, not a reason to allocate.
+            guard n <= (bytes.count - at) / 46 else { throw DecodeError("configuration record count \(n) too large") }
+            var out: [ConfigItem] = []
+            out.reserveCapacity(n)
+            for _ in 0..<n {
+                try need(18)
+                let k = Int(bytes[at])
+                let flags = bytes[at + 1]
+                at += 2
+                guard k < Self.kinds.count, flags & ~3 == 0 else {
+                    throw DecodeError("configuration kind or flags invalid")
+                }
+                let createdAt = Int64(bitPattern: try u64())
+                let updatedAt = Int64(bitPattern: try u64())
+                var c = ConfigItem(
+                    kind: Self.kinds[k], id: try string(), tenantId: try string(), spaceId: try string(),
+                    name: try string(), completionModelId: try string(), kwargs: JSONObject(), createdBy: try string(),
+                    createdAt: createdAt)
+                c.updatedAt = updatedAt
+                c.kwargs = try kwargs()
+                c.lifecyclePinned = flags & 1 != 0
+                if flags & 2 != 0 { c.transcriptionModelId = try string() }
+                out.append(c)
+            }
+            guard at == bytes.count else { throw DecodeError("configuration record has bytes after its last entry") }
+            return out
+        }
+
+        private func need(_ n: Int) throws(DecodeError) {
+            guard bytes.count - at >= n else { throw DecodeError("configuration record cut short") }
+        }
+
+        private mutating func u32() throws(DecodeError) -> UInt32 {
+            try need(4)
+            defer { at += 4 }
+            return UInt32(
+                littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: at, as: UInt32.self))
+        }
+
+        private mutating func u64() throws(DecodeError) -> UInt64 {
+            try need(8)
+            defer { at += 8 }
+            return UInt64(
+                littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: at, as: UInt64.self))
+        }
+
+        private mutating func field() throws(DecodeError) -> UnsafeBufferPointer<UInt8> {
+            let n = Int(try u32())
+            try need(n)
+            defer { at += n }
+            return UnsafeBufferPointer(rebasing: bytes[at..<(at + n)])
+        }
+
+        mutating func string() throws(DecodeError) -> String {
+            let f = try field()
+            var ascii = true
+            for byte in f where byte >= 0x80 {
+                ascii = false
+                break
+            }
+            if ascii {
+                return f.count > StringSharing.inlineBytes ? sharing.string(f) : String(decoding: f, as: UTF8.self)
+            }
+            guard let s = String(validating: f, as: UTF8.self) else {
+                throw DecodeError("configuration string not UTF-8")
+            }
+            return s
+        }
+
+        mutating func kwargs() throws(DecodeError) -> JSONObject {
+            let f = try field()
+            if f.count == 2 && f[0] == UInt8(ascii: "{") && f[1] == UInt8(ascii: "}") { return JSONObject() }
+            let options = JSONParser.Options(maxDepth: Transaction.readableDepth, rejectDuplicateKeys: false)
+            guard let o = (try? JSONParser.parse(f, options: options))?.objectValue else {
+                throw DecodeError("configuration kwargs not a JSON object")
+            }
+            return o
+        }
+    }
+}
+
+extension PlatformState {
+    /// Applies the configurations of a `ConfigBatch` record, as `putConfig` changes would.
+    public mutating func apply(configurations: [ConfigItem]) {
+        for c in configurations { put(c) }
+    }
+}

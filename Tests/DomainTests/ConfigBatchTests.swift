@@ -1,0 +1,78 @@
+import JSONRPC
+import XCTest
+
+@testable import Domain
+
+/// A snapshot's binary configurations read back exactly as they were, and a damaged record is
+/// refused with a reason, never read as something else.
+final class ConfigBatchTests: XCTestCase {
+    private func variety() -> [ConfigItem] {
+        var out: [ConfigItem] = []
+        for k in 0..<60 {
+            let kind = ConfigKind.allCases[k % 3]
+            var c = ConfigItem(
+                kind: kind, id: "00000000-0000-4000-8000-\(String(format: "%012d", k))", tenantId: "t\(k % 2)",
+                spaceId: "space-with-a-long-shared-id-\(k % 4)", name: k % 5 == 0 ? "" : "assistänt ✓ \(k)",
+                completionModelId: "model-with-a-long-shared-id-\(k % 3)",
+                kwargs: k % 2 == 0
+                    ? [:] : ["temperature": 0.7, "nested": ["a": [1, 2, ["b": "é"]]], "k": .string("\(k)")],
+                createdBy: k % 7 == 0 ? "a-user-id-longer-than-fifteen-bytes" : "u",
+                createdAt: 1_700_000_000_000 + Int64(k))
+            c.updatedAt = c.createdAt + Int64(k) * 1000
+            c.lifecyclePinned = k % 4 == 1
+            if kind == .app && k % 2 == 1 { c.transcriptionModelId = "whisper-\(k)" }
+            out.append(c)
+        }
+        return out
+    }
+
+    func testConfigurationsReadBackAsTheyWere() throws {
+        let items = variety()
+        XCTAssertEqual(try ConfigBatch.configurations(of: ConfigBatch.record(items)[...]), items)
+        XCTAssertEqual(try ConfigBatch.configurations(of: ConfigBatch.record([ConfigItem]())[...]), [])
+    }
+
+    func testAStateRebuiltFromItsSnapshotRecordsHasTheSameConfigurations() throws {
+        var state = PlatformState()
+        for c in variety() { state.apply(Transaction([.putConfig(c)])) }
+        var rebuilt = PlatformState()
+        for r in state.configurationRecords() {
+            rebuilt.apply(configurations: try ConfigBatch.configurations(of: r[...]))
+        }
+        XCTAssertEqual(
+            rebuilt.configurations(ofKind: .app, inTenant: "t1").sorted { $0.id < $1.id },
+            state.configurations(ofKind: .app, inTenant: "t1").sorted { $0.id < $1.id })
+        for c in variety() { XCTAssertEqual(rebuilt.configuration(c.id), c) }
+        XCTAssertEqual(
+            rebuilt.configurationIDs(using: "model-with-a-long-shared-id-1"),
+            state.configurationIDs(using: "model-with-a-long-shared-id-1"))
+    }
+
+    func testADamagedRecordIsRefusedWithItsReason() {
+        let good = ConfigBatch.record(Array(variety().prefix(3)))
+        func refusal(_ bytes: [UInt8]) -> String? {
+            do {
+                _ = try ConfigBatch.configurations(of: bytes[...])
+                return nil
+            } catch { return error.description }
+        }
+        XCTAssertEqual(refusal(Array(good.dropLast())), "configuration record cut short")
+        XCTAssertEqual(refusal(good + [0]), "configuration record has bytes after its last entry")
+        var kind = good
+        kind[6] = 3
+        XCTAssertEqual(refusal(kind), "configuration kind or flags invalid")
+        var version = good
+        version[1] = 2
+        XCTAssertEqual(refusal(version), "configuration record of version 2")
+        var count = good
+        count[2] = 0xFF
+        count[3] = 0xFF
+        XCTAssertEqual(refusal(count), "configuration record count 65535 too large")
+        // The name of the first configuration, made invalid UTF-8 in place.
+        let item = variety()[1]
+        var utf8 = ConfigBatch.record([item])
+        let at = 2 + 4 + 18 + [item.id, item.tenantId, item.spaceId].reduce(0) { $0 + 4 + $1.utf8.count } + 4
+        utf8[at] = 0xFF
+        XCTAssertEqual(refusal(utf8), "configuration string not UTF-8")
+    }
+}
