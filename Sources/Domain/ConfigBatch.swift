@@ -51,6 +51,40 @@ public enum ConfigBatch {
         }
     }
 
+    /// The configurations of a record with what they add to the indexes worked out, so that the
+    /// snapshot loader's second thread does that share of the hashing (`PlatformState.apply(_:)`
+    /// then touches each per-model and per-space table once per record, not once per configuration).
+    /// A record's ids must ascend (as `record` writes them), so none is there twice.
+    public static func decoded(_ record: ArraySlice<UInt8>) throws(DecodeError) -> Decoded {
+        let items = try configurations(of: record)
+        var out = Decoded(items: items)
+        var previous: String?
+        for c in items {
+            if let previous, !(previous < c.id) { throw DecodeError("configuration record ids out of order") }
+            previous = c.id
+            out.byModel[c.completionModelId, default: Decoded.ModelShare()].add(c)
+            out.bySpace[c.spaceId, default: []].append(c.id)
+        }
+        return out
+    }
+
+    /// A decoded record (see `decoded`).
+    public struct Decoded: Sendable {
+        /// What a record's configurations on one completion model add up to.
+        struct ModelShare: Sendable {
+            var usage = ConfigUsage()
+            var ids: [String] = []
+            mutating func add(_ c: ConfigItem) {
+                usage.add(c)
+                ids.append(c.id)
+            }
+        }
+        let items: [ConfigItem]
+        var byModel: [String: ModelShare] = [:]
+        var bySpace: [String: [String]] = [:]
+        init(items: [ConfigItem]) { self.items = items }
+    }
+
     private static func append(_ v: UInt32, to out: inout [UInt8]) {
         withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }

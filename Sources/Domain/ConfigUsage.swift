@@ -52,6 +52,21 @@ public struct ConfigUsage: Sendable, Equatable {
         digestB[k] &-= d.1
     }
 
+    /// Adds the configurations `other` counts (for a batch counted apart, as a snapshot's).
+    mutating func merge(_ other: ConfigUsage) {
+        for k in 0..<3 {
+            counts[k] += other.counts[k]
+            if spaces[k].isEmpty {
+                spaces[k] = other.spaces[k]
+            } else {
+                spaces[k].merge(other.spaces[k], uniquingKeysWith: +)
+            }
+            digestA[k] &+= other.digestA[k]
+            digestB[k] &+= other.digestB[k]
+        }
+        assistantsWithKwargs += other.assistantsWithKwargs
+    }
+
     /// Every configuration of kind `slot` moved from `source` to `target` (a migration), where
     /// `movedDigest` is the sum of their digests as they are now. Moved assistants have no kwargs.
     static func transfer(

@@ -188,6 +188,27 @@ public struct PlatformState: Sendable {
         configsBySpace[c.spaceId, default: []].insert(c.id)
     }
 
+    /// Applies a decoded `ConfigBatch` record: as many `putConfig` changes would, with the
+    /// per-model and per-space shares the decoder worked out. A configuration already there (not
+    /// in a snapshot, which holds each once) first gives back what it added.
+    public mutating func apply(_ batch: ConfigBatch.Decoded) {
+        for c in batch.items {
+            guard let old = configs.updateValue(c, forKey: c.id) else { continue }
+            usageByModel[old.completionModelId]?.remove(old)
+            configsByModel[old.completionModelId]?.remove(old.id)
+            configsBySpace[old.spaceId]?.remove(old.id)
+            if let t = old.transcriptionModelId { transcriptionsByModel[t]?.remove(old.id) }
+        }
+        for (model, share) in batch.byModel {
+            usageByModel[model, default: ConfigUsage()].merge(share.usage)
+            configsByModel[model, default: []].formUnion(share.ids)
+        }
+        for (space, ids) in batch.bySpace { configsBySpace[space, default: []].formUnion(ids) }
+        for c in batch.items {
+            if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
+        }
+    }
+
     /// `moveConfigs` (what migrations committed before `migrateConfigs`; now only replayed from
     /// older journals): each configuration gets `completionModelId = to` and `updatedAt = at`, and
     /// assistants' kwargs become `{}`; indexes and usage follow.

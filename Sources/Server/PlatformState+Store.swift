@@ -14,7 +14,7 @@ extension PlatformState: StoreState {
     /// question record (cheap to apply as is).
     public enum Decoded: Sendable {
         case transaction(Transaction)
-        case configurations([ConfigItem])
+        case configurations(ConfigBatch.Decoded)
         case questions(ArraySlice<UInt8>)
     }
 
@@ -23,7 +23,7 @@ extension PlatformState: StoreState {
         if payload.first == UInt8(ascii: "Q") { return .questions(payload) }
         do throws(DecodeError) {
             if payload.first == ConfigBatch.marker {
-                return .configurations(try ConfigBatch.configurations(of: payload))
+                return .configurations(try ConfigBatch.decoded(payload))
             }
             return .transaction(try Transaction(record: payload))
         } catch {
@@ -35,7 +35,7 @@ extension PlatformState: StoreState {
     public mutating func apply(decoded: Decoded) throws(StoreError) {
         switch decoded {
         case .transaction(let tx): apply(tx)
-        case .configurations(let items): apply(configurations: items)
+        case .configurations(let batch): apply(batch)
         case .questions(let payload):
             do throws(DecodeError) { try applyQuestionRecord(payload) } catch {
                 throw .invalidRecord(error.description)

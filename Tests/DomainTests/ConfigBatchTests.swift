@@ -48,6 +48,44 @@ final class ConfigBatchTests: XCTestCase {
             state.configurationIDs(using: "model-with-a-long-shared-id-1"))
     }
 
+    func testTheDecodedSharesBuildTheIndexesPutsBuild() throws {
+        var state = PlatformState()
+        for c in variety() { state.apply(Transaction([.putConfig(c)])) }
+        // Loaded from its records, and on top of a state that already holds some of them (with
+        // other models and spaces): the tables and indexes are those of the puts.
+        var stale = PlatformState()
+        for var c in variety().prefix(25) {
+            c.completionModelId = "an-older-model-id-of-some-length"
+            c.spaceId = "an-older-space-id-of-some-length"
+            c.transcriptionModelId = c.kind == .app ? "older-whisper" : nil
+            stale.apply(Transaction([.putConfig(c)]))
+        }
+        for var rebuilt in [PlatformState(), stale] {
+            for r in state.configurationRecords() { rebuilt.apply(try ConfigBatch.decoded(r[...])) }
+            // The entities they name are not there (only configurations are): the same complaints, no others.
+            XCTAssertEqual(rebuilt.invariantViolations().sorted(), state.invariantViolations().sorted())
+            for c in variety() { XCTAssertEqual(rebuilt.configuration(c.id), c) }
+            for m in 0..<3 {
+                let model = "model-with-a-long-shared-id-\(m)"
+                XCTAssertEqual(rebuilt.configurationIDs(using: model), state.configurationIDs(using: model))
+                XCTAssertEqual(rebuilt.usageByModel[model], state.usageByModel[model])
+            }
+            for sp in 0..<4 {
+                let space = "space-with-a-long-shared-id-\(sp)"
+                XCTAssertEqual(rebuilt.configurationIDs(inSpace: space), state.configurationIDs(inSpace: space))
+            }
+            XCTAssertEqual(rebuilt.configurationIDs(using: "an-older-model-id-of-some-length"), [])
+            XCTAssertEqual(rebuilt.configurationIDs(inSpace: "an-older-space-id-of-some-length"), [])
+        }
+    }
+
+    func testARecordWhoseIdsDoNotAscendIsRefused() {
+        let items = Array(variety().prefix(4))
+        XCTAssertThrowsError(try ConfigBatch.decoded(ConfigBatch.record([items[0], items[2], items[1]])[...]))
+        XCTAssertThrowsError(try ConfigBatch.decoded(ConfigBatch.record([items[0], items[0]])[...]))
+        XCTAssertNoThrow(try ConfigBatch.decoded(ConfigBatch.record(items)[...]))
+    }
+
     func testADamagedRecordIsRefusedWithItsReason() {
         let good = ConfigBatch.record(Array(variety().prefix(3)))
         func refusal(_ bytes: [UInt8]) -> String? {
