@@ -44,6 +44,11 @@ enum SnapshotReader {
                     break
                 }
                 let length = Int(Record.read32(bytes, stop + 4))
+                // A length the file cannot hold is damage: reported now, not read to the end first.
+                guard base + stop + Record.headerSize + length <= size else {
+                    damaged = true
+                    break
+                }
                 guard bytes.count - stop - Record.headerSize >= length else {
                     need = Record.headerSize + length - (bytes.count - stop)
                     break

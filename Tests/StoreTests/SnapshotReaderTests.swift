@@ -92,6 +92,22 @@ final class SnapshotReaderTests: XCTestCase {
         }
     }
 
+    func testADamagedLengthIsReportedWithoutReadingTheRestOfTheFile() {
+        let payloads = (0..<80).map { "record-\($0)" }
+        var s = snapshot(payloads)
+        for (k, byte) in [0xF0, 0xFF, 0xFF, 0x7F].enumerated() { s.bytes[s.offsets[30] + 4 + k] = UInt8(byte) }
+        for segment in [7, 64, 1000] {
+            let file = BytesFile(s.bytes)
+            let (applied, error) = read(file, expected: s.summary, segment: segment)
+            XCTAssertEqual(applied, Array(payloads[0..<30]), "segment \(segment)")
+            XCTAssertEqual(
+                error, .damaged(file: "snap", offset: s.offsets[30], reason: "snapshot ends inside a record"),
+                "segment \(segment)")
+            // No read beyond a segment or a whole record (21 bytes here): the bogus length is not followed.
+            XCTAssertLessThanOrEqual(file.reads.max() ?? 0, max(segment, 21), "segment \(segment): reads \(file.reads)")
+        }
+    }
+
     func testAFileThatShrankOrEndsInsideARecordIsDamage() {
         let s = snapshot((0..<20).map { "record-\($0)" })
         for segment in segments {
