@@ -99,10 +99,13 @@ public enum ConfigBatch {
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var at = 0
-        var sharing = StringSharing()
+        var sharing: StringSharing
         static let kinds: [ConfigKind] = [.assistant, .app, .service]
 
-        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+            sharing = StringSharing(forBytes: bytes.count)
+        }
 
         mutating func configurations() throws(DecodeError) -> [ConfigItem] {
             guard bytes.count >= 6, bytes[0] == marker else { throw DecodeError("not a configuration record") }

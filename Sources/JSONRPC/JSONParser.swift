@@ -74,7 +74,7 @@ public struct JSONParser {
     private init(_ b: UnsafeBufferPointer<UInt8>, _ options: Options) {
         self.b = b
         self.options = options
-        if options.shareStrings { sharing = StringSharing() }
+        if options.shareStrings { sharing = StringSharing(forBytes: b.count) }
     }
 
     private func fail(_ reason: String, at offset: Int? = nil) -> JSONParseError {

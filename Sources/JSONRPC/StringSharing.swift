@@ -12,11 +12,18 @@ import Glibc
 public struct StringSharing {
     /// Strings up to this length are stored inline by Swift: nothing to share.
     public static let inlineBytes = 15
-    private static let slotBits = 12
-    private var slots = [String?](repeating: nil, count: 1 << slotBits)
+    private let slotBits: Int
+    private var slots: [String?]
 
-    /// An empty cache.
-    public init() {}
+    /// An empty cache sized for a text of `bytes` bytes: 4,096 slots for a snapshot's record, a
+    /// few dozen for a journal record (every one is parsed with a cache; zeroing 64 KiB for each
+    /// would cost a replay more than the sharing saves).
+    public init(forBytes bytes: Int = 1 << 20) {
+        var bits = 6
+        while bits < 12 && (1 << bits) * 64 < bytes { bits += 1 }
+        slotBits = bits
+        slots = [String?](repeating: nil, count: 1 << bits)
+    }
 
     /// The string of `bytes` (ASCII, more than `inlineBytes` long), shared with an equal one
     /// seen before when the cache still holds it.
@@ -26,7 +33,7 @@ public struct StringSharing {
         let tail = raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)
         var h = (head ^ (tail &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(raw.count)) &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 29
-        let slot = Int(truncatingIfNeeded: h >> UInt64(64 - Self.slotBits))
+        let slot = Int(truncatingIfNeeded: h >> UInt64(64 - slotBits))
         if let cached = slots[slot],
             cached.utf8.withContiguousStorageIfAvailable({ c in
                 c.count == bytes.count && memcmp(c.baseAddress!, bytes.baseAddress!, c.count) == 0
