@@ -192,10 +192,3 @@ public enum ConfigBatch {
         }
     }
 }
-
-extension PlatformState {
-    /// Applies the configurations of a `ConfigBatch` record, as `putConfig` changes would.
-    public mutating func apply(configurations: [ConfigItem]) {
-        for c in configurations { put(c) }
-    }
-}

@@ -12,7 +12,6 @@ struct ConfigTable: Sendable {
     private(set) var values: ContiguousArray<ConfigItem> = []
 
     var count: Int { values.count }
-    var isEmpty: Bool { values.isEmpty }
 
     /// Room for `n` configurations in all without growing.
     mutating func reserveCapacity(_ n: Int) {

@@ -188,16 +188,20 @@ public struct PlatformState: Sendable {
         configsBySpace[c.spaceId, default: []].insert(c.id)
     }
 
+    /// Takes what configuration `c` added out of the indexes and usage (it left the table).
+    private mutating func unindex(_ c: ConfigItem) {
+        if let t = c.transcriptionModelId { transcriptionsByModel[t]?.remove(c.id) }
+        usageByModel[c.completionModelId]?.remove(c)
+        configsByModel[c.completionModelId]?.remove(c.id)
+        configsBySpace[c.spaceId]?.remove(c.id)
+    }
+
     /// Applies a decoded `ConfigBatch` record: as many `putConfig` changes would, with the
     /// per-model and per-space shares the decoder worked out. A configuration already there (not
     /// in a snapshot, which holds each once) first gives back what it added.
     public mutating func apply(_ batch: ConfigBatch.Decoded) {
         for c in batch.items {
-            guard let old = configs.updateValue(c, forKey: c.id) else { continue }
-            usageByModel[old.completionModelId]?.remove(old)
-            configsByModel[old.completionModelId]?.remove(old.id)
-            configsBySpace[old.spaceId]?.remove(old.id)
-            if let t = old.transcriptionModelId { transcriptionsByModel[t]?.remove(old.id) }
+            if let old = configs.updateValue(c, forKey: c.id) { unindex(old) }
         }
         for (model, share) in batch.byModel {
             usageByModel[model, default: ConfigUsage()].merge(share.usage)
@@ -370,10 +374,7 @@ public struct PlatformState: Sendable {
             collectionsBySpace[c.spaceId]?.remove(id)
         case .config:
             guard let c = configs.removeValue(forKey: id) else { return }
-            if let t = c.transcriptionModelId { transcriptionsByModel[t]?.remove(id) }
-            usageByModel[c.completionModelId]?.remove(c)
-            configsByModel[c.completionModelId]?.remove(id)
-            configsBySpace[c.spaceId]?.remove(id)
+            unindex(c)
         case .template:
             guard let t = templates.removeValue(forKey: id) else { return }
             if let m = t.completionModelId { templatesByModel[m]?.remove(id) }

@@ -18,7 +18,7 @@ public struct StringSharing {
     /// An empty cache sized for a text of `bytes` bytes: 4,096 slots for a snapshot's record, a
     /// few dozen for a journal record (every one is parsed with a cache; zeroing 64 KiB for each
     /// would cost a replay more than the sharing saves).
-    public init(forBytes bytes: Int = 1 << 20) {
+    public init(forBytes bytes: Int) {
         var bits = 6
         while bits < 12 && (1 << bits) * 64 < bytes { bits += 1 }
         slotBits = bits

@@ -285,7 +285,6 @@ public enum StdioRuntime {
                 lastFlush = monotonicMillis()
             }
         }
-
     }
 
     private static func monotonicMillis() -> Int64 {

@@ -75,7 +75,8 @@ public protocol StoreState: SendableMetatype {
 extension StoreState {
     /// By default every record is readable.
     public static func checkReadable(_ payload: [UInt8]) throws(StoreError) {}
-    /// By default records are not joined (a group is then written record by record).
+    /// By default records are not joined: a group of one record is written as it is, a larger
+    /// one is refused whole (`JournalStore.endGroup`), nothing of it written.
     public static func merge(_ payloads: [[UInt8]]) -> [UInt8]? { payloads.count == 1 ? payloads[0] : nil }
 }
 

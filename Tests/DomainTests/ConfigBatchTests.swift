@@ -37,7 +37,7 @@ final class ConfigBatchTests: XCTestCase {
         for c in variety() { state.apply(Transaction([.putConfig(c)])) }
         var rebuilt = PlatformState()
         for r in state.configurationRecords() {
-            rebuilt.apply(configurations: try ConfigBatch.configurations(of: r[...]))
+            rebuilt.apply(try ConfigBatch.decoded(r[...]))
         }
         XCTAssertEqual(
             rebuilt.configurations(ofKind: .app, inTenant: "t1").sorted { $0.id < $1.id },

@@ -122,6 +122,67 @@ final class StoreSoundnessEndToEndTests: XCTestCase {
         XCTAssertEqual(v.status, 0, v.out + v.err)
     }
 
+    /// A snapshot keeps configurations in binary records: every field a client can see comes back
+    /// from it as it was acknowledged (kinds, non-ASCII names, deep kwargs, pinning, an app's
+    /// transcription model, times after an update and a migration, the history with old kwargs).
+    func testEveryFieldOfEveryConfigurationIsReadBackFromASnapshot() throws {
+        let store = ServerProcess.temporaryStore()
+        let root = try sysadminServer(store)
+        let tenant = root.call("tenants/create", ["name": "Fields"]).id
+        let admin = try ServerProcess([], store: store)
+        admin.initialize(actor: Actors.admin(tenant))
+        let provider = admin.call("providers/create", ["name": "OpenAI", "providerType": "openai"]).id
+        func model(_ name: String, _ kind: String) -> String {
+            admin.call(
+                "models/create", ["kind": .string(kind), "name": .string(name), "providerId": .string(provider)]
+            ).id
+        }
+        let old = model("gpt-old", "completion")
+        let new = model("gpt-new", "completion")
+        let whisper = model("whisper-1", "transcription")
+        let space = admin.call("spaces/create", ["name": "S"]).id
+        for m in [old, new, whisper] {
+            XCTAssertNil(admin.call("spaces/enableModel", ["spaceId": .string(space), "modelId": .string(m)])["error"])
+        }
+        var made: [(group: String, id: String)] = []
+        for k in 0..<12 {
+            let group = ["assistants", "apps", "services"][k % 3]
+            var params: JSONObject = [
+                "spaceId": .string(space), "name": .string("Ω 名前 🧪 \(k)"), "completionModelId": .string(old),
+                "kwargs": k % 2 == 0 ? [:] : ["temperature": 0.5, "stop": ["a", "é"], "deep": nested(40)],
+                "lifecyclePinned": .bool(k % 4 == 1),
+            ]
+            if group == "apps" && k % 2 == 1 { params["transcriptionModelId"] = .string(whisper) }
+            let r = admin.call("\(group)/create", .object(params))
+            XCTAssertNotNil(r["id"], "\(group) \(k): \(r)")
+            made.append((group, r.id))
+        }
+        XCTAssertNotNil(admin.call("assistants/update", ["id": .string(made[0].id), "name": "renamed"])["id"])
+        XCTAssertEqual(
+            admin.call(
+                "migration/execute",
+                [
+                    "fromModelId": .string(old), "toModelId": .string(new), "entityTypes": ["assistants"],
+                    "confirm": true,
+                ]
+            )["status"], "completed")
+        func views(_ s: ServerProcess) -> [JSONValue] {
+            made.map { s.call("\($0.group)/get", ["tenantId": .string(tenant), "id": .string($0.id)]) }
+                + [s.call("migration/history", ["tenantId": .string(tenant)])]
+        }
+        let before = views(root)
+        XCTAssertEqual(try runToEnd(["compact", "--store", store]).status, 0)
+        let fresh = try sysadminServer(store)
+        let after = views(fresh)
+        XCTAssertEqual(after.count, before.count)
+        for (b, a) in zip(before, after) { XCTAssertEqual(a, b) }
+        for view in before.dropLast() { XCTAssertNotNil(view["id"], "the views are entities, not errors: \(view)") }
+        XCTAssertEqual(before.last?["items"]?.arrayValue?.count, 1, "one migration in the history: \(before.last!)")
+        for s in [root, admin, fresh] { s.stop() }
+        let v = try runToEnd(["verify", "--store", store])
+        XCTAssertEqual(v.status, 0, v.out + v.err)
+    }
+
     // MARK: 3. damaged or stray files refuse to open
 
     /// A store of two generations' history: tenants in the snapshot and in the journal.
