@@ -13,9 +13,11 @@ public struct Initiator: Sendable, Equatable {
         self.userId = userId
         self.name = name
     }
-    /// A tenant's lifecycle policy, running plan `planId`.
-    public static func policy(planId: String) -> Initiator {
-        var i = Initiator(userId: "policy", name: "lifecycle policy")
+    /// A tenant's lifecycle policy, running plan `planId` by itself, or on the approval of the
+    /// admin `approvedBy` (then named).
+    public static func policy(planId: String, approvedBy userId: String? = nil, name: String? = nil) -> Initiator {
+        var i =
+            userId.map { Initiator(userId: $0, name: name) } ?? Initiator(userId: "policy", name: "lifecycle policy")
         i.planId = planId
         return i
     }

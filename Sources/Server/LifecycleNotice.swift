@@ -17,13 +17,15 @@ public enum LifecycleNotice {
         for id in state.modelIDs(ofTenant: tenantId) {
             guard let m = state.model(id) else { continue }
             let life = Views.lifecycle(m, state, platform)
-            guard life.status == .retiring || life.status == .deprecated else { continue }
+            // A lifecycle policy's open plan for the model: announced until it runs (a changed plan
+            // is a new one, so the notice changes and is sent again). A plan is announced here even
+            // when the model is not retiring yet by the window (a policy's leadDays may be longer).
+            let plan = state.openPlan(ofTenant: tenantId, source: m.id)
+            guard life.status == .retiring || life.status == .deprecated || plan != nil else { continue }
             let active = ModelReferences.of(m.id, in: state).activeCount
             guard active > 0 else { continue }
-            // A lifecycle policy's open plan for the model: announced until it runs (a changed plan
-            // is a new one, so the notice changes and is sent again).
             let planned: JSONValue =
-                state.openPlan(ofTenant: tenantId, source: m.id).map { p in
+                plan.map { p in
                     [
                         "planId": .string(p.id), "targetModelId": .optionalString(p.targetModelId),
                         "status": .string(p.status.rawValue), "dueAt": .string(Formats.formatDate(p.dueDay)),
@@ -53,14 +55,14 @@ public enum LifecycleNotice {
     static let spec = MethodSpec(
         method, kind: .notification,
         summary:
-            "Server → client, admin sessions only: the tenant's retiring or deprecated models that still have active references, and the kinds whose default model it lost; sent after initialized, after catalog/reload, and again whenever it changes while the session is open.",
+            "Server → client, admin sessions only: the tenant's retiring or deprecated models, and those a lifecycle policy plans to migrate, that still have active references, and the kinds whose default model it lost; sent after initialized, after catalog/reload, and again whenever it changes while the session is open.",
         params: .named([
             .required(
                 "models",
                 .array(
                     .object([
                         .required("id", .uuid), .required("name", .string()),
-                        .required("status", .enumeration(["retiring", "deprecated"])),
+                        .required("status", .enumeration(ModelStatus.allCases.map(\.rawValue))),
                         .required("deprecationDate", .nullable(.date)),
                         .required("successorModel", .nullable(.string())),
                         .required("activeReferences", .integer(min: 1)),

@@ -12,7 +12,8 @@ enum PolicyEngine {
         var planId: String
         var sourceModelId: String
         var targetModelId: String?
-        /// `announced`, `reannounced`, `awaiting_approval`, `executed`, `skipped`, `failed`, `superseded`.
+        /// `announced`, `reannounced`, `rescheduled`, `awaiting_approval`, `executed`, `skipped`, `failed`,
+        /// `superseded`.
         var action: String
         var reason: String?
 
@@ -24,7 +25,8 @@ enum PolicyEngine {
             ]
         }
         static let actions = [
-            "announced", "reannounced", "awaiting_approval", "executed", "skipped", "failed", "superseded",
+            "announced", "reannounced", "rescheduled", "awaiting_approval", "executed", "skipped", "failed",
+            "superseded",
         ]
         static let schema = Schema.object([
             .required("tenantId", .uuid), .required("planId", .uuid), .required("sourceModelId", .uuid),
@@ -136,8 +138,23 @@ enum PolicyEngine {
         } else if policy.mode == .auto, !unallowed.isEmpty {
             p.status = .awaitingApproval
             p.reason = "warnings need approval: " + unallowed.joined(separator: ", ")
+        } else if policy.mode == .auto, let undone = revertedPolicyMigration(of: m.id, tenant: tenant.id, state) {
+            // A revert is an admin's veto: the policy does not move the model's configuration again
+            // by itself (its next plan would differ only by the times the revert set).
+            p.status = .awaitingApproval
+            p.reason = "an admin reverted this policy's migration \(undone): an admin approves moving again"
         }
         return p
+    }
+
+    /// The migration of the newest executed plan for `source`, when an admin has reverted it.
+    static func revertedPolicyMigration(of source: String, tenant: String, _ state: PlatformState) -> String? {
+        for id in state.planIDs(ofTenant: tenant).reversed() {
+            guard let p = state.plan(id), p.sourceModelId == source, p.status == .executed else { continue }
+            guard let m = p.migrationId, state.migration(m)?.status == .reverted else { return nil }
+            return m
+        }
+        return nil
     }
 
     /// The newest plan of the tenant for `source`, whatever its status.
@@ -162,9 +179,19 @@ enum PolicyEngine {
         for p in proposals(tenant, state, platform) {
             proposed.insert(p.source.id)
             let latest = latestPlan(state, tenant: tenant.id, source: p.source.id)
-            if let latest, latest.targetModelId == p.target?.id, latest.planHash == p.plan?.planHash {
-                // The same plan: it stands (open, or decided: executed, rejected, failed, skipped).
-                if latest.status != .superseded && (!latest.isOpen || latest.status == p.status) { continue }
+            if var latest, latest.targetModelId == p.target?.id, latest.planHash == p.plan?.planHash {
+                // The same plan: it stands (open, or decided: executed, rejected, failed, skipped),
+                // its due day following the policy's notice period should that have changed.
+                if latest.status != .superseded && (!latest.isOpen || latest.status == p.status) {
+                    let due = latest.announcedDay + tenant.policy.noticeDays
+                    if latest.isOpen, latest.dueDay != due {
+                        latest.dueDay = due
+                        latest.updatedAt = now
+                        changes.append(.putPlan(latest))
+                        actions.append(action(latest, "rescheduled"))
+                    }
+                    continue
+                }
             }
             var reannounced = false
             if var open = latest, open.isOpen {
@@ -221,8 +248,9 @@ enum PolicyEngine {
     /// `plan_changed` for an approval; a tick leaves it for the next planning). The migration is an
     /// ordinary one, confirmed by the policy or the approval, revertible for `undoDays`.
     static func run(
-        planId: String, approving: Bool, platform: Platform, context: RequestContext
+        planId: String, approvedBy approver: ActorIdentity?, platform: Platform, context: RequestContext
     ) throws(ServerError) -> Action? {
+        let approving = approver != nil
         let startedAt = platform.now
         return try platform.write { state throws(ServerError) in
             guard var plan = state.plan(planId), plan.isOpen, let targetId = plan.targetModelId,
@@ -258,13 +286,16 @@ enum PolicyEngine {
             }
             var (tx, outcome) = try MigrationExecute.migration(
                 call, request, in: state, confirm: true, expectedPlanHash: plan.planHash, startedAt: startedAt,
-                policy: .init(planId: plan.id, undoUntilDay: today + tenant.policy.undoDays))
+                policy: .init(
+                    planId: plan.id, undoUntilDay: today + tenant.policy.undoDays,
+                    initiator: approver.map { Initiator.policy(planId: plan.id, approvedBy: $0.userId, name: $0.name) }
+                        ?? Initiator.policy(planId: plan.id)))
             plan.updatedAt = platform.now
             switch outcome {
             case .success(let e):
                 plan.status = .executed
                 plan.migrationId = e.migrationId
-                plan.reason = approving ? "approved" : "ran when due"
+                plan.reason = approver.map { "approved by \($0.name ?? $0.userId)" } ?? "ran when due"
             case .failure(let error):
                 plan.status = .failed
                 plan.reason = ErrorMapping.responseError(for: error).message
@@ -300,7 +331,7 @@ enum PolicyEngine {
             for id in due {
                 // One plan's failure (its model deleted meanwhile, the store) does not stop the others.
                 do throws(ServerError) {
-                    if let a = try run(planId: id, approving: false, platform: platform, context: context) {
+                    if let a = try run(planId: id, approvedBy: nil, platform: platform, context: context) {
                         actions.append(a)
                     }
                 } catch {

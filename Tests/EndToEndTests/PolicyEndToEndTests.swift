@@ -194,6 +194,26 @@ final class PolicyEndToEndTests: XCTestCase {
             .string(migrationId), "within undoDays it reverts")
         XCTAssertEqual(inTime.call("assistants/get", ["id": .string(w.helper)])["completionModelId"], .string(w.old))
         inTime.stop()
+
+        // The revert is the admin's veto: the executed plan stands, and a plan made again (the model's
+        // configuration changed) waits for an approval instead of running by itself.
+        XCTAssertEqual(try tick(w, "2026-12-19"), [], "nothing runs again after the revert")
+        let changer = try server(w, "2026-12-19", Actors.admin(w.tenant))
+        let added = changer.call(
+            "assistants/create",
+            ["spaceId": .string(w.space), "name": "Later", "completionModelId": .string(w.old)])
+        XCTAssertNotNil(added["id"], "\(added)")
+        changer.stop()
+        let replanned = try tick(w, "2026-12-19")
+        XCTAssertEqual(replanned.map { $0["action"] }, ["awaiting_approval"], "\(replanned)")
+        XCTAssertTrue(replanned.first?["reason"]?.stringValue?.contains("reverted") ?? false, "\(replanned)")
+        XCTAssertEqual(try tick(w, "2026-12-30"), [], "it stands; it never runs by itself")
+        XCTAssertEqual(try modelOf(w, w.helper, "2026-12-30"), w.old)
+        let approver = try server(w, "2026-12-30", Actors.admin(w.tenant))
+        let waiting = try XCTUnwrap(try plans(w, "2026-12-30").first { $0["status"] == "awaiting_approval" })
+        XCTAssertEqual(approver.call("policies/approve", ["planId": waiting["planId"]!])["status"], "executed")
+        approver.stop()
+        XCTAssertEqual(try modelOf(w, w.helper, "2026-12-30"), w.new, "an approval moves it again")
     }
 
     func testAWarningOutsideAllowWarningsWaitsForApprovalAndAllowingItReannounces() throws {
@@ -234,7 +254,45 @@ final class PolicyEndToEndTests: XCTestCase {
         XCTAssertEqual(done["status"], "executed", "\(done)")
         XCTAssertEqual(approver.call("assistants/get", ["id": .string(w.helper)])["completionModelId"], .string(w.new))
         XCTAssertEqual(approver.call("policies/approve", ["planId": fresh["planId"]!]).errorCode, "conflict")
+        // The history and the audit name the plan and the admin who approved it.
+        XCTAssertEqual(done["reason"], "approved by Ada")
+        let entry = approver.call("migration/history")["items"]?.arrayValue?.first { $0["status"] == "completed" }
+        XCTAssertEqual(
+            entry?["initiatedBy"], ["userId": "ada", "name": "Ada", "kind": "policy", "planId": fresh["planId"]!])
+        let audited = approver.call("audit/list", ["action": "migration.executed"])["items"]?[0]
+        XCTAssertEqual(audited?["actor"], entry?["initiatedBy"], "the audit's actor is the history's initiator")
         approver.stop()
+    }
+
+    func testAPlanIsAnnouncedInTheNoticeEvenBeforeTheModelIsRetiringByTheWindow() throws {
+        let w = try world()
+        try setPolicy(w, ["mode": "auto", "leadDays": 60, "noticeDays": 7])
+        XCTAssertEqual(try tick(w, "2026-12-01").map { $0["action"] }, ["announced"])
+        // With a 30-day window the model (retiring 2027-01-15) is still active on 2026-12-01.
+        let admin = try ServerProcess(
+            ["--catalog", w.catalog, "--today", "2026-12-01", "--retiring-window-days", "30"], store: w.store)
+        admin.initialize(actor: Actors.admin(w.tenant))
+        XCTAssertTrue(admin.waitFor(timeout: 5) { $0["method"] == "models/lifecycleNotice" }, "admins hear of the plan")
+        let notice = admin.take { $0["method"] == "models/lifecycleNotice" }?["params"]
+        XCTAssertEqual(admin.call("models/get", ["id": .string(w.old)])["status"], "active")
+        let entry = notice?["models"]?.arrayValue?.first { $0["id"] == .string(w.old) }
+        XCTAssertEqual(entry?["status"], "active")
+        XCTAssertEqual(entry?["plannedMigration"]?["dueAt"], "2026-12-08")
+        admin.stop()
+    }
+
+    func testAChangedNoticePeriodMovesTheDueDayOfTheStandingPlan() throws {
+        let w = try world()
+        try setPolicy(w, ["mode": "auto", "leadDays": 60, "noticeDays": 7])
+        XCTAssertEqual(try tick(w, "2026-12-01").map { $0["action"] }, ["announced"])
+        XCTAssertEqual(try plans(w).first?["dueAt"], "2026-12-08")
+        try setPolicy(w, ["mode": "auto", "leadDays": 60, "noticeDays": 3], today: "2026-12-02")
+        XCTAssertEqual(try tick(w, "2026-12-02").map { $0["action"] }, ["rescheduled"])
+        let plan = try XCTUnwrap(try plans(w, "2026-12-02").first)
+        XCTAssertEqual(plan["dueAt"], "2026-12-04", "announcedOn + the new noticeDays")
+        XCTAssertEqual(plan["status"], "announced", "the same plan, still announced")
+        XCTAssertEqual(try tick(w, "2026-12-03"), [])
+        XCTAssertEqual(try tick(w, "2026-12-04").map { $0["action"] }, ["executed"], "it runs on the day it shows")
     }
 
     func testABlockerSkipsWithItsReasonOnceAndNotifyNeverRuns() throws {

@@ -11,12 +11,13 @@ enum AuditLog {
 
     /// The change that records `action` on `model` by the call's actor, now.
     static func entry(
-        _ call: Call, action: String, model: Model, description: String, changes: JSONObject = [:]
+        _ call: Call, actor: Initiator? = nil, action: String, model: Model, description: String,
+        changes: JSONObject = [:]
     ) -> Change {
         .putAudit(
             AuditEntry(
                 id: call.platform.newID(), at: call.platform.now, action: action, tenantId: model.tenantId,
-                actor: Initiator(userId: call.actor.userId, name: call.actor.name), entityType: "model",
+                actor: actor ?? Initiator(userId: call.actor.userId, name: call.actor.name), entityType: "model",
                 entityId: model.id, description: description, changes: changes))
     }
 

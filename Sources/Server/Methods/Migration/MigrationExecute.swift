@@ -109,10 +109,12 @@ enum MigrationExecute: MethodDeclaration {
         }
     }
 
-    /// Who runs a migration for a lifecycle policy: its plan, and the last day it may be reverted.
+    /// Who runs a migration for a lifecycle policy: its plan, the last day it may be reverted, and
+    /// who the history and audit entries name (the policy, or the admin who approved its plan).
     struct PolicyRun {
         var planId: String
         var undoUntilDay: Int
+        var initiator: Initiator
     }
 
     /// The transaction of one migration on `state` (see `migrate`): a lifecycle policy's run
@@ -124,9 +126,7 @@ enum MigrationExecute: MethodDeclaration {
     ) throws(ServerError) -> (Transaction, Swift.Result<Execution, ServerError>) {
         let requested = request.requested
         let p = try request.plan(call, state, keepingPinned: policy != nil)
-        let initiator =
-            policy.map { Initiator.policy(planId: $0.planId) }
-            ?? Initiator(userId: call.actor.userId, name: call.actor.name)
+        let initiator = policy?.initiator ?? Initiator(userId: call.actor.userId, name: call.actor.name)
         if let refusal = p.refusal(expectedPlanHash: expectedPlanHash, confirmed: confirm, overriding: overriding) {
             let e = attempt(
                 call, p, status: .failed, error: refusal.message, startedAt: startedAt, requested: requested,
@@ -181,7 +181,8 @@ enum MigrationExecute: MethodDeclaration {
         }
         tx.add(
             AuditLog.entry(
-                call, action: policy == nil ? "model.migrated" : "migration.executed", model: p.source.model,
+                call, actor: initiator, action: policy == nil ? "model.migrated" : "migration.executed",
+                model: p.source.model,
                 description:
                     "Migrated \(e.movedCount) entities from \(p.source.model.name) to \(p.target.model.name)",
                 changes: changes))

@@ -21,7 +21,8 @@ enum PoliciesApprove: MethodDeclaration {
         guard let plan = try call.platform.read().plan(params.planId), plan.tenantId == call.tenantId else {
             throw .domain(.notFound(entity: "plan", id: params.planId))
         }
-        _ = try PolicyEngine.run(planId: plan.id, approving: true, platform: call.platform, context: call.context)
+        _ = try PolicyEngine.run(
+            planId: plan.id, approvedBy: call.actor, platform: call.platform, context: call.context)
         guard let after = try call.platform.read().plan(plan.id) else {
             throw .domain(.notFound(entity: "plan", id: plan.id))
         }
