@@ -11,9 +11,6 @@ public enum LifecycleState: String, Sendable, CaseIterable {
     case deprecated
     /// No longer served.
     case retired
-
-    /// Later states rank higher.
-    var rank: Int { LifecycleState.allCases.firstIndex(of: self)! }
 }
 
 /// How sure an end date is.
@@ -152,6 +149,23 @@ public struct ProviderSource: Sendable {
 
     /// The model ids of this read, those it could not read included.
     public var modelIDs: Set<String> { Set(records.keys).union(unreadableIDs) }
+
+    /// What the reads since the last complete one listed (only a complete read proves a model gone).
+    private var listedBefore: Set<String> = []
+    var listed: Set<String> { listedBefore.union(modelIDs) }
+
+    /// Takes over what an earlier read of the same source knew: a model listed then and missing
+    /// from this read has vanished when this read is complete; an incomplete read (empty, or one
+    /// page) forgets nothing, neither what vanished nor what was listed.
+    public mutating func follow(_ before: ProviderSource) {
+        guard before.kind == kind else { return }
+        if complete {
+            vanished = before.listed.union(before.vanished).subtracting(modelIDs)
+        } else {
+            vanished = before.vanished.subtracting(modelIDs)
+            listedBefore = before.listed
+        }
+    }
 }
 
 /// Reads provider exports (see `Protocol/methods/lifecycle-sources.md` for the shapes).
@@ -189,11 +203,14 @@ public enum ProviderSourceReader {
         var s: ProviderSource
         switch kind {
         case .bedrock:
-            let items = v["modelSummaries"]?.arrayValue ?? v["modelDetails"].map { [$0] } ?? []
+            // `list-foundation-models` (modelSummaries, an array) or `get-foundation-model` (modelDetails).
+            let summaries = v["modelSummaries"]?.arrayValue
+            guard let items = summaries ?? v["modelDetails"]?.objectValue.map({ [.object($0)] }) else {
+                throw shapeError(path, kind, "modelSummaries (an array)")
+            }
             // An empty listing (a failed export) says nothing about what is gone.
             s = ProviderSource(
-                path: path, kind: kind, observedAt: observedAt, complete: v["modelSummaries"] != nil && !items.isEmpty)
-            guard !items.isEmpty || v["modelSummaries"] != nil else { throw shapeError(path, kind, "modelSummaries") }
+                path: path, kind: kind, observedAt: observedAt, complete: summaries != nil && !items.isEmpty)
             for (k, item) in items.enumerated() { read(bedrock: item, k, into: &s) }
         case .azure:
             guard let items = v["value"]?.arrayValue ?? v["data"]?.arrayValue ?? v.arrayValue else {
@@ -231,7 +248,8 @@ public enum ProviderSourceReader {
             if let t = Formats.parseRFC3339(s) { return Int((t >= 0 ? t : t - 86_399_999) / 86_400_000) }
             return nil
         }
-        if epochSeconds, let n = v.numberValue?.int64Value { return Int(n / 86_400) }
+        // Seconds from 1970 to the end of year 9999 (milliseconds, a common mistake, are beyond it).
+        if epochSeconds, let n = v.numberValue?.int64Value, (0...253_402_300_799).contains(n) { return Int(n / 86_400) }
         return nil
     }
 
@@ -291,7 +309,12 @@ public enum ProviderSourceReader {
             return s.skip("data[\(k)] (\(id)): a date that is not a date", id: id)
         }
         switch r.providerStatus {
-        case "retired"?: r.saysRetired = true
+        case "retired"?:
+            // Its dates are history and are kept: the end it was retired on, not today.
+            r.saysRetired = true
+            r.closedToNewAt = deprecated
+            r.retireAt = retires
+            r.retireAtConfidence = retires == nil ? .unknown : .planned
         case "deprecated"?:
             r.saysClosedToNew = true
             r.closedToNewAt = deprecated
@@ -331,6 +354,10 @@ public struct NormalizedLifecycle: Sendable, Equatable {
         public var closedToNewAt: Int?
         public var successor: String?
         public var providerStatus: String?
+        var hasDates: Bool { retireAt != nil || closedToNewAt != nil }
+        /// Whether this source says anything of the model's lifecycle: a state other than active,
+        /// a date, or a status word of its own.
+        public var saysAnything: Bool { state != .active || hasDates || providerStatus != nil }
     }
 
     public var state: LifecycleState
@@ -341,6 +368,9 @@ public struct NormalizedLifecycle: Sendable, Equatable {
     public var sources: [Evidence]
     /// Where the sources disagree, one sentence each.
     public var conflicts: [String]
+    /// The first provider export or LiteLLM that says anything (what decides unless the operator
+    /// flagged the model).
+    public var decider: Evidence? { sources.first { $0.kind != "operator" && $0.saysAnything } }
 
     public static func == (a: NormalizedLifecycle, b: NormalizedLifecycle) -> Bool {
         a.state == b.state && a.retireAt == b.retireAt && a.retireAtConfidence == b.retireAtConfidence
@@ -397,7 +427,9 @@ public struct NormalizedLifecycle: Sendable, Equatable {
         }
         var conflicts: [String] = []
         // The providers' and LiteLLM's say compared (the operator's flag is a decision, not evidence).
-        let said = evidence.filter { $0.kind != "operator" }
+        // A record with no date and no status word (OpenAI's `shutdown_date: null`) says nothing: it
+        // neither decides nor disagrees, and the next source speaks.
+        let said = evidence.filter { $0.kind != "operator" && $0.saysAnything }
         for other in said.dropFirst() {
             let first = said[0]
             if other.state != first.state {
@@ -413,10 +445,13 @@ public struct NormalizedLifecycle: Sendable, Equatable {
             evidence.first { $0.successor != nil }.map {
                 ($0.successor!, $0.kind == "litellm" ? "catalog" : "provider")
             }
-        // The operator's flag decides the state; the dates are the first source's that has any.
-        let dated = said.first { $0.retireAt != nil || $0.closedToNewAt != nil } ?? said.first
+        // The operator's flag decides the state, else the first source that says anything; the dates
+        // are the decider's, or, when it has none and does not say active, the first source's that has any.
+        let decider = evidence.first { $0.kind == "operator" } ?? said.first ?? first
+        let dated =
+            decider.hasDates ? decider : decider.state == .active ? nil : said.first { $0.hasDates }
         return NormalizedLifecycle(
-            state: first.state, retireAt: dated?.retireAt, retireAtConfidence: dated?.retireAtConfidence ?? .unknown,
+            state: decider.state, retireAt: dated?.retireAt, retireAtConfidence: dated?.retireAtConfidence ?? .unknown,
             closedToNewAt: dated?.closedToNewAt, successor: successor, sources: evidence, conflicts: conflicts)
     }
 }

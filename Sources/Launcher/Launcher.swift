@@ -109,15 +109,14 @@ public enum Launcher {
             }
         }
         let today = options.today ?? Int(Platform.systemClock() / 86_400_000)
-        var specs = options.lifecycleSources.map(LifecycleSourceSpec.init)
-        if let env = env["MODEL_LIFECYCLE_SOURCES"], !env.isEmpty { specs += LifecycleSourceSpec.list(env) }
         var sources: [(LifecycleSourceSpec, ProviderSource)] = []
-        for spec in specs {
-            do throws(ProviderSourceError) { sources.append((spec, try spec.load())) } catch {
-                return .failure(
-                    StartupFailure(
-                        exitCode: ExitCode.usage.rawValue, message: "model-lifecycle: \(error.description)\n"))
-            }
+        do throws(ProviderSourceError) {
+            var specs = options.lifecycleSources.map(LifecycleSourceSpec.init)
+            if let env = env["MODEL_LIFECYCLE_SOURCES"], !env.isEmpty { specs += try LifecycleSourceSpec.list(env) }
+            for spec in specs { sources.append((spec, try spec.load())) }
+        } catch {
+            return .failure(
+                StartupFailure(exitCode: ExitCode.usage.rawValue, message: "model-lifecycle: \(error.description)\n"))
         }
         let platform = Platform(
             store: store, catalog: catalog, catalogSource: source,

@@ -21,8 +21,9 @@ public struct LifecycleSourceSpec: Sendable, Equatable {
         }
     }
 
-    /// `$MODEL_LIFECYCLE_SOURCES`: colon-separated, a kind name joining the path after it.
-    public static func list(_ value: String) -> [LifecycleSourceSpec] {
+    /// `$MODEL_LIFECYCLE_SOURCES`: colon-separated, a kind name joining the path after it; a kind
+    /// with no path after it is refused (it would name no source).
+    public static func list(_ value: String) throws(ProviderSourceError) -> [LifecycleSourceSpec] {
         var out: [LifecycleSourceSpec] = []
         var kind: ProviderKind?
         for part in value.split(separator: ":").map(String.init) where !part.isEmpty {
@@ -32,6 +33,11 @@ public struct LifecycleSourceSpec: Sendable, Equatable {
             }
             out.append(LifecycleSourceSpec(kind: kind, path: part))
             kind = nil
+        }
+        if let kind {
+            throw ProviderSourceError(
+                path: "$MODEL_LIFECYCLE_SOURCES", offset: nil,
+                reason: "the kind \(kind.rawValue) is not followed by a file (KIND:FILE)")
         }
         return out
     }
@@ -87,6 +93,8 @@ extension Platform {
         let key = (providerType ?? "") + "\u{0}" + name
         if let cached = effectiveEntries[key] { return cached }
         let entry = combinedEntry(providerType: providerType, name: name)
+        // Bounded: catalog/lookup lets any member ask for names no model has.
+        if effectiveEntries.count >= ModelViewCache.capacity { effectiveEntries.removeAll(keepingCapacity: true) }
         effectiveEntries[key] = .some(entry)
         return entry
     }
@@ -101,7 +109,8 @@ extension Platform {
         if base == nil { e.provider = records[0].source.kind.rawValue }
         e.deprecationDay = life.deprecationDay(today: calendar.today)
         e.deprecationDate = e.deprecationDay.map(Formats.formatDate)
-        e.deprecationSource = records[0].source.path
+        // Where the date came from: the export that decided it, else LiteLLM's own source stays.
+        if let decider = life.decider, decider.kind != "litellm" { e.deprecationSource = decider.source }
         if let s = life.successor?.name { e.successorModel = s }
         return e
     }

@@ -29,6 +29,8 @@ final class ModelViewCache {
     }
     private var stamp: Stamp?
     private var entries: [String: Entry] = [:]
+    /// Entries kept at most (also the bound of `Platform.effectiveEntries`).
+    static let capacity = 50_000
 
     /// The entry of model `id` in `state`, or nil when there is no such model.
     func entry(_ id: String, _ state: PlatformState, _ platform: Platform) -> Entry? {
@@ -44,7 +46,7 @@ final class ModelViewCache {
             id: m.id, createdAt: m.createdAt, isDeleted: m.deletedAt != nil, kind: m.kind,
             status: Views.lifecycle(m, state, platform).status,
             view: SerializedJSON(ModelView.render(m, state, platform)))
-        if entries.count > 50_000 { entries.removeAll(keepingCapacity: true) }  // bounded; rebuilt on demand
+        if entries.count > Self.capacity { entries.removeAll(keepingCapacity: true) }  // bounded; rebuilt on demand
         entries[id] = e
         return e
     }

@@ -279,10 +279,7 @@ public final class Platform: @unchecked Sendable {
         for (k, spec) in lifecycleSourceSpecs.enumerated() {
             do throws(ProviderSourceError) {
                 var s = try spec.load()
-                if s.complete, k < lifecycleSources.count, lifecycleSources[k].kind == s.kind {
-                    let before = lifecycleSources[k]
-                    s.vanished = before.modelIDs.union(before.vanished).subtracting(s.modelIDs)
-                }
+                if k < lifecycleSources.count { s.follow(lifecycleSources[k]) }
                 reloaded.append(s)
             } catch {
                 throw .requestFailed("\(error.description); the previous sources and catalog stay in use")

@@ -66,4 +66,72 @@ final class ProviderLifecycleTests: XCTestCase {
             manuallyDeprecated: true, providers: [(openai, openai.record(for: "m")!)], litellm: litellm, today: today)
         XCTAssertEqual(differ.conflicts.count, 1, "the flag does not hide the sources' disagreement")
     }
+
+    func testARecordThatSaysNothingLeavesTheSayToTheNextSourceAndAnActiveOneBorrowsNoDate() throws {
+        var litellm = CatalogEntry(key: "m")
+        litellm.deprecationDay = Formats.parseDate("2026-06-01")
+        let silent = try read(#"{"data": [{"id": "m", "owned_by": "openai", "shutdown_date": null}]}"#)
+        let fromLiteLLM = NormalizedLifecycle.combine(
+            manuallyDeprecated: false, providers: [(silent, silent.record(for: "m")!)], litellm: litellm, today: today)
+        XCTAssertEqual(fromLiteLLM.state, .retired, "a null shutdown date does not hide LiteLLM's past date")
+        XCTAssertEqual(fromLiteLLM.retireAt, Formats.parseDate("2026-06-01"))
+        XCTAssertEqual(fromLiteLLM.conflicts, [], "saying nothing is no disagreement")
+        XCTAssertEqual(fromLiteLLM.sources.map(\.kind), ["openai", "litellm"], "both are still shown")
+
+        let active = try read(#"{"data": [{"id": "m", "lifecycle": "active"}], "has_more": false}"#)
+        let explicit = NormalizedLifecycle.combine(
+            manuallyDeprecated: false, providers: [(active, active.record(for: "m")!)], litellm: litellm, today: today)
+        XCTAssertEqual(explicit.state, .active, "the provider's own word comes before LiteLLM's")
+        XCTAssertNil(explicit.retireAt, "an active model borrows no retirement date")
+        XCTAssertEqual(explicit.conflicts.count, 1, "and the disagreement is reported: \(explicit.conflicts)")
+    }
+
+    func testOnlyACompleteReadProvesAModelGoneAndAnIncompleteOneForgetsNothing() throws {
+        // A listing with a retired model was asked for all of them: complete (unless a page).
+        func anthropic(_ ids: [String], hasMore: Bool = false) throws -> ProviderSource {
+            let items =
+                ids.map { #"{"id": "\#($0)", "lifecycle": "active"}"# } + [#"{"id": "r", "lifecycle": "retired"}"#]
+            return try read(#"{"data": ["# + items.joined(separator: ",") + #"], "has_more": \#(hasMore)}"#, .anthropic)
+        }
+        let both = try anthropic(["x", "y"])
+        var gone = try anthropic(["x"])
+        gone.follow(both)
+        XCTAssertEqual(gone.vanished, ["y"])
+        XCTAssertTrue(gone.complete)
+        var empty = try read(#"{"data": [], "has_more": false}"#, .anthropic)
+        XCTAssertFalse(empty.complete)
+        empty.follow(gone)
+        XCTAssertEqual(empty.vanished, ["y"], "an empty read forgets nothing")
+        var again = try anthropic(["x"])
+        again.follow(empty)
+        XCTAssertEqual(again.vanished, ["y"], "and the next complete one still knows")
+        XCTAssertEqual(again.record(for: "y")?.saysRetired, true)
+
+        var page = try anthropic(["x"], hasMore: true)
+        XCTAssertFalse(page.complete)
+        page.follow(both)
+        XCTAssertEqual(page.vanished, [], "one page proves nothing gone")
+        var whole = try anthropic(["x"])
+        whole.follow(page)
+        XCTAssertEqual(whole.vanished, ["y"], "what the complete read before the page listed is remembered")
+        var back = try anthropic(["x", "y"])
+        back.follow(whole)
+        XCTAssertEqual(back.vanished, [], "a model listed again is back")
+    }
+
+    func testAShapeThatIsNotAnExportIsRefusedAndADateOutOfRangeIsSkipped() throws {
+        for bad in [#"{"modelSummaries": null}"#, #"{"modelSummaries": {}}"#] {
+            XCTAssertThrowsError(try read(bad, .bedrock), bad)
+        }
+        let one = try read(#"{"modelDetails": {"modelId": "m", "modelLifecycle": {"status": "ACTIVE"}}}"#, .bedrock)
+        XCTAssertEqual(one.recordCount, 1)
+        XCTAssertFalse(one.complete, "one model's details are not a listing")
+        // Azure's data plane gives seconds; milliseconds (a year past 9999) are not a date.
+        let azure = try read(
+            #"[{"id": "a", "deprecation": {"inference": 1790000000}}, {"id": "b", "deprecation": {"inference": 1790000000000}}]"#,
+            .azure)
+        XCTAssertEqual(azure.record(for: "a")?.retireAt, Formats.parseDate("2026-09-21"))
+        XCTAssertNil(azure.record(for: "b"))
+        XCTAssertEqual(azure.skipped.count, 1, "\(azure.skipped)")
+    }
 }

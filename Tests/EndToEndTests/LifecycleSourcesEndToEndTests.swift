@@ -103,7 +103,11 @@ final class LifecycleSourcesEndToEndTests: XCTestCase {
         XCTAssertEqual(deprecated["lifecycle"]?["closedToNewAt"], "2025-10-28")
         XCTAssertEqual(deprecated["lifecycle"]?["retireAt"], "2027-02-19")
         XCTAssertEqual(deprecated["lifecycle"]?["retireAtConfidence"], "tentative", "retires_at may be revised")
-        XCTAssertEqual(s.call("models/get", ["id": .string(ids["claude-2.1"]!)])["lifecycle"]?["state"], "retired")
+        let retired = s.call("models/get", ["id": .string(ids["claude-2.1"]!)])
+        XCTAssertEqual(retired["lifecycle"]?["state"], "retired")
+        XCTAssertEqual(retired["lifecycle"]?["retireAt"], "2025-07-21", "a retired model keeps the day it ended")
+        XCTAssertEqual(retired["deprecationDate"], "2025-07-21", "not today")
+        XCTAssertEqual(retired["deprecationSource"], .string(fixture("anthropic-models.json")), "the export decided it")
         let info = s.call("catalog/info")["lifecycleSources"]?[0]
         XCTAssertEqual(info?["records"], 3)
         XCTAssertEqual(info?["skippedRecords"], 1)
@@ -155,7 +159,8 @@ final class LifecycleSourcesEndToEndTests: XCTestCase {
             "gpt-4-0613": [
                 "litellm_provider": "openai", "mode": "chat", "deprecation_date": "2027-01-15",
                 "successor_model": "gpt-4o",
-            ]
+            ],
+            "gpt-4o": ["litellm_provider": "openai", "mode": "chat", "deprecation_date": "2026-06-01"],
         ]
         try Data(JSONWriter.serialize(entries)).write(to: URL(fileURLWithPath: catalog))
         let (store, tenant, ids) = try world("openai", ["gpt-4-0613", "gpt-4o"])
@@ -172,6 +177,12 @@ final class LifecycleSourcesEndToEndTests: XCTestCase {
         XCTAssertEqual(lookup["deprecationDate"], "2027-01-20")
         XCTAssertEqual(lookup["lifecycle"]?["sources"]?.arrayValue?.count, 2)
         XCTAssertEqual(lookup["lifecycle"]?["conflicts"]?.arrayValue?.count, 1)
+        // The export lists gpt-4o with a null shutdown date: it says nothing, and LiteLLM's past date speaks.
+        let silent = s.call("models/get", ["id": .string(ids["gpt-4o"]!)])
+        XCTAssertEqual(silent["lifecycle"]?["state"], "retired", "\(silent)")
+        XCTAssertEqual(silent["status"], "deprecated")
+        XCTAssertEqual(silent["deprecationDate"], "2026-06-01")
+        XCTAssertEqual(silent["lifecycle"]?["conflicts"], [])
         // The operator's flag comes first of all.
         s.call("models/update", ["id": .string(ids["gpt-4o"]!), "isDeprecated": true])
         let flagged = s.call("models/get", ["id": .string(ids["gpt-4o"]!)])
@@ -265,5 +276,10 @@ final class LifecycleSourcesEndToEndTests: XCTestCase {
                 $1
             })
         XCTAssertEqual(env.status, 64, "the variable names sources too")
+        let dangling = try runToEnd(
+            ["--store", ServerProcess.temporaryStore()],
+            environment: ProcessInfo.processInfo.environment.merging(["MODEL_LIFECYCLE_SOURCES": "azure"]) { $1 })
+        XCTAssertEqual(dangling.status, 64, "a kind with no file after it names nothing: refused, not dropped")
+        XCTAssertTrue(dangling.err.contains("MODEL_LIFECYCLE_SOURCES") && dangling.err.contains("azure"), dangling.err)
     }
 }

@@ -61,6 +61,8 @@ final class ServerProcess: @unchecked Sendable {
         // machine's (an installed litellm, ../shared beside the checkout) would change the answers.
         env["MODEL_LIFECYCLE_CATALOG"] = environment?["MODEL_LIFECYCLE_CATALOG"] ?? "none"
         env["MODEL_LIFECYCLE_STORE"] = nil
+        // Nor provider exports a developer's shell names.
+        env["MODEL_LIFECYCLE_SOURCES"] = environment?["MODEL_LIFECYCLE_SOURCES"]
         // Every result of every end-to-end test is checked against the schema openrpc.json publishes.
         env["MODEL_LIFECYCLE_CHECK_RESULTS"] = env["MODEL_LIFECYCLE_CHECK_RESULTS"] ?? "1"
         process.environment = env
