@@ -102,12 +102,13 @@ extension PlatformState {
     public func plan(_ id: String) -> PolicyPlan? { plans[id] }
     /// A tenant's plan ids, oldest first.
     public func planIDs(ofTenant tenantId: String) -> [String] { plansByTenant[tenantId] ?? [] }
-    /// The tenant's open plan for a source model, if any.
-    public func openPlan(ofTenant tenantId: String, source: String) -> PolicyPlan? {
-        for id in (plansByTenant[tenantId] ?? []).reversed() {
-            if let p = plans[id], p.sourceModelId == source, p.isOpen { return p }
+    /// The tenant's open plans by source model (the newest, should there be several), in one pass.
+    public func openPlansBySource(ofTenant tenantId: String) -> [String: PolicyPlan] {
+        var out: [String: PolicyPlan] = [:]
+        for id in plansByTenant[tenantId] ?? [] {
+            if let p = plans[id], p.isOpen { out[p.sourceModelId] = p }
         }
-        return nil
+        return out
     }
     /// The audit entry `id`.
     public func auditEntry(_ id: String) -> AuditEntry? { audit[id] }

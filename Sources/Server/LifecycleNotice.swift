@@ -14,13 +14,14 @@ public enum LifecycleNotice {
             let state = try? platform.read()
         else { return nil }
         var models: [(String, JSONValue)] = []
+        let openPlans = state.openPlansBySource(ofTenant: tenantId)  // once, not a scan per model
         for id in state.modelIDs(ofTenant: tenantId) {
             guard let m = state.model(id) else { continue }
             let life = Views.lifecycle(m, state, platform)
             // A lifecycle policy's open plan for the model: announced until it runs (a changed plan
             // is a new one, so the notice changes and is sent again). A plan is announced here even
             // when the model is not retiring yet by the window (a policy's leadDays may be longer).
-            let plan = state.openPlan(ofTenant: tenantId, source: m.id)
+            let plan = openPlans[m.id]
             guard life.status == .retiring || life.status == .deprecated || plan != nil else { continue }
             let active = ModelReferences.of(m.id, in: state).activeCount
             guard active > 0 else { continue }
