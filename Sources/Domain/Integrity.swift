@@ -132,7 +132,11 @@ extension PlatformState {
             if space(c.spaceId)?.tenantId != c.tenantId { return "collection \(c.id) is in a missing space" }
         }
         for c in tx.changes {
-            if case .recordQuestion(let m, _) = c, model(m) == nil { return "a question names a missing model \(m)" }
+            // Without copying the model out (a question is the commonest write of an import).
+            guard case .recordQuestion(let m, _) = c else { continue }
+            let named =
+                overlay.models.isEmpty || overlay.models[m] == nil ? models.index(forKey: m) != nil : model(m) != nil
+            if !named { return "a question names a missing model \(m)" }
         }
         // Removals: nothing may still point at what goes.
         for (id, v) in overlay.models where v == nil && models[id] != nil {

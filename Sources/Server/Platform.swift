@@ -50,7 +50,7 @@ public final class Platform: @unchecked Sendable {
     /// When this process runs the cleanup by itself (`--cleanup-schedule`).
     public var cleanupSchedule: CleanupSchedule = .default
     let clock: @Sendable () -> Millis
-    private var rng = SystemRandomNumberGenerator()
+    private var rng = PooledSystemRandom()
 
     /// The services over `store` and `catalog`; `clock` is injectable for tests.
     public init(
@@ -99,24 +99,24 @@ public final class Platform: @unchecked Sendable {
 
     /// A new lowercase random (version 4) UUID.
     public func newID() -> String {
-        var a = UInt64.random(in: .min ... .max, using: &rng)
-        var b = UInt64.random(in: .min ... .max, using: &rng)
+        var a = rng.next()
+        var b = rng.next()
         a = (a & ~0xF000) | 0x4000
         b = (b & ~(0xC << 60)) | (0x8 << 60)
-        let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 36)
-        var k = 0
-        for (i, word) in [a, b].enumerated() {
-            for n in 0..<16 {
-                if (i == 0 && (n == 8 || n == 12)) || (i == 1 && n == 0) || (i == 1 && n == 4) {
+        return String(unsafeUninitializedCapacity: 36) { out in
+            let hex: StaticString = "0123456789abcdef"
+            var k = 0
+            for n in 0..<32 {
+                if n == 8 || n == 12 || n == 16 || n == 20 {
                     out[k] = UInt8(ascii: "-")
                     k += 1
                 }
-                out[k] = hex[Int((word >> UInt64(60 - n * 4)) & 0xF)]
+                let word = n < 16 ? a : b
+                out[k] = hex.utf8Start[Int((word >> UInt64(60 - (n % 16) * 4)) & 0xF)]
                 k += 1
             }
+            return k
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The state with every commit of every process so far (as of the start of the request being

@@ -107,9 +107,16 @@ public final class FilePlatformStore: PlatformStore {
     /// Drops the group's records, unwritten.
     public func abandonGroup() { journal.abandonGroup() }
 
-    /// Appends the transaction `body` returns as one fsync'd journal record, under the write lock.
+    /// Appends the transaction `body` returns as one fsync'd journal record, under the write lock
+    /// (in a group committed as a generation, it is only applied: the next snapshot holds it).
     public func commit<R>(_ body: (PlatformState) throws(ServerError) -> (Transaction, R)) throws(ServerError) -> R {
         do {
+            if journal.stagingGeneration {
+                return try journal.stageForGeneration { (state: PlatformState) throws(ServerError) in
+                    let (tx, result) = try body(state)
+                    return (!tx.isEmpty, { $0.apply(tx) }, result)
+                }
+            }
             return try journal.write {
                 (
                     state: PlatformState

@@ -99,77 +99,111 @@ public struct Field: Sendable {
 extension Schema {
     /// Checks `value` against the schema; the error names the offending member as a JSON pointer.
     public func validate(_ value: JSONValue, at pointer: String = "") -> ParamsError? {
+        check(value, at: MemberPath(parent: pointer))
+    }
+
+    /// Where a value is, its JSON pointer built only for a failure: every member of every request
+    /// is checked, and a pointer string for each was an allocation a valid request never used.
+    struct MemberPath {
+        /// The pointer of the object or array holding the value.
+        var parent: String
+        /// The value's member name or element index in it (neither: the value is at `parent`).
+        var key: String? = nil
+        var index: Int? = nil
+        var pointer: String {
+            if let key { return parent + "/" + JSONPointer.escape(key) }
+            if let index { return parent + "/" + String(index) }
+            return parent
+        }
+    }
+
+    private func check(_ value: JSONValue, at path: MemberPath) -> ParamsError? {
         let value = value.resolved  // a result may hold views already serialized
         switch self {
         case .any:
             return nil
         case .named(_, let inner):
-            return inner.validate(value, at: pointer)
+            return inner.check(value, at: path)
         case .nullable(let inner):
             if case .null = value { return nil }
-            return inner.validate(value, at: pointer)
+            return inner.check(value, at: path)
         case .oneOf(let options):
             var first: ParamsError?
             for o in options {
-                guard let e = o.validate(value, at: pointer) else { return nil }
+                guard let e = o.check(value, at: path) else { return nil }
                 if first == nil { first = e }
             }
             return first
         case .string(let rule):
-            guard case .string(let s) = value else { return .init(pointer, "must be a string, not \(value.typeName)") }
-            return rule.check(s, at: pointer)
+            guard case .string(let s) = value else {
+                return .init(path.pointer, "must be a string, not \(value.typeName)")
+            }
+            return rule.check(s, at: path)
         case .integer(let min, let max):
             guard case .number(let n) = value else {
-                return .init(pointer, "must be an integer, not \(value.typeName)")
+                return .init(path.pointer, "must be an integer, not \(value.typeName)")
             }
-            guard let v = n.int64Value else { return .init(pointer, "must be an integer") }
-            if let min, v < min { return .init(pointer, "must be at least \(min)") }
-            if let max, v > max { return .init(pointer, "must be at most \(max)") }
+            guard let v = n.int64Value else { return .init(path.pointer, "must be an integer") }
+            if let min, v < min { return .init(path.pointer, "must be at least \(min)") }
+            if let max, v > max { return .init(path.pointer, "must be at most \(max)") }
             return nil
         case .number:
-            guard case .number = value else { return .init(pointer, "must be a number, not \(value.typeName)") }
+            guard case .number = value else {
+                return .init(path.pointer, "must be a number, not \(value.typeName)")
+            }
             return nil
         case .boolean:
-            guard case .bool = value else { return .init(pointer, "must be a boolean, not \(value.typeName)") }
+            guard case .bool = value else {
+                return .init(path.pointer, "must be a boolean, not \(value.typeName)")
+            }
             return nil
         case .anyObject:
-            guard case .object = value else { return .init(pointer, "must be an object, not \(value.typeName)") }
+            guard case .object = value else {
+                return .init(path.pointer, "must be an object, not \(value.typeName)")
+            }
             return nil
         case .array(let element, let maxItems):
-            guard case .array(let a) = value else { return .init(pointer, "must be an array, not \(value.typeName)") }
-            if let maxItems, a.count > maxItems { return .init(pointer, "must have at most \(maxItems) elements") }
+            guard case .array(let a) = value else {
+                return .init(path.pointer, "must be an array, not \(value.typeName)")
+            }
+            if let maxItems, a.count > maxItems {
+                return .init(path.pointer, "must have at most \(maxItems) elements")
+            }
+            let pointer = path.pointer
             for (k, e) in a.enumerated() {
-                if let err = element.validate(e, at: pointer + "/" + String(k)) { return err }
+                if let err = element.check(e, at: MemberPath(parent: pointer, index: k)) { return err }
             }
             return nil
         case .object(let fields):
-            guard case .object(let o) = value else { return .init(pointer, "must be an object, not \(value.typeName)") }
-            return Schema.validateMembers(o, fields: fields, at: pointer)
+            guard case .object(let o) = value else {
+                return .init(path.pointer, "must be an object, not \(value.typeName)")
+            }
+            return Schema.validateMembers(o, fields: fields, at: path.pointer)
         }
     }
 
     static func validateMembers(_ o: JSONObject, fields: [Field], at pointer: String) -> ParamsError? {
         for m in o.members {
             guard let f = fields.first(where: { $0.name == m.key }) else {
-                return .init(pointer + "/" + JSONPointer.escape(m.key), "unknown member")
+                return .init(MemberPath(parent: pointer, key: m.key).pointer, "unknown member")
             }
-            if let err = f.schema.validate(m.value, at: pointer + "/" + JSONPointer.escape(m.key)) { return err }
+            if let err = f.schema.check(m.value, at: MemberPath(parent: pointer, key: m.key)) { return err }
         }
         for f in fields where f.required && o[f.name] == nil {
-            return .init(pointer + "/" + JSONPointer.escape(f.name), "is required")
+            return .init(MemberPath(parent: pointer, key: f.name).pointer, "is required")
         }
         return nil
     }
 }
 
 extension Schema.StringRule {
-    func check(_ s: String, at pointer: String) -> ParamsError? {
+    func check(_ s: String, at path: Schema.MemberPath) -> ParamsError? {
         // A UUID is said to be one, whatever its length ("must have at least 36 characters" told a
         // user who typed a short id nothing).
-        if format == .uuid, !Formats.isLowercaseUUID(s) { return .init(pointer, "must be a lowercase UUID") }
+        if format == .uuid, !Formats.isLowercaseUUID(s) { return .init(path.pointer, "must be a lowercase UUID") }
         // Bytes first: cheap, and it bounds the grapheme count below.
         if s.utf8.count > maxBytes {
-            return .init(pointer, "must have at most \(maxLength) characters and \(maxBytes) bytes of UTF-8")
+            return .init(path.pointer, "must have at most \(maxLength) characters and \(maxBytes) bytes of UTF-8")
         }
         // Counting graphemes walks the string: a string of at most `maxLength` bytes that is not
         // empty meets a minimum of one character without it.
@@ -178,20 +212,21 @@ extension Schema.StringRule {
         let length =
             format == .uuid ? utf8Count : minLength <= 1 && utf8Count <= maxLength ? min(utf8Count, 1) : s.count
         if length < minLength {
-            return .init(pointer, minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters")
+            return .init(
+                path.pointer, minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters")
         }
-        if length > maxLength { return .init(pointer, "must have at most \(maxLength) characters") }
-        if let why = refused[s] { return .init(pointer, why) }
+        if length > maxLength { return .init(path.pointer, "must have at most \(maxLength) characters") }
+        if !refused.isEmpty, let why = refused[s] { return .init(path.pointer, why) }
         if let allowed, !allowed.contains(s) {
-            return .init(pointer, "must be one of " + allowed.map { "\"\($0)\"" }.joined(separator: ", "))
+            return .init(path.pointer, "must be one of " + allowed.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         if let format {
             switch format {
             case .uuid: break  // checked first
-            case .date: if Formats.parseDate(s) == nil { return .init(pointer, "must be a date YYYY-MM-DD") }
+            case .date: if Formats.parseDate(s) == nil { return .init(path.pointer, "must be a date YYYY-MM-DD") }
             case .timestamp:
                 if Formats.parseTimestamp(s) == nil {
-                    return .init(pointer, "must be an ISO 8601 UTC timestamp ending in Z")
+                    return .init(path.pointer, "must be an ISO 8601 UTC timestamp ending in Z")
                 }
             }
         }

@@ -480,6 +480,38 @@ public final class JournalStore<State: StoreState> {
     private func stage<R, E: Error>(
         _ body: (State) throws(E) -> (record: [UInt8], apply: ((inout State) -> Void)?, result: R)
     ) throws -> R {
+        try takeGroupLock()
+        let (record, apply, result) = try body(state)
+        if record.isEmpty { return result }
+        try State.checkReadable(record)
+        if let apply { pending = apply } else { try current.apply(record[...]) }
+        if !groupAsGeneration { staged.append(record) }
+        stagedRecords += 1
+        return result
+    }
+
+    /// Whether the open group is committed as the next generation (`beginGroup(asGeneration:)`),
+    /// so that its writes need no record (`stageForGeneration`).
+    public var stagingGeneration: Bool { grouping && groupAsGeneration }
+
+    /// One write of a group committed as the next generation, given in decoded form only: no
+    /// record of it is ever written (the group's state becomes the next snapshot, each of whose
+    /// records is checked as it is written), so none is encoded. `changes` false: it changed
+    /// nothing. An import's million lines each encoded a record that was dropped.
+    public func stageForGeneration<R, E: Error>(
+        _ body: (State) throws(E) -> (changes: Bool, apply: (inout State) -> Void, result: R)
+    ) throws -> R {
+        precondition(stagingGeneration, "only a group committed as a generation stages without records")
+        try takeGroupLock()
+        let (changes, apply, result) = try body(state)
+        guard changes else { return result }
+        pending = apply
+        stagedRecords += 1
+        return result
+    }
+
+    /// The group's first write takes the lock and catches up; later ones find it held.
+    private func takeGroupLock() throws {
         try checkWritable()
         if !groupHoldsLock {
             let taken = try acquireLock()
@@ -493,13 +525,6 @@ public final class JournalStore<State: StoreState> {
             precondition(taken, "a group's lock is its own")
             groupHoldsLock = true
         }
-        let (record, apply, result) = try body(state)
-        if record.isEmpty { return result }
-        try State.checkReadable(record)
-        if let apply { pending = apply } else { try current.apply(record[...]) }
-        if !groupAsGeneration { staged.append(record) }
-        stagedRecords += 1
-        return result
     }
 
     /// Whether writes are refused until the process reopens the store (a failure left the
