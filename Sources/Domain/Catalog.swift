@@ -79,7 +79,9 @@ public struct Catalog: Sendable {
     /// or a negative token limit is skipped and counted (`skippedCount`, `skipped`).
     public init(bytes: [UInt8]) throws(CatalogError) {
         let root: JSONValue
-        do { root = try JSONParser.parse(bytes, options: .init(maxDepth: 64, rejectDuplicateKeys: false)) } catch {
+        // Shared strings: every entry repeats the same member names (`input_cost_per_token`, …).
+        let options = JSONParser.Options(maxDepth: 64, rejectDuplicateKeys: false, shareStrings: true)
+        do { root = try JSONParser.parse(bytes, options: options) } catch {
             throw CatalogError("not valid JSON: \(error.reason) at byte \(error.offset)")
         }
         guard case .object(let top) = root else {
@@ -87,16 +89,17 @@ public struct Catalog: Sendable {
         }
         var aliases: [String: String] = [:]
         for m in top.members where m.key != "sample_spec" {
-            guard case .object(let e) = m.value else { continue }
-            if let target = e["alias_of"]?.stringValue {
+            guard case .object(let object) = m.value else { continue }
+            let e = EntryMembers(object)
+            if let target = e.aliasOf?.stringValue {
                 aliases[m.key] = target
                 continue
             }
-            guard e["litellm_provider"] != nil || e["mode"] != nil else { continue }
+            guard e.provider != nil || e.mode != nil else { continue }
             var entry = CatalogEntry(key: m.key)
-            entry.provider = e["litellm_provider"]?.stringValue
-            entry.mode = e["mode"]?.stringValue
-            if let d = e["deprecation_date"] {
+            entry.provider = e.provider?.stringValue
+            entry.mode = e.mode?.stringValue
+            if let d = e.deprecationDate {
                 guard let text = d.stringValue, let day = Formats.parseDate(text) else {
                     skip(m.key, "deprecation_date is not a date YYYY-MM-DD")
                     continue
@@ -104,10 +107,10 @@ public struct Catalog: Sendable {
                 entry.deprecationDate = text
                 entry.deprecationDay = day
             }
-            entry.deprecationSource = e["deprecation_source"]?.stringValue
-            entry.successorModel = e["successor_model"]?.stringValue
-            entry.maxInputTokens = e["max_input_tokens"]?.numberValue?.int64Value.map { Int($0) }
-            entry.maxOutputTokens = e["max_output_tokens"]?.numberValue?.int64Value.map { Int($0) }
+            entry.deprecationSource = e.deprecationSource?.stringValue
+            entry.successorModel = e.successorModel?.stringValue
+            entry.maxInputTokens = e.maxInputTokens?.numberValue?.int64Value.map { Int($0) }
+            entry.maxOutputTokens = e.maxOutputTokens?.numberValue?.int64Value.map { Int($0) }
             // The API refuses negative token limits (models/create's minimum is 0): so does the catalog.
             if (entry.maxInputTokens ?? 0) < 0 || (entry.maxOutputTokens ?? 0) < 0 {
                 skip(m.key, "a token limit is negative")
@@ -115,9 +118,9 @@ public struct Catalog: Sendable {
             }
             if entry.deprecationDate != nil { deprecatedCount += 1 }
             if entry.successorModel != nil { successorCount += 1 }
-            entry.vision = e["supports_vision"]?.boolValue
-            entry.reasoning = e["supports_reasoning"]?.boolValue
-            entry.toolCalling = e["supports_function_calling"]?.boolValue
+            entry.vision = e.vision?.boolValue
+            entry.reasoning = e.reasoning?.boolValue
+            entry.toolCalling = e.toolCalling?.boolValue
             entries[m.key] = entry
         }
         modelCount = entries.count
@@ -132,6 +135,49 @@ public struct Catalog: Sendable {
                 e.key = target
                 entries[alias] = e
                 aliasCount += 1
+            }
+        }
+    }
+
+    /// The members of an entry the lifecycle reads, found in one pass over its twenty-odd members
+    /// (a lookup by name for each walked them eleven times, a quarter of a server's start-up); a
+    /// member named twice counts once, its first time, as a lookup by name found it.
+    private struct EntryMembers {
+        var aliasOf, provider, mode, deprecationDate, deprecationSource, successorModel: JSONValue?
+        var maxInputTokens, maxOutputTokens, vision, reasoning, toolCalling: JSONValue?
+
+        init(_ object: JSONObject) {
+            func keep(_ slot: inout JSONValue?, _ value: JSONValue) { if slot == nil { slot = value } }
+            for m in object.members {
+                let k = m.key
+                // By length first: most member names are compared with none of these.
+                switch k.utf8.count {
+                case 4: if k == "mode" { keep(&mode, m.value) }
+                case 8: if k == "alias_of" { keep(&aliasOf, m.value) }
+                case 15:
+                    if k == "successor_model" {
+                        keep(&successorModel, m.value)
+                    } else if k == "supports_vision" {
+                        keep(&vision, m.value)
+                    }
+                case 16:
+                    if k == "litellm_provider" {
+                        keep(&provider, m.value)
+                    } else if k == "deprecation_date" {
+                        keep(&deprecationDate, m.value)
+                    } else if k == "max_input_tokens" {
+                        keep(&maxInputTokens, m.value)
+                    }
+                case 17: if k == "max_output_tokens" { keep(&maxOutputTokens, m.value) }
+                case 18:
+                    if k == "deprecation_source" {
+                        keep(&deprecationSource, m.value)
+                    } else if k == "supports_reasoning" {
+                        keep(&reasoning, m.value)
+                    }
+                case 25: if k == "supports_function_calling" { keep(&toolCalling, m.value) }
+                default: break
+                }
             }
         }
     }

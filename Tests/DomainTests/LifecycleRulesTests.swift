@@ -109,6 +109,32 @@ final class CatalogTests: XCTestCase {
         XCTAssertNil(c.lookup(providerType: nil, name: "fallback_generalizations"))
     }
 
+    func testEveryFieldTheLifecycleUsesIsReadAndARepeatedMemberCountsItsFirstTime() throws {
+        let json = """
+            {"m": {"input_cost_per_token": 1e-6, "litellm_provider": "openai", "mode": "chat",
+                   "deprecation_date": "2026-03-01", "deprecation_source": "https://example.com/m",
+                   "successor_model": "m-2", "max_input_tokens": 128, "max_output_tokens": 64,
+                   "supports_vision": false, "supports_reasoning": true, "supports_function_calling": true,
+                   "mode": "embedding", "deprecation_date": "not a date", "max_input_tokens": -1},
+             "n": {"alias_of": "m", "alias_of": "nowhere"}}
+            """
+        let c = try Catalog(bytes: Array(json.utf8))
+        let m = try XCTUnwrap(c.lookup(providerType: nil, name: "m"))
+        XCTAssertEqual(m.provider, "openai")
+        XCTAssertEqual(m.mode, "chat", "the first of two modes")
+        XCTAssertEqual(m.deprecationDate, "2026-03-01", "the first of two dates, the second not even checked")
+        XCTAssertEqual(m.deprecationDay, Formats.parseDate("2026-03-01"))
+        XCTAssertEqual(m.deprecationSource, "https://example.com/m")
+        XCTAssertEqual(m.successorModel, "m-2")
+        XCTAssertEqual(m.maxInputTokens, 128)
+        XCTAssertEqual(m.maxOutputTokens, 64)
+        XCTAssertEqual(m.vision, false)
+        XCTAssertEqual(m.reasoning, true)
+        XCTAssertEqual(m.toolCalling, true)
+        XCTAssertEqual(c.lookup(providerType: nil, name: "n")?.key, "m", "the first alias_of")
+        XCTAssertEqual(c.skippedCount, 0)
+    }
+
     func testMalformedCatalogsAreClearErrors() {
         XCTAssertThrowsError(try Catalog(bytes: Array("{\"a\": {\"mode\": \"chat\"},}".utf8))) {
             XCTAssertTrue("\($0)".contains("at byte 23"), "\($0)")
