@@ -98,11 +98,24 @@ public struct JSONWriter {
         var s = s
         s.withUTF8 { u in
             var runStart = 0
-            for k in 0..<u.count {
+            var k = 0
+            var end = 0
+            while k < u.count {
+                // Eight bytes at a time while none needs escaping (ids, names: nearly every
+                // string); a word that has one is read byte by byte.
+                if k >= end, k + 8 <= u.count, let base = u.baseAddress {
+                    if !Self.anyNeedsEscape(UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) {
+                        k += 8
+                        continue
+                    }
+                    end = k + 8
+                }
                 let c = u[k]
+                k += 1
                 guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
-                if runStart < k { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<k])) }
-                runStart = k + 1
+                let at = k - 1
+                if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<at])) }
+                runStart = k
                 switch c {
                 case 0x22:
                     bytes.append(0x5C)
@@ -133,5 +146,19 @@ public struct JSONWriter {
             if runStart < u.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<u.count])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes of `w` is a control character, `"` or `\\` (exact: a byte
+    /// of 0x80 or more, UTF-8's multi-byte sequences, never counts, and no byte is missed).
+    @inline(__always) static func anyNeedsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // The classic tests for a byte below n (n ≤ 128) and a zero byte, on all eight at once.
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let q = w ^ (ones &* 0x22)
+        let quote = (q &- ones) & ~q & highs
+        let b = w ^ (ones &* 0x5C)
+        let backslash = (b &- ones) & ~b & highs
+        return (control | quote | backslash) != 0
     }
 }
