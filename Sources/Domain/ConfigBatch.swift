@@ -59,10 +59,10 @@ public enum ConfigBatch {
         let items = try configurations(of: record)
         var out = Decoded(items: items)
         var previous: String?
-        for c in items {
+        for (position, c) in items.enumerated() {
             if let previous, !(previous < c.id) { throw DecodeError("configuration record ids out of order") }
             previous = c.id
-            out.byModel[c.completionModelId, default: Decoded.ModelShare()].add(c)
+            out.byModel[c.completionModelId, default: Decoded.ModelShare()].add(c, at: position)
             out.bySpace[c.spaceId, default: []].append(c.id)
         }
         return out
@@ -70,13 +70,15 @@ public enum ConfigBatch {
 
     /// A decoded record (see `decoded`).
     public struct Decoded: Sendable {
-        /// What a record's configurations on one completion model add up to.
+        /// A record's configurations on one completion model. Their usage is added up by the
+        /// applying thread: the decoding one is the busier of the two an open uses.
         struct ModelShare: Sendable {
-            var usage = ConfigUsage()
             var ids: [String] = []
-            mutating func add(_ c: ConfigItem) {
-                usage.add(c)
+            /// Where they are in `items`.
+            var positions: [Int] = []
+            mutating func add(_ c: ConfigItem, at position: Int) {
                 ids.append(c.id)
+                positions.append(position)
             }
         }
         let items: [ConfigItem]

@@ -42,6 +42,11 @@ public struct ConfigUsage: Sendable, Equatable {
         digestB[k] &+= d.1
     }
 
+    /// Adds each of `configurations` (a snapshot record's on one model).
+    mutating func add<S: Sequence<ConfigItem>>(_ configurations: S) {
+        for c in configurations { add(c) }
+    }
+
     mutating func remove(_ c: ConfigItem) {
         let k = Self.slot(of: c.kind)
         counts[k] -= 1
@@ -50,21 +55,6 @@ public struct ConfigUsage: Sendable, Equatable {
         let d = Self.digest(c)
         digestA[k] &-= d.0
         digestB[k] &-= d.1
-    }
-
-    /// Adds the configurations `other` counts (for a batch counted apart, as a snapshot's).
-    mutating func merge(_ other: ConfigUsage) {
-        for k in 0..<3 {
-            counts[k] += other.counts[k]
-            if spaces[k].isEmpty {
-                spaces[k] = other.spaces[k]
-            } else {
-                spaces[k].merge(other.spaces[k], uniquingKeysWith: +)
-            }
-            digestA[k] &+= other.digestA[k]
-            digestB[k] &+= other.digestB[k]
-        }
-        assistantsWithKwargs += other.assistantsWithKwargs
     }
 
     /// Every configuration of kind `slot` moved from `source` to `target` (a migration), where

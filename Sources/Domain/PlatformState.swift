@@ -204,7 +204,7 @@ public struct PlatformState: Sendable {
             if let old = configs.updateValue(c, forKey: c.id) { unindex(old) }
         }
         for (model, share) in batch.byModel {
-            usageByModel[model, default: ConfigUsage()].merge(share.usage)
+            usageByModel[model, default: ConfigUsage()].add(share.positions.lazy.map { batch.items[$0] })
             configsByModel[model, default: []].formUnion(share.ids)
         }
         for (space, ids) in batch.bySpace { configsBySpace[space, default: []].formUnion(ids) }
