@@ -140,6 +140,30 @@ extension ConfigItem {
         if lifecyclePinned { o.append("lifecyclePinned", true) }
         return o
     }
+    /// Writes `record` to `w`, member for member, without building it.
+    func writeRecord(into w: inout JSONWriter) {
+        func member(_ name: StaticString, _ value: String) {
+            w.appendRaw(name)
+            w.writeString(value)
+        }
+        member(#"{"kind":"#, kind.rawValue)
+        member(#","id":"#, id)
+        member(#","tenantId":"#, tenantId)
+        member(#","spaceId":"#, spaceId)
+        member(#","name":"#, name)
+        member(#","completionModelId":"#, completionModelId)
+        w.appendRaw(#","kwargs":"#)
+        w.write(.object(kwargs))
+        member(#","createdBy":"#, createdBy)
+        w.appendRaw(#","createdAt":"#)
+        w.appendASCII(JSONNumber(Int(createdAt)).text)
+        w.appendRaw(#","updatedAt":"#)
+        w.appendASCII(JSONNumber(Int(updatedAt)).text)
+        if let transcriptionModelId { member(#","transcriptionModelId":"#, transcriptionModelId) }
+        if lifecyclePinned { w.appendRaw(#","lifecyclePinned":true"#) }
+        w.appendRaw("}")
+    }
+
     init(record o: JSONObject) throws(DecodeError) {
         let r = FieldReader(object: o, entity: "config")
         guard let kind = ConfigKind(rawValue: try r.string("kind")) else { throw DecodeError("config.kind invalid") }

@@ -92,6 +92,11 @@ public struct JSONWriter {
     /// Appends raw, already serialized JSON.
     public mutating func appendRaw(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
 
+    /// Appends a literal piece of JSON (member names with their punctuation).
+    public mutating func appendRaw(_ raw: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: raw.utf8Start, count: raw.utf8CodeUnitCount))
+    }
+
     /// Writes a quoted, escaped string.
     public mutating func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
