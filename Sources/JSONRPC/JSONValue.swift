@@ -243,3 +243,20 @@ extension JSONValue: CustomStringConvertible, CustomDebugStringConvertible {
     /// The compact JSON text, as `description` gives it.
     public var debugDescription: String { JSONWriter.string(self) }
 }
+
+extension JSONValue {
+    /// About how many bytes the compact serialization takes, without writing it: exact unless a
+    /// string needs escapes (each adds a byte or five). What bounds the answers a group holds back.
+    public var estimatedBytes: Int {
+        switch self {
+        case .null: 4
+        case .bool(let b): b ? 4 : 5
+        case .number(let n): n.text.utf8.count
+        case .string(let s): s.utf8.count + 2
+        case .serialized(let s): s.bytes.count
+        case .array(let a): a.reduce(a.isEmpty ? 2 : 1) { $0 + $1.estimatedBytes + 1 }
+        case .object(let o):
+            o.members.reduce(o.members.isEmpty ? 2 : 1) { $0 + $1.key.utf8.count + 4 + $1.value.estimatedBytes }
+        }
+    }
+}

@@ -9,17 +9,18 @@ public protocol Outbox: AnyObject {
     func flush()
 }
 
-/// An outbox that frames messages into a buffer and hands the buffer to an `OutputChannel`
-/// on `flush` (or when it grows large), so many responses leave in one write.
+/// An outbox that hands messages to an `OutputChannel` on `flush` (or when they grow large), so
+/// many responses leave in one write; the channel's writer thread encodes and frames them, off
+/// the worker thread that handles the requests.
 ///
 /// Threading: used only by the worker thread.
 public final class ChannelOutbox: Outbox {
     private let channel: OutputChannel
-    private var buffer: [UInt8] = []
-    private var writer = JSONWriter(reservingCapacity: 4096)
+    private var pending: [JSONValue] = []
+    private var pendingBytes = 0
     private let flushThreshold: Int
 
-    /// An outbox writing to `channel`, flushing by itself past `flushThreshold` bytes.
+    /// An outbox writing to `channel`, flushing by itself past about `flushThreshold` bytes.
     public init(channel: OutputChannel, flushThreshold: Int = 1 << 20) {
         self.channel = channel
         self.flushThreshold = flushThreshold
@@ -27,40 +28,37 @@ public final class ChannelOutbox: Outbox {
 
     /// Whether messages are held back (a group commit in progress): `flush` sends nothing.
     public private(set) var holding = false
-    /// Bytes framed and not yet handed to the channel (what a group holds back).
-    public var bufferedBytes: Int { buffer.count }
+    /// About the bytes of the messages not yet handed to the channel (what a group holds back):
+    /// `JSONValue.estimatedBytes` of each.
+    public var bufferedBytes: Int { pendingBytes }
 
-    /// Frames and buffers `message`.
     public func send(_ message: JSONValue) {
-        writer.bytes.removeAll(keepingCapacity: true)
-        writer.write(message)
-        FrameEncoder.append(body: writer.bytes, to: &buffer)
-        if writer.bytes.count > 1 << 22 { writer = JSONWriter(reservingCapacity: 4096) }
-        if buffer.count >= flushThreshold { flush() }
+        pending.append(message)
+        pendingBytes += message.estimatedBytes + 32
+        if pendingBytes >= flushThreshold { flush() }
     }
 
-    /// Sends what is buffered, then holds back everything sent until `release` or `discardHeld`:
-    /// the answers of a group commit leave only once the group is durable.
+    /// Flushes what is pending, then holds what follows until `release`.
     public func hold() {
         flush()
         holding = true
     }
 
-    /// Stops holding back; what was held leaves with the next `flush`.
+    /// Ends holding (the caller flushes).
     public func release() { holding = false }
 
-    /// Drops what was held back (a group that could not be committed is answered again).
+    /// Drops what was held (its group was not committed) and ends holding.
     public func discardHeld() {
         holding = false
-        buffer = []
+        pending = []
+        pendingBytes = 0
     }
 
-    /// Hands everything buffered to the channel (nothing while holding).
     public func flush() {
-        guard !buffer.isEmpty, !holding else { return }
-        channel.send(buffer)
-        buffer = []
-        buffer.reserveCapacity(4096)
+        guard !pending.isEmpty, !holding else { return }
+        channel.send(messages: pending)
+        pending = []
+        pendingBytes = 0
     }
 }
 

@@ -1,12 +1,14 @@
 import Foundation
+import JSONRPC
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The single owner of the protocol output descriptor.
 ///
-/// Callers hand over whole frames (or runs of whole frames) with `send`; a dedicated writer thread
-/// writes them in order, so frames never interleave and the caller never blocks on a slow reader.
+/// Callers hand over whole frames (or runs of whole frames) with `send`, or messages to be framed
+/// with `send(messages:)`; a dedicated writer thread encodes and writes them in order, so frames
+/// never interleave and the caller never blocks on a slow reader (nor spends its time encoding).
 /// When the peer closes the pipe (EPIPE; SIGPIPE must be ignored by the process) the channel
 /// discards further output and reports it once through `onClosed`.
 ///
@@ -14,7 +16,12 @@ import Glibc
 public final class OutputChannel: @unchecked Sendable {
     private let fd: Int32
     private let condition = NSCondition()
-    private var queue: [[UInt8]] = []
+    private var queue: [Outgoing] = []
+    /// What `send` queued: bytes, or messages the writer thread encodes and frames.
+    private enum Outgoing {
+        case bytes([UInt8])
+        case messages([JSONValue])
+    }
     private var writing = false
     private var closed = false
     private let onClosed: @Sendable () -> Void
@@ -31,12 +38,32 @@ public final class OutputChannel: @unchecked Sendable {
     /// Queues bytes for writing. Never blocks on the peer.
     public func send(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
+        enqueue(.bytes(bytes))
+    }
+
+    /// Queues messages, each written as one `Content-Length` frame of its compact JSON, in order.
+    public func send(messages: [JSONValue]) {
+        guard !messages.isEmpty else { return }
+        enqueue(.messages(messages))
+    }
+
+    private func enqueue(_ item: Outgoing) {
         condition.lock()
         if !closed {
-            queue.append(bytes)
+            queue.append(item)
             condition.broadcast()
         }
         condition.unlock()
+    }
+
+    /// The frames of `messages`, appended to `out`.
+    public static func frame(_ messages: [JSONValue], into out: inout [UInt8], writer: inout JSONWriter) {
+        for m in messages {
+            writer.bytes.removeAll(keepingCapacity: true)
+            writer.write(m)
+            FrameEncoder.append(body: writer.bytes, to: &out)
+        }
+        if writer.bytes.count > 1 << 22 { writer = JSONWriter(reservingCapacity: 4096) }
     }
 
     /// Blocks until everything queued so far is written, or the peer is gone.
@@ -54,13 +81,26 @@ public final class OutputChannel: @unchecked Sendable {
     }
 
     private func writerLoop() {
+        var writer = JSONWriter(reservingCapacity: 4096)
         while true {
             condition.lock()
             while queue.isEmpty { condition.wait() }
-            var chunks = queue
+            let items = queue
             queue.removeAll(keepingCapacity: true)
             writing = true
             condition.unlock()
+
+            var chunks: [[UInt8]] = []
+            for item in items {
+                switch item {
+                case .bytes(let b): chunks.append(b)
+                case .messages(let m):
+                    var framed: [UInt8] = []
+                    framed.reserveCapacity(256 * m.count)
+                    Self.frame(m, into: &framed, writer: &writer)
+                    chunks.append(framed)
+                }
+            }
 
             // Small chunks are coalesced into one write; large ones go out as they are (no copy).
             if chunks.count > 1 && chunks.reduce(0, { $0 + $1.count }) < 1 << 16 {

@@ -65,6 +65,18 @@ final class JSONWriterTests: XCTestCase {
         }
     }
 
+    func testTheEstimatedSizeIsTheSizeUnlessAStringNeedsEscapes() throws {
+        let plain: [JSONValue] = [
+            .null, true, false, 0, -12.5, "", "héllo 🚀", [], [:], [1, "a", [:], [true]],
+            ["id": "x", "nested": ["a": [1, 2, ["b": "é"]], "empty": [], "o": [:]], "n": .null],
+            .serialized(SerializedJSON(["k": [1, 2, 3]])),
+        ]
+        for v in plain { XCTAssertEqual(v.estimatedBytes, JSONWriter.serialize(v).count, "\(v)") }
+        let escaped: JSONValue = ["q": "a\"b\\c\n\u{01}"]
+        XCTAssertLessThan(escaped.estimatedBytes, JSONWriter.serialize(escaped).count)
+        XCTAssertGreaterThanOrEqual(escaped.estimatedBytes + 8, JSONWriter.serialize(escaped).count)
+    }
+
     func testByteCountsWithNonASCII() {
         let bytes = JSONWriter.serialize(["id": "héllo 🚀 世界"])
         // {"id":"…"} = 9 ASCII bytes + h(1) é(2) llo(3) space(1) 🚀(4) space(1) 世界(6)
