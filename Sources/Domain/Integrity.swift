@@ -47,6 +47,18 @@ extension PlatformState {
             return c
         }
         func template(_ id: String) -> Template? { overlay.templates[id] ?? templates[id] }
+        // The tenant of a model or space, read where it is: copying a model out of the table
+        // retained each of its strings for the one asked (every create checks two or three).
+        func modelTenant(_ id: String) -> String? {
+            if !overlay.models.isEmpty, let o = overlay.models[id] { return o?.tenantId }
+            guard let i = models.index(forKey: id) else { return nil }
+            return models.values[i].tenantId
+        }
+        func spaceTenant(_ id: String) -> String? {
+            if !overlay.spaces.isEmpty, let o = overlay.spaces[id] { return o?.tenantId }
+            guard let i = spaces.index(forKey: id) else { return nil }
+            return spaces.values[i].tenantId
+        }
         func collection(_ id: String) -> KnowledgeCollection? { overlay.collections[id] ?? collections[id] }
 
         for case let v?? in overlay.classifications.values where !tenant(v.tenantId) {
@@ -75,11 +87,11 @@ extension PlatformState {
             }
         }
         for case let c?? in overlay.configs.values {
-            if model(c.completionModelId)?.tenantId != c.tenantId {
+            if modelTenant(c.completionModelId) != c.tenantId {
                 return "\(c.kind.rawValue) \(c.id) uses a missing model"
             }
-            if space(c.spaceId)?.tenantId != c.tenantId { return "\(c.kind.rawValue) \(c.id) is in a missing space" }
-            if let t = c.transcriptionModelId, model(t)?.tenantId != c.tenantId {
+            if spaceTenant(c.spaceId) != c.tenantId { return "\(c.kind.rawValue) \(c.id) is in a missing space" }
+            if let t = c.transcriptionModelId, modelTenant(t) != c.tenantId {
                 return "\(c.kind.rawValue) \(c.id) transcribes with a missing model"
             }
         }

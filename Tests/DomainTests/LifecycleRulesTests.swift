@@ -169,6 +169,41 @@ final class CatalogTests: XCTestCase {
 }
 
 final class IntegrityTests: XCTestCase {
+    func testAConfigurationNamesAModelAndSpaceOfItsTenantInTheStoreOrInItsTransaction() {
+        var s = PlatformState()
+        let t = Tenant(id: "t", name: "T", securityEnabled: false, createdAt: 0)
+        let other = Tenant(id: "o", name: "O", securityEnabled: false, createdAt: 0)
+        let p = Provider(id: "p", tenantId: "t", name: "P", providerType: "openai")
+        let q = Provider(id: "q", tenantId: "o", name: "Q", providerType: "openai")
+        let m = Model(id: "m", tenantId: "t", kind: .completion, name: "x", providerId: "p", createdAt: 0)
+        let theirs = Model(id: "their-m", tenantId: "o", kind: .completion, name: "x", providerId: "q", createdAt: 0)
+        let space = Space(
+            id: "s", tenantId: "t", name: "S", securityClassificationId: nil, modelIds: ["m"], createdAt: 0)
+        s.apply(Transaction([.putTenant(t), .putTenant(other), .putProvider(p), .putProvider(q), .putModel(m)]))
+        s.apply(Transaction([.putModel(theirs), .putSpace(space)]))
+        func config(model: String = "m", space: String = "s", transcription: String? = nil) -> Change {
+            var c = ConfigItem(
+                kind: .app, id: "c", tenantId: "t", spaceId: space, name: "C", completionModelId: model, kwargs: [:],
+                createdBy: "u", createdAt: 0)
+            c.transcriptionModelId = transcription
+            return .putConfig(c)
+        }
+        XCTAssertNil(s.violation(of: Transaction([config()])))
+        XCTAssertEqual(s.violation(of: Transaction([config(model: "their-m")])), "app c uses a missing model")
+        XCTAssertEqual(s.violation(of: Transaction([config(space: "nowhere")])), "app c is in a missing space")
+        XCTAssertEqual(
+            s.violation(of: Transaction([config(transcription: "their-m")])), "app c transcribes with a missing model")
+        XCTAssertNil(s.violation(of: Transaction([config(transcription: "m")])))
+        // What the same transaction creates counts, and what it removes does not.
+        let n = Model(id: "n", tenantId: "t", kind: .completion, name: "y", providerId: "p", createdAt: 0)
+        let s2 = Space(id: "s2", tenantId: "t", name: "S2", securityClassificationId: nil, modelIds: [], createdAt: 0)
+        XCTAssertNil(s.violation(of: Transaction([.putModel(n), .putSpace(s2), config(model: "n", space: "s2")])))
+        XCTAssertEqual(
+            s.violation(of: Transaction([.remove(.model, id: "m"), config()])), "app c uses a missing model")
+        XCTAssertEqual(
+            s.violation(of: Transaction([.remove(.space, id: "s"), config()])), "app c is in a missing space")
+    }
+
     func testTheStoreRefusesDanglingReferences() {
         var s = PlatformState()
         let t = Tenant(id: "t", name: "T", securityEnabled: false, createdAt: 0)
