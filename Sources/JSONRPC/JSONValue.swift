@@ -247,16 +247,30 @@ extension JSONValue: CustomStringConvertible, CustomDebugStringConvertible {
 extension JSONValue {
     /// About how many bytes the compact serialization takes, without writing it: exact unless a
     /// string needs escapes (each adds a byte or five). What bounds the answers a group holds back.
-    public var estimatedBytes: Int {
+    public var estimatedBytes: Int { estimatedBytes(stoppingPast: .max) }
+
+    /// `estimatedBytes`, or some number above `limit` as soon as the walk has passed it.
+    public func estimatedBytes(stoppingPast limit: Int) -> Int {
         switch self {
-        case .null: 4
-        case .bool(let b): b ? 4 : 5
-        case .number(let n): n.text.utf8.count
-        case .string(let s): s.utf8.count + 2
-        case .serialized(let s): s.bytes.count
-        case .array(let a): a.reduce(a.isEmpty ? 2 : 1) { $0 + $1.estimatedBytes + 1 }
+        case .null: return 4
+        case .bool(let b): return b ? 4 : 5
+        case .number(let n): return n.text.utf8.count
+        case .string(let s): return s.utf8.count + 2
+        case .serialized(let s): return s.bytes.count
+        case .array(let a):
+            var total = a.isEmpty ? 2 : 1
+            for e in a {
+                total += e.estimatedBytes(stoppingPast: limit - total) + 1
+                if total > limit { return total }
+            }
+            return total
         case .object(let o):
-            o.members.reduce(o.members.isEmpty ? 2 : 1) { $0 + $1.key.utf8.count + 4 + $1.value.estimatedBytes }
+            var total = o.members.isEmpty ? 2 : 1
+            for m in o.members {
+                total += m.key.utf8.count + 4 + m.value.estimatedBytes(stoppingPast: limit - total)
+                if total > limit { return total }
+            }
+            return total
         }
     }
 }

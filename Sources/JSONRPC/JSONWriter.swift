@@ -102,22 +102,26 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { u in
-            var runStart = 0
+            // Nearly every string (ids, names) needs no escape: found eight bytes at a time, then
+            // byte by byte, and appended whole.
             var k = 0
-            var end = 0
-            while k < u.count {
-                // Eight bytes at a time while none needs escaping (ids, names: nearly every
-                // string); a word that has one is read byte by byte.
-                if k >= end, k + 8 <= u.count, let base = u.baseAddress {
-                    if !Self.anyNeedsEscape(UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) {
-                        k += 8
-                        continue
-                    }
-                    end = k + 8
+            if let base = u.baseAddress {
+                while k + 8 <= u.count,
+                    !Self.anyNeedsEscape(UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self))
+                {
+                    k += 8
                 }
+            }
+            while k < u.count, !Self.needsEscape(u[k]) { k += 1 }
+            if k == u.count {
+                bytes.append(contentsOf: u)
+                return
+            }
+            var runStart = 0
+            while k < u.count {
                 let c = u[k]
                 k += 1
-                guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
+                guard Self.needsEscape(c) else { continue }
                 let at = k - 1
                 if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<at])) }
                 runStart = k
@@ -152,6 +156,8 @@ public struct JSONWriter {
         }
         bytes.append(UInt8(ascii: "\""))
     }
+
+    @inline(__always) static func needsEscape(_ c: UInt8) -> Bool { c < 0x20 || c == 0x22 || c == 0x5C }
 
     /// Whether any of the eight bytes of `w` is a control character, `"` or `\\` (exact: a byte
     /// of 0x80 or more, UTF-8's multi-byte sequences, never counts, and no byte is missed).

@@ -10,15 +10,22 @@ public protocol Outbox: AnyObject {
 }
 
 /// An outbox that hands messages to an `OutputChannel` on `flush` (or when they grow large), so
-/// many responses leave in one write; the channel's writer thread encodes and frames them, off
-/// the worker thread that handles the requests.
+/// many responses leave in one write. A large message (a create's view, a page of a list) is
+/// encoded and framed by the channel's writer thread, off the worker thread that handles the
+/// requests; a small one (most answers) is encoded here, where that costs less than handing it over.
 ///
 /// Threading: used only by the worker thread.
 public final class ChannelOutbox: Outbox {
     private let channel: OutputChannel
-    private var pending: [JSONValue] = []
+    /// What `flush` hands over, in order; frames of small messages gather in `framed` first.
+    private var pending: [OutputChannel.Outgoing] = []
+    private var framed: [UInt8] = []
+    private var deferred: [JSONValue] = []
+    private var writer = JSONWriter(reservingCapacity: 4096)
     private var pendingBytes = 0
     private let flushThreshold: Int
+    /// Messages estimated at fewer bytes than this are encoded on the worker thread.
+    static let encodedHereBelow = 256
 
     /// An outbox writing to `channel`, flushing by itself past about `flushThreshold` bytes.
     public init(channel: OutputChannel, flushThreshold: Int = 1 << 20) {
@@ -29,12 +36,29 @@ public final class ChannelOutbox: Outbox {
     /// Whether messages are held back (a group commit in progress): `flush` sends nothing.
     public private(set) var holding = false
     /// About the bytes of the messages not yet handed to the channel (what a group holds back):
-    /// `JSONValue.estimatedBytes` of each.
+    /// exact for the small ones, `JSONValue.estimatedBytes` for the others.
     public var bufferedBytes: Int { pendingBytes }
 
     public func send(_ message: JSONValue) {
-        pending.append(message)
-        pendingBytes += message.estimatedBytes + 32
+        let estimate = message.estimatedBytes(stoppingPast: Self.encodedHereBelow)
+        if estimate < Self.encodedHereBelow {
+            if !deferred.isEmpty {
+                pending.append(.messages(deferred))
+                deferred = []
+            }
+            let before = framed.count
+            writer.bytes.removeAll(keepingCapacity: true)
+            writer.write(message)
+            FrameEncoder.append(body: writer.bytes, to: &framed)
+            pendingBytes += framed.count - before
+        } else {
+            if !framed.isEmpty {
+                pending.append(.bytes(framed))
+                framed = []
+            }
+            deferred.append(message)
+            pendingBytes += message.estimatedBytes + 32
+        }
         if pendingBytes >= flushThreshold { flush() }
     }
 
@@ -51,13 +75,20 @@ public final class ChannelOutbox: Outbox {
     public func discardHeld() {
         holding = false
         pending = []
+        framed = []
+        deferred = []
         pendingBytes = 0
     }
 
     public func flush() {
-        guard !pending.isEmpty, !holding else { return }
-        channel.send(messages: pending)
+        guard pendingBytes > 0, !holding else { return }
+        if !framed.isEmpty { pending.append(.bytes(framed)) }
+        if !deferred.isEmpty { pending.append(.messages(deferred)) }
+        channel.send(pending)
         pending = []
+        framed = []
+        framed.reserveCapacity(4096)
+        deferred = []
         pendingBytes = 0
     }
 }

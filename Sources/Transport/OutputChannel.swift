@@ -17,8 +17,8 @@ public final class OutputChannel: @unchecked Sendable {
     private let fd: Int32
     private let condition = NSCondition()
     private var queue: [Outgoing] = []
-    /// What `send` queued: bytes, or messages the writer thread encodes and frames.
-    private enum Outgoing {
+    /// What may be queued: frames already encoded, or messages the writer thread encodes and frames.
+    public enum Outgoing: Sendable {
         case bytes([UInt8])
         case messages([JSONValue])
     }
@@ -47,14 +47,18 @@ public final class OutputChannel: @unchecked Sendable {
         enqueue(.messages(messages))
     }
 
-    private func enqueue(_ item: Outgoing) {
+    /// Queues frames and messages, written in the order given.
+    public func send(_ items: [Outgoing]) {
+        guard !items.isEmpty else { return }
         condition.lock()
         if !closed {
-            queue.append(item)
+            queue.append(contentsOf: items)
             condition.broadcast()
         }
         condition.unlock()
     }
+
+    private func enqueue(_ item: Outgoing) { send([item]) }
 
     /// The frames of `messages`, appended to `out`.
     public static func frame(_ messages: [JSONValue], into out: inout [UInt8], writer: inout JSONWriter) {
