@@ -10,9 +10,9 @@ public protocol Outbox: AnyObject {
 }
 
 /// An outbox that hands messages to an `OutputChannel` on `flush` (or when they grow large), so
-/// many responses leave in one write. A large message (a create's view, a page of a list) is
-/// encoded and framed by the channel's writer thread, off the worker thread that handles the
-/// requests; a small one (most answers) is encoded here, where that costs less than handing it over.
+/// many responses leave in one write. A large answer (a create's view) is encoded and framed by
+/// the channel's writer thread, off the worker thread that handles the requests; a small one
+/// (`isSmall`) is encoded here, where that costs less than handing it over.
 ///
 /// Threading: used only by the worker thread.
 public final class ChannelOutbox: Outbox {
@@ -24,8 +24,19 @@ public final class ChannelOutbox: Outbox {
     private var writer = JSONWriter(reservingCapacity: 4096)
     private var pendingBytes = 0
     private let flushThreshold: Int
-    /// Messages estimated at fewer bytes than this are encoded on the worker thread.
-    static let encodedHereBelow = 256
+    /// Whether a message is encoded on the worker thread: an answer whose result is a scalar,
+    /// or an object or array of fewer than eight members (or already-serialized bytes under 256),
+    /// and every message that is not an answer. Judged by the shape, not by walking the value:
+    /// a walk cost a trivial request more than its encoding saved.
+    static func isSmall(_ message: JSONValue) -> Bool {
+        guard case .object(let envelope) = message, let result = envelope["result"] else { return true }
+        switch result {
+        case .object(let o): return o.members.count < 8
+        case .array(let a): return a.count < 8
+        case .serialized(let s): return s.bytes.count < 256
+        default: return true
+        }
+    }
 
     /// An outbox writing to `channel`, flushing by itself past about `flushThreshold` bytes.
     public init(channel: OutputChannel, flushThreshold: Int = 1 << 20) {
@@ -36,12 +47,11 @@ public final class ChannelOutbox: Outbox {
     /// Whether messages are held back (a group commit in progress): `flush` sends nothing.
     public private(set) var holding = false
     /// About the bytes of the messages not yet handed to the channel (what a group holds back):
-    /// exact for the small ones, `JSONValue.estimatedBytes` for the others.
+    /// exact for the ones encoded here, `JSONValue.estimatedBytes` for the others.
     public var bufferedBytes: Int { pendingBytes }
 
     public func send(_ message: JSONValue) {
-        let estimate = message.estimatedBytes(stoppingPast: Self.encodedHereBelow)
-        if estimate < Self.encodedHereBelow {
+        if Self.isSmall(message) {
             if !deferred.isEmpty {
                 pending.append(.messages(deferred))
                 deferred = []
