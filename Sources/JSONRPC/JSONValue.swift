@@ -247,10 +247,7 @@ extension JSONValue: CustomStringConvertible, CustomDebugStringConvertible {
 extension JSONValue {
     /// About how many bytes the compact serialization takes, without writing it: exact unless a
     /// string needs escapes (each adds a byte or five). What bounds the answers a group holds back.
-    public var estimatedBytes: Int { estimatedBytes(stoppingPast: .max) }
-
-    /// `estimatedBytes`, or some number above `limit` as soon as the walk has passed it.
-    public func estimatedBytes(stoppingPast limit: Int) -> Int {
+    public var estimatedBytes: Int {
         switch self {
         case .null: return 4
         case .bool(let b): return b ? 4 : 5
@@ -259,17 +256,11 @@ extension JSONValue {
         case .serialized(let s): return s.bytes.count
         case .array(let a):
             var total = a.isEmpty ? 2 : 1
-            for e in a {
-                total += e.estimatedBytes(stoppingPast: limit - total) + 1
-                if total > limit { return total }
-            }
+            for e in a { total += e.estimatedBytes + 1 }
             return total
         case .object(let o):
             var total = o.members.isEmpty ? 2 : 1
-            for m in o.members {
-                total += m.key.utf8.count + 4 + m.value.estimatedBytes(stoppingPast: limit - total)
-                if total > limit { return total }
-            }
+            for m in o.members { total += m.key.utf8.count + 4 + m.value.estimatedBytes }
             return total
         }
     }

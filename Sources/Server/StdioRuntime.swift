@@ -10,9 +10,10 @@ import Glibc
 ///
 /// - the **reader** reads and parses frames and JSON, records `$/cancelRequest` at once (so a
 ///   cancel overtakes queued work), and queues payloads; it never waits for the others;
-/// - the **worker** (the calling thread) handles payloads in order and frames responses into one
-///   buffer, handed to the writer when no more input is queued;
-/// - the **writer** (`OutputChannel`) owns the output descriptor and writes whole frames.
+/// - the **worker** (the calling thread) handles payloads in order and frames the small responses
+///   (the large ones are left to the writer), handed to the writer when no more input is queued;
+/// - the **writer** (`OutputChannel`) owns the output descriptor, encodes the large answers it is
+///   handed (`ChannelOutbox`) and writes whole frames.
 public enum StdioRuntime {
     /// Settings of one run.
     public struct Configuration: Sendable {

@@ -6,8 +6,8 @@ import Glibc
 
 /// The single owner of the protocol output descriptor.
 ///
-/// Callers hand over whole frames (or runs of whole frames) with `send`, or messages to be framed
-/// with `send(messages:)`; a dedicated writer thread encodes and writes them in order, so frames
+/// Callers hand over whole frames (or runs of whole frames), or messages to be framed, with
+/// `send`; a dedicated writer thread encodes and writes them in order, so frames
 /// never interleave and the caller never blocks on a slow reader (nor spends its time encoding).
 /// When the peer closes the pipe (EPIPE; SIGPIPE must be ignored by the process) the channel
 /// discards further output and reports it once through `onClosed`.
@@ -35,19 +35,7 @@ public final class OutputChannel: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues bytes for writing. Never blocks on the peer.
-    public func send(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        enqueue(.bytes(bytes))
-    }
-
-    /// Queues messages, each written as one `Content-Length` frame of its compact JSON, in order.
-    public func send(messages: [JSONValue]) {
-        guard !messages.isEmpty else { return }
-        enqueue(.messages(messages))
-    }
-
-    /// Queues frames and messages, written in the order given.
+    /// Queues frames and messages, written in the order given. Never blocks on the peer.
     public func send(_ items: [Outgoing]) {
         guard !items.isEmpty else { return }
         condition.lock()
@@ -58,10 +46,8 @@ public final class OutputChannel: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func enqueue(_ item: Outgoing) { send([item]) }
-
     /// The frames of `messages`, appended to `out`.
-    public static func frame(_ messages: [JSONValue], into out: inout [UInt8], writer: inout JSONWriter) {
+    private static func frame(_ messages: [JSONValue], into out: inout [UInt8], writer: inout JSONWriter) {
         for m in messages {
             writer.bytes.removeAll(keepingCapacity: true)
             writer.write(m)
