@@ -39,6 +39,40 @@ final class GroupCommitEndToEndTests: XCTestCase {
             line: line)
     }
 
+    /// Large answers are encoded on the output thread and small ones on the worker: queued
+    /// together, they still leave one frame each, in the order of their requests.
+    func testLargeAndSmallAnswersOfAGroupLeaveInTheOrderOfTheirRequests() throws {
+        let server = try ServerProcess()
+        server.initialize(actor: Actors.sysadmin)
+        let tenant = server.call("tenants/create", ["name": "Acme"])["id"]!
+        let provider = server.call(
+            "providers/create", ["tenantId": tenant, "name": "OpenAI", "providerType": "openai"])["id"]!
+        _ = server.takeMessages()
+        var wire: [UInt8] = []
+        for k in 0..<30 {
+            let params: JSONValue =
+                k % 3 == 0
+                ? ["tenantId": tenant, "kind": "completion", "name": .string("model-\(k)"), "providerId": provider]
+                : k % 3 == 1 ? ["id": tenant] : ["id": "00000000-0000-4000-8000-000000000000"]
+            let method = k % 3 == 0 ? "models/create" : "tenants/get"
+            wire += ServerProcess.frame([
+                "jsonrpc": "2.0", "id": .int(200 + k), "method": .string(method), "params": params,
+            ])
+        }
+        server.sendRaw(wire)
+        XCTAssertTrue(server.waitFor { $0["id"] == 229 })
+        let answers = server.takeMessages().filter { $0["id"] != nil }
+        XCTAssertEqual(answers.map { $0["id"] }, (200..<230).map { .int($0) }, "one answer each, in request order")
+        for (k, a) in answers.enumerated() {
+            switch k % 3 {
+            case 0: XCTAssertEqual(a["result"]?["name"], .string("model-\(k)"), "a large answer, whole")
+            case 1: XCTAssertEqual(a["result"]?["name"], "Acme", "a small one")
+            default: XCTAssertEqual(a["error"]?["data"]?["code"], "not_found", "an error")
+            }
+        }
+        server.stop()
+    }
+
     func testQueuedWritesAreEachTheirOwnTransactionAndSurviveAKillRightAfterTheirAnswers() throws {
         let store = ServerProcess.temporaryStore()
         let server = try ServerProcess(store: store)
