@@ -105,6 +105,40 @@ final class ImportEndToEndTests: XCTestCase {
         admin.stop()
     }
 
+    /// An import's lines are never written as journal records (the new snapshot is checked as it
+    /// is written): kwargs nested as deeply as a request may send come in and read back after a
+    /// reopen, and a line nested deeper is refused at its line, nothing imported.
+    func testNestingAsDeepAsARequestMayIsImportedAndDeeperIsRefusedAtItsLine() throws {
+        let store = ServerProcess.temporaryStore()
+        // The line, its params and its kwargs are three of the 128 levels a request may nest.
+        func nested(_ levels: Int) -> JSONValue { (0..<levels).reduce(JSONValue.int(1)) { v, _ in ["n": v] } }
+        func assistantLine(kwargsDepth: Int) -> String {
+            line(
+                "assistants/create",
+                [
+                    "tenantId": .string(tenant), "spaceId": .string(space), "name": "Deep",
+                    "completionModelId": .string(model), "kwargs": ["k": nested(kwargsDepth)],
+                ], id: assistant)
+        }
+        let setup = Array(inventory.prefix(6))
+        let deeper = try importing(["--store", store, try file(setup + [assistantLine(kwargsDepth: 126)])])
+        XCTAssertEqual(deeper.status, 1, deeper.err)
+        XCTAssertEqual(deeper.result?["line"], 7)
+        XCTAssertEqual(deeper.result?["code"], "invalid_line")
+        let (status, _, err) = try importing(["--store", store, try file(setup + [assistantLine(kwargsDepth: 125)])])
+        XCTAssertEqual(status, 0, err)
+        let admin = try ServerProcess([], store: store)
+        admin.initialize(actor: Actors.admin(tenant))
+        var v = admin.call("assistants/get", ["id": .string(assistant)])["kwargs"]?["k"]
+        var depth = 0
+        while let inner = v?["n"] {
+            v = inner
+            depth += 1
+        }
+        XCTAssertEqual(depth, 125, "read back whole from the imported snapshot")
+        admin.stop()
+    }
+
     func testARefusedLineNamesTheLineMemberAndReasonAndNothingIsImported() throws {
         let store = ServerProcess.temporaryStore()
         let before = try sysadminServer(store)
