@@ -7,7 +7,7 @@
 /// each configuration once. Removing one moves the last into its place, so positions are only
 /// valid until the next removal. A value: copies share storage until one of them changes.
 struct ConfigTable: Sendable {
-    private var positions: [String: Int32] = [:]
+    private var positions: [IDKey: Int32] = [:]
     /// Every configuration, in no particular order.
     private(set) var values: ContiguousArray<ConfigItem> = []
 
@@ -20,7 +20,7 @@ struct ConfigTable: Sendable {
     }
 
     /// The position of the configuration `id`, valid until the next removal.
-    func index(forKey id: String) -> Int? { positions[id].map(Int.init) }
+    func index(forKey id: String) -> Int? { positions[IDKey(id)].map(Int.init) }
 
     /// The configuration at a position from `index(forKey:)`, changed in place (its id must not change).
     subscript(position k: Int) -> ConfigItem {
@@ -29,7 +29,7 @@ struct ConfigTable: Sendable {
     }
 
     subscript(id: String) -> ConfigItem? {
-        get { positions[id].map { values[Int($0)] } }
+        get { positions[IDKey(id)].map { values[Int($0)] } }
         set {
             if let newValue { updateValue(newValue, forKey: id) } else { removeValue(forKey: id) }
         }
@@ -38,12 +38,14 @@ struct ConfigTable: Sendable {
     /// Stores `c` as the configuration `id` (its own id); returns the one it replaced.
     @discardableResult
     mutating func updateValue(_ c: ConfigItem, forKey id: String) -> ConfigItem? {
-        if let k = positions[id] {
+        // One lookup for a new id (an open stores 100k of them): claim the next position, and
+        // put the old one back when the id was there.
+        if let k = positions.updateValue(Int32(values.count), forKey: IDKey(id)) {
+            positions[IDKey(id)] = k
             var previous = c
             swap(&values[Int(k)], &previous)
             return previous
         }
-        positions[id] = Int32(values.count)
         values.append(c)
         return nil
     }
@@ -51,11 +53,11 @@ struct ConfigTable: Sendable {
     /// Removes the configuration `id`; returns it.
     @discardableResult
     mutating func removeValue(forKey id: String) -> ConfigItem? {
-        guard let k = positions.removeValue(forKey: id).map(Int.init) else { return nil }
+        guard let k = positions.removeValue(forKey: IDKey(id)).map(Int.init) else { return nil }
         let last = values.count - 1
         if k != last {
             values.swapAt(k, last)
-            positions[values[k].id] = Int32(k)
+            positions[IDKey(values[k].id)] = Int32(k)
         }
         return values.removeLast()
     }

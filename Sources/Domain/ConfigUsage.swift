@@ -42,9 +42,10 @@ public struct ConfigUsage: Sendable, Equatable {
         digestB[k] &+= d.1
     }
 
-    /// Adds each of `configurations` (a snapshot record's on one model).
-    mutating func add<S: Sequence<ConfigItem>>(_ configurations: S) {
-        for c in configurations { add(c) }
+    /// Adds the configurations at `positions` of `items` (a snapshot record's on one model),
+    /// each read in place.
+    mutating func add(_ positions: [Int], of items: [ConfigItem]) {
+        for k in positions { add(items[k]) }
     }
 
     mutating func remove(_ c: ConfigItem) {

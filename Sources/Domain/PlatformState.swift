@@ -200,16 +200,19 @@ public struct PlatformState: Sendable {
     /// per-model and per-space shares the decoder worked out. A configuration already there (not
     /// in a snapshot, which holds each once) first gives back what it added.
     public mutating func apply(_ batch: ConfigBatch.Decoded) {
-        for c in batch.items {
-            if let old = configs.updateValue(c, forKey: c.id) { unindex(old) }
+        // By position: `for c in batch.items` would copy each configuration (ten references
+        // retained and released) once per loop.
+        let items = batch.items
+        for k in items.indices {
+            if let old = configs.updateValue(items[k], forKey: items[k].id) { unindex(old) }
         }
         for (model, share) in batch.byModel {
-            usageByModel[model, default: ConfigUsage()].add(share.positions.lazy.map { batch.items[$0] })
-            configsByModel[model, default: []].formUnion(share.ids)
+            usageByModel[model.string, default: ConfigUsage()].add(share.positions, of: items)
+            configsByModel[model.string, default: []].formUnion(share.ids)
         }
-        for (space, ids) in batch.bySpace { configsBySpace[space, default: []].formUnion(ids) }
-        for c in batch.items {
-            if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
+        for (space, ids) in batch.bySpace { configsBySpace[space.string, default: []].formUnion(ids) }
+        for k in items.indices {
+            if let t = items[k].transcriptionModelId { transcriptionsByModel[t, default: []].insert(items[k].id) }
         }
     }
 

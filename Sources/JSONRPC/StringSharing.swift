@@ -28,11 +28,21 @@ public struct StringSharing {
     /// The string of `bytes` (ASCII, more than `inlineBytes` long), shared with an equal one
     /// seen before when the cache still holds it.
     public mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        string(bytes) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The string of `bytes` (more than `inlineBytes` long): an equal one seen before when the
+    /// cache still holds it, else what `make` makes of them (which may refuse them), kept.
+    public mutating func string<E: Error>(
+        _ bytes: UnsafeBufferPointer<UInt8>, making make: (UnsafeBufferPointer<UInt8>) throws(E) -> String
+    ) throws(E) -> String {
         let raw = UnsafeRawBufferPointer(bytes)
         let head = raw.loadUnaligned(as: UInt64.self)
         let tail = raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)
-        var h = (head ^ (tail &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(raw.count)) &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 29
+        // Both halves of a 128-bit product: ids that differ only in their last bytes (the high
+        // bytes of `tail`) still land in different slots, which a 64-bit product did not do.
+        let p = (head ^ 0xA076_1D64_78BD_642F).multipliedFullWidth(by: tail ^ 0xE703_7ED1_A0B4_28DB ^ UInt64(raw.count))
+        let h = p.high ^ p.low
         let slot = Int(truncatingIfNeeded: h >> UInt64(64 - slotBits))
         if let cached = slots[slot],
             cached.utf8.withContiguousStorageIfAvailable({ c in
@@ -41,7 +51,7 @@ public struct StringSharing {
         {
             return cached
         }
-        let fresh = String(decoding: bytes, as: UTF8.self)
+        let fresh = try make(bytes)
         slots[slot] = fresh
         return fresh
     }

@@ -112,5 +112,32 @@ final class ConfigBatchTests: XCTestCase {
         let at = 2 + 4 + 18 + [item.id, item.tenantId, item.spaceId].reduce(0) { $0 + 4 + $1.utf8.count } + 4
         utf8[at] = 0xFF
         XCTAssertEqual(refusal(utf8), "configuration string not UTF-8")
+        // A long (shared) string: the second configuration's space, equal to the first's until
+        // damaged, so the reader has the first one cached when it meets it.
+        let pair = [variety()[0], variety()[4]]
+        XCTAssertEqual(pair[0].spaceId, pair[1].spaceId)
+        var shared = ConfigBatch.record(pair)
+        let second = ConfigBatch.record([pair[0]]).count
+        let spaceAt = second + 18 + [pair[1].id, pair[1].tenantId].reduce(0) { $0 + 4 + $1.utf8.count } + 4
+        XCTAssertEqual(shared[spaceAt], UInt8(ascii: "s"))
+        shared[spaceAt] = 0xC3
+        XCTAssertEqual(refusal(shared), "configuration string not UTF-8")
+    }
+
+    /// The word-at-a-time test agrees with a byte-by-byte one for every length up to 40 and a
+    /// byte of 0x80 or more at every position.
+    func testTheASCIITestSeesEveryByte() {
+        for length in 0...40 {
+            let clean = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            XCTAssertTrue(clean.withUnsafeBufferPointer { ConfigBatch.isASCII($0) }, "length \(length)")
+            for position in 0..<length {
+                for high: UInt8 in [0x80, 0xC3, 0xFF] {
+                    var bytes = clean
+                    bytes[position] = high
+                    XCTAssertFalse(
+                        bytes.withUnsafeBufferPointer { ConfigBatch.isASCII($0) }, "length \(length) at \(position)")
+                }
+            }
+        }
     }
 }

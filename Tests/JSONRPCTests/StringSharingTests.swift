@@ -47,4 +47,30 @@ final class StringSharingTests: XCTestCase {
             try JSONParser.parse(text, options: JSONParser.Options(shareStrings: true)),
             try JSONParser.parse(text))
     }
+
+    private struct Refused: Error {}
+
+    /// A string its maker refuses is not kept: meeting its bytes again asks the maker again, and
+    /// one it made is given back without asking.
+    func testARefusedStringIsNotKept() throws {
+        var cache = StringSharing(forBytes: 1_000)
+        let bytes = Array("00000000-0000-4000-8000-000000000001".utf8)
+        var asked = 0
+        func lookUp(refusing: Bool) throws -> String {
+            try bytes.withUnsafeBufferPointer { (b) throws(Refused) in
+                try cache.string(b) { (made) throws(Refused) in
+                    asked += 1
+                    if refusing { throw Refused() }
+                    return String(decoding: made, as: UTF8.self)
+                }
+            }
+        }
+        XCTAssertThrowsError(try lookUp(refusing: true))
+        XCTAssertThrowsError(try lookUp(refusing: true))
+        XCTAssertEqual(asked, 2)
+        let made = try lookUp(refusing: false)
+        XCTAssertEqual(try lookUp(refusing: true), made)
+        XCTAssertEqual(asked, 3)
+        XCTAssertEqual(storage(try lookUp(refusing: false)), storage(made))
+    }
 }
