@@ -51,45 +51,25 @@ public enum ConfigBatch {
         }
     }
 
-    /// The configurations of a record with what they add to the indexes worked out, so that the
-    /// snapshot loader's second thread does that share of the hashing (`PlatformState.apply(_:)`
-    /// then touches each per-model and per-space table once per record, not once per configuration).
-    /// A record's ids must ascend (as `record` writes them), so none is there twice.
+    /// The configurations of a record, checked to be in the order `record` writes them (ids
+    /// ascending, so none is there twice). What they add to the indexes is worked out by
+    /// `PlatformState.apply(_:)` on the snapshot loader's other thread: this one, which also
+    /// checks every record's checksum, had become the busier of the two.
     public static func decoded(_ record: ArraySlice<UInt8>) throws(DecodeError) -> Decoded {
         let items = try configurations(of: record)
-        var byModel: [IDKey: Decoded.ModelShare] = [:]
-        var bySpace: [IDKey: [String]] = [:]
         // Through the buffer, so that each configuration is read in place (a copy of one retains
         // and releases its ten references).
         try items.withUnsafeBufferPointer { (items) throws(DecodeError) in
-            for position in items.indices {
-                let id = items[position].id
-                if position > 0, !(items[position - 1].id < id) {
-                    throw DecodeError("configuration record ids out of order")
-                }
-                byModel[IDKey(items[position].completionModelId), default: Decoded.ModelShare()].add(id, at: position)
-                bySpace[IDKey(items[position].spaceId), default: []].append(id)
+            for position in items.indices.dropFirst() where !(items[position - 1].id < items[position].id) {
+                throw DecodeError("configuration record ids out of order")
             }
         }
-        return Decoded(items: items, byModel: byModel, bySpace: bySpace)
+        return Decoded(items: items)
     }
 
     /// A decoded record (see `decoded`).
     public struct Decoded: Sendable {
-        /// A record's configurations on one completion model. Their usage is added up by the
-        /// applying thread: the decoding one is the busier of the two an open uses.
-        struct ModelShare: Sendable {
-            var ids: [String] = []
-            /// Where they are in `items`.
-            var positions: [Int] = []
-            mutating func add(_ id: String, at position: Int) {
-                ids.append(id)
-                positions.append(position)
-            }
-        }
         let items: [ConfigItem]
-        let byModel: [IDKey: ModelShare]
-        let bySpace: [IDKey: [String]]
     }
 
     private static func append(_ v: UInt32, to out: inout [UInt8]) {

@@ -37,7 +37,7 @@ struct ConfigTable: Sendable {
 
     /// Stores `c` as the configuration `id` (its own id); returns the one it replaced.
     @discardableResult
-    mutating func updateValue(_ c: ConfigItem, forKey id: String) -> ConfigItem? {
+    mutating func updateValue(_ c: consuming ConfigItem, forKey id: String) -> ConfigItem? {
         // One lookup for a new id (an open stores 100k of them): claim the next position, and
         // put the old one back when the id was there.
         if let k = positions.updateValue(Int32(values.count), forKey: IDKey(id)) {

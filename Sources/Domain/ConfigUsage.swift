@@ -33,19 +33,28 @@ public struct ConfigUsage: Sendable, Equatable {
     }
 
     mutating func add(_ c: ConfigItem) {
-        let k = Self.slot(of: c.kind)
-        counts[k] += 1
-        spaces[k][c.spaceId, default: 0] += 1
-        if k == 0 && !c.kwargs.isEmpty { assistantsWithKwargs += 1 }
-        let d = Self.digest(c)
-        digestA[k] &+= d.0
-        digestB[k] &+= d.1
+        add(slot: Self.slot(of: c.kind), spaceId: c.spaceId, hasKwargs: !c.kwargs.isEmpty, digest: Self.digest(c))
     }
 
     /// Adds the configurations at `positions` of `items` (a snapshot record's on one model),
-    /// each read in place.
-    mutating func add(_ positions: [Int], of items: [ConfigItem]) {
-        for k in positions { add(items[k]) }
+    /// reading their fields in place (`add(items[k])` copies each configuration whole).
+    mutating func add(_ positions: [Int], of items: UnsafeBufferPointer<ConfigItem>) {
+        for k in positions {
+            let slot = Self.slot(of: items[k].kind)
+            let hasKwargs = !items[k].kwargs.isEmpty
+            add(
+                slot: slot, spaceId: items[k].spaceId, hasKwargs: hasKwargs,
+                digest: Self.digest(
+                    id: items[k].id, spaceId: items[k].spaceId, updatedAt: items[k].updatedAt, hasKwargs: hasKwargs))
+        }
+    }
+
+    private mutating func add(slot k: Int, spaceId: String, hasKwargs: Bool, digest d: (UInt64, UInt64)) {
+        counts[k] += 1
+        spaces[k][spaceId, default: 0] += 1
+        if k == 0 && hasKwargs { assistantsWithKwargs += 1 }
+        digestA[k] &+= d.0
+        digestB[k] &+= d.1
     }
 
     mutating func remove(_ c: ConfigItem) {
@@ -89,11 +98,15 @@ public struct ConfigUsage: Sendable, Equatable {
     /// its last change and whether it has kwargs. Process-independent. It runs for every
     /// configuration loaded, so it reads 8 bytes at a time.
     static func digest(_ c: ConfigItem) -> (UInt64, UInt64) {
+        digest(id: c.id, spaceId: c.spaceId, updatedAt: c.updatedAt, hasKwargs: !c.kwargs.isEmpty)
+    }
+
+    static func digest(id: String, spaceId: String, updatedAt: Millis, hasKwargs: Bool) -> (UInt64, UInt64) {
         var h = WordHasher()
-        h.string(c.id)
-        h.string(c.spaceId)
-        h.word(UInt64(bitPattern: c.updatedAt))
-        h.word(c.kwargs.isEmpty ? 1 : 2)
+        h.string(id)
+        h.string(spaceId)
+        h.word(UInt64(bitPattern: updatedAt))
+        h.word(hasKwargs ? 2 : 1)
         return (h.a, h.b)
     }
 }

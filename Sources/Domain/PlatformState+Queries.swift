@@ -5,16 +5,16 @@ extension PlatformState {
     public func modelIDs(ofTenant tenantId: String) -> Set<String> { modelsByTenant[tenantId] ?? [] }
 
     /// The ids of the configurations (assistants, apps, services) whose model is `modelId`.
-    public func configurationIDs(using modelId: String) -> Set<String> { configsByModel[modelId] ?? [] }
+    public func configurationIDs(using modelId: String) -> IDSet { configsByModel[modelId] ?? [] }
 
     /// The ids of the configurations in space `spaceId`.
-    public func configurationIDs(inSpace spaceId: String) -> Set<String> { configsBySpace[spaceId] ?? [] }
+    public func configurationIDs(inSpace spaceId: String) -> IDSet { configsBySpace[spaceId] ?? [] }
 
     /// The ids of the templates (soft-deleted ones included) whose model is `modelId`.
     public func templateIDs(using modelId: String) -> Set<String> { templatesByModel[modelId] ?? [] }
 
     /// Ids of the apps that transcribe with `modelId`.
-    public func transcribingAppIDs(using modelId: String) -> Set<String> { transcriptionsByModel[modelId] ?? [] }
+    public func transcribingAppIDs(using modelId: String) -> IDSet { transcriptionsByModel[modelId] ?? [] }
 
     /// The ids of the spaces that enable `modelId`.
     public func spaceIDs(enabling modelId: String) -> Set<String> { spacesByModel[modelId] ?? [] }

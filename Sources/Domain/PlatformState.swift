@@ -44,7 +44,7 @@ public struct PlatformState: Sendable {
     // can change without touching handlers.
     // Indexes: model id → ids of what references it. Domain's own: handlers ask the queries of
     // `PlatformState+Queries.swift`.
-    private(set) var configsByModel: [String: Set<String>] = [:]
+    private(set) var configsByModel: [String: IDSet] = [:]
     private(set) var templatesByModel: [String: Set<String>] = [:]
     private(set) var collectionsByModel: [String: Set<String>] = [:]
     /// Provider id → model name → the ids of that provider's models of that name (deleted ones
@@ -53,11 +53,11 @@ public struct PlatformState: Sendable {
     /// "tenant/kind" → the ids of the models flagged default (at most one alive).
     private(set) var defaultModels: [String: Set<String>] = [:]
     /// Transcription model id → the apps that transcribe with it.
-    private(set) var transcriptionsByModel: [String: Set<String>] = [:]
+    private(set) var transcriptionsByModel: [String: IDSet] = [:]
     private(set) var collectionsBySpace: [String: Set<String>] = [:]
     private(set) var spacesByModel: [String: Set<String>] = [:]
     private(set) var migratedFrom: [String: Set<String>] = [:]
-    private(set) var configsBySpace: [String: Set<String>] = [:]
+    private(set) var configsBySpace: [String: IDSet] = [:]
     private(set) var modelsByTenant: [String: Set<String>] = [:]
     /// Model id → what its configurations add up to (see `ConfigUsage`).
     private(set) var usageByModel: [String: ConfigUsage] = [:]
@@ -196,23 +196,29 @@ public struct PlatformState: Sendable {
         configsBySpace[c.spaceId]?.remove(c.id)
     }
 
-    /// Applies a decoded `ConfigBatch` record: as many `putConfig` changes would, with the
-    /// per-model and per-space shares the decoder worked out. A configuration already there (not
-    /// in a snapshot, which holds each once) first gives back what it added.
+    /// Applies a decoded `ConfigBatch` record: as many `putConfig` changes would. Its
+    /// configurations are grouped by model and by space first, so that each per-model and
+    /// per-space table is looked up once per record, not once per configuration. A configuration
+    /// already there (not in a snapshot, which holds each once) first gives back what it added.
     public mutating func apply(_ batch: ConfigBatch.Decoded) {
-        // By position: `for c in batch.items` would copy each configuration (ten references
-        // retained and released) once per loop.
-        let items = batch.items
-        for k in items.indices {
-            if let old = configs.updateValue(items[k], forKey: items[k].id) { unindex(old) }
-        }
-        for (model, share) in batch.byModel {
-            usageByModel[model.string, default: ConfigUsage()].add(share.positions, of: items)
-            configsByModel[model.string, default: []].formUnion(share.ids)
-        }
-        for (space, ids) in batch.bySpace { configsBySpace[space.string, default: []].formUnion(ids) }
-        for k in items.indices {
-            if let t = items[k].transcriptionModelId { transcriptionsByModel[t, default: []].insert(items[k].id) }
+        var byModel: [IDKey: [Int]] = [:]
+        var bySpace: [IDKey: [Int]] = [:]
+        // Through the buffer, reading fields in place: passing `items[k]` whole, or `for c in
+        // items`, copies a configuration (ten references retained and released).
+        batch.items.withUnsafeBufferPointer { items in
+            for k in items.indices {
+                if let old = configs.updateValue(items[k], forKey: items[k].id) { unindex(old) }
+                byModel[IDKey(items[k].completionModelId), default: []].append(k)
+                bySpace[IDKey(items[k].spaceId), default: []].append(k)
+                if let t = items[k].transcriptionModelId { transcriptionsByModel[t, default: []].insert(items[k].id) }
+            }
+            for (model, positions) in byModel {
+                usageByModel[model.string, default: ConfigUsage()].add(positions, of: items)
+                configsByModel[model.string, default: []].formUnion(positions.lazy.map { items[$0].id })
+            }
+            for (space, positions) in bySpace {
+                configsBySpace[space.string, default: []].formUnion(positions.lazy.map { items[$0].id })
+            }
         }
     }
 
