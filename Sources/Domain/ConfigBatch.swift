@@ -45,10 +45,7 @@ public enum ConfigBatch {
 
     /// The configurations of a record written by `record`.
     public static func configurations(of record: ArraySlice<UInt8>) throws(DecodeError) -> [ConfigItem] {
-        try record.withUnsafeBufferPointer { (b) throws(DecodeError) in
-            var r = Reader(bytes: b)
-            return try r.configurations()
-        }
+        try decoded(record, checkingOrder: false).withItems { Array($0) }
     }
 
     /// The configurations of a record, checked to be in the order `record` writes them (ids
@@ -56,20 +53,66 @@ public enum ConfigBatch {
     /// `PlatformState.apply(_:)` on the snapshot loader's other thread: this one, which also
     /// checks every record's checksum, had become the busier of the two.
     public static func decoded(_ record: ArraySlice<UInt8>) throws(DecodeError) -> Decoded {
-        let items = try configurations(of: record)
-        // Through the buffer, so that each configuration is read in place (a copy of one retains
-        // and releases its ten references).
-        try items.withUnsafeBufferPointer { (items) throws(DecodeError) in
-            for position in items.indices.dropFirst() where !(items[position - 1].id < items[position].id) {
-                throw DecodeError("configuration record ids out of order")
-            }
-        }
-        return Decoded(items: items)
+        try decoded(record, checkingOrder: true)
     }
 
-    /// A decoded record (see `decoded`).
-    public struct Decoded: Sendable {
-        let items: [ConfigItem]
+    private static func decoded(_ record: ArraySlice<UInt8>, checkingOrder: Bool) throws(DecodeError) -> Decoded {
+        let out = try record.withUnsafeBufferPointer { (b) throws(DecodeError) in
+            var r = Reader(bytes: b)
+            return try r.configurations()
+        }
+        if checkingOrder {
+            try out.withItems { (items) throws(DecodeError) in
+                for position in items.indices.dropFirst() where !(items[position - 1].id < items[position].id) {
+                    throw DecodeError("configuration record ids out of order")
+                }
+            }
+        }
+        return out
+    }
+
+    /// A decoded record's configurations, held until the state's table takes them.
+    ///
+    /// Copying a configuration retains its ten references and dropping the record's copy
+    /// releases them again: an open did that for every configuration, on the thread that applies.
+    /// This buffer is read in place and then moved from, each configuration exactly once.
+    /// It is made on the decoding thread and handed to the applying one through the pipeline's
+    /// queue (whose semaphores order the two); only one thread uses it at a time.
+    public final class Decoded: @unchecked Sendable {
+        private let base: UnsafeMutablePointer<ConfigItem>
+        /// How many configurations it holds (initialized at `base`).
+        public private(set) var count: Int
+        /// Whether `takeAll` moved them out.
+        private var taken = false
+
+        /// Room for `capacity`, none held yet.
+        fileprivate init(capacity: Int) {
+            base = .allocate(capacity: max(capacity, 1))
+            count = 0
+        }
+
+        fileprivate func append(_ c: consuming ConfigItem) {
+            (base + count).initialize(to: c)
+            count += 1
+        }
+
+        /// Reads the configurations in place (before `takeAll`).
+        public func withItems<R, E: Error>(_ body: (UnsafeBufferPointer<ConfigItem>) throws(E) -> R) throws(E) -> R {
+            precondition(!taken, "a decoded record's configurations were already taken")
+            return try body(UnsafeBufferPointer(start: base, count: count))
+        }
+
+        /// Hands each configuration, in order, to `body`, which owns it from then on.
+        func takeAll(_ body: (consuming ConfigItem) -> Void) {
+            precondition(!taken, "a decoded record's configurations were already taken")
+            taken = true
+            for k in 0..<count { body((base + k).move()) }
+        }
+
+        deinit {
+            if !taken { base.deinitialize(count: count) }
+            base.deallocate()
+        }
     }
 
     private static func append(_ v: UInt32, to out: inout [UInt8]) {
@@ -114,15 +157,15 @@ public enum ConfigBatch {
             sharing = StringSharing(forBytes: bytes.count)
         }
 
-        mutating func configurations() throws(DecodeError) -> [ConfigItem] {
+        mutating func configurations() throws(DecodeError) -> Decoded {
             guard bytes.count >= 6, bytes[0] == marker else { throw DecodeError("not a configuration record") }
             guard bytes[1] == version else { throw DecodeError("configuration record of version \(bytes[1])") }
             at = 2
             let n = Int(try u32())
             // Each configuration takes at least 46 bytes: a count beyond that is damage, not a reason to allocate.
             guard n <= (bytes.count - at) / 46 else { throw DecodeError("configuration record count \(n) too large") }
-            var out: [ConfigItem] = []
-            out.reserveCapacity(n)
+            // On a throw, whatever was decoded is released with `out`.
+            let out = Decoded(capacity: n)
             for _ in 0..<n {
                 try need(18)
                 let k = Int(bytes[at])

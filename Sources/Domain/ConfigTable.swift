@@ -38,10 +38,17 @@ struct ConfigTable: Sendable {
     /// Stores `c` as the configuration `id` (its own id); returns the one it replaced.
     @discardableResult
     mutating func updateValue(_ c: consuming ConfigItem, forKey id: String) -> ConfigItem? {
+        insert(c)
+    }
+
+    /// Stores `c` under its id, taking it (no copy); returns the one it replaced.
+    @discardableResult
+    mutating func insert(_ c: consuming ConfigItem) -> ConfigItem? {
+        let key = IDKey(c.id)
         // One lookup for a new id (an open stores 100k of them): claim the next position, and
         // put the old one back when the id was there.
-        if let k = positions.updateValue(Int32(values.count), forKey: IDKey(id)) {
-            positions[IDKey(id)] = k
+        if let k = positions.updateValue(Int32(values.count), forKey: key) {
+            positions[key] = k
             var previous = c
             swap(&values[Int(k)], &previous)
             return previous

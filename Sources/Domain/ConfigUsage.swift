@@ -37,15 +37,27 @@ public struct ConfigUsage: Sendable, Equatable {
     }
 
     /// Adds the configurations at `positions` of `items` (a snapshot record's on one model),
-    /// reading their fields in place (`add(items[k])` copies each configuration whole).
+    /// reading their fields in place (`add(items[k])` copies each configuration whole) and
+    /// counting spaces per group of the same space string (see `StringBits`).
     mutating func add(_ positions: [Int], of items: UnsafeBufferPointer<ConfigItem>) {
+        let spaceField = MemoryLayout<ConfigItem>.offset(of: \ConfigItem.spaceId)!
+        let raw = UnsafeRawPointer(items.baseAddress!)
+        var perSpace: [StringBits: (first: Int, counts: [Int])] = [:]
         for k in positions {
             let slot = Self.slot(of: items[k].kind)
             let hasKwargs = !items[k].kwargs.isEmpty
-            add(
-                slot: slot, spaceId: items[k].spaceId, hasKwargs: hasKwargs,
-                digest: Self.digest(
-                    id: items[k].id, spaceId: items[k].spaceId, updatedAt: items[k].updatedAt, hasKwargs: hasKwargs))
+            counts[slot] += 1
+            if slot == 0 && hasKwargs { assistantsWithKwargs += 1 }
+            let d = Self.digest(
+                id: items[k].id, spaceId: items[k].spaceId, updatedAt: items[k].updatedAt, hasKwargs: hasKwargs)
+            digestA[slot] &+= d.0
+            digestB[slot] &+= d.1
+            let bits = StringBits(raw + k * MemoryLayout<ConfigItem>.stride + spaceField)
+            perSpace[bits, default: (k, [0, 0, 0])].counts[slot] += 1
+        }
+        for (_, group) in perSpace {
+            let spaceId = items[group.first].spaceId
+            for slot in 0..<3 where group.counts[slot] > 0 { spaces[slot][spaceId, default: 0] += group.counts[slot] }
         }
     }
 
@@ -126,22 +138,26 @@ struct WordHasher {
 
     /// The UTF-8 bytes in little-endian words (the last one zero-padded), then the length.
     mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { bytes in
-            var i = 0
-            while i + 8 <= bytes.count {
-                word(UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)))
-                i += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < bytes.count {
-                tail |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
-            }
-            word(tail)
+        // Read where the string keeps its bytes (a copy of it, as `withUTF8` needs, retains it).
+        if s.utf8.withContiguousStorageIfAvailable({ words($0) }) == nil {
+            Array(s.utf8).withUnsafeBufferPointer { words($0) }
         }
         word(UInt64(s.utf8.count))
+    }
+
+    private mutating func words(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var i = 0
+        while i + 8 <= bytes.count {
+            word(UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)))
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        word(tail)
     }
 }

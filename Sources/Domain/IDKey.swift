@@ -101,3 +101,26 @@ public struct IDKey: Hashable, Sendable {
         return fold(h ^ k1, seed ^ k2)
     }
 }
+
+/// The two words of a `String` value, read from memory without retaining it: equal bits are the
+/// same string (the same storage, or the same small string), so they can group equal ids that
+/// share storage at the cost of 16 bytes hashed. Unequal bits may still be equal strings.
+struct StringBits: Hashable {
+    let a: UInt64
+    let b: UInt64
+
+    /// The string stored at `field`.
+    init(_ field: UnsafeRawPointer) {
+        a = field.loadUnaligned(as: UInt64.self)
+        b = field.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+    }
+
+    func _rawHashValue(seed: Int) -> Int {
+        Int(truncatingIfNeeded: IDKey.fold(a ^ UInt64(truncatingIfNeeded: seed), b ^ 0x8EBC_6AF0_9C88_C6E3))
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(a)
+        hasher.combine(b)
+    }
+}

@@ -196,29 +196,43 @@ public struct PlatformState: Sendable {
         configsBySpace[c.spaceId]?.remove(c.id)
     }
 
-    /// Applies a decoded `ConfigBatch` record: as many `putConfig` changes would. Its
-    /// configurations are grouped by model and by space first, so that each per-model and
-    /// per-space table is looked up once per record, not once per configuration. A configuration
-    /// already there (not in a snapshot, which holds each once) first gives back what it added.
+    /// Applies a decoded `ConfigBatch` record: as many `putConfig` changes would.
+    ///
+    /// Its configurations are read in place and grouped by model and by space (by the bits of
+    /// those ids' strings, so that grouping retains nothing and hashes 16 bytes; equal ids in
+    /// different storage only make two groups), so that each per-model and per-space table is
+    /// looked up once per group, not once per configuration; then the table takes them without a
+    /// copy. A configuration already there (not in a snapshot, which holds each once) gives back
+    /// what it added, and the memberships that took away are put back.
     public mutating func apply(_ batch: ConfigBatch.Decoded) {
-        var byModel: [IDKey: [Int]] = [:]
-        var bySpace: [IDKey: [Int]] = [:]
-        // Through the buffer, reading fields in place: passing `items[k]` whole, or `for c in
-        // items`, copies a configuration (ten references retained and released).
-        batch.items.withUnsafeBufferPointer { items in
+        let modelField = MemoryLayout<ConfigItem>.offset(of: \ConfigItem.completionModelId)!
+        let spaceField = MemoryLayout<ConfigItem>.offset(of: \ConfigItem.spaceId)!
+        batch.withItems { items in
+            var byModel: [StringBits: [Int]] = [:]
+            var bySpace: [StringBits: [Int]] = [:]
+            let raw = UnsafeRawPointer(items.baseAddress!)
+            let stride = MemoryLayout<ConfigItem>.stride
             for k in items.indices {
-                if let old = configs.updateValue(items[k], forKey: items[k].id) { unindex(old) }
-                byModel[IDKey(items[k].completionModelId), default: []].append(k)
-                bySpace[IDKey(items[k].spaceId), default: []].append(k)
+                byModel[StringBits(raw + k * stride + modelField), default: []].append(k)
+                bySpace[StringBits(raw + k * stride + spaceField), default: []].append(k)
                 if let t = items[k].transcriptionModelId { transcriptionsByModel[t, default: []].insert(items[k].id) }
             }
-            for (model, positions) in byModel {
-                usageByModel[model.string, default: ConfigUsage()].add(positions, of: items)
-                configsByModel[model.string, default: []].formUnion(positions.lazy.map { items[$0].id })
+            for (_, positions) in byModel {
+                let model = items[positions[0]].completionModelId
+                usageByModel[model, default: ConfigUsage()].add(positions, of: items)
+                configsByModel[model, default: []].formUnion(positions.lazy.map { items[$0].id })
             }
-            for (space, positions) in bySpace {
-                configsBySpace[space.string, default: []].formUnion(positions.lazy.map { items[$0].id })
+            for (_, positions) in bySpace {
+                configsBySpace[items[positions[0]].spaceId, default: []].formUnion(positions.lazy.map { items[$0].id })
             }
+        }
+        batch.takeAll { c in
+            guard let old = configs.insert(c) else { return }
+            unindex(old)
+            let new = configs[old.id]!
+            if let t = new.transcriptionModelId { transcriptionsByModel[t, default: []].insert(new.id) }
+            configsByModel[new.completionModelId, default: []].insert(new.id)
+            configsBySpace[new.spaceId, default: []].insert(new.id)
         }
     }
 

@@ -79,6 +79,72 @@ final class ConfigBatchTests: XCTestCase {
         }
     }
 
+    /// Configurations already there with the same model and space (only their name changed):
+    /// giving back what the old one added must not take the new one out of its sets.
+    func testAConfigurationReplacedOnItsOwnModelAndSpaceKeepsItsMemberships() throws {
+        var state = PlatformState()
+        for c in variety() { state.apply(Transaction([.putConfig(c)])) }
+        var stale = PlatformState()
+        for var c in variety().prefix(30) {
+            c.name = "an older name"
+            c.updatedAt -= 1
+            stale.apply(Transaction([.putConfig(c)]))
+        }
+        for r in state.configurationRecords() { stale.apply(try ConfigBatch.decoded(r[...])) }
+        XCTAssertEqual(stale.invariantViolations().sorted(), state.invariantViolations().sorted())
+        for c in variety() { XCTAssertEqual(stale.configuration(c.id), c) }
+        for m in 0..<3 {
+            let model = "model-with-a-long-shared-id-\(m)"
+            XCTAssertEqual(stale.configurationIDs(using: model), state.configurationIDs(using: model))
+            XCTAssertEqual(stale.transcribingAppIDs(using: model), state.transcribingAppIDs(using: model))
+            XCTAssertEqual(stale.usageByModel[model], state.usageByModel[model])
+        }
+        for sp in 0..<4 {
+            let space = "space-with-a-long-shared-id-\(sp)"
+            XCTAssertEqual(stale.configurationIDs(inSpace: space), state.configurationIDs(inSpace: space))
+        }
+    }
+
+    /// A record big enough that the reader's string cache drops shared ids (so one model's id
+    /// comes back in several storages, and the applier groups it more than once) still builds the
+    /// indexes and usage that putting each configuration builds.
+    func testIdsReadBackInSeveralStoragesStillMakeOneIndexEach() throws {
+        var rng = SplitMix64(seed: 2026)
+        let models = (0..<150).map { "model-\(String(format: "%032d", $0))" }
+        let spaces = (0..<250).map { "space-\(String(format: "%032d", $0))" }
+        var state = PlatformState()
+        for k in 0..<ConfigBatch.batch {
+            var c = ConfigItem(
+                kind: ConfigKind.allCases[Int(rng.next() % 3)],
+                id: "00000000-0000-4000-8000-\(String(format: "%012d", k))",
+                tenantId: "tenant-with-a-long-shared-id", spaceId: spaces[Int(rng.next() % 250)],
+                name: "a configuration with a long name \(k)", completionModelId: models[Int(rng.next() % 150)],
+                kwargs: k % 3 == 0 ? ["temperature": 0.5] : [:], createdBy: "u", createdAt: Int64(k))
+            if c.kind == .app && k % 2 == 0 { c.transcriptionModelId = models[Int(rng.next() % 150)] }
+            state.apply(Transaction([.putConfig(c)]))
+        }
+        let records = state.configurationRecords()
+        XCTAssertEqual(records.count, 1)
+        var rebuilt = PlatformState()
+        rebuilt.apply(try ConfigBatch.decoded(records[0][...]))
+        // The cache did drop some: a model id is held in more than one storage.
+        var storages: [String: Set<UInt>] = [:]
+        for k in 0..<ConfigBatch.batch {
+            let m = try XCTUnwrap(rebuilt.configuration("00000000-0000-4000-8000-\(String(format: "%012d", k))"))
+                .completionModelId
+            let address = m.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress!) } ?? 0
+            storages[m, default: []].insert(address)
+        }
+        XCTAssertGreaterThan(storages.values.map(\.count).max() ?? 0, 1)
+        XCTAssertEqual(rebuilt.invariantViolations().sorted(), state.invariantViolations().sorted())
+        for m in models {
+            XCTAssertEqual(rebuilt.configurationIDs(using: m), state.configurationIDs(using: m))
+            XCTAssertEqual(rebuilt.transcribingAppIDs(using: m), state.transcribingAppIDs(using: m))
+            XCTAssertEqual(rebuilt.usageByModel[m], state.usageByModel[m])
+        }
+        for sp in spaces { XCTAssertEqual(rebuilt.configurationIDs(inSpace: sp), state.configurationIDs(inSpace: sp)) }
+    }
+
     func testARecordWhoseIdsDoNotAscendIsRefused() {
         let items = Array(variety().prefix(4))
         XCTAssertThrowsError(try ConfigBatch.decoded(ConfigBatch.record([items[0], items[2], items[1]])[...]))
