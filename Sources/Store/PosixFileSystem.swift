@@ -217,26 +217,36 @@ final class PosixFile: StoreFile {
 
     func read(from offset: Int, count: Int) throws(StoreError) -> [UInt8] {
         guard count > 0 else { return [] }
-        var failure: Int32 = 0
+        var failure: StoreError?
         // Not zero-filled first: a snapshot is tens of megabytes, and every request reads CURRENT.
         let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var done = 0
-            while done < count {
-                let asked = count - done
-                let n = pread(fd, buffer.baseAddress! + done, asked, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                done += n
-                // A regular file reads short only at its end (or at the kernel's 2 GiB cap per call).
-                if n == 0 || (n < asked && n < 0x7fff_f000) { break }
+            do throws(StoreError) {
+                initialized = try read(from: offset, into: UnsafeMutableRawBufferPointer(buffer))
+            } catch {
+                failure = error
+                initialized = 0
             }
-            initialized = done
         }
-        if failure != 0 { throw .io(path: path, reason: PosixFileSystem.errorText(failure)) }
+        if let failure { throw failure }
         return out
+    }
+
+    func read(from offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(StoreError) -> Int {
+        let count = buffer.count
+        guard count > 0 else { return 0 }
+        var done = 0
+        while done < count {
+            let asked = count - done
+            let n = pread(fd, buffer.baseAddress! + done, asked, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, reason: PosixFileSystem.errorText(errno))
+            }
+            done += n
+            // A regular file reads short only at its end (or at the kernel's 2 GiB cap per call).
+            if n == 0 || (n < asked && n < 0x7fff_f000) { break }
+        }
+        return done
     }
 
     func write(_ bytes: [UInt8], at offset: Int) throws(StoreError) {
