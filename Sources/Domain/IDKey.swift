@@ -2,35 +2,25 @@
 import Glibc
 #endif
 
-/// An id as a dictionary key that hashes in a few dozen instructions instead of a few hundred,
-/// and tells most unequal keys apart by one comparison.
+/// An id as a dictionary key that hashes in a few dozen instructions instead of a few hundred.
 ///
 /// A `String` key is hashed with SipHash over its bytes; the tables an open fills (a position
 /// per configuration, the ids per model and space) hash a 36-byte id five times per
-/// configuration, and that was a third of what applying a snapshot cost; a dictionary also
-/// compares every key on its probe path byte for byte. This key hashes the UTF-8 bytes once,
-/// 16 at a time with 64×64→128-bit multiplications keyed by a random secret of the process (so
-/// ids chosen by a caller cannot be made to collide without knowing it), keeps that hash,
-/// compares it before the bytes, and gives each dictionary and set its hash mixed with their
-/// own seed.
+/// configuration, and that was a third of what applying a snapshot cost. This key hashes the
+/// UTF-8 bytes 16 at a time with 64×64→128-bit multiplications, keyed by the seed each
+/// dictionary and set passes (random per process), so ids chosen by a caller cannot be made to
+/// collide without knowing it. It keeps no hash of its own: at ten times the benchmark store
+/// the eight bytes one took, in a million positions and two million set members, were more
+/// memory than the target leaves (625 MB against 600).
 ///
 /// Equal means the same UTF-8 bytes (not `String`'s canonical equivalence): ids are lowercase
 /// UUIDs, checked on every way in, so the two agree on every id the platform keeps.
 public struct IDKey: Hashable, Sendable {
     public let string: String
-    /// The bytes' hash under the process's secret.
-    let bytesHash: UInt64
 
-    public init(_ string: String) {
-        self.string = string
-        bytesHash = Self.hash(string, seed: Self.secret)
-    }
-
-    /// Chosen once per process.
-    static let secret = UInt64.random(in: .min ... .max)
+    @inline(__always) public init(_ string: String) { self.string = string }
 
     public static func == (a: IDKey, b: IDKey) -> Bool {
-        guard a.bytesHash == b.bytesHash else { return false }
         // The same two words are the same string (shared storage, or equal small strings): the
         // usual case, as the snapshot reader shares the ids it reads.
         if unsafeBitCast(a.string, to: (UInt64, UInt64).self) == unsafeBitCast(b.string, to: (UInt64, UInt64).self) {
@@ -49,12 +39,11 @@ public struct IDKey: Hashable, Sendable {
         return x.elementsEqual(y)
     }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(bytesHash) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(Self.hash(string, seed: 0)) }
 
-    /// What a dictionary or set of these calls instead of `hash(into:)`: the kept hash mixed with
-    /// the table's seed (a table filled in another one's order must not cluster).
+    /// What a dictionary or set of these calls instead of `hash(into:)`.
     public func _rawHashValue(seed: Int) -> Int {
-        Int(truncatingIfNeeded: Self.fold(bytesHash ^ UInt64(truncatingIfNeeded: seed), Self.k1))
+        Int(truncatingIfNeeded: Self.hash(string, seed: UInt64(truncatingIfNeeded: seed)))
     }
 
     static func hash(_ s: String, seed: UInt64) -> UInt64 {
