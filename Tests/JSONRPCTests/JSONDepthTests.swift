@@ -53,17 +53,29 @@ final class JSONDepthTests: XCTestCase {
         }
     }
 
-    func testTheWordTestNeverMissesAStructuralByte() {
+    /// The word masks mark exactly the bytes that matter: every byte value at every position of
+    /// a word, beside every other filler byte value (so a borrow or carry from a neighbour shows).
+    func testTheWordMasksMarkExactlyTheBytesThatMatter() {
         for position in 0..<8 {
-            for b in 0...255 {
-                let w =
-                    UInt64(UInt8(b)) << (8 * UInt64(position))
-                    | (0x6161_6161_6161_6161 & ~(0xFF << (8 * UInt64(position))))
-                let structural = [0x22, 0x5C, 0x5B, 0x5D, 0x7B, 0x7D].contains(b)
-                if structural { XCTAssertTrue(JSONDepth.mayBeStructural(w), "byte \(b) at \(position)") }
+            let shift = 8 * UInt64(position)
+            for filler: UInt64 in [0x00, 0x01, 0x21, 0x22, 0x5B, 0x61, 0x7F, 0x80, 0xFF] {
+                for b in 0...255 {
+                    let w = UInt64(b) << shift | (filler &* 0x0101_0101_0101_0101 & ~(0xFF << shift))
+                    for (mask, isSpecial) in [
+                        (JSONDepth.structure(w), { (x: UInt8) in JSONDepth.isStructure(x) }),
+                        (JSONDepth.stringEnds(w), { (x: UInt8) in JSONDepth.isStringEnd(x) }),
+                    ] {
+                        var expected: UInt64 = 0
+                        for k in 0..<8 where isSpecial(UInt8(truncatingIfNeeded: w >> (8 * UInt64(k)))) {
+                            expected |= 0x80 << (8 * UInt64(k))
+                        }
+                        if mask != expected { return XCTFail("byte \(b) at \(position) among \(filler)") }
+                    }
+                }
             }
         }
-        XCTAssertFalse(JSONDepth.mayBeStructural(0x6161_6161_6161_6161), "aaaaaaaa")
+        XCTAssertEqual((0...255).filter { JSONDepth.isStructure(UInt8($0)) }, [0x22, 0x5B, 0x5D, 0x7B, 0x7D])
+        XCTAssertEqual((0...255).filter { JSONDepth.isStringEnd(UInt8($0)) }, [0x22, 0x5C])
     }
 }
 
