@@ -36,7 +36,10 @@ enum SnapshotReader {
         var need = segmentBytes  // how many bytes the next read asks for
         while base + filled < size {
             let at = base + filled
-            let want = min(max(need, segmentBytes), size - at)
+            // Into the room the buffer has when the record it stopped at fits there (reads after
+            // the first fill the same pages again); a new buffer only for a longer record.
+            let room = buffer.count - filled
+            let want = min(room >= need ? room : max(need, segmentBytes), size - at)
             if buffer.count < filled + want {
                 let carried = filled
                 buffer = [UInt8](unsafeUninitializedCapacity: filled + want) { fresh, initialized in
@@ -86,6 +89,10 @@ enum SnapshotReader {
                 }
                 digest.add(length: UInt32(length), crc: Record.read32(buffer, stop + 8))
                 stop += Record.headerSize + length
+            }
+            // A header cut by the read's end: the next read needs only its rest to go on.
+            if !damaged && need == segmentBytes && filled - stop < Record.headerSize {
+                need = Record.headerSize - (filled - stop)
             }
             // At damage or at the file's end every byte goes to the pipeline, which reports what is
             // wrong at its offset after applying every record before it.
