@@ -6,68 +6,326 @@ import JSONRPC
 /// the journal rebuilds exactly the state the writer had. Indexes are kept in step by `apply`
 /// only, so a commit costs in proportion to what it changes, not to the size of the store.
 public struct PlatformState: Sendable {
+    /// Every table and index lives in one object, so that a copy of the state (a request takes
+    /// a few) retains one reference instead of thirty; changing a copy that shares it first
+    /// copies the object (its tables still shared until each is changed, as a copy of the
+    /// fields themselves would share them).
+    private final class Storage: @unchecked Sendable {
+        var tenants: [String: Tenant] = [:]
+        var classifications: [String: Classification] = [:]
+        var providers: [String: Provider] = [:]
+        var models: [String: Model] = [:]
+        var spaces: [String: Space] = [:]
+        var configs: ConfigTable = ConfigTable()
+        var templates: [String: Template] = [:]
+        var collections: [String: KnowledgeCollection] = [:]
+        var migrations: [String: MigrationEntry] = [:]
+        var migrationsByTenant: [String: [String]] = [:]
+        var audit: [String: AuditEntry] = [:]
+        var auditByTenant: [String: [String]] = [:]
+        var plans: [String: PolicyPlan] = [:]
+        var plansByTenant: [String: [String]] = [:]
+        var meta: StoreMeta? = nil
+        var questionTimes: [String: [Millis]] = [:]
+        var configsByModel: [String: IDSet] = [:]
+        var templatesByModel: [String: Set<String>] = [:]
+        var collectionsByModel: [String: Set<String>] = [:]
+        var modelsByName: [String: [String: Set<String>]] = [:]
+        var defaultModels: [String: Set<String>] = [:]
+        var transcriptionsByModel: [String: IDSet] = [:]
+        var collectionsBySpace: [String: Set<String>] = [:]
+        var spacesByModel: [String: Set<String>] = [:]
+        var migratedFrom: [String: Set<String>] = [:]
+        var configsBySpace: [String: IDSet] = [:]
+        var modelsByTenant: [String: Set<String>] = [:]
+        var usageByModel: [String: ConfigUsage] = [:]
+        var modelViewRevision: UInt64 = 0
+        var latestRetirementAt: Millis = 0
+
+        init() {}
+
+        init(copying other: Storage) {
+            tenants = other.tenants
+            classifications = other.classifications
+            providers = other.providers
+            models = other.models
+            spaces = other.spaces
+            configs = other.configs
+            templates = other.templates
+            collections = other.collections
+            migrations = other.migrations
+            migrationsByTenant = other.migrationsByTenant
+            audit = other.audit
+            auditByTenant = other.auditByTenant
+            plans = other.plans
+            plansByTenant = other.plansByTenant
+            meta = other.meta
+            questionTimes = other.questionTimes
+            configsByModel = other.configsByModel
+            templatesByModel = other.templatesByModel
+            collectionsByModel = other.collectionsByModel
+            modelsByName = other.modelsByName
+            defaultModels = other.defaultModels
+            transcriptionsByModel = other.transcriptionsByModel
+            collectionsBySpace = other.collectionsBySpace
+            spacesByModel = other.spacesByModel
+            migratedFrom = other.migratedFrom
+            configsBySpace = other.configsBySpace
+            modelsByTenant = other.modelsByTenant
+            usageByModel = other.usageByModel
+            modelViewRevision = other.modelViewRevision
+            latestRetirementAt = other.latestRetirementAt
+        }
+    }
+
+    private var storage = Storage()
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(copying: storage) }
+    }
+
     /// Tenants by id.
-    private(set) var tenants: [String: Tenant] = [:]
+    private(set) var tenants: [String: Tenant] {
+        _read { yield storage.tenants }
+        _modify {
+            makeUnique()
+            yield &storage.tenants
+        }
+    }
     /// Security classifications by id (each belongs to a tenant).
-    private(set) var classifications: [String: Classification] = [:]
+    private(set) var classifications: [String: Classification] {
+        _read { yield storage.classifications }
+        _modify {
+            makeUnique()
+            yield &storage.classifications
+        }
+    }
     /// Providers by id.
-    private(set) var providers: [String: Provider] = [:]
+    private(set) var providers: [String: Provider] {
+        _read { yield storage.providers }
+        _modify {
+            makeUnique()
+            yield &storage.providers
+        }
+    }
     /// Models by id, soft-deleted and migrated ones included until cleanup removes them.
-    private(set) var models: [String: Model] = [:]
+    private(set) var models: [String: Model] {
+        _read { yield storage.models }
+        _modify {
+            makeUnique()
+            yield &storage.models
+        }
+    }
     /// Spaces by id, with the models each enables.
-    private(set) var spaces: [String: Space] = [:]
+    private(set) var spaces: [String: Space] {
+        _read { yield storage.spaces }
+        _modify {
+            makeUnique()
+            yield &storage.spaces
+        }
+    }
     /// Assistants, apps and services by id.
-    private(set) var configs = ConfigTable()
+    private(set) var configs: ConfigTable {
+        _read { yield storage.configs }
+        _modify {
+            makeUnique()
+            yield &storage.configs
+        }
+    }
     /// Assistant and app templates by id, soft-deleted ones included.
-    private(set) var templates: [String: Template] = [:]
+    private(set) var templates: [String: Template] {
+        _read { yield storage.templates }
+        _modify {
+            makeUnique()
+            yield &storage.templates
+        }
+    }
     /// Collections (knowledge bases) by id.
-    private(set) var collections: [String: KnowledgeCollection] = [:]
+    private(set) var collections: [String: KnowledgeCollection] {
+        _read { yield storage.collections }
+        _modify {
+            makeUnique()
+            yield &storage.collections
+        }
+    }
     /// Migration history entries by id (they outlive the models they name).
-    private(set) var migrations: [String: MigrationEntry] = [:]
+    private(set) var migrations: [String: MigrationEntry] {
+        _read { yield storage.migrations }
+        _modify {
+            makeUnique()
+            yield &storage.migrations
+        }
+    }
     /// History ids per tenant, oldest first.
-    private(set) var migrationsByTenant: [String: [String]] = [:]
+    private(set) var migrationsByTenant: [String: [String]] {
+        _read { yield storage.migrationsByTenant }
+        _modify {
+            makeUnique()
+            yield &storage.migrationsByTenant
+        }
+    }
     /// Audit entries by id.
-    private(set) var audit: [String: AuditEntry] = [:]
+    private(set) var audit: [String: AuditEntry] {
+        _read { yield storage.audit }
+        _modify {
+            makeUnique()
+            yield &storage.audit
+        }
+    }
     /// Audit ids per tenant, oldest first.
-    private(set) var auditByTenant: [String: [String]] = [:]
+    private(set) var auditByTenant: [String: [String]] {
+        _read { yield storage.auditByTenant }
+        _modify {
+            makeUnique()
+            yield &storage.auditByTenant
+        }
+    }
     /// Lifecycle policy plans by id.
-    private(set) var plans: [String: PolicyPlan] = [:]
+    private(set) var plans: [String: PolicyPlan] {
+        _read { yield storage.plans }
+        _modify {
+            makeUnique()
+            yield &storage.plans
+        }
+    }
     /// Plan ids per tenant, oldest first.
-    private(set) var plansByTenant: [String: [String]] = [:]
+    private(set) var plansByTenant: [String: [String]] {
+        _read { yield storage.plansByTenant }
+        _modify {
+            makeUnique()
+            yield &storage.plansByTenant
+        }
+    }
     /// The store's own facts (creation time, last cleanup); nil until a serving process set them.
-    public private(set) var meta: StoreMeta?
+    public private(set) var meta: StoreMeta? {
+        _read { yield storage.meta }
+        _modify {
+            makeUnique()
+            yield &storage.meta
+        }
+    }
     /// Question timestamps per model (questions are counted and purged, never read back one by one).
-    private(set) var questionTimes: [String: [Millis]] = [:]
+    private(set) var questionTimes: [String: [Millis]] {
+        _read { yield storage.questionTimes }
+        _modify {
+            makeUnique()
+            yield &storage.questionTimes
+        }
+    }
 
     // The tables above are Domain's own, like the indexes below: code outside Domain reads
     // through the lookups and queries of `PlatformState+Queries.swift`, so the representation
     // can change without touching handlers.
     // Indexes: model id → ids of what references it. Domain's own: handlers ask the queries of
     // `PlatformState+Queries.swift`.
-    private(set) var configsByModel: [String: IDSet] = [:]
-    private(set) var templatesByModel: [String: Set<String>] = [:]
-    private(set) var collectionsByModel: [String: Set<String>] = [:]
+    private(set) var configsByModel: [String: IDSet] {
+        _read { yield storage.configsByModel }
+        _modify {
+            makeUnique()
+            yield &storage.configsByModel
+        }
+    }
+    private(set) var templatesByModel: [String: Set<String>] {
+        _read { yield storage.templatesByModel }
+        _modify {
+            makeUnique()
+            yield &storage.templatesByModel
+        }
+    }
+    private(set) var collectionsByModel: [String: Set<String>] {
+        _read { yield storage.collectionsByModel }
+        _modify {
+            makeUnique()
+            yield &storage.collectionsByModel
+        }
+    }
     /// Provider id → model name → the ids of that provider's models of that name (deleted ones
     /// included; names compare as Swift strings: canonically equivalent spellings are one key).
-    private(set) var modelsByName: [String: [String: Set<String>]] = [:]
+    private(set) var modelsByName: [String: [String: Set<String>]] {
+        _read { yield storage.modelsByName }
+        _modify {
+            makeUnique()
+            yield &storage.modelsByName
+        }
+    }
     /// "tenant/kind" → the ids of the models flagged default (at most one alive).
-    private(set) var defaultModels: [String: Set<String>] = [:]
+    private(set) var defaultModels: [String: Set<String>] {
+        _read { yield storage.defaultModels }
+        _modify {
+            makeUnique()
+            yield &storage.defaultModels
+        }
+    }
     /// Transcription model id → the apps that transcribe with it.
-    private(set) var transcriptionsByModel: [String: IDSet] = [:]
-    private(set) var collectionsBySpace: [String: Set<String>] = [:]
-    private(set) var spacesByModel: [String: Set<String>] = [:]
-    private(set) var migratedFrom: [String: Set<String>] = [:]
-    private(set) var configsBySpace: [String: IDSet] = [:]
-    private(set) var modelsByTenant: [String: Set<String>] = [:]
+    private(set) var transcriptionsByModel: [String: IDSet] {
+        _read { yield storage.transcriptionsByModel }
+        _modify {
+            makeUnique()
+            yield &storage.transcriptionsByModel
+        }
+    }
+    private(set) var collectionsBySpace: [String: Set<String>] {
+        _read { yield storage.collectionsBySpace }
+        _modify {
+            makeUnique()
+            yield &storage.collectionsBySpace
+        }
+    }
+    private(set) var spacesByModel: [String: Set<String>] {
+        _read { yield storage.spacesByModel }
+        _modify {
+            makeUnique()
+            yield &storage.spacesByModel
+        }
+    }
+    private(set) var migratedFrom: [String: Set<String>] {
+        _read { yield storage.migratedFrom }
+        _modify {
+            makeUnique()
+            yield &storage.migratedFrom
+        }
+    }
+    private(set) var configsBySpace: [String: IDSet] {
+        _read { yield storage.configsBySpace }
+        _modify {
+            makeUnique()
+            yield &storage.configsBySpace
+        }
+    }
+    private(set) var modelsByTenant: [String: Set<String>] {
+        _read { yield storage.modelsByTenant }
+        _modify {
+            makeUnique()
+            yield &storage.modelsByTenant
+        }
+    }
     /// Model id → what its configurations add up to (see `ConfigUsage`).
-    private(set) var usageByModel: [String: ConfigUsage] = [:]
+    private(set) var usageByModel: [String: ConfigUsage] {
+        _read { yield storage.usageByModel }
+        _modify {
+            makeUnique()
+            yield &storage.usageByModel
+        }
+    }
     /// Counts every change of a model, provider or classification (what a model's view shows), so
     /// a cache of rendered views knows when it may still be used.
-    public private(set) var modelViewRevision: UInt64 = 0
+    public private(set) var modelViewRevision: UInt64 {
+        _read { yield storage.modelViewRevision }
+        _modify {
+            makeUnique()
+            yield &storage.modelViewRevision
+        }
+    }
     /// The latest time a model was retired (soft-deleted or migrated away), over every model
     /// in the state: retirements are given later times than it, so that their order is their
     /// times' order even within one millisecond (see `retirementTime`).
-    public private(set) var latestRetirementAt: Millis = 0
+    public private(set) var latestRetirementAt: Millis {
+        _read { yield storage.latestRetirementAt }
+        _modify {
+            makeUnique()
+            yield &storage.latestRetirementAt
+        }
+    }
 
     /// An empty platform.
     public init() {}
