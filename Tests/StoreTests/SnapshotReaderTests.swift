@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Store
 
@@ -38,10 +39,16 @@ final class SnapshotReaderTests: XCTestCase {
     private func read(
         _ file: BytesFile, expected: SnapshotSummary, segment: Int
     ) -> (applied: [String], error: StoreError?) {
+        read(file, size: file.bytes.count, expected: expected, segment: segment)
+    }
+
+    private func read(
+        _ file: any StoreFile, size: Int, expected: SnapshotSummary, segment: Int
+    ) -> (applied: [String], error: StoreError?) {
         var applied: [String] = []
         do {
             try SnapshotReader.forEach(
-                recordsOf: file, size: file.bytes.count, expected: expected, path: "snap", segmentBytes: segment,
+                recordsOf: file, size: size, expected: expected, path: "snap", segmentBytes: segment,
                 decode: { (p) throws(StoreError) in String(decoding: p, as: UTF8.self) },
                 apply: { (s) throws(StoreError) in applied.append(s) })
             return (applied, nil)
@@ -135,5 +142,35 @@ final class SnapshotReaderTests: XCTestCase {
             }
             XCTAssertTrue(reason.hasPrefix("the snapshot's records do not match CURRENT"), reason)
         }
+    }
+
+    /// A real file, read into the reader's one buffer in place (`pread` behind the bytes carried
+    /// over, the buffer grown for a longer record): the same records, damage and offsets as the
+    /// copying reads above, at every segment size.
+    func testARealFileReadInPlaceGivesWhatCopiedReadsGive() throws {
+        let payloads = (0..<300).map { "record-\($0)" } + [String(repeating: "x", count: 5000), "last"]
+        let good = snapshot(payloads)
+        var damaged = good
+        damaged.bytes[damaged.offsets[150] + Record.headerSize + 2] ^= 0x01
+        let directory = NSTemporaryDirectory() + "snapshot-reader-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fs = PosixFileSystem()
+        try fs.makeDirectory(directory)
+        let dir = try fs.openDirectory(directory, forWriting: true)
+        for (name, s) in [("good", good), ("damaged", damaged)] {
+            let out = try dir.open(name, .createNew)
+            try out.write(s.bytes, at: 0)
+            out.close()
+            let file = try dir.open(name, .read)
+            defer { file.close() }
+            for segment in segments {
+                let real = read(file, size: s.bytes.count, expected: s.summary, segment: segment)
+                let copied = read(BytesFile(s.bytes), expected: s.summary, segment: segment)
+                XCTAssertEqual(real.applied, copied.applied, "\(name), segment \(segment)")
+                XCTAssertEqual(real.error, copied.error, "\(name), segment \(segment)")
+            }
+        }
+        XCTAssertEqual(read(BytesFile(good.bytes), expected: good.summary, segment: 7).applied, payloads)
+        XCTAssertEqual(read(BytesFile(damaged.bytes), expected: damaged.summary, segment: 7).applied.count, 150)
     }
 }
