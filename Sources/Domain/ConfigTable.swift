@@ -31,14 +31,13 @@ struct ConfigTable: Sendable {
     subscript(id: String) -> ConfigItem? {
         get { positions[IDKey(id)].map { values[Int($0)] } }
         set {
-            if let newValue { updateValue(newValue, forKey: id) } else { removeValue(forKey: id) }
+            if let newValue {
+                precondition(newValue.id == id, "a configuration is stored under its own id")
+                insert(newValue)
+            } else {
+                removeValue(forKey: id)
+            }
         }
-    }
-
-    /// Stores `c` as the configuration `id` (its own id); returns the one it replaced.
-    @discardableResult
-    mutating func updateValue(_ c: consuming ConfigItem, forKey id: String) -> ConfigItem? {
-        insert(c)
     }
 
     /// Stores `c` under its id, taking it (no copy); returns the one it replaced.

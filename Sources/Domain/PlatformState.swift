@@ -423,7 +423,7 @@ public struct PlatformState: Sendable {
     /// Stores a configuration, keeping its indexes and usage in step.
     mutating func put(_ c: ConfigItem) {
         // One lookup for both the old value and the store (this runs 100k times on open).
-        if let old = configs.updateValue(c, forKey: c.id) {
+        if let old = configs.insert(c) {
             if old.transcriptionModelId != c.transcriptionModelId {
                 if let t = old.transcriptionModelId { transcriptionsByModel[t]?.remove(c.id) }
                 if let t = c.transcriptionModelId { transcriptionsByModel[t, default: []].insert(c.id) }
